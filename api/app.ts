@@ -1,0 +1,105 @@
+// The Express application: JSON API, HTML pages, health check. Built from its dependencies so that
+// `npm start`, `npm run api` and the tests all run the same app.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import cookieParser from 'cookie-parser';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Db } from '../core/db/client';
+import { requestContext, type Logger } from '../core/log';
+import type { SmtpCapture } from '../core/runtime/smtp-capture';
+import { createAuth, csrfValid } from './auth';
+import { HttpError, notFound, sendError, toHttpError } from './errors';
+import { html, page } from './html';
+import { authPages } from './pages/auth-pages';
+import { casePages } from './pages/case-pages';
+import { devPages } from './pages/dev-pages';
+import { apiRouter } from './routes/api';
+import { healthRouter } from './routes/health';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  log: Logger;
+  publicUrl: string;
+  secureCookies: boolean;
+  sessionHours: number;
+  capture?: SmtpCapture;
+  temporalUiUrl?: string;
+}
+
+const wantsJson = (req: Request) => req.path.startsWith('/api/') || req.path === '/healthz' || (req.get('accept') ?? '').startsWith('application/json');
+
+export function createApp(deps: AppDeps) {
+  const app = express();
+  const auth = createAuth(deps.db, { sessionHours: deps.sessionHours, secureCookies: deps.secureCookies });
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.get('x-request-id');
+    req.requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : crypto.randomUUID();
+    res.setHeader('X-Request-Id', req.requestId);
+    req.log = deps.log;
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      requestContext.run({ requestId: req.requestId }, () => deps.log.info({
+        method: req.method, path: req.route?.path ?? req.path.replace(/[0-9a-f-]{36}/g, ':id'), status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      }, 'Anfrage'));
+    });
+    requestContext.run({ requestId: req.requestId }, next);
+  });
+
+  app.use(helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"], baseUri: ["'self'"],
+        upgradeInsecureRequests: deps.secureCookies ? [] : null,
+      },
+    },
+    hsts: deps.secureCookies,
+  }));
+  app.use('/static', express.static(path.join(__dirname, 'static'), { maxAge: '1h', index: false }));
+  app.use(healthRouter(deps));
+  app.use(express.json({ limit: '100kb', strict: true }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+  app.use(cookieParser());
+  app.use((req, res, next) => { auth.authenticate(req, res, next).catch(next); });
+
+  // CSRF: every browser form post except the login form (double-submit there) needs the session token.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (req.method !== 'POST' || req.path.startsWith('/api/') || req.path === '/login') return next();
+    if (!req.user) return next(new HttpError(401, 'unauthorized', 'Bitte anmelden.'));
+    if (!csrfValid(req)) return next(new HttpError(403, 'csrf', 'Das Formular ist abgelaufen oder ungültig. Bitte die Seite neu laden und erneut absenden.'));
+    next();
+  });
+
+  app.use(apiRouter(deps, auth));
+  app.use(authPages(auth, deps.secureCookies));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.path.startsWith('/api/')) return next();
+    if (!req.user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    next();
+  });
+  if (deps.capture) app.use(devPages(deps.capture, deps));
+  app.use(casePages(deps));
+
+  app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(req.path.startsWith('/api/') ? 'Route' : 'Seite')));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = toHttpError(err);
+    if (e.status >= 500) deps.log.error({ err, path: req.path }, 'Fehler bei der Anfrage');
+    if (res.headersSent) return;
+    if (wantsJson(req)) return sendError(res, e);
+    if (e.status === 401) return res.redirect(303, '/login');
+    res.status(e.status).send(page({
+      title: e.status === 404 ? 'Nicht gefunden' : e.status === 403 ? 'Kein Zugriff' : e.status === 503 ? 'Vorübergehend nicht verfügbar' : 'Fehler',
+      user: req.user, csrf: req.csrfToken,
+      body: html`<p role="alert">${e.message}</p><p class="hint">Vorgangsnummer: ${req.requestId}</p><p><a href="/faelle">Zur Fallübersicht</a></p>`,
+    }));
+  });
+  return app;
+}

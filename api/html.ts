@@ -1,0 +1,92 @@
+// Server-rendered HTML without a framework: a tagged template that escapes every interpolation
+// unless it is already SafeHtml. Forms work without JavaScript.
+export class SafeHtml {
+  constructor(readonly value: string) {}
+  toString() { return this.value; }
+}
+
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+type Value = string | number | boolean | null | undefined | SafeHtml | Value[];
+
+function render(v: Value): string {
+  if (v === null || v === undefined || v === false) return '';
+  if (Array.isArray(v)) return v.map(render).join('');
+  if (v instanceof SafeHtml) return v.value;
+  return escapeHtml(String(v));
+}
+
+export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtml {
+  let out = strings[0];
+  values.forEach((v, i) => { out += render(v) + strings[i + 1]; });
+  return new SafeHtml(out);
+}
+
+export interface PageUser { name: string; role: string }
+
+const ROLE_LABELS: Record<string, string> = {
+  caseworker: 'Fallmanagement', department_member: 'Fachstelle', supervisor: 'Leitung', admin: 'Administration',
+};
+
+export function page(opts: { title: string; user?: PageUser; csrf?: string; body: SafeHtml; devInbox?: boolean }): string {
+  const nav = opts.user ? html`
+    <nav aria-label="Hauptnavigation"><ul>
+      <li><a href="/faelle">Fälle</a></li>
+      ${opts.user.role === 'caseworker' ? html`<li><a href="/faelle/neu">Neuer Fall</a></li>` : ''}
+      ${opts.devInbox ? html`<li><a href="/dev/postfach">Dev-Postfach</a></li>` : ''}
+    </ul>
+    <form method="post" action="/logout" class="logout">
+      <input type="hidden" name="_csrf" value="${opts.csrf ?? ''}">
+      <span>${opts.user.name} (${ROLE_LABELS[opts.user.role] ?? opts.user.role})</span>
+      <button type="submit">Abmelden</button>
+    </form></nav>` : '';
+  return `<!doctype html>
+<html lang="de">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(opts.title)} – KIM Flow</title>
+<link rel="stylesheet" href="/static/app.css"></head>
+<body>
+<a class="skip" href="#inhalt">Zum Inhalt springen</a>
+<header><p class="brand"><a href="/">KIM Flow</a> <span>Kommunales Integrationsmanagement</span></p>${nav}</header>
+<main id="inhalt" tabindex="-1">
+<h1>${escapeHtml(opts.title)}</h1>
+${opts.body}
+</main>
+<footer><p>KIM Flow – Integration in einer Linie</p></footer>
+<script src="/static/app.js" defer></script>
+</body></html>`;
+}
+
+/** A labelled field with its error message (aria-describedby, aria-invalid). */
+export function field(opts: { name: string; label: string; value?: string; type?: string; required?: boolean; error?: string; hint?: string; attrs?: string }): SafeHtml {
+  const id = `f-${opts.name}`;
+  const describedBy = [opts.hint ? `${id}-hint` : '', opts.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return html`<div class="field${opts.error ? ' has-error' : ''}">
+  <label for="${id}">${opts.label}${opts.required ? html` <span aria-hidden="true">*</span>` : ''}</label>
+  ${opts.hint ? html`<p class="hint" id="${id}-hint">${opts.hint}</p>` : ''}
+  ${opts.error ? html`<p class="error" id="${id}-error">${opts.error}</p>` : ''}
+  <input id="${id}" name="${opts.name}" type="${opts.type ?? 'text'}" value="${opts.value ?? ''}"${new SafeHtml(opts.required ? ' required' : '')}${new SafeHtml(describedBy ? ` aria-describedby="${describedBy}"` : '')}${new SafeHtml(opts.error ? ' aria-invalid="true"' : '')}${new SafeHtml(opts.attrs ? ' ' + opts.attrs : '')}>
+</div>`;
+}
+
+export function select(opts: { name: string; label: string; options: Array<[string, string]>; value?: string; error?: string; required?: boolean }): SafeHtml {
+  const id = `f-${opts.name}`;
+  return html`<div class="field${opts.error ? ' has-error' : ''}">
+  <label for="${id}">${opts.label}${opts.required ? html` <span aria-hidden="true">*</span>` : ''}</label>
+  ${opts.error ? html`<p class="error" id="${id}-error">${opts.error}</p>` : ''}
+  <select id="${id}" name="${opts.name}"${new SafeHtml(opts.error ? ` aria-invalid="true" aria-describedby="${id}-error"` : '')}${new SafeHtml(opts.required ? ' required' : '')}>
+    ${opts.options.map(([v, l]) => html`<option value="${v}"${new SafeHtml(v === opts.value ? ' selected' : '')}>${l}</option>`)}
+  </select>
+</div>`;
+}
+
+export function errorSummary(errors: Record<string, string>): SafeHtml {
+  const entries = Object.entries(errors);
+  if (!entries.length) return html``;
+  return html`<div class="error-summary" role="alert" tabindex="-1" id="fehler">
+  <h2>Bitte korrigieren Sie ${entries.length === 1 ? 'die folgende Angabe' : `die folgenden ${entries.length} Angaben`}:</h2>
+  <ul>${entries.map(([f, m]) => html`<li><a href="#f-${f}">${m}</a></li>`)}</ul></div>`;
+}
+
+export const fmtDateTime = (d: Date | string) => new Date(d).toLocaleString('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
+export const fmtDate = (d: Date | string) => new Date(d).toLocaleDateString('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric' });

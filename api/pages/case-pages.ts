@@ -1,0 +1,186 @@
+// Caseworker pages: case list, new person, new case, case detail with live status and follow-up.
+import { Router, type Request, type Response } from 'express';
+import {
+  BENEFIT_LABELS, BENEFIT_TYPES, caseInput, followUpInput, personInput, STATUS_LABELS, CASE_STATUSES, TOPIC_LABELS, CASE_TOPICS,
+  type CaseStatus,
+} from '../../core/domain/records';
+import { caseListFilter } from '../access';
+import { actorOf } from '../auth';
+import type { AppDeps } from '../app';
+import { HttpError } from '../errors';
+import { errorSummary, field, fmtDate, fmtDateTime, html, page, select, type SafeHtml } from '../html';
+import { createCase, createPerson, getCase, listCases, setFollowUp, setStatus } from '../services/cases';
+import { berlinLocalToIso, formValues, validateForm, type FieldErrors } from './forms';
+
+const statusBadge = (s: CaseStatus) => html`<span class="status status-${s}">${STATUS_LABELS[s]}</span>`;
+
+export function casePages(deps: AppDeps) {
+  const router = Router();
+  const view = (req: Request, title: string, body: SafeHtml) =>
+    page({ title, body, user: req.user, csrf: req.csrfToken, devInbox: Boolean(deps.capture) });
+  const needCaseworker = (req: Request) => {
+    if (req.user!.role !== 'caseworker') throw new HttpError(403, 'forbidden', 'Nur das Fallmanagement kann Personen und Fälle anlegen.');
+  };
+
+  router.get('/', (_req, res) => res.redirect(303, '/faelle'));
+
+  router.get('/faelle', async (req: Request, res: Response) => {
+    if (req.user!.role !== 'caseworker' && req.user!.role !== 'supervisor') {
+      return res.send(view(req, 'Fälle', html`<p>Ihre Rolle sieht keine Fallakten. Aufgaben Ihrer Stelle erreichen Sie per E-Mail.</p>`));
+    }
+    const cases = await listCases(deps, caseListFilter(req.user!));
+    const created = typeof req.query.angelegt === 'string' ? req.query.angelegt : undefined;
+    res.send(view(req, 'Fälle', html`
+      ${created ? html`<p class="notice ok" role="status">Fall ${created} wurde angelegt.</p>` : ''}
+      ${req.user!.role === 'caseworker' ? html`<p><a class="button" href="/faelle/neu">Neuen Fall anlegen</a></p>` : ''}
+      ${cases.length === 0 ? html`<p>Noch keine Fälle.</p>` : html`
+      <table>
+        <caption class="hint">${cases.length} Fälle, neueste zuerst</caption>
+        <thead><tr><th scope="col">Aktenzeichen</th><th scope="col">Person</th><th scope="col">Thema</th><th scope="col">Status</th><th scope="col">Fallmanagement</th><th scope="col">Angelegt</th></tr></thead>
+        <tbody>${cases.map((c) => html`<tr>
+          <td><a href="/faelle/${c.id}">${c.reference}</a></td>
+          <td>${c.person.lastName}, ${c.person.firstName}</td>
+          <td>${TOPIC_LABELS[c.topic]}</td>
+          <td>${statusBadge(c.status)}</td>
+          <td>${c.caseworker.name}</td>
+          <td>${fmtDate(c.createdAt)}</td></tr>`)}
+        </tbody></table>`}`));
+  });
+
+  // --- new person -------------------------------------------------------------------------
+  const personForm = (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => view(req, 'Neue Person', html`
+    ${errorSummary(errors)}
+    <form method="post" action="/personen/neu" novalidate>
+      <input type="hidden" name="_csrf" value="${req.csrfToken ?? ''}">
+      <input type="hidden" name="_key" value="${String(values._key ?? crypto.randomUUID())}">
+      ${field({ name: 'firstName', label: 'Vorname', value: String(values.firstName ?? ''), required: true, error: errors.firstName, attrs: 'autocomplete="off"' })}
+      ${field({ name: 'lastName', label: 'Nachname', value: String(values.lastName ?? ''), required: true, error: errors.lastName, attrs: 'autocomplete="off"' })}
+      ${field({ name: 'birthDate', label: 'Geburtsdatum', type: 'date', value: String(values.birthDate ?? ''), error: errors.birthDate })}
+      ${field({ name: 'householdSize', label: 'Haushaltsgröße (Personen)', type: 'number', value: String(values.householdSize ?? ''), error: errors.householdSize, attrs: 'min="1" max="30" inputmode="numeric"' })}
+      ${field({ name: 'shelterId', label: 'Unterkunft (Kennung)', value: String(values.shelterId ?? ''), error: errors.shelterId, hint: 'z. B. NU-Bensberg-12; leer lassen, wenn nicht in einer Notunterkunft' })}
+      ${select({ name: 'benefitType', label: 'Leistungsart', value: String(values.benefitType ?? 'none'), error: errors.benefitType, options: BENEFIT_TYPES.map((b) => [b, BENEFIT_LABELS[b]]) })}
+      <button type="submit">Person anlegen</button>
+    </form>`);
+
+  router.get('/personen/neu', (req, res) => { needCaseworker(req); res.send(personForm(req)); });
+  router.post('/personen/neu', async (req: Request, res: Response) => {
+    needCaseworker(req);
+    const values = formValues(req.body, ['householdSize']);
+    const v = validateForm(personInput, values);
+    if (!v.ok) return res.status(400).send(personForm(req, { ...values, _key: req.body._key }, v.errors));
+    const key = typeof req.body._key === 'string' && /^[\w-]{8,100}$/.test(req.body._key) ? req.body._key : undefined;
+    const p = await createPerson(deps, req.user!, actorOf(req), v.data, key);
+    res.redirect(303, `/faelle/neu?personId=${p.id}`);
+  });
+
+  // --- new case ---------------------------------------------------------------------------
+  const caseForm = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => {
+    const persons = await deps.db.person.findMany({ where: { createdById: req.user!.id }, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, firstName: true, lastName: true, birthDate: true } });
+    return view(req, 'Neuer Fall', html`
+      ${errorSummary(errors)}
+      <p>Person noch nicht erfasst? <a href="/personen/neu">Neue Person anlegen</a></p>
+      <form method="post" action="/faelle/neu" novalidate>
+        <input type="hidden" name="_csrf" value="${req.csrfToken ?? ''}">
+        <input type="hidden" name="_key" value="${String(values._key ?? crypto.randomUUID())}">
+        ${select({ name: 'personId', label: 'Person', required: true, value: String(values.personId ?? ''), error: errors.personId,
+          options: [['', '– bitte wählen –'], ...persons.map((p): [string, string] => [p.id, `${p.lastName}, ${p.firstName}${p.birthDate ? ` (geb. ${fmtDate(p.birthDate)})` : ''}`])] })}
+        ${select({ name: 'topic', label: 'Thema', required: true, value: String(values.topic ?? 'housing'), error: errors.topic, options: CASE_TOPICS.map((t) => [t, TOPIC_LABELS[t]]) })}
+        <button type="submit">Fall anlegen</button>
+      </form>`);
+  };
+
+  router.get('/faelle/neu', async (req, res) => {
+    needCaseworker(req);
+    res.send(await caseForm(req, { personId: req.query.personId }));
+  });
+  router.post('/faelle/neu', async (req: Request, res: Response) => {
+    needCaseworker(req);
+    const values = formValues(req.body);
+    const v = validateForm(caseInput, values);
+    if (!v.ok) return res.status(400).send(await caseForm(req, { ...values, _key: req.body._key }, v.errors));
+    const key = typeof req.body._key === 'string' && /^[\w-]{8,100}$/.test(req.body._key) ? req.body._key : undefined;
+    try {
+      const c = await createCase(deps, req.user!, actorOf(req), v.data, key);
+      res.redirect(303, `/faelle/${c.id}`);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 400) {
+        return res.status(400).send(await caseForm(req, { ...values, _key: req.body._key }, Object.fromEntries(err.details.map((d) => [d.field, d.message]))));
+      }
+      throw err;
+    }
+  });
+
+  // --- case detail ------------------------------------------------------------------------
+  const detail = async (req: Request, id: string, errors: FieldErrors = {}, notice?: string) => {
+    const { record: c, live, status } = await getCase(deps, req.user!, actorOf(req), id);
+    const pending = c.followUps.find((f) => !f.cancelledAt && !f.remindedAt);
+    const canChange = req.user!.role === 'caseworker';
+    return view(req, `Fall ${c.reference}`, html`
+      ${notice ? html`<p class="notice ok" role="status">${notice}</p>` : ''}
+      ${errorSummary(errors)}
+      <dl class="facts">
+        <dt>Person</dt><dd>${c.person.lastName}, ${c.person.firstName}${c.person.birthDate ? ` (geb. ${fmtDate(c.person.birthDate)})` : ''}</dd>
+        <dt>Leistungsart</dt><dd>${BENEFIT_LABELS[c.person.benefitType]}</dd>
+        <dt>Thema</dt><dd>${TOPIC_LABELS[c.topic]}</dd>
+        <dt>Status</dt><dd><span data-live-status="/faelle/${c.id}/status">${STATUS_LABELS[status]}</span>${live ? '' : html` <span class="hint">(Prozess-Server nicht erreichbar – gespeicherter Stand)</span>`}</dd>
+        <dt>Fallmanagement</dt><dd>${c.caseworker.name}</dd>
+        <dt>Angelegt</dt><dd>${fmtDateTime(c.createdAt)}</dd>
+        <dt>Wiedervorlage</dt><dd>${pending ? fmtDateTime(pending.dueAt) : 'keine offen'}</dd>
+      </dl>
+      ${canChange && status !== 'closed' ? html`
+      <section aria-labelledby="h-wv"><h2 id="h-wv">Wiedervorlage setzen</h2>
+        <form method="post" action="/faelle/${c.id}/wiedervorlage" novalidate>
+          <input type="hidden" name="_csrf" value="${req.csrfToken ?? ''}">
+          ${field({ name: 'dueAt', label: 'Wiedervorlage am', type: 'datetime-local', required: true, error: errors.dueAt, hint: 'Sie erhalten dann eine Erinnerung per E-Mail.' })}
+          ${field({ name: 'note', label: 'Notiz (optional)', error: errors.note })}
+          <button type="submit">Wiedervorlage speichern</button>
+        </form></section>
+      <section aria-labelledby="h-st"><h2 id="h-st">Status ändern</h2>
+        <form method="post" action="/faelle/${c.id}/status" novalidate>
+          <input type="hidden" name="_csrf" value="${req.csrfToken ?? ''}">
+          ${select({ name: 'status', label: 'Neuer Status', value: status, error: errors.status, options: CASE_STATUSES.map((s) => [s, STATUS_LABELS[s]]) })}
+          <button type="submit">Status speichern</button>
+        </form></section>` : ''}
+      <section aria-labelledby="h-wvl"><h2 id="h-wvl">Wiedervorlagen</h2>
+        ${c.followUps.length ? html`<ul>${c.followUps.map((f) => html`<li>${fmtDateTime(f.dueAt)}${f.note ? ` – ${f.note}` : ''}: ${f.remindedAt ? `erinnert am ${fmtDateTime(f.remindedAt)}` : f.cancelledAt ? 'ersetzt' : 'offen'}</li>`)}</ul>` : html`<p>Keine.</p>`}
+      </section>
+      <section aria-labelledby="h-ew"><h2 id="h-ew">Einwilligungen</h2>
+        ${c.consents.length ? html`<ul>${c.consents.map((k) => html`<li>${k.departments.join(', ')} – ${k.purpose} (erteilt ${fmtDate(k.givenAt)}${k.withdrawnAt ? `, widerrufen ${fmtDate(k.withdrawnAt)}` : ''})</li>`)}</ul>` : html`<p>Noch keine Einwilligung erfasst.</p>`}
+      </section>`);
+  };
+
+  router.get('/faelle/:id', async (req: Request, res: Response) => {
+    const notice = req.query.ok === 'wv' ? 'Wiedervorlage gespeichert.' : req.query.ok === 'status' ? 'Status gespeichert.' : undefined;
+    res.send(await detail(req, String(req.params.id), {}, notice));
+  });
+
+  router.get('/faelle/:id/status', async (req: Request, res: Response) => {
+    const { status } = await getCase(deps, req.user!, actorOf(req), String(req.params.id));
+    res.json({ status, label: STATUS_LABELS[status] });
+  });
+
+  router.post('/faelle/:id/wiedervorlage', async (req: Request, res: Response) => {
+    const id = String(req.params.id);
+    const values = formValues(req.body);
+    if (typeof values.dueAt === 'string') values.dueAt = berlinLocalToIso(values.dueAt) ?? values.dueAt;
+    const v = validateForm(followUpInput, values);
+    if (!v.ok) return res.status(400).send(await detail(req, id, v.errors));
+    await setFollowUp(deps, req.user!, actorOf(req), id, v.data);
+    res.redirect(303, `/faelle/${id}?ok=wv`);
+  });
+
+  router.post('/faelle/:id/status', async (req: Request, res: Response) => {
+    const id = String(req.params.id);
+    const status = String(req.body?.status ?? '');
+    if (!(CASE_STATUSES as readonly string[]).includes(status)) return res.status(400).send(await detail(req, id, { status: 'Status: bitte einen gültigen Status wählen' }));
+    try {
+      await setStatus(deps, req.user!, actorOf(req), id, status as CaseStatus);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 409) return res.status(409).send(await detail(req, id, { status: err.message }));
+      throw err;
+    }
+    res.redirect(303, `/faelle/${id}?ok=status`);
+  });
+
+  return router;
+}

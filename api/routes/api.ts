@@ -1,0 +1,155 @@
+// The JSON API of API.md: session, persons, cases, dev inbox.
+import { Router } from 'express';
+import { z } from 'zod';
+import { caseInput, caseStatusInput, CASE_STATUSES, CASE_TOPICS, consentInput, followUpInput, personInput, sessionInput } from '../../core/domain/records';
+import { caseListFilter } from '../access';
+import { actorOf, type Auth } from '../auth';
+import { badRequest, notFound } from '../errors';
+import { JsonApi } from '../json-route';
+import type { AppDeps } from '../app';
+import { addConsent, createCase, createPerson, getCase, listCases, setFollowUp, setStatus } from '../services/cases';
+
+const idResponse = z.object({ id: z.string() });
+const idempotencyKey = (h: string | undefined) => {
+  if (h === undefined) return undefined;
+  if (!/^[\w-]{8,100}$/.test(h)) throw badRequest('Idempotency-Key ungültig (8–100 Zeichen: Buchstaben, Ziffern, - und _).', [{ field: 'Idempotency-Key', message: 'ungültig' }]);
+  return h;
+};
+
+const caseSummary = z.object({
+  id: z.string(), reference: z.string(), topic: z.enum(CASE_TOPICS), status: z.enum(CASE_STATUSES),
+  personId: z.string(), caseworkerId: z.string(), createdAt: z.string(),
+});
+
+export function apiRouter(deps: AppDeps, auth: Auth) {
+  const router = Router();
+  const api = new JsonApi(router);
+
+  api.route({
+    method: 'post', path: '/api/session', tag: 'Auth', roles: 'public', summary: 'Anmelden: liefert ein API-Token',
+    body: sessionInput, response: z.object({ token: z.string(), expiresAt: z.string() }),
+    handler: async ({ req, body }) => {
+      const user = await auth.login(body.email, body.password, req);
+      const s = await auth.createSession(user.id, 'api');
+      return { token: s.token, expiresAt: s.expiresAt.toISOString() };
+    },
+  });
+
+  api.route({
+    method: 'delete', path: '/api/session', tag: 'Auth', summary: 'Token widerrufen', response: z.object({ ok: z.boolean() }),
+    handler: async ({ req }) => { await auth.revoke(req.sessionId!); return { ok: true }; },
+  });
+
+  api.route({
+    method: 'post', path: '/api/persons', tag: 'Akten', roles: ['caseworker'], status: 201,
+    summary: 'Person anlegen (Idempotency-Key-Header verhindert Doppelanlage)', body: personInput, response: idResponse,
+    handler: async ({ req, res, body }) => {
+      const r = await createPerson(deps, req.user!, actorOf(req), body, idempotencyKey(req.get('idempotency-key')));
+      if (!r.created) res.locals.status = 200; // the same request again: the first result
+      return { id: r.id };
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/api/persons/:id', tag: 'Akten', roles: ['caseworker'], summary: 'Person lesen',
+    response: personInput.extend({ id: z.string() }).partial({ firstName: true }),
+    handler: async ({ req, params }) => {
+      const p = await deps.db.person.findUnique({ where: { id: z.uuid().safeParse(params.id).success ? params.id : '00000000-0000-0000-0000-000000000000' }, include: { cases: true } });
+      if (!p || (p.createdById !== req.user!.id && !p.cases.some((c) => c.caseworkerId === req.user!.id || c.departmentId === req.user!.departmentId))) throw notFound('Person');
+      await deps.db.auditEvent.create({ data: { actorId: req.user!.id, actorRole: req.user!.role, action: 'person.read', entityType: 'Person', entityId: p.id, ip: req.ip, requestId: req.requestId } });
+      return {
+        id: p.id, firstName: p.firstName, lastName: p.lastName, birthDate: p.birthDate?.toISOString().slice(0, 10),
+        householdSize: p.householdSize ?? undefined, shelterId: p.shelterId ?? undefined, benefitType: p.benefitType,
+      };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/api/cases', tag: 'Akten', roles: ['caseworker'], status: 201,
+    summary: 'Fall anlegen und seinen Prozess starten', body: caseInput, response: z.object({ id: z.string(), reference: z.string() }),
+    handler: async ({ req, res, body }) => {
+      const r = await createCase(deps, req.user!, actorOf(req), body, idempotencyKey(req.get('idempotency-key')));
+      if (!r.created) res.locals.status = 200; // the same request again: the first result
+      return { id: r.id, reference: r.reference };
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/api/cases', tag: 'Akten', roles: ['caseworker', 'supervisor'], summary: 'Fälle, die ich sehen darf',
+    query: z.object({ status: z.enum(CASE_STATUSES, { error: 'Status ungültig' }).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    response: z.object({ items: z.array(caseSummary) }),
+    handler: async ({ req, query }) => {
+      const cases = await listCases(deps, { ...caseListFilter(req.user!), ...(query.status ? { status: query.status } : {}) }, query.limit);
+      return { items: cases.map((c) => ({ id: c.id, reference: c.reference, topic: c.topic, status: c.status, personId: c.personId, caseworkerId: c.caseworkerId, createdAt: c.createdAt.toISOString() })) };
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/api/cases/:id', tag: 'Akten', roles: ['caseworker', 'supervisor'], summary: 'Fall mit Live-Status und Ketten',
+    response: caseSummary.extend({
+      live: z.boolean().describe('false, wenn Temporal nicht erreichbar war (Status aus dem Lesemodell)'),
+      person: z.object({ id: z.string(), firstName: z.string(), lastName: z.string() }),
+      followUp: z.object({ id: z.string(), dueAt: z.string(), remindedAt: z.string().nullable() }).nullable(),
+      consents: z.array(z.object({ id: z.string(), departments: z.array(z.string()), purpose: z.string(), givenAt: z.string(), withdrawnAt: z.string().nullable() })),
+      chains: z.array(z.object({ id: z.string(), type: z.string(), status: z.string() })),
+    }),
+    handler: async ({ req, params }) => {
+      if (!z.uuid().safeParse(params.id).success) throw notFound('Fall');
+      const { record: c, live, status } = await getCase(deps, req.user!, actorOf(req), params.id);
+      const f = c.followUps.find((x) => !x.cancelledAt);
+      return {
+        id: c.id, reference: c.reference, topic: c.topic, status, personId: c.personId, caseworkerId: c.caseworkerId,
+        createdAt: c.createdAt.toISOString(), live: Boolean(live),
+        person: { id: c.person.id, firstName: c.person.firstName, lastName: c.person.lastName },
+        followUp: f ? { id: f.id, dueAt: f.dueAt.toISOString(), remindedAt: f.remindedAt?.toISOString() ?? null } : null,
+        consents: c.consents.map((k) => ({ id: k.id, departments: k.departments, purpose: k.purpose, givenAt: k.givenAt.toISOString(), withdrawnAt: k.withdrawnAt?.toISOString() ?? null })),
+        chains: [],
+      };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/api/cases/:id/follow-ups', tag: 'Akten', roles: ['caseworker'], status: 201,
+    summary: 'Wiedervorlage setzen (ersetzt eine offene)', body: followUpInput, response: z.object({ id: z.string(), dueAt: z.string() }),
+    handler: async ({ req, body, params }) => {
+      if (!z.uuid().safeParse(params.id).success) throw notFound('Fall');
+      const f = await setFollowUp(deps, req.user!, actorOf(req), params.id, body);
+      return { id: f.id, dueAt: f.dueAt.toISOString() };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/api/cases/:id/status', tag: 'Akten', roles: ['caseworker'],
+    summary: 'Status des Falls ändern', body: caseStatusInput, response: z.object({ status: z.enum(CASE_STATUSES) }),
+    handler: async ({ req, body, params }) => {
+      if (!z.uuid().safeParse(params.id).success) throw notFound('Fall');
+      const s = await setStatus(deps, req.user!, actorOf(req), params.id, body.status);
+      return { status: s.status };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/api/cases/:id/consents', tag: 'Akten', roles: ['caseworker'], status: 201,
+    summary: 'Einwilligung / Schweigepflichtentbindung erfassen', body: consentInput, response: idResponse,
+    handler: async ({ req, body, params }) => {
+      if (!z.uuid().safeParse(params.id).success) throw notFound('Fall');
+      const k = await addConsent(deps, req.user!, actorOf(req), params.id, body);
+      return { id: k.id };
+    },
+  });
+
+  if (deps.capture) {
+    const capture = deps.capture;
+    api.route({
+      method: 'get', path: '/api/dev/mails', tag: 'Entwicklung', roles: 'public',
+      summary: 'Dev-Postfach: von der eingebetteten SMTP-Capture empfangene E-Mails (nur ohne SMTP_URL)',
+      query: z.object({ to: z.string().max(254).optional() }),
+      response: z.object({ items: z.array(z.object({ id: z.string(), to: z.array(z.string()), subject: z.string(), text: z.string(), html: z.string(), links: z.array(z.string()), receivedAt: z.string() })) }),
+      handler: async ({ query }) => ({ items: capture.list({ to: query.to }).map(({ messageId: _m, ...m }) => m) }),
+    });
+  }
+
+  const document = api.document();
+  router.get('/api/openapi.json', (_req, res) => { res.json(document); });
+  return router;
+}

@@ -1,0 +1,26 @@
+// The audit log: every read of case details and every change — who, when, what, from where.
+// Append-only (a database trigger rejects UPDATE/DELETE). Details carry IDs and field names, not values.
+import type { Db } from './db/client';
+import type { Prisma } from './db/generated/client';
+
+export interface Actor {
+  id: string | null; // null = the system (a workflow, a timer)
+  role: string;
+  ip?: string;
+  requestId?: string;
+}
+
+export const SYSTEM: Actor = { id: null, role: 'system' };
+
+type Tx = Pick<Db, 'auditEvent'>;
+
+export function audit(db: Tx, actor: Actor, action: string, entity: { type: string; id?: string; caseId?: string },
+  details?: Prisma.InputJsonValue) {
+  return db.auditEvent.create({
+    data: {
+      actorId: actor.id, actorRole: actor.role, ip: actor.ip ?? null, requestId: actor.requestId ?? null,
+      action, entityType: entity.type, entityId: entity.id ?? null, caseId: entity.caseId ?? null,
+      details: details ?? undefined,
+    },
+  });
+}

@@ -1,0 +1,93 @@
+// Building blocks of the three entry points (npm start, npm run api, npm run worker):
+// prepare the database, run the worker (+ e-mail outbox), run the HTTP app. Each returns its stop().
+import type http from 'node:http';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { Config } from './config';
+import { createDb, type Db } from './db/client';
+import { migrate } from './db/migrate';
+import { seedDemo } from './db/seed';
+import type { Logger } from './log';
+import { startOutboxSender } from './mail/outbox';
+import type { SmtpCapture } from './runtime/smtp-capture';
+import { connectionOptions, createTemporalClient } from './temporal';
+
+export async function prepareDatabase(config: Config, databaseUrl: string, log: Logger, seed: boolean): Promise<Db> {
+  const applied = await migrate(databaseUrl, (m) => log.info(m));
+  if (applied.length === 0) log.debug('Datenbankschema aktuell');
+  const db = createDb(databaseUrl);
+  if (seed) {
+    const { created } = await seedDemo(db, config.KIM_DEMO_PASSWORD);
+    if (created) log.info({ users: created }, 'Demo-Daten angelegt');
+  }
+  return db;
+}
+
+let runtimeInstalled = false;
+/** The SDK's own logs (bundling, state changes) at warn unless LOG_LEVEL is debug. */
+function installRuntimeOnce(level: string) {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger(level === 'debug' || level === 'trace' ? 'DEBUG' : 'WARN') });
+}
+
+export async function runWorker(opts: { config: Config; db: Db; temporalAddress: string; smtpUrl: string; log: Logger }) {
+  const { createKimWorker } = await import('../worker/worker');
+  installRuntimeOnce(opts.config.LOG_LEVEL);
+  const connection = await NativeConnection.connect(connectionOptions(opts.config, opts.temporalAddress) as never);
+  const worker = await createKimWorker({
+    connection, namespace: opts.config.TEMPORAL_NAMESPACE, taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
+    db: opts.db, publicUrl: opts.config.publicUrl, log: opts.log,
+  });
+  const running = worker.run();
+  running.catch((err) => opts.log.fatal({ err }, 'Worker abgebrochen'));
+  const outbox = startOutboxSender({ db: opts.db, smtpUrl: opts.smtpUrl, from: opts.config.MAIL_FROM, log: opts.log });
+  opts.log.info({ taskQueue: opts.config.TEMPORAL_TASK_QUEUE }, 'Worker läuft');
+  return {
+    running,
+    async stop() {
+      await outbox.stop();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => {});
+      await connection.close();
+    },
+  };
+}
+
+export async function runApi(opts: { config: Config; db: Db; temporalAddress: string; log: Logger; capture?: SmtpCapture; temporalUiUrl?: string }) {
+  const { createApp } = await import('../api/app');
+  const temporal = createTemporalClient(opts.config, opts.temporalAddress);
+  const app = createApp({
+    db: opts.db, temporal, taskQueue: opts.config.TEMPORAL_TASK_QUEUE, log: opts.log, publicUrl: opts.config.publicUrl,
+    secureCookies: opts.config.NODE_ENV === 'production', sessionHours: opts.config.KIM_SESSION_HOURS,
+    capture: opts.capture, temporalUiUrl: opts.temporalUiUrl,
+  });
+  const server: http.Server = await new Promise((resolve, reject) => {
+    const s = app.listen(opts.config.PORT, () => resolve(s));
+    s.once('error', reject);
+  });
+  return {
+    server,
+    async stop() {
+      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await temporal.connection.close();
+    },
+  };
+}
+
+/** Ctrl-C / SIGTERM → run the stops once; a second signal forces exit. */
+export function onShutdown(log: Logger, stop: () => Promise<void>) {
+  let stoppingSince = 0;
+  const handler = (signal: string) => {
+    if (stoppingSince) {
+      // npm, tsx and the terminal may each deliver the same Ctrl-C: only a later one forces the exit
+      if (Date.now() - stoppingSince < 3_000) return;
+      log.warn('Zweites Signal: sofortiges Beenden');
+      process.exit(130); // children are killed by the exit hook (core/runtime/children.ts)
+    }
+    stoppingSince = Date.now();
+    log.info({ signal }, 'Fahre herunter …');
+    stop().then(() => { log.info('Beendet.'); process.exit(0); }, (err) => { log.error({ err }, 'Fehler beim Herunterfahren'); process.exit(1); });
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}

@@ -1,0 +1,76 @@
+// All configuration comes from environment variables, validated once at start-up.
+// An invalid configuration stops with one message listing every bad variable.
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v === 'true' || v === '1');
+const optionalUrl = (protocols: string[]) => z.string().trim().optional().transform((v) => (v ? v : undefined))
+  .refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), {
+    message: `muss mit ${protocols.join(' oder ')} beginnen`,
+  });
+const optionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
+const duration = z.coerce.number().int().positive();
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  KIM_PUBLIC_URL: optionalUrl(['http://', 'https://']),
+  KIM_DATA_DIR: z.string().default('.data'),
+  KIM_TOOLS_DIR: z.string().default(path.join(os.homedir(), '.cache', 'kim-flow')),
+  KIM_SEED: bool,
+  KIM_DEMO_PASSWORD: z.string().min(1).default('demo'),
+  KIM_SESSION_HOURS: duration.default(12),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
+  KIM_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
+
+  TEMPORAL_ADDRESS: optionalText,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('kim-flow'),
+  TEMPORAL_TLS: bool,
+  TEMPORAL_TLS_CERT: optionalText,
+  TEMPORAL_TLS_KEY: optionalText,
+  TEMPORAL_TLS_CA: optionalText,
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_CLI_PATH: optionalText,
+  KIM_TEMPORAL_PORT: z.coerce.number().int().min(0).max(65535).default(7233),
+  KIM_TEMPORAL_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233),
+
+  SMTP_URL: optionalUrl(['smtp://', 'smtps://']),
+  KIM_SMTP_CAPTURE_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  MAIL_FROM: z.string().default('KIM Flow <kim-flow@kim.example>'),
+})
+  .refine((c) => !(c.TEMPORAL_TLS_CERT && !c.TEMPORAL_TLS_KEY), {
+    path: ['TEMPORAL_TLS_KEY'], message: 'fehlt, obwohl TEMPORAL_TLS_CERT gesetzt ist',
+  })
+  .refine((c) => !(c.TEMPORAL_TLS_KEY && !c.TEMPORAL_TLS_CERT), {
+    path: ['TEMPORAL_TLS_CERT'], message: 'fehlt, obwohl TEMPORAL_TLS_KEY gesetzt ist',
+  })
+  .refine((c) => c.NODE_ENV !== 'production' || c.KIM_PUBLIC_URL, {
+    path: ['KIM_PUBLIC_URL'], message: 'ist in production Pflicht (Links in E-Mails)',
+  });
+
+export type Config = z.infer<typeof configSchema> & {
+  /** true when no DATABASE_URL / TEMPORAL_ADDRESS / SMTP_URL: the embedded defaults run */
+  embedded: { postgres: boolean; temporal: boolean; smtp: boolean };
+  publicUrl: string;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(allgemein)'}: ${i.message}`);
+    throw new ConfigError(`Ungültige Konfiguration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    KIM_DATA_DIR: path.resolve(c.KIM_DATA_DIR),
+    embedded: { postgres: !c.DATABASE_URL, temporal: !c.TEMPORAL_ADDRESS, smtp: !c.SMTP_URL },
+    publicUrl: (c.KIM_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+  };
+}

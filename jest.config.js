@@ -1,0 +1,13 @@
+// Tests run against real services (PostgreSQL, Temporal dev server, SMTP over sockets), started once
+// per run by test/global-setup.ts on free ports in a temporary directory.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: { warnOnly: false }, isolatedModules: true }] },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  verbose: true,
+};

@@ -1,0 +1,136 @@
+// A complete KIM Flow stack for one test file, on the run's real services: its own database (a copy
+// of the migrated template), its own task queue, a real worker, the outbox sender, a real SMTP
+// capture on a free port, and the HTTP app on a free port.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type http from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createApp } from '../../api/app';
+import { createDb, type Db } from '../../core/db/client';
+import { seedDemo } from '../../core/db/seed';
+import { createLogger } from '../../core/log';
+import { startOutboxSender, type OutboxSender } from '../../core/mail/outbox';
+import { ensureDatabase } from '../../core/runtime/postgres';
+import { SmtpCapture } from '../../core/runtime/smtp-capture';
+import { createKimWorker } from '../../worker/worker';
+import type { TestEnv } from '../global-setup';
+import { freePort } from './ports';
+
+export const DEMO_PASSWORD = 'test-demo-password';
+
+export function testEnv(): TestEnv {
+  const file = process.env.KIM_TEST_ENV;
+  if (!file) throw new Error('KIM_TEST_ENV fehlt: Tests über "npm test" starten (jest globalSetup).');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as TestEnv;
+}
+
+/** A fresh database copied from the migrated template. */
+export async function createTestDatabase(): Promise<string> {
+  const env = testEnv();
+  const name = `kim_${crypto.randomBytes(6).toString('hex')}`;
+  await ensureDatabase(env.adminUrl, name, env.templateDb);
+  return env.adminUrl.replace(/\/postgres$/, `/${name}`);
+}
+
+export interface Stack {
+  url: string;
+  db: Db;
+  databaseUrl: string;
+  client: Client;
+  capture: SmtpCapture;
+  smtpPort: number;
+  taskQueue: string;
+  worker?: Worker;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  outbox?: OutboxSender;
+  token(email: string, password?: string): Promise<string>;
+  api(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(opts: { worker?: boolean; outbox?: boolean } = {}): Promise<Stack> {
+  const env = testEnv();
+  const databaseUrl = await createTestDatabase();
+  const db = createDb(databaseUrl, 5);
+  await seedDemo(db, DEMO_PASSWORD);
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const capture = new SmtpCapture();
+  const smtpPort = await capture.start(await freePort());
+  const taskQueue = `test-${crypto.randomBytes(4).toString('hex')}`;
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  const client = new Client({ connection, namespace: 'default' });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const app = createApp({
+    db, temporal: client, taskQueue, log, publicUrl: url, secureCookies: false, sessionHours: 1, capture,
+  });
+  const server: http.Server = await new Promise((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
+
+  let workerConn: NativeConnection | undefined;
+  let running: Promise<void> | undefined;
+  const stack: Stack = {
+    url, db, databaseUrl, client, capture, smtpPort, taskQueue,
+    async startWorker() {
+      workerConn ??= await NativeConnection.connect({ address: env.temporalAddress });
+      const worker = await createKimWorker({
+        connection: workerConn, namespace: 'default', taskQueue, db, publicUrl: url, log,
+        workflowBundle: { codePath: env.workflowBundle },
+      });
+      stack.worker = worker;
+      running = worker.run();
+    },
+    async stopWorker() {
+      if (stack.worker && stack.worker.getState() === 'RUNNING') stack.worker.shutdown();
+      await running?.catch(() => {});
+      stack.worker = undefined;
+    },
+    async token(email, password = DEMO_PASSWORD) {
+      const r = await stack.api('POST', '/api/session', { body: { email, password } });
+      if (r.status !== 200) throw new Error(`Login ${email} fehlgeschlagen: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.token as string;
+    },
+    async api(method, path, o = {}) {
+      const res = await fetch(url + path, {
+        method,
+        headers: {
+          ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+          ...o.headers,
+        },
+        body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try { body = JSON.parse(text); } catch { /* not JSON */ }
+      return { status: res.status, body, headers: res.headers };
+    },
+    async stop() {
+      await stack.outbox?.stop();
+      await stack.stopWorker();
+      await workerConn?.close();
+      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await connection.close();
+      await capture.stop();
+      await db.$disconnect();
+    },
+  };
+  if (opts.worker !== false) await stack.startWorker();
+  if (opts.outbox !== false) {
+    stack.outbox = startOutboxSender({ db, smtpUrl: `smtp://127.0.0.1:${smtpPort}`, from: 'KIM Flow <kim@test.example>', log, pollMs: 100, maxBackoffMs: 1_000 });
+  }
+  return stack;
+}
+
+/** Poll until fn returns a truthy value (or throw with the last value after timeoutMs). */
+export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 20_000, intervalMs = 100): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await fn();
+    if (last) return last as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Bedingung nach ${timeoutMs} ms nicht erfüllt (zuletzt: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

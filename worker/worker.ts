@@ -1,0 +1,24 @@
+// Worker bootstrap: registers the workflows (bundled) and the activities built from their deps.
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import type { Logger } from '../core/log';
+
+export interface KimWorkerOptions extends ActivityDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  log: Logger;
+  /** a pre-built bundle (tests build it once per run); default: bundle workflows/ now */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export async function createKimWorker(opts: KimWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities({ db: opts.db, publicUrl: opts.publicUrl }),
+    maxCachedWorkflows: 2_000,
+  });
+}

@@ -1,0 +1,82 @@
+// One workflow per case: holds the case's status and its follow-up (Wiedervorlage) timer, which
+// reminds the caseworker by e-mail. IDs only — names and notes stay in PostgreSQL.
+import {
+  ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate,
+  proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import type { CaseState, CaseWorkflowInput, FollowUpRef } from '../core/domain/case-state';
+import type { CaseStatus } from '../core/domain/records';
+import { KimStatus } from '../core/domain/search-attributes';
+import type { CaseActivities } from '../activities/case';
+
+export const caseStateQuery = defineQuery<CaseState>('caseState');
+export const setFollowUpUpdate = defineUpdate<CaseState, [FollowUpRef]>('setFollowUp');
+export const setStatusUpdate = defineUpdate<CaseState, [{ status: CaseStatus }]>('setStatus');
+
+const { recordCaseStatus, remindFollowUp } = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState> {
+  const state: CaseState = {
+    caseId: input.caseId,
+    topic: input.topic,
+    status: input.status ?? 'open',
+    followUp: input.followUp,
+    updatedAt: new Date().toISOString(),
+  };
+  let changes = 0;
+
+  setHandler(caseStateQuery, () => state);
+
+  setHandler(setFollowUpUpdate, async (followUp) => {
+    state.followUp = { followUpId: followUp.followUpId, dueAt: followUp.dueAt };
+    state.updatedAt = new Date().toISOString();
+    changes++;
+    return state;
+  }, {
+    validator: (followUp) => {
+      if (state.status === 'closed') throw ApplicationFailure.nonRetryable('Der Fall ist abgeschlossen.', 'WrongState');
+      if (!followUp?.followUpId || Number.isNaN(Date.parse(followUp.dueAt))) {
+        throw ApplicationFailure.nonRetryable('Wiedervorlage ungültig.', 'InvalidInput');
+      }
+    },
+  });
+
+  setHandler(setStatusUpdate, async ({ status }) => {
+    state.status = status;
+    state.updatedAt = new Date().toISOString();
+    changes++;
+    upsertSearchAttributes([{ key: KimStatus, value: status }] as never);
+    await recordCaseStatus({ caseId: state.caseId, status });
+    return state;
+  }, {
+    validator: ({ status }) => {
+      if (state.status === 'closed') throw ApplicationFailure.nonRetryable('Der Fall ist bereits abgeschlossen.', 'WrongState');
+      if (status === state.status) throw ApplicationFailure.nonRetryable(`Der Fall hat bereits diesen Status.`, 'WrongState');
+    },
+  });
+
+  while (state.status !== 'closed') {
+    const pending = state.followUp && !state.followUp.remindedAt ? state.followUp : undefined;
+    const seen = changes;
+    const woken = () => changes !== seen || state.status === 'closed';
+    let changed = true;
+    if (pending) changed = await condition(woken, Math.max(1, Date.parse(pending.dueAt) - Date.now()));
+    else await condition(woken);
+    if (!changed && pending && state.followUp === pending) {
+      await remindFollowUp({ caseId: state.caseId, followUpId: pending.followUpId });
+      pending.remindedAt = new Date().toISOString();
+      state.updatedAt = pending.remindedAt;
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof caseWorkflow>({
+        caseId: state.caseId, topic: state.topic, status: state.status, followUp: state.followUp,
+      });
+    }
+  }
+  await condition(allHandlersFinished);
+  return state;
+}
