@@ -5,9 +5,9 @@ import type { Db } from '../core/db/client';
 import { followUpReminderMail } from '../core/mail/templates';
 import type { CaseStatus } from '../core/domain/records';
 
-export interface ActivityDeps { db: Db; publicUrl: string }
+export interface CaseActivityDeps { db: Db; publicUrl: string }
 
-export function createCaseActivities({ db, publicUrl }: ActivityDeps) {
+export function createCaseActivities({ db, publicUrl }: CaseActivityDeps) {
   return {
     async recordCaseStatus({ caseId, status }: { caseId: string; status: CaseStatus }): Promise<void> {
       await db.case.update({

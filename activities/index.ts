@@ -1,7 +1,9 @@
 // All activities the worker registers, built from their dependencies.
-import { createCaseActivities, type ActivityDeps } from './case';
+import { createCaseActivities } from './case';
+import { createHandoffActivities, type HandoffActivityDeps } from './handoff';
+
+export type ActivityDeps = HandoffActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createCaseActivities(deps) };
+  return { ...createCaseActivities(deps), ...createHandoffActivities(deps) };
 }
-export type { ActivityDeps };

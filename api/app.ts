@@ -7,6 +7,7 @@ import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Db } from '../core/db/client';
+import type { LinkKey } from '../core/links';
 import { requestContext, type Logger } from '../core/log';
 import type { SmtpCapture } from '../core/runtime/smtp-capture';
 import { createAuth, csrfValid } from './auth';
@@ -15,6 +16,8 @@ import { html, page } from './html';
 import { authPages } from './pages/auth-pages';
 import { casePages } from './pages/case-pages';
 import { devPages } from './pages/dev-pages';
+import { linkPages } from './pages/link-pages';
+import { taskPages } from './pages/task-pages';
 import { apiRouter } from './routes/api';
 import { healthRouter } from './routes/health';
 
@@ -28,6 +31,9 @@ export interface AppDeps {
   sessionHours: number;
   capture?: SmtpCapture;
   temporalUiUrl?: string;
+  linkKeys: LinkKey[];
+  /** >0: one working day lasts this many seconds (tests, demos) */
+  workingDaySeconds: number;
 }
 
 const wantsJson = (req: Request) => req.path.startsWith('/api/') || req.path === '/healthz' || (req.get('accept') ?? '').startsWith('application/json');
@@ -72,7 +78,8 @@ export function createApp(deps: AppDeps) {
 
   // CSRF: every browser form post except the login form (double-submit there) needs the session token.
   app.use((req: Request, _res: Response, next: NextFunction) => {
-    if (req.method !== 'POST' || req.path.startsWith('/api/') || req.path === '/login') return next();
+    // /t/<token>: the signed single-use token in the URL is the credential (no session)
+    if (req.method !== 'POST' || req.path.startsWith('/api/') || req.path === '/login' || req.path.startsWith('/t/')) return next();
     if (!req.user) return next(new HttpError(401, 'unauthorized', 'Bitte anmelden.'));
     if (!csrfValid(req)) return next(new HttpError(403, 'csrf', 'Das Formular ist abgelaufen oder ungültig. Bitte die Seite neu laden und erneut absenden.'));
     next();
@@ -80,6 +87,7 @@ export function createApp(deps: AppDeps) {
 
   app.use(apiRouter(deps, auth));
   app.use(authPages(auth, deps.secureCookies));
+  app.use(linkPages(deps));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/')) return next();
     if (!req.user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
@@ -87,6 +95,7 @@ export function createApp(deps: AppDeps) {
   });
   if (deps.capture) app.use(devPages(deps.capture, deps));
   app.use(casePages(deps));
+  app.use(taskPages(deps));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(req.path.startsWith('/api/') ? 'Route' : 'Seite')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -2,7 +2,11 @@
 // prepare the database, run the worker (+ e-mail outbox), run the HTTP app. Each returns its stop().
 import type http from 'node:http';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Config } from './config';
+import { parseLinkKeys, type LinkKey } from './links';
 import { createDb, type Db } from './db/client';
 import { migrate } from './db/migrate';
 import { seedDemo } from './db/seed';
@@ -22,6 +26,17 @@ export async function prepareDatabase(config: Config, databaseUrl: string, log: 
   return db;
 }
 
+/** KIM_LINK_SECRETS, or (embedded/dev only) a secret made once and kept in the data directory. */
+export function resolveLinkKeys(config: Config): LinkKey[] {
+  if (config.KIM_LINK_SECRETS) return parseLinkKeys(config.KIM_LINK_SECRETS);
+  const file = path.join(config.KIM_DATA_DIR, 'link-secret');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(config.KIM_DATA_DIR, { recursive: true });
+    fs.writeFileSync(file, `dev:${crypto.randomBytes(32).toString('base64url')}`, { mode: 0o600 });
+  }
+  return parseLinkKeys(fs.readFileSync(file, 'utf8').trim());
+}
+
 let runtimeInstalled = false;
 /** The SDK's own logs (bundling, state changes) at warn unless LOG_LEVEL is debug. */
 function installRuntimeOnce(level: string) {
@@ -37,6 +52,7 @@ export async function runWorker(opts: { config: Config; db: Db; temporalAddress:
   const worker = await createKimWorker({
     connection, namespace: opts.config.TEMPORAL_NAMESPACE, taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
     db: opts.db, publicUrl: opts.config.publicUrl, log: opts.log,
+    linkKeys: resolveLinkKeys(opts.config), linkTtlDays: opts.config.KIM_LINK_TTL_DAYS,
   });
   const running = worker.run();
   running.catch((err) => opts.log.fatal({ err }, 'Worker abgebrochen'));
@@ -60,6 +76,7 @@ export async function runApi(opts: { config: Config; db: Db; temporalAddress: st
     db: opts.db, temporal, taskQueue: opts.config.TEMPORAL_TASK_QUEUE, log: opts.log, publicUrl: opts.config.publicUrl,
     secureCookies: opts.config.NODE_ENV === 'production', sessionHours: opts.config.KIM_SESSION_HOURS,
     capture: opts.capture, temporalUiUrl: opts.temporalUiUrl,
+    linkKeys: resolveLinkKeys(opts.config), workingDaySeconds: opts.config.KIM_WORKING_DAY_SECONDS,
   });
   const server: http.Server = await new Promise((resolve, reject) => {
     const s = app.listen(opts.config.PORT, () => resolve(s));

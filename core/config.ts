@@ -41,12 +41,23 @@ export const configSchema = z.object({
   SMTP_URL: optionalUrl(['smtp://', 'smtps://']),
   KIM_SMTP_CAPTURE_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   MAIL_FROM: z.string().default('KIM Flow <kim-flow@kim.example>'),
+
+  /** "kid:secret,kid2:secret2": HMAC keys of e-mail action links; the first signs (rotation) */
+  KIM_LINK_SECRETS: optionalText.refine((v) => v === undefined || v.split(',').every((p) => /^[\w-]{1,20}:.{32,}$/.test(p.trim())), {
+    message: 'Format "kid:geheimnis,kid2:geheimnis2" mit Geheimnissen ab 32 Zeichen erwartet',
+  }),
+  KIM_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** >0: one working day lasts this many seconds — for tests and demos of deadlines */
+  KIM_WORKING_DAY_SECONDS: z.coerce.number().min(0).default(0),
 })
   .refine((c) => !(c.TEMPORAL_TLS_CERT && !c.TEMPORAL_TLS_KEY), {
     path: ['TEMPORAL_TLS_KEY'], message: 'fehlt, obwohl TEMPORAL_TLS_CERT gesetzt ist',
   })
   .refine((c) => !(c.TEMPORAL_TLS_KEY && !c.TEMPORAL_TLS_CERT), {
     path: ['TEMPORAL_TLS_CERT'], message: 'fehlt, obwohl TEMPORAL_TLS_KEY gesetzt ist',
+  })
+  .refine((c) => c.NODE_ENV !== 'production' || c.KIM_LINK_SECRETS, {
+    path: ['KIM_LINK_SECRETS'], message: 'ist in production Pflicht (signierte Links in E-Mails)',
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.KIM_PUBLIC_URL, {
     path: ['KIM_PUBLIC_URL'], message: 'ist in production Pflicht (Links in E-Mails)',

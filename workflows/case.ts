@@ -8,6 +8,7 @@ import type { CaseState, CaseWorkflowInput, FollowUpRef } from '../core/domain/c
 import type { CaseStatus } from '../core/domain/records';
 import { KimStatus } from '../core/domain/search-attributes';
 import type { CaseActivities } from '../activities/case';
+import { handoffResultSignal } from './handoff';
 
 export const caseStateQuery = defineQuery<CaseState>('caseState');
 export const setFollowUpUpdate = defineUpdate<CaseState, [FollowUpRef]>('setFollowUp');
@@ -24,11 +25,16 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     topic: input.topic,
     status: input.status ?? 'open',
     followUp: input.followUp,
+    handoffs: input.handoffs,
     updatedAt: new Date().toISOString(),
   };
   let changes = 0;
 
   setHandler(caseStateQuery, () => state);
+  // results of handoffs started for this case (chains will wait for their own)
+  setHandler(handoffResultSignal, (r) => {
+    state.handoffs = [...(state.handoffs ?? []).filter((h) => h.taskId !== r.taskId), { taskId: r.taskId, stepKey: r.stepKey, status: r.status, outcome: r.outcome }].slice(-20);
+  });
 
   setHandler(setFollowUpUpdate, async (followUp) => {
     state.followUp = { followUpId: followUp.followUpId, dueAt: followUp.dueAt };
@@ -73,7 +79,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof caseWorkflow>({
-        caseId: state.caseId, topic: state.topic, status: state.status, followUp: state.followUp,
+        caseId: state.caseId, topic: state.topic, status: state.status, followUp: state.followUp, handoffs: state.handoffs,
       });
     }
   }

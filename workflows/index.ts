@@ -1,2 +1,3 @@
 // Every workflow the worker registers.
 export { caseWorkflow } from './case';
+export { handoffWorkflow } from './handoff';

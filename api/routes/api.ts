@@ -7,6 +7,7 @@ import { actorOf, type Auth } from '../auth';
 import { badRequest, notFound } from '../errors';
 import { JsonApi } from '../json-route';
 import type { AppDeps } from '../app';
+import { registerTaskRoutes } from './tasks-api';
 import { addConsent, createCase, createPerson, getCase, listCases, setFollowUp, setStatus } from '../services/cases';
 
 const idResponse = z.object({ id: z.string() });
@@ -137,6 +138,8 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
       return { id: k.id };
     },
   });
+
+  registerTaskRoutes(api, deps);
 
   if (deps.capture) {
     const capture = deps.capture;

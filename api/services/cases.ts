@@ -2,7 +2,7 @@
 // A case row and its workflow are created together: the workflow is started inside the database
 // transaction (ID from the case id, conflict policy USE_EXISTING), so a failure leaves nothing behind
 // and a double submit (same idempotency key) returns the first case.
-import { WorkflowIdConflictPolicy, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import { caseWorkflowId, type CaseState } from '../../core/domain/case-state';
@@ -12,6 +12,7 @@ import { caseStateQuery, caseWorkflow, setFollowUpUpdate, setStatusUpdate } from
 import { canChangeCase, canReadCase } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, HttpError, isTemporalDown, notFound } from '../errors';
+import { callUpdate } from './workflow-calls';
 
 export interface CaseDeps { db: Db; temporal: Client; taskQueue: string }
 
@@ -129,20 +130,6 @@ export async function listCases({ db }: CaseDeps, where: object, take = 100) {
   });
 }
 
-async function updateWorkflow<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      const cause = err.cause as { type?: string; message?: string } | undefined;
-      if (cause?.type === 'WrongState') throw conflict(cause.message ?? 'Falscher Zustand.');
-      if (cause?.type === 'InvalidInput') throw badRequest(cause.message ?? 'Ungültige Eingabe.');
-    }
-    if (err instanceof WorkflowNotFoundError) throw conflict('Der Prozess dieses Falls läuft nicht mehr.');
-    throw err;
-  }
-}
-
 async function caseForChange(db: Db, user: AuthUser, id: string) {
   const c = await db.case.findUnique({ where: { id } });
   if (!c) throw notFound('Fall');
@@ -157,7 +144,7 @@ export async function setFollowUp(deps: CaseDeps, user: AuthUser, actor: Actor, 
     await tx.followUp.updateMany({ where: { caseId: id, remindedAt: null, cancelledAt: null }, data: { cancelledAt: new Date() } });
     const f = await tx.followUp.create({ data: { caseId: id, dueAt: new Date(input.dueAt), note: input.note ?? null, createdById: user.id } });
     await audit(tx, actor, 'case.followup.set', { type: 'FollowUp', id: f.id, caseId: id }, { dueAt: f.dueAt.toISOString() });
-    await updateWorkflow(() => deps.temporal.workflow.getHandle(c.workflowId)
+    await callUpdate(() => deps.temporal.workflow.getHandle(c.workflowId)
       .executeUpdate(setFollowUpUpdate, { args: [{ followUpId: f.id, dueAt: f.dueAt.toISOString() }] }));
     return f;
   }, TX);
@@ -165,7 +152,7 @@ export async function setFollowUp(deps: CaseDeps, user: AuthUser, actor: Actor, 
 
 export async function setStatus(deps: CaseDeps, user: AuthUser, actor: Actor, id: string, status: CaseStatus) {
   const c = await caseForChange(deps.db, user, id);
-  const state = await updateWorkflow(() => deps.temporal.workflow.getHandle(c.workflowId)
+  const state = await callUpdate(() => deps.temporal.workflow.getHandle(c.workflowId)
     .executeUpdate(setStatusUpdate, { args: [{ status }] }));
   await audit(deps.db, actor, 'case.status', { type: 'Case', id, caseId: id }, { from: c.status, to: status });
   return state;

@@ -6,7 +6,10 @@ export interface CaseWorkflowInput {
   topic: CaseTopic;
   status?: CaseStatus;
   followUp?: FollowUpRef;
+  handoffs?: CaseHandoffResult[];
 }
+
+export interface CaseHandoffResult { taskId: string; stepKey: string; status: string; outcome?: string }
 
 export interface FollowUpRef {
   followUpId: string;
@@ -19,6 +22,7 @@ export interface CaseState {
   topic: CaseTopic;
   status: CaseStatus;
   followUp?: FollowUpRef;
+  handoffs?: CaseHandoffResult[];
   updatedAt: string;
 }
 

@@ -23,3 +23,49 @@ export function followUpReminderMail(p: { reference: string; dueAt: Date; link: 
     html: layout(title, lines, { href: p.link, label: 'Fall öffnen' }),
   };
 }
+
+export interface TaskMailParams {
+  reference: string;
+  stepTitle: string;
+  due?: Date;
+  links: Array<{ label: string; href: string }>;
+  extra?: string[];
+}
+
+const germanDate = (d: Date) => d.toLocaleDateString('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric' });
+
+function taskMail(kind: string, p: TaskMailParams, lines: string[]): MailContent {
+  const subject = `[KIM] ${kind}: ${p.stepTitle} – Fall ${p.reference}${p.due ? ` – bis ${germanDate(p.due)}` : ''}`;
+  const all = [...lines, ...(p.extra ?? [])];
+  const linkText = p.links.map((l) => `${l.label}: ${l.href}`).join('\n');
+  const html = `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${esc(subject)}</title></head>
+<body style="font-family:Arial,sans-serif;color:#1a1a1a;line-height:1.5">
+<h1 style="font-size:1.2em">${esc(kind)}: ${esc(p.stepTitle)} – Fall ${esc(p.reference)}</h1>
+${all.map((l) => `<p>${esc(l)}</p>`).join('\n')}
+<ul>${p.links.map((l) => `<li><a href="${esc(l.href)}" style="color:#0b4f8a">${esc(l.label)}</a></li>`).join('')}</ul>
+<p style="color:#555;font-size:0.9em">Die Links sind persönlich für Ihr Postfach, gelten befristet und jeweils nur einmal nutzbar. Einzelheiten zum Fall sehen Sie nach dem Öffnen des Links.</p>
+</body></html>`;
+  return { subject, text: `${all.join('\n')}\n\n${linkText}\n\n-- \nKIM Flow (automatische Nachricht)`, html };
+}
+
+export const taskMails = {
+  notify: (p: TaskMailParams) => taskMail('Bitte bestätigen', p, [
+    `Für den Fall ${p.reference} ist eine Aufgabe an Ihre Stelle übergeben worden: ${p.stepTitle}.`,
+    p.due ? `Bitte bestätigen Sie den Eingang bis ${germanDate(p.due)}.` : 'Bitte bestätigen Sie den Eingang.',
+  ]),
+  reminder: (p: TaskMailParams) => taskMail('Erinnerung', p, [
+    `Die Frist für die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} ist abgelaufen.`, 'Bitte bearbeiten Sie die Aufgabe.',
+  ]),
+  escalation: (p: TaskMailParams) => taskMail('Eskalation', p, [
+    `Die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} ist trotz Erinnerung überfällig.`, 'Bitte sorgen Sie für die Bearbeitung.',
+  ]),
+  declined: (p: TaskMailParams) => taskMail('Abgelehnt', p, [
+    `Die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} wurde abgelehnt. Die Begründung steht im Fall.`,
+  ]),
+  completed: (p: TaskMailParams) => taskMail('Erledigt', p, [
+    `Die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} wurde erledigt. Das Ergebnis steht im Fall.`,
+  ]),
+  cancelled: (p: TaskMailParams) => taskMail('Abgebrochen', p, [
+    `Die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} wurde abgebrochen und muss nicht mehr bearbeitet werden.`,
+  ]),
+};

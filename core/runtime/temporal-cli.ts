@@ -65,3 +65,13 @@ export async function resolveTemporalCli(opts: {
 export function temporalCliVersion(cli: string): string {
   return spawnSync(cli, ['--version']).stdout?.toString().trim() ?? '';
 }
+
+// `npm run setup:temporal`: find or build the CLI now (CI does this before the tests).
+if (require.main === module) {
+  resolveTemporalCli({
+    cliPath: process.env.TEMPORAL_CLI_PATH || undefined,
+    toolsDir: process.env.KIM_TOOLS_DIR || require('node:path').join(require('node:os').homedir(), '.cache', 'kim-flow'),
+    log: (m) => console.log(m),
+  }).then((cli) => console.log(cli ? `Temporal CLI: ${cli} (${temporalCliVersion(cli)})` : 'Temporal CLI: SDK-Download beim Start'),
+    (err) => { console.error(err.message); process.exit(1); });
+}

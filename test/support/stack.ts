@@ -5,10 +5,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { createDb, type Db } from '../../core/db/client';
 import { seedDemo } from '../../core/db/seed';
+import { parseLinkKeys } from '../../core/links';
 import { createLogger } from '../../core/log';
 import { startOutboxSender, type OutboxSender } from '../../core/mail/outbox';
 import { ensureDatabase } from '../../core/runtime/postgres';
@@ -18,6 +19,7 @@ import type { TestEnv } from '../global-setup';
 import { freePort } from './ports';
 
 export const DEMO_PASSWORD = 'test-demo-password';
+export const LINK_KEYS = parseLinkKeys('old:' + 'o'.repeat(40) + ',cur:' + 'c'.repeat(40)).reverse(); // "cur" signs, "old" still verifies
 
 export function testEnv(): TestEnv {
   const file = process.env.KIM_TEST_ENV;
@@ -50,8 +52,17 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { worker?: boolean; outbox?: boolean } = {}): Promise<Stack> {
+function quietSdkLogs() {
+  try {
+    Runtime.install({ logger: new DefaultLogger((process.env.TEST_SDK_LOG_LEVEL ?? 'WARN') as 'WARN') });
+  } catch {
+    // already installed in this process
+  }
+}
+
+export async function startStack(opts: { worker?: boolean; outbox?: boolean; workingDaySeconds?: number; linkTtlDays?: number } = {}): Promise<Stack> {
   const env = testEnv();
+  quietSdkLogs();
   const databaseUrl = await createTestDatabase();
   const db = createDb(databaseUrl, 5);
   await seedDemo(db, DEMO_PASSWORD);
@@ -65,6 +76,7 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean } = 
   const url = `http://127.0.0.1:${port}`;
   const app = createApp({
     db, temporal: client, taskQueue, log, publicUrl: url, secureCookies: false, sessionHours: 1, capture,
+    linkKeys: LINK_KEYS, workingDaySeconds: opts.workingDaySeconds ?? 0,
   });
   const server: http.Server = await new Promise((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
 
@@ -76,7 +88,7 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean } = 
       workerConn ??= await NativeConnection.connect({ address: env.temporalAddress });
       const worker = await createKimWorker({
         connection: workerConn, namespace: 'default', taskQueue, db, publicUrl: url, log,
-        workflowBundle: { codePath: env.workflowBundle },
+        workflowBundle: { codePath: env.workflowBundle }, linkKeys: LINK_KEYS, linkTtlDays: opts.linkTtlDays ?? 14,
       });
       stack.worker = worker;
       running = worker.run();

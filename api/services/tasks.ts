@@ -1,0 +1,144 @@
+// Handoffs from the API's side: create one for a case (row + workflow in one transaction), list and
+// read tasks, act on them (workflow update → validator decides), resolve deadline rules.
+import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { audit, type Actor } from '../../core/audit';
+import type { Db } from '../../core/db/client';
+import type { Prisma } from '../../core/db/generated/client';
+import {
+  HANDOFF_STEPS, OPEN_TASK_STATUSES, handoffWorkflowId, type HandoffAction, type HandoffActor, type HandoffState, type TaskStatus,
+} from '../../core/domain/handoff';
+import { KimCaseId, KimDepartment, KimKind, KimStep } from '../../core/domain/search-attributes';
+import { handoffActionUpdate, handoffStateQuery, handoffWorkflow } from '../../workflows/handoff';
+import { canChangeCase, canReadCase } from '../access';
+import type { AuthUser } from '../auth';
+import { badRequest, conflict, forbidden, isTemporalDown, notFound } from '../errors';
+import { callUpdate } from './workflow-calls';
+
+export interface TaskDeps { db: Db; temporal: Client; taskQueue: string; workingDaySeconds: number }
+
+/** Most specific rule wins: (department, step) → (any, step) → (department, any) → (any, any) → step default. */
+export async function resolveDeadlines(db: Db, departmentId: string, stepKey: string) {
+  const rules = await db.deadlineRule.findMany({
+    where: { OR: [{ departmentId, stepKey }, { departmentId: null, stepKey }, { departmentId, stepKey: null }, { departmentId: null, stepKey: null }] },
+  });
+  const rank = (r: { departmentId: string | null; stepKey: string | null }) => (r.departmentId ? 2 : 0) + (r.stepKey ? 4 : 0);
+  const best = rules.sort((a, b) => rank(b) - rank(a))[0];
+  const step = HANDOFF_STEPS[stepKey];
+  return { ackDays: best?.ackDays ?? step?.ackDays ?? 2, completeDays: best?.completeDays ?? step?.completeDays ?? 10 };
+}
+
+export async function createHandoff(deps: TaskDeps, user: AuthUser, actor: Actor, caseId: string,
+  input: { step: string; department: string }, parentWorkflowId?: string) {
+  const c = await deps.db.case.findUnique({ where: { id: caseId } });
+  if (!c) throw notFound('Fall');
+  if (!canChangeCase(user, c)) throw forbidden('Keine Berechtigung, für diesen Fall Aufgaben zu übergeben.');
+  if (c.status === 'closed') throw conflict('Der Fall ist abgeschlossen.');
+  const department = await deps.db.department.findUnique({ where: { id: input.department } });
+  if (!department) throw badRequest(`Unbekannte Stelle: ${input.department}`, [{ field: 'department', message: 'Stelle: unbekannt' }]);
+  const open = await deps.db.task.findFirst({ where: { caseId, stepKey: input.step, status: { in: OPEN_TASK_STATUSES } } });
+  if (open) throw conflict(`Für diesen Schritt läuft bereits eine Übergabe (an ${open.departmentId}).`, { taskId: open.id });
+  const { ackDays, completeDays } = await resolveDeadlines(deps.db, department.id, input.step);
+  const step = HANDOFF_STEPS[input.step];
+
+  return deps.db.$transaction(async (tx) => {
+    const id = crypto.randomUUID();
+    const workflowId = handoffWorkflowId(id);
+    await tx.task.create({
+      data: {
+        id, caseId, processId: parentWorkflowId ?? c.workflowId, stepKey: input.step, title: step.title,
+        departmentId: department.id, workflowId, createdById: user.id,
+      },
+    });
+    await audit(tx, actor, 'task.create', { type: 'Task', id, caseId }, { step: input.step, department: department.id });
+    await deps.temporal.workflow.start(handoffWorkflow, {
+      workflowId, taskQueue: deps.taskQueue,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      args: [{
+        taskId: id, caseId, stepKey: input.step, departmentId: department.id, ackDays, completeDays,
+        workingDaySeconds: deps.workingDaySeconds, parentWorkflowId: parentWorkflowId ?? c.workflowId,
+      }],
+      typedSearchAttributes: [
+        { key: KimCaseId, value: caseId }, { key: KimKind, value: 'handoff' },
+        { key: KimDepartment, value: department.id }, { key: KimStep, value: input.step },
+      ] as never,
+    });
+    return { id, workflowId };
+  }, { timeout: 20_000, maxWait: 5_000 });
+}
+
+export function taskView(t: { id: string; processId: string | null; stepKey: string; title: string; departmentId: string; status: TaskStatus; dueAt: Date | null; ackDueAt: Date | null; overdue: boolean; caseId: string }) {
+  const due = t.status === 'accepted' ? t.dueAt : t.ackDueAt;
+  return {
+    id: t.id, processId: t.processId, caseId: t.caseId, step: t.stepKey, title: t.title, department: t.departmentId, status: t.status,
+    dueAt: due?.toISOString() ?? null, overdue: t.overdue,
+  };
+}
+
+/** Which tasks a user may list: department members their department's, caseworkers their cases', supervisors all. */
+export function taskFilter(user: AuthUser, department?: string): Prisma.TaskWhereInput {
+  if (user.role === 'department_member') {
+    if (department && department !== user.departmentId) throw forbidden('Nur Aufgaben der eigenen Stelle.');
+    return { departmentId: user.departmentId ?? '__none__' };
+  }
+  if (user.role === 'supervisor') return department ? { departmentId: department } : {};
+  if (user.role === 'caseworker') {
+    return { case: { OR: [{ caseworkerId: user.id }, ...(user.departmentId ? [{ departmentId: user.departmentId }] : [])] }, ...(department ? { departmentId: department } : {}) };
+  }
+  throw forbidden();
+}
+
+export async function listTasks(db: Db, user: AuthUser, q: { department?: string; status?: TaskStatus; open?: boolean }) {
+  const where: Prisma.TaskWhereInput = {
+    ...taskFilter(user, q.department),
+    ...(q.status ? { status: q.status } : q.open ? { status: { in: OPEN_TASK_STATUSES } } : {}),
+  };
+  return db.task.findMany({ where, orderBy: [{ overdue: 'desc' }, { createdAt: 'asc' }], take: 500, include: { case: { select: { reference: true } } } });
+}
+
+export function canSeeTask(user: AuthUser, t: { departmentId: string; case: { caseworkerId: string; departmentId: string | null } }) {
+  if (user.role === 'department_member') return t.departmentId === user.departmentId;
+  return canReadCase(user, t.case);
+}
+
+export async function getTask(deps: TaskDeps, user: AuthUser, actor: Actor, id: string) {
+  const t = await deps.db.task.findUnique({
+    where: { id },
+    include: { case: { select: { id: true, reference: true, caseworkerId: true, departmentId: true } }, events: { orderBy: { seq: 'asc' } } },
+  });
+  if (!t || !canSeeTask(user, t)) throw notFound('Aufgabe');
+  await audit(deps.db, actor, 'task.read', { type: 'Task', id, caseId: t.caseId });
+  let live: HandoffState | undefined;
+  try {
+    live = await deps.temporal.connection.withDeadline(Date.now() + 3_000, () => deps.temporal.workflow.getHandle(t.workflowId).query(handoffStateQuery));
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError) && !isTemporalDown(err)) throw err;
+  }
+  return { task: t, live };
+}
+
+/** Runs an action as a workflow update; the workflow's validator decides (409/400/403). */
+export async function actOnTask(deps: TaskDeps, taskId: string, action: HandoffAction): Promise<HandoffState> {
+  const t = await deps.db.task.findUnique({ where: { id: taskId }, select: { workflowId: true } });
+  if (!t) throw notFound('Aufgabe');
+  if (action.action === 'forward') {
+    const target = await deps.db.department.findUnique({ where: { id: action.departmentId } });
+    if (!target) throw badRequest(`Unbekannte Stelle: ${action.departmentId}`, [{ field: 'department', message: 'Stelle: unbekannt' }]);
+  }
+  return callUpdate(() => deps.temporal.workflow.getHandle(t.workflowId).executeUpdate(handoffActionUpdate, { args: [action] }));
+}
+
+export function userActor(user: AuthUser): HandoffActor {
+  return { kind: 'user', userId: user.id, departmentId: user.departmentId };
+}
+
+/** Department members act for their department; the case's caseworker may only cancel. */
+export async function assertMayAct(db: Db, user: AuthUser, taskId: string, action: HandoffAction['action']) {
+  const t = await db.task.findUnique({ where: { id: taskId }, include: { case: { select: { caseworkerId: true, departmentId: true } } } });
+  if (!t) throw notFound('Aufgabe');
+  if (action === 'cancel') {
+    if (!canChangeCase(user, t.case)) throw forbidden('Nur das Fallmanagement kann eine Übergabe abbrechen.');
+    return t;
+  }
+  if (user.role !== 'department_member') throw forbidden('Nur Mitglieder der zuständigen Stelle können diese Aufgabe bearbeiten.');
+  return t; // the department itself is checked by the workflow's validator (403)
+}
