@@ -19,7 +19,9 @@ import type { TestEnv } from '../global-setup';
 import { freePort } from './ports';
 
 export const DEMO_PASSWORD = 'test-demo-password';
-export const LINK_KEYS = parseLinkKeys('old:' + 'o'.repeat(40) + ',cur:' + 'c'.repeat(40)).reverse(); // "cur" signs, "old" still verifies
+/** "cur" signs, "old" still verifies (key rotation) */
+export const LINK_SECRETS = 'cur:' + 'c'.repeat(40) + ',old:' + 'o'.repeat(40);
+export const LINK_KEYS = parseLinkKeys(LINK_SECRETS);
 
 export function testEnv(): TestEnv {
   const file = process.env.KIM_TEST_ENV;
