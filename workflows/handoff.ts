@@ -5,7 +5,7 @@
 // When it ends, the result is signalled to the waiting workflow (a chain, or the case).
 import {
   ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate,
-  getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo,
+  getExternalWorkflowHandle, proxyLocalActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import {
   checkCompletion, HANDOFF_STEPS, type HandoffAction, type HandoffInput, type HandoffResult, type HandoffState,
@@ -18,8 +18,11 @@ export const handoffActionUpdate = defineUpdate<HandoffState, [HandoffAction]>('
 /** sent to input.parentWorkflowId when the handoff ends */
 export const handoffResultSignal = defineSignal<[HandoffResult]>('handoffResult');
 
-const { recordTask } = proxyActivities<HandoffActivities>({
+// A local activity: one database transaction, idempotent per (task, seq), so the worker may retry it
+// itself — that saves the server round-trips of a scheduled activity on every action (bench:handoffs).
+const { recordTask } = proxyLocalActivities<HandoffActivities>({
   startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 

@@ -1,6 +1,6 @@
 // Handoffs from the API's side: create one for a case (row + workflow in one transaction), list and
 // read tasks, act on them (workflow update → validator decides), resolve deadline rules.
-import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
@@ -8,10 +8,10 @@ import {
   HANDOFF_STEPS, OPEN_TASK_STATUSES, handoffWorkflowId, type HandoffAction, type HandoffActor, type HandoffState, type TaskStatus,
 } from '../../core/domain/handoff';
 import { KimCaseId, KimDepartment, KimKind, KimStep } from '../../core/domain/search-attributes';
-import { handoffActionUpdate, handoffStateQuery, handoffWorkflow } from '../../workflows/handoff';
+import { handoffActionUpdate, handoffWorkflow } from '../../workflows/handoff';
 import { canChangeCase, canReadCase } from '../access';
 import type { AuthUser } from '../auth';
-import { badRequest, conflict, forbidden, isTemporalDown, notFound } from '../errors';
+import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { callUpdate } from './workflow-calls';
 
 export interface TaskDeps { db: Db; temporal: Client; taskQueue: string; workingDaySeconds: number }
@@ -107,13 +107,7 @@ export async function getTask(deps: TaskDeps, user: AuthUser, actor: Actor, id: 
   });
   if (!t || !canSeeTask(user, t)) throw notFound('Aufgabe');
   await audit(deps.db, actor, 'task.read', { type: 'Task', id, caseId: t.caseId });
-  let live: HandoffState | undefined;
-  try {
-    live = await deps.temporal.connection.withDeadline(Date.now() + 3_000, () => deps.temporal.workflow.getHandle(t.workflowId).query(handoffStateQuery));
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError) && !isTemporalDown(err)) throw err;
-  }
-  return { task: t, live };
+  return { task: t }; // the read model is written in the same step as the state change
 }
 
 /** Runs an action as a workflow update; the workflow's validator decides (409/400/403). */
