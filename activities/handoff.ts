@@ -83,15 +83,20 @@ export function createHandoffActivities({ db, publicUrl, linkKeys, linkTtlDays }
         const casePage = { label: 'Fall öffnen', href: `${publicUrl}/faelle/${task.caseId}` };
         const key = (to: string) => `task:${taskId}:${seq}:${to}`;
         const mailbox = department.email;
+        const members = department.notifyMembers
+          ? (await tx.user.findMany({ where: { departmentId: department.id, role: 'department_member', active: true }, select: { email: true } })).map((u) => u.email)
+          : [];
         const p = (x: Partial<TaskMailParams>): TaskMailParams => ({ ...base, links: [], ...x });
 
         switch (event) {
           case 'notified':
-          case 'forwarded': {
-            const l = await links(tx, taskId, department.id, mailbox, ['accept', 'complete', 'decline', 'forward']);
-            await queue(tx, key(mailbox), [mailbox], task.caseId, taskMails.notify(p({ due: state.ackDueAt ? new Date(state.ackDueAt) : undefined, links: [...l, taskPage] })));
+          case 'forwarded':
+            // each recipient gets links of their own (a link is bound to its recipient)
+            for (const to of [mailbox, ...members.filter((m) => m !== mailbox)]) {
+              const l = await links(tx, taskId, department.id, to, ['accept', 'complete', 'decline', 'forward']);
+              await queue(tx, key(to), [to], task.caseId, taskMails.notify(p({ due: state.ackDueAt ? new Date(state.ackDueAt) : undefined, links: [...l, taskPage] })));
+            }
             break;
-          }
           case 'reminder': {
             const actions = state.status === 'accepted' ? ['complete', 'decline'] : ['accept', 'complete', 'decline', 'forward'];
             const l = await links(tx, taskId, department.id, mailbox, actions);

@@ -257,6 +257,25 @@ describe('handoff via the JSON API', () => {
   });
 });
 
+describe('named members', () => {
+  it('with notifyMembers, members get the mail too, each with links bound to their own address', async () => {
+    await stack.db.department.update({ where: { id: 'auslaenderbehoerde' }, data: { notifyMembers: true } });
+    await stack.db.user.create({ data: { email: 'abh.member@kim.example', name: 'ABH Mitglied', role: 'department_member', departmentId: 'auslaenderbehoerde' } });
+    const c = await newCase();
+    const taskId = await handoff(c.id, 'general', 'auslaenderbehoerde');
+    const [box] = await waitMail('auslaenderbehoerde@kim.example', c.reference, '[KIM] Bitte bestätigen');
+    const [member] = await waitMail('abh.member@kim.example', c.reference, '[KIM] Bitte bestätigen');
+    expect(box.to).toEqual(['auslaenderbehoerde@kim.example']);
+    const tokens = await stack.db.actionToken.findMany({ where: { taskId, action: 'accept' } });
+    expect(tokens.map((t) => t.recipient).sort()).toEqual(['abh.member@kim.example', 'auslaenderbehoerde@kim.example']);
+    const memberAccept = await tokenFor(taskId, 'accept', member.links);
+    expect(box.links.some((l) => l.includes(memberAccept))).toBe(false);
+    expect((await page('POST', `/t/${memberAccept}`)).status).toBe(200);
+    const h = await stack.api('GET', `/api/tasks/${taskId}`, { token: caseworker });
+    expect(h.body.history[1]).toMatchObject({ event: 'accepted', actor: 'link:abh.member@kim.example' });
+  });
+});
+
 describe('deadlines', () => {
   it('missed deadline → reminder to the mailbox; second miss → escalation to lead and supervisor; overdue everywhere', async () => {
     const c = await newCase();

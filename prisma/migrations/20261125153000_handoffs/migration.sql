@@ -1,3 +1,6 @@
+-- AlterTable
+ALTER TABLE "Department" ADD COLUMN "notifyMembers" BOOLEAN NOT NULL DEFAULT false;
+
 -- CreateEnum
 CREATE TYPE "TaskStatus" AS ENUM ('created', 'notified', 'accepted', 'declined', 'completed', 'forwarded', 'cancelled');
 
