@@ -40,10 +40,15 @@ export function page(opts: { title: string; user?: PageUser; csrf?: string; body
       <span>${opts.user.name} (${ROLE_LABELS[opts.user.role] ?? opts.user.role})</span>
       <button type="submit">Abmelden</button>
     </form></nav>` : '';
+  // A page that shows an error summary says so in its title: the title is the first thing a screen
+  // reader announces after a failed submit.
+  const title = `${opts.body.value.includes('class="error-summary"') ? 'Fehler: ' : ''}${opts.title}`;
+  // The empty icon stops browsers from requesting /favicon.ico (which would land on the login page).
   return `<!doctype html>
 <html lang="de">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(opts.title)} – KIM Flow</title>
+<title>${escapeHtml(title)} – KIM Flow</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/app.css"></head>
 <body>
 <a class="skip" href="#inhalt">Zum Inhalt springen</a>

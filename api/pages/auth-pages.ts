@@ -8,8 +8,14 @@ import { HttpError } from '../errors';
 import { errorSummary, field, html, page } from '../html';
 import { validateForm } from './forms';
 
-function loginPage(res: Response, opts: { email?: string; errors?: Record<string, string>; message?: string; secure: boolean; next?: string }) {
-  const token = randomToken(24);
+// The token is reused while the browser still holds one: every unauthenticated GET (a second tab, the
+// browser's own /favicon.ico request redirected here) would otherwise rotate the cookie and make the
+// form already on screen fail with 403.
+const LOGIN_TOKEN = /^[\w-]{32}$/;
+
+function loginPage(req: Request, res: Response, opts: { email?: string; errors?: Record<string, string>; message?: string; secure: boolean; next?: string }) {
+  const existing = String(req.cookies?.[LOGIN_CSRF_COOKIE] ?? '');
+  const token = LOGIN_TOKEN.test(existing) ? existing : randomToken(24);
   res.cookie(LOGIN_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: opts.secure, path: '/login' });
   return page({
     title: 'Anmelden',
@@ -33,18 +39,18 @@ export function authPages(auth: Auth, secure: boolean) {
 
   router.get('/login', (req: Request, res: Response) => {
     if (req.user) return res.redirect(303, '/faelle');
-    res.send(loginPage(res, { secure, next: typeof req.query.next === 'string' ? req.query.next : undefined }));
+    res.send(loginPage(req, res, { secure, next: typeof req.query.next === 'string' ? req.query.next : undefined }));
   });
 
   router.post('/login', async (req: Request, res: Response) => {
     const sent = String(req.body?._csrf ?? '');
     const cookie = String(req.cookies?.[LOGIN_CSRF_COOKIE] ?? '');
     if (!sent || sent.length !== cookie.length || !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(cookie))) {
-      return res.status(403).send(loginPage(res, { secure, message: 'Das Formular ist abgelaufen. Bitte erneut anmelden.' }));
+      return res.status(403).send(loginPage(req, res, { secure, message: 'Das Formular ist abgelaufen. Bitte erneut anmelden.', next: safeNext(req.body?.next) }));
     }
     const next = safeNext(req.body?.next);
     const v = validateForm(sessionInput, { email: req.body?.email ?? '', password: req.body?.password ?? '' });
-    if (!v.ok) return res.status(400).send(loginPage(res, { secure, email: String(req.body?.email ?? ''), errors: v.errors, next }));
+    if (!v.ok) return res.status(400).send(loginPage(req, res, { secure, email: String(req.body?.email ?? ''), errors: v.errors, next }));
     try {
       const user = await auth.login(v.data.email, v.data.password, req);
       const s = await auth.createSession(user.id, 'browser');
@@ -53,7 +59,7 @@ export function authPages(auth: Auth, secure: boolean) {
       res.redirect(303, next);
     } catch (err) {
       if (err instanceof HttpError && (err.status === 401 || err.status === 429)) {
-        return res.status(err.status).send(loginPage(res, { secure, email: v.data.email, message: err.message, next }));
+        return res.status(err.status).send(loginPage(req, res, { secure, email: v.data.email, message: err.message, next }));
       }
       throw err;
     }

@@ -35,7 +35,7 @@ export function casePages(deps: AppDeps) {
       ${req.user!.role === 'caseworker' ? html`<p><a class="button" href="/faelle/neu">Neuen Fall anlegen</a></p>` : ''}
       ${cases.length === 0 ? html`<p>Noch keine Fälle.</p>` : html`
       <table>
-        <caption class="hint">${cases.length} Fälle, neueste zuerst</caption>
+        <caption class="hint">${cases.length === 1 ? '1 Fall' : `${cases.length} Fälle`}, neueste zuerst</caption>
         <thead><tr><th scope="col">Aktenzeichen</th><th scope="col">Person</th><th scope="col">Thema</th><th scope="col">Status</th><th scope="col">Fallmanagement</th><th scope="col">Angelegt</th></tr></thead>
         <tbody>${cases.map((c) => html`<tr>
           <td><a href="/faelle/${c.id}">${c.reference}</a></td>
@@ -50,6 +50,7 @@ export function casePages(deps: AppDeps) {
   // --- new person -------------------------------------------------------------------------
   const personForm = (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => view(req, 'Neue Person', html`
     ${errorSummary(errors)}
+    <p class="hint">Pflichtangaben sind mit * gekennzeichnet.</p>
     <form method="post" action="/personen/neu" novalidate>
       <input type="hidden" name="_csrf" value="${req.csrfToken ?? ''}">
       <input type="hidden" name="_key" value="${String(values._key ?? crypto.randomUUID())}">
@@ -79,6 +80,7 @@ export function casePages(deps: AppDeps) {
     return view(req, 'Neuer Fall', html`
       ${errorSummary(errors)}
       <p>Person noch nicht erfasst? <a href="/personen/neu">Neue Person anlegen</a></p>
+      <p class="hint">Pflichtangaben sind mit * gekennzeichnet.</p>
       <form method="post" action="/faelle/neu" novalidate>
         <input type="hidden" name="_csrf" value="${req.csrfToken ?? ''}">
         <input type="hidden" name="_key" value="${String(values._key ?? crypto.randomUUID())}">
@@ -111,7 +113,7 @@ export function casePages(deps: AppDeps) {
   });
 
   // --- case detail ------------------------------------------------------------------------
-  const detail = async (req: Request, id: string, errors: FieldErrors = {}, notice?: string) => {
+  const detail = async (req: Request, id: string, errors: FieldErrors = {}, notice?: string, typed: Record<string, string> = {}) => {
     const { record: c, live, status } = await getCase(deps, req.user!, actorOf(req), id);
     const pending = c.followUps.find((f) => !f.cancelledAt && !f.remindedAt);
     const canChange = req.user!.role === 'caseworker';
@@ -122,7 +124,7 @@ export function casePages(deps: AppDeps) {
         <dt>Person</dt><dd>${c.person.lastName}, ${c.person.firstName}${c.person.birthDate ? ` (geb. ${fmtDate(c.person.birthDate)})` : ''}</dd>
         <dt>Leistungsart</dt><dd>${BENEFIT_LABELS[c.person.benefitType]}</dd>
         <dt>Thema</dt><dd>${TOPIC_LABELS[c.topic]}</dd>
-        <dt>Status</dt><dd><span data-live-status="/faelle/${c.id}/status">${STATUS_LABELS[status]}</span>${live ? '' : html` <span class="hint">(Prozess-Server nicht erreichbar – gespeicherter Stand)</span>`}</dd>
+        <dt>Status</dt><dd><span data-live-status="/faelle/${c.id}/status" aria-live="polite">${STATUS_LABELS[status]}</span>${live ? '' : html` <span class="hint">(Prozess-Server nicht erreichbar – gespeicherter Stand)</span>`}</dd>
         <dt>Fallmanagement</dt><dd>${c.caseworker.name}</dd>
         <dt>Angelegt</dt><dd>${fmtDateTime(c.createdAt)}</dd>
         <dt>Wiedervorlage</dt><dd>${pending ? fmtDateTime(pending.dueAt) : 'keine offen'}</dd>
@@ -131,8 +133,8 @@ export function casePages(deps: AppDeps) {
       <section aria-labelledby="h-wv"><h2 id="h-wv">Wiedervorlage setzen</h2>
         <form method="post" action="/faelle/${c.id}/wiedervorlage" novalidate>
           <input type="hidden" name="_csrf" value="${req.csrfToken ?? ''}">
-          ${field({ name: 'dueAt', label: 'Wiedervorlage am', type: 'datetime-local', required: true, error: errors.dueAt, hint: 'Sie erhalten dann eine Erinnerung per E-Mail.' })}
-          ${field({ name: 'note', label: 'Notiz (optional)', error: errors.note })}
+          ${field({ name: 'dueAt', label: 'Wiedervorlage am', type: 'datetime-local', required: true, value: typed.dueAt, error: errors.dueAt, hint: 'Datum und Uhrzeit; Sie erhalten dann eine Erinnerung per E-Mail.' })}
+          ${field({ name: 'note', label: 'Notiz (optional)', value: typed.note, error: errors.note })}
           <button type="submit">Wiedervorlage speichern</button>
         </form></section>
       <section aria-labelledby="h-st"><h2 id="h-st">Status ändern</h2>
@@ -162,10 +164,22 @@ export function casePages(deps: AppDeps) {
   router.post('/faelle/:id/wiedervorlage', async (req: Request, res: Response) => {
     const id = String(req.params.id);
     const values = formValues(req.body);
-    if (typeof values.dueAt === 'string') values.dueAt = berlinLocalToIso(values.dueAt) ?? values.dueAt;
-    const v = validateForm(followUpInput, values);
-    if (!v.ok) return res.status(400).send(await detail(req, id, v.errors));
-    await setFollowUp(deps, req.user!, actorOf(req), id, v.data);
+    // What was typed goes back into the form on an error; the date-time input's own value, not the ISO form.
+    const typed = { dueAt: String(values.dueAt ?? ''), note: String(values.note ?? '') };
+    const iso = typeof values.dueAt === 'string' ? berlinLocalToIso(values.dueAt) : undefined;
+    // The schema's message speaks ISO (for the JSON API); the form asks for a date and a time.
+    if (!iso) {
+      const dueAt = values.dueAt === undefined ? 'Wiedervorlage am: bitte Datum und Uhrzeit angeben' : 'Wiedervorlage am: bitte Datum und Uhrzeit angeben (TT.MM.JJJJ, hh:mm)';
+      return res.status(400).send(await detail(req, id, { dueAt }, undefined, typed));
+    }
+    const v = validateForm(followUpInput, { ...values, dueAt: iso });
+    if (!v.ok) return res.status(400).send(await detail(req, id, v.errors, undefined, typed));
+    try {
+      await setFollowUp(deps, req.user!, actorOf(req), id, v.data);
+    } catch (err) {
+      if (err instanceof HttpError && (err.status === 400 || err.status === 409)) return res.status(err.status).send(await detail(req, id, { dueAt: err.message }, undefined, typed));
+      throw err;
+    }
     res.redirect(303, `/faelle/${id}?ok=wv`);
   });
 

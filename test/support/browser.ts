@@ -1,0 +1,83 @@
+// Browser tests drive Debian's Chromium through playwright-core: no browser download, a fresh
+// temporary profile per launch, and the flags from DESIGN.md §5 (without the networking flags
+// Chromium keeps trying hosts this closed network refuses). A missing Chromium fails the test
+// with the command that installs it — browser tests are never skipped silently.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Result } from 'axe-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export interface TestBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors, uncaught page errors and failed requests (e.g. blocked by the CSP) seen so far. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+export function assertChromium(executable = CHROMIUM_PATH): void {
+  let ok = false;
+  try { fs.accessSync(executable, fs.constants.X_OK); ok = fs.statSync(executable).isFile(); } catch { /* missing */ }
+  if (!ok) {
+    throw new Error(`Chromium nicht gefunden unter ${executable}. Die Browser-Tests brauchen Debians Chromium: `
+      + '`npm run setup:browser` ausführen (oder CHROMIUM_PATH auf eine Chromium-Binärdatei setzen).');
+  }
+}
+
+/** One headless Chromium with a fresh temporary profile (German locale, Berlin time zone). */
+export async function launchBrowser(opts: { baseURL?: string } = {}): Promise<TestBrowser> {
+  assertChromium();
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-chromium-'));
+  let context: BrowserContext;
+  try {
+    // Playwright refuses --user-data-dir in args; the persistent context passes our fresh directory.
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      baseURL: opts.baseURL,
+      locale: 'de-DE',
+      timezoneId: 'Europe/Berlin',
+      viewport: { width: 1280, height: 900 },
+      timeout: 30_000,
+    });
+  } catch (err) {
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+    throw new Error(`Chromium (${CHROMIUM_PATH}) ließ sich nicht starten: ${(err as Error).message}`);
+  }
+  context.setDefaultTimeout(10_000);
+  const problems: string[] = [];
+  const page = context.pages()[0] ?? await context.newPage();
+  const watch = (p: Page) => {
+    p.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    p.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  };
+  watch(page);
+  return {
+    context, page, problems,
+    async close() {
+      await context.close().catch(() => {});
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type AxeViolation = Pick<Result, 'id' | 'impact' | 'help' | 'helpUrl'> & { targets: string[] };
+
+/** axe-core with the WCAG 2.0 A/AA and 2.1 AA rules; only violations of impact serious or critical. */
+export async function axeSerious(page: Page): Promise<AxeViolation[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, targets: v.nodes.map((n) => n.target.join(' ')) }));
+}
