@@ -1,9 +1,10 @@
 // All activities the worker registers, built from their dependencies.
 import { createCaseActivities } from './case';
+import { createChainActivities } from './chain';
 import { createHandoffActivities, type HandoffActivityDeps } from './handoff';
 
 export type ActivityDeps = HandoffActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createCaseActivities(deps), ...createHandoffActivities(deps) };
+  return { ...createCaseActivities(deps), ...createHandoffActivities(deps), ...createChainActivities(deps) };
 }

@@ -34,6 +34,8 @@ export interface AppDeps {
   linkKeys: LinkKey[];
   /** >0: one working day lasts this many seconds (tests, demos) */
   workingDaySeconds: number;
+  /** chains continue-as-new after this many history events (tests); default: when Temporal suggests */
+  continueAfterEvents?: number;
 }
 
 const wantsJson = (req: Request) => req.path.startsWith('/api/') || req.path === '/healthz' || (req.get('accept') ?? '').startsWith('application/json');

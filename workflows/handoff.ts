@@ -17,6 +17,8 @@ export const handoffStateQuery = defineQuery<HandoffState>('handoffState');
 export const handoffActionUpdate = defineUpdate<HandoffState, [HandoffAction]>('handoffAction');
 /** sent to input.parentWorkflowId when the handoff ends */
 export const handoffResultSignal = defineSignal<[HandoffResult]>('handoffResult');
+/** from the waiting chain: it was cancelled or the step skipped — the department is told */
+export const cancelHandoffSignal = defineSignal<[{ reason: string }]>('cancelHandoff');
 
 // A local activity: one database transaction, idempotent per (task, seq), so the worker may retry it
 // itself — that saves the server round-trips of a scheduled activity on every action (bench:handoffs).
@@ -92,7 +94,7 @@ export async function handoffWorkflow(input: HandoffInput, carried?: HandoffStat
     switch (a.action) {
       case 'accept':
         state.status = 'accepted';
-        newPhase(deadline(input.completeDays), 'complete');
+        newPhase(input.dueAt ?? deadline(input.completeDays), 'complete');
         await record('accepted', a.actor);
         break;
       case 'decline':
@@ -126,6 +128,14 @@ export async function handoffWorkflow(input: HandoffInput, carried?: HandoffStat
     }
     return state;
   }, { validator: (a) => validateAction(state, a) });
+
+  setHandler(cancelHandoffSignal, async ({ reason }) => {
+    if (TERMINAL.includes(state.status)) return;
+    state.status = 'cancelled';
+    state.reason = reason;
+    changes++;
+    await record('cancelled', { kind: 'system' }, { reason });
+  });
 
   if (state.status === 'created') {
     state.status = 'notified';

@@ -1,3 +1,4 @@
 // Every workflow the worker registers.
 export { caseWorkflow } from './case';
 export { handoffWorkflow } from './handoff';
+export { chainWorkflow } from './chain';

@@ -7,6 +7,7 @@ import { actorOf, type Auth } from '../auth';
 import { badRequest, notFound } from '../errors';
 import { JsonApi } from '../json-route';
 import type { AppDeps } from '../app';
+import { registerChainRoutes } from './chains-api';
 import { registerTaskRoutes } from './tasks-api';
 import { addConsent, createCase, createPerson, getCase, listCases, setFollowUp, setStatus } from '../services/cases';
 
@@ -92,7 +93,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
       person: z.object({ id: z.string(), firstName: z.string(), lastName: z.string() }),
       followUp: z.object({ id: z.string(), dueAt: z.string(), remindedAt: z.string().nullable() }).nullable(),
       consents: z.array(z.object({ id: z.string(), departments: z.array(z.string()), purpose: z.string(), givenAt: z.string(), withdrawnAt: z.string().nullable() })),
-      chains: z.array(z.object({ id: z.string(), type: z.string(), status: z.string() })),
+      chains: z.array(z.object({ id: z.string(), type: z.string(), status: z.string(), currentStep: z.string().nullable() })),
     }),
     handler: async ({ req, params }) => {
       if (!z.uuid().safeParse(params.id).success) throw notFound('Fall');
@@ -104,7 +105,8 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
         person: { id: c.person.id, firstName: c.person.firstName, lastName: c.person.lastName },
         followUp: f ? { id: f.id, dueAt: f.dueAt.toISOString(), remindedAt: f.remindedAt?.toISOString() ?? null } : null,
         consents: c.consents.map((k) => ({ id: k.id, departments: k.departments, purpose: k.purpose, givenAt: k.givenAt.toISOString(), withdrawnAt: k.withdrawnAt?.toISOString() ?? null })),
-        chains: [],
+        chains: (await deps.db.process.findMany({ where: { caseId: c.id }, orderBy: { startedAt: 'desc' } }))
+          .map((p) => ({ id: p.id, type: p.type, status: p.status, currentStep: p.currentStep })),
       };
     },
   });
@@ -140,6 +142,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   });
 
   registerTaskRoutes(api, deps);
+  registerChainRoutes(api, deps);
 
   if (deps.capture) {
     const capture = deps.capture;

@@ -3,6 +3,7 @@
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
+import { resolveDeadlines } from '../../core/deadlines';
 import type { Prisma } from '../../core/db/generated/client';
 import {
   HANDOFF_STEPS, OPEN_TASK_STATUSES, handoffWorkflowId, type HandoffAction, type HandoffActor, type HandoffState, type TaskStatus,
@@ -15,17 +16,6 @@ import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { callUpdate } from './workflow-calls';
 
 export interface TaskDeps { db: Db; temporal: Client; taskQueue: string; workingDaySeconds: number }
-
-/** Most specific rule wins: (department, step) → (any, step) → (department, any) → (any, any) → step default. */
-export async function resolveDeadlines(db: Db, departmentId: string, stepKey: string) {
-  const rules = await db.deadlineRule.findMany({
-    where: { OR: [{ departmentId, stepKey }, { departmentId: null, stepKey }, { departmentId, stepKey: null }, { departmentId: null, stepKey: null }] },
-  });
-  const rank = (r: { departmentId: string | null; stepKey: string | null }) => (r.departmentId ? 2 : 0) + (r.stepKey ? 4 : 0);
-  const best = rules.sort((a, b) => rank(b) - rank(a))[0];
-  const step = HANDOFF_STEPS[stepKey];
-  return { ackDays: best?.ackDays ?? step?.ackDays ?? 2, completeDays: best?.completeDays ?? step?.completeDays ?? 10 };
-}
 
 export async function createHandoff(deps: TaskDeps, user: AuthUser, actor: Actor, caseId: string,
   input: { step: string; department: string }, parentWorkflowId?: string) {

@@ -9,6 +9,10 @@ export const DEMO_DEPARTMENTS = [
   { id: 'jobcenter', name: 'Jobcenter', email: 'jobcenter@kim.example', leadEmail: 'leitung-jobcenter@kim.example' },
   { id: 'wohnungsamt', name: 'Wohnungsamt', email: 'wohnungsamt@kim.example', leadEmail: 'leitung-wohnungsamt@kim.example' },
   { id: 'auslaenderbehoerde', name: 'Ausländerbehörde', email: 'auslaenderbehoerde@kim.example', leadEmail: 'leitung-abh@kim.example' },
+  { id: 'agentur-fuer-arbeit', name: 'Agentur für Arbeit', email: 'agentur@kim.example', leadEmail: null },
+  { id: 'schulamt', name: 'Schulamt / Kommunales Integrationszentrum', email: 'schulamt@kim.example', leadEmail: null },
+  { id: 'bildungstraeger', name: 'Bildungsträger (Partner)', email: 'bildungstraeger@kim.example', leadEmail: null },
+  { id: 'anerkennungsberatung', name: 'Anerkennungsberatung (Partner)', email: 'anerkennung@kim.example', leadEmail: null },
 ] as const;
 
 export const DEMO_USERS = [

@@ -58,6 +58,31 @@ export const HANDOFF_STEPS: Record<string, HandoffStep> = {
     outcomes: { released: 'freigegeben' },
     data: z.strictObject({ note, releasedOn: date.optional() }),
   },
+  'residence-application': {
+    key: 'residence-application', title: 'Antrag auf Aufhebung der Wohnsitzauflage (§ 12a AufenthG)', ackDays: 2, completeDays: 20,
+    outcomes: { lifted: 'Auflage aufgehoben', refused: 'Antrag abgelehnt' },
+    data: z.strictObject({ note }),
+  },
+  recognition: {
+    key: 'recognition', title: 'Anerkennungsberatung', ackDays: 3, completeDays: 20,
+    outcomes: { recognised: 'anerkannt', partial: 'teilweise anerkannt', 'not-recognised': 'nicht anerkannt' },
+    data: z.strictObject({ note }),
+  },
+  counselling: {
+    key: 'counselling', title: 'Beratung Jobcenter / Agentur für Arbeit', ackDays: 3, completeDays: 15,
+    outcomes: { done: 'beraten', 'not-reached': 'nicht erreicht' },
+    data: z.strictObject({ note }),
+  },
+  'school-place': {
+    key: 'school-place', title: 'Schulplatz', ackDays: 3, completeDays: 15,
+    outcomes: { assigned: 'Schulplatz zugewiesen', 'none-available': 'kein Platz frei' },
+    data: z.strictObject({ note, school: z.string().trim().max(200).optional() }),
+  },
+  measure: {
+    key: 'measure', title: 'Maßnahme beim Bildungsträger', ackDays: 3, completeDays: 20,
+    outcomes: { finished: 'abgeschlossen', 'dropped-out': 'abgebrochen' },
+    data: z.strictObject({ note, startDate: date.optional(), endDate: date.optional() }),
+  },
   'general': {
     key: 'general', title: 'Allgemeine Übergabe', ackDays: 2, completeDays: 10,
     outcomes: { done: 'erledigt', 'not-possible': 'nicht möglich' },
@@ -79,6 +104,8 @@ export interface HandoffInput {
   workingDaySeconds: number;
   /** workflow to signal with the result (a chain, or the case) */
   parentWorkflowId?: string;
+  /** a fixed completion deadline (e.g. the move-in date) instead of completeDays */
+  dueAt?: string;
 }
 
 export interface HandoffActor {

@@ -69,3 +69,9 @@ export const taskMails = {
     `Die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} wurde abgebrochen und muss nicht mehr bearbeitet werden.`,
   ]),
 };
+
+export const chainMails = {
+  reminder: (p: TaskMailParams) => taskMail('Erinnerung', p, [`Im Fall ${p.reference} wartet der Schritt „${p.stepTitle}“ auf Sie.`]),
+  escalation: (p: TaskMailParams) => taskMail('Eskalation', p, [`Der Schritt „${p.stepTitle}“ im Fall ${p.reference} ist trotz Erinnerung überfällig.`]),
+  review: (p: TaskMailParams) => taskMail('Fallbesprechung', p, [`Im Fall ${p.reference} gibt es seit langem keinen Fortschritt beim Schritt „${p.stepTitle}“. Bitte mit dem Fallmanagement besprechen.`]),
+};

@@ -62,7 +62,7 @@ function quietSdkLogs() {
   }
 }
 
-export async function startStack(opts: { worker?: boolean; outbox?: boolean; workingDaySeconds?: number; linkTtlDays?: number } = {}): Promise<Stack> {
+export async function startStack(opts: { worker?: boolean; outbox?: boolean; workingDaySeconds?: number; linkTtlDays?: number; continueAfterEvents?: number } = {}): Promise<Stack> {
   const env = testEnv();
   quietSdkLogs();
   const databaseUrl = await createTestDatabase();
@@ -78,7 +78,7 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean; wor
   const url = `http://127.0.0.1:${port}`;
   const app = createApp({
     db, temporal: client, taskQueue, log, publicUrl: url, secureCookies: false, sessionHours: 1, capture,
-    linkKeys: LINK_KEYS, workingDaySeconds: opts.workingDaySeconds ?? 0,
+    linkKeys: LINK_KEYS, workingDaySeconds: opts.workingDaySeconds ?? 0, continueAfterEvents: opts.continueAfterEvents,
   });
   const server: http.Server = await new Promise((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
 

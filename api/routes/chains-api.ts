@@ -1,0 +1,92 @@
+// JSON API of processes (API.md "Processes"): start a chain, list and read processes, complete the
+// current step, hold / resume / cancel / reassign.
+import { z } from 'zod';
+import { CHAIN_TYPES } from '../../core/domain/chains';
+import type { AppDeps } from '../app';
+import { actorOf } from '../auth';
+import { notFound } from '../errors';
+import type { JsonApi } from '../json-route';
+import { chainAction, completeStep, getProcess, listProcesses, processDetail, startChain } from '../services/chains';
+
+const uuid = z.uuid();
+const checkId = (id: string, what = 'Prozess') => { if (!uuid.safeParse(id).success) throw notFound(what); return id; };
+const PROCESS_STATUSES = ['running', 'on_hold', 'completed', 'cancelled'] as const;
+
+const currentStep = z.object({
+  key: z.string(), title: z.string(), department: z.string().nullable(), assignee: z.string(), status: z.string(),
+  dueAt: z.string().nullable(), overdue: z.boolean(),
+}).nullable();
+const processItem = z.object({
+  id: z.string(), caseId: z.string(), caseReference: z.string(), type: z.string(), version: z.number(),
+  status: z.enum(PROCESS_STATUSES), startedAt: z.string(), completedAt: z.string().nullable(), currentStep,
+});
+const processDetailSchema = processItem.extend({
+  steps: z.array(z.object({ key: z.string(), title: z.string(), status: z.string(), department: z.string().nullable(), dueAt: z.string().nullable(), completedAt: z.string().nullable(), outcome: z.string().nullable(), taskId: z.string().nullable() })),
+  history: z.array(z.object({ at: z.string(), actor: z.string(), event: z.string(), step: z.string().nullable(), details: z.unknown() })),
+});
+export const processQuery = z.object({
+  type: z.enum(CHAIN_TYPES, { error: `Typ muss ${CHAIN_TYPES.join(' oder ')} sein` }).optional(),
+  status: z.enum(PROCESS_STATUSES, { error: 'Status muss running, on_hold, completed oder cancelled sein' }).optional(),
+  department: z.string().max(64).optional(),
+  overdue: z.enum(['true', 'false'], { error: 'overdue muss true oder false sein' }).transform((v) => v === 'true').optional(),
+  caseId: z.uuid({ error: 'caseId ungültig' }).optional(),
+  limit: z.coerce.number({ error: 'limit muss eine Zahl sein' }).int().min(1, 'limit mindestens 1').max(200, 'limit höchstens 200').default(50),
+  cursor: z.string().max(200).optional(),
+});
+const reason = z.string({ error: (i) => (i.input === undefined ? 'Begründung fehlt' : 'Begründung muss Text sein') }).trim().min(3, 'Begründung: mindestens 3 Zeichen').max(1000);
+
+export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
+  api.route({
+    method: 'post', path: '/api/cases/:id/chains', tag: 'Prozesse', roles: ['caseworker'], status: 201,
+    summary: 'Kette starten (eine laufende je Fall und Art; sonst 409 mit ihrer id)',
+    body: z.strictObject({ type: z.enum(CHAIN_TYPES, { error: `Typ muss ${CHAIN_TYPES.join(' oder ')} sein` }) }),
+    response: z.object({ id: z.string() }),
+    handler: async ({ req, body, params }) => ({ id: (await startChain(deps, req.user!, actorOf(req), checkId(params.id, 'Fall'), body.type)).id }),
+  });
+
+  api.route({
+    method: 'get', path: '/api/processes', tag: 'Prozesse', roles: ['caseworker', 'supervisor'], summary: 'Prozesse mit Filtern (Cursor-Blättern)',
+    query: processQuery, response: z.object({ items: z.array(processItem), total: z.number(), nextCursor: z.string().nullable() }),
+    handler: async ({ req, query }) => listProcesses(deps.db, req.user!, query),
+  });
+
+  api.route({
+    method: 'get', path: '/api/processes/:id', tag: 'Prozesse', roles: ['caseworker', 'supervisor'], summary: 'Prozess mit Schritten und Verlauf',
+    response: processDetailSchema,
+    handler: async ({ req, params }) => processDetail((await getProcess(deps, req.user!, actorOf(req), checkId(params.id))).process),
+  });
+
+  const fresh = async (req: Parameters<Parameters<JsonApi['route']>[0]['handler']>[0]['req'], id: string) =>
+    processDetail((await getProcess(deps, req.user!, actorOf(req), id)).process);
+
+  api.route({
+    method: 'post', path: '/api/processes/:id/steps/:key/complete', tag: 'Prozesse', roles: ['caseworker'],
+    summary: 'Ergebnis des aktuellen Schritts erfassen (nicht aktuell → 409, Ergebnis nicht erlaubt → 400)',
+    body: z.strictObject({
+      outcome: z.string({ error: 'Ergebnis fehlt' }).trim().min(1, 'Ergebnis fehlt').max(64),
+      data: z.record(z.string(), z.unknown(), { error: 'Daten müssen ein Objekt sein' }).optional(),
+    }),
+    response: processDetailSchema,
+    handler: async ({ req, body, params }) => {
+      const id = checkId(params.id);
+      await completeStep(deps, req.user!, id, String(params.key).slice(0, 64), body);
+      return fresh(req, id);
+    },
+  });
+
+  for (const action of ['hold', 'resume', 'cancel', 'reassign'] as const) {
+    const body = action === 'resume' ? z.strictObject({})
+      : action === 'reassign' ? z.strictObject({ caseworkerId: z.uuid({ error: 'Fallmanager/in ungültig' }), reason: reason.optional() })
+        : z.strictObject({ reason });
+    api.route({
+      method: 'post', path: `/api/processes/:id/${action}`, tag: 'Prozesse', roles: action === 'cancel' ? ['caseworker'] : ['caseworker', 'supervisor'],
+      summary: { hold: 'Anhalten (mit Begründung)', resume: 'Fortsetzen', cancel: 'Abbrechen (offene Übergaben werden abgebrochen, Stellen informiert)', reassign: 'Anderer Fallmanagerin / anderem Fallmanager übertragen' }[action],
+      body, response: processDetailSchema,
+      handler: async ({ req, body: b, params }) => {
+        const id = checkId(params.id);
+        await chainAction(deps, req.user!, id, action, b as { reason?: string; caseworkerId?: string });
+        return fresh(req, id);
+      },
+    });
+  }
+}

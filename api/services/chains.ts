@@ -1,0 +1,171 @@
+// Chains from the API's side: start one for a case (row + workflow together; one running per case
+// and type), list and read processes (read model + live query), and the caseworker's actions.
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { audit, type Actor } from '../../core/audit';
+import type { Db } from '../../core/db/client';
+import type { Prisma } from '../../core/db/generated/client';
+import { chainDefinitionFor, type ChainDefinition } from '../../core/domain/chains';
+import { chainWorkflowId, type ChainActor, type ChainState } from '../../core/domain/chains/state';
+import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attributes';
+import {
+  cancelUpdate, chainStateQuery, chainWorkflow, completeStepUpdate, holdUpdate, reassignUpdate, resumeUpdate,
+} from '../../workflows/chain';
+import { canChangeCase, canReadCase, caseListFilter } from '../access';
+import type { AuthUser } from '../auth';
+import { badRequest, conflict, forbidden, isTemporalDown, notFound } from '../errors';
+import { callUpdate } from './workflow-calls';
+
+export interface ChainDeps { db: Db; temporal: Client; taskQueue: string; workingDaySeconds: number; continueAfterEvents?: number }
+
+const runningFilter = { status: { in: ['running', 'on_hold'] as ('running' | 'on_hold')[] } };
+
+export async function startChain(deps: ChainDeps, user: AuthUser, actor: Actor, caseId: string, type: string, definition?: ChainDefinition) {
+  const c = await deps.db.case.findUnique({ where: { id: caseId } });
+  if (!c) throw notFound('Fall');
+  if (!canChangeCase(user, c)) throw forbidden('Keine Berechtigung, für diesen Fall eine Kette zu starten.');
+  if (c.status === 'closed') throw conflict('Der Fall ist abgeschlossen.');
+  const def = definition ?? chainDefinitionFor(type);
+  if (!def) throw badRequest(`Unbekannte Kette: ${type}`, [{ field: 'type', message: 'Kette unbekannt' }]);
+  const running = async () => deps.db.process.findFirst({ where: { caseId, type, ...runningFilter }, select: { id: true } });
+  const existing = await running();
+  if (existing) throw conflict('Für diesen Fall läuft bereits eine Kette dieser Art.', { id: existing.id });
+  const workflowId = chainWorkflowId(caseId, type);
+  for (let attempt = 0; ; attempt++) {
+  try {
+    return await deps.db.$transaction(async (tx) => {
+      const id = crypto.randomUUID();
+      await tx.process.create({ data: { id, caseId, type, version: def.version, workflowId, assigneeId: c.caseworkerId, startedById: user.id } });
+      await audit(tx, actor, 'process.start', { type: 'Process', id, caseId }, { type, version: def.version });
+      await deps.temporal.workflow.start(chainWorkflow, {
+        workflowId, taskQueue: deps.taskQueue,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        args: [{ processId: id, caseId, definition: def, daySeconds: deps.workingDaySeconds, assigneeId: c.caseworkerId, continueAfterEvents: deps.continueAfterEvents }],
+        typedSearchAttributes: [{ key: KimCaseId, value: caseId }, { key: KimKind, value: type }, { key: KimStatus, value: 'running' }] as never,
+      });
+      return { id, workflowId };
+    }, { timeout: 20_000, maxWait: 5_000 });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError || (err as { code?: string }).code === 'P2002') {
+      const r = await running();
+      // the previous chain is recorded as ended but its workflow is still closing: try again shortly
+      if (!r && attempt < 10) { await new Promise((res) => setTimeout(res, 200)); continue; }
+      throw conflict('Für diesen Fall läuft bereits eine Kette dieser Art.', { id: r?.id });
+    }
+    throw err;
+  }
+  }
+}
+
+type ProcessRow = Prisma.ProcessGetPayload<{ include: { case: { select: { reference: true } } } }>;
+
+export function processView(p: ProcessRow) {
+  return {
+    id: p.id, caseId: p.caseId, caseReference: p.case.reference, type: p.type, version: p.version, status: p.status,
+    startedAt: p.startedAt.toISOString(), completedAt: p.completedAt?.toISOString() ?? null,
+    currentStep: p.currentStep ? {
+      key: p.currentStep, title: p.currentTitle ?? p.currentStep, department: p.currentDepartment, assignee: p.assigneeId,
+      status: p.currentStatus ?? 'active', dueAt: p.dueAt?.toISOString() ?? null, overdue: p.overdue,
+    } : null,
+  };
+}
+
+export interface ProcessFilters {
+  type?: string; status?: 'running' | 'on_hold' | 'completed' | 'cancelled'; department?: string; overdue?: boolean;
+  caseId?: string; limit: number; cursor?: string;
+}
+
+export function processWhere(user: AuthUser, f: ProcessFilters): Prisma.ProcessWhereInput {
+  if (user.role !== 'caseworker' && user.role !== 'supervisor') throw forbidden();
+  return {
+    case: caseListFilter(user),
+    ...(f.type ? { type: f.type } : {}), ...(f.status ? { status: f.status } : {}),
+    ...(f.department ? { currentDepartment: f.department } : {}), ...(f.overdue !== undefined ? { overdue: f.overdue } : {}),
+    ...(f.caseId ? { caseId: f.caseId } : {}),
+  };
+}
+
+/** Newest first; the cursor is the last item's (startedAt, id). */
+export async function listProcesses(db: Db, user: AuthUser, f: ProcessFilters) {
+  const where = processWhere(user, f);
+  let after: Prisma.ProcessWhereInput = {};
+  if (f.cursor) {
+    const [ts, id] = Buffer.from(f.cursor, 'base64url').toString().split('|');
+    const at = new Date(ts);
+    if (!id || Number.isNaN(at.getTime())) throw badRequest('cursor ungültig', [{ field: 'cursor', message: 'ungültig' }]);
+    after = { OR: [{ startedAt: { lt: at } }, { startedAt: at, id: { lt: id } }] };
+  }
+  const [items, total] = await Promise.all([
+    db.process.findMany({ where: { AND: [where, after] }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: f.limit + 1, include: { case: { select: { reference: true } } } }),
+    db.process.count({ where }),
+  ]);
+  const page = items.slice(0, f.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(processView), total,
+    nextCursor: items.length > f.limit && last ? Buffer.from(`${last.startedAt.toISOString()}|${last.id}`).toString('base64url') : null,
+  };
+}
+
+export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, id: string) {
+  const p = await deps.db.process.findUnique({
+    where: { id },
+    include: {
+      case: { select: { reference: true, caseworkerId: true, departmentId: true } },
+      steps: { orderBy: { seq: 'asc' } }, events: { orderBy: { seq: 'asc' } },
+    },
+  });
+  if (!p || !canReadCase(user, p.case)) throw notFound('Prozess');
+  await audit(deps.db, actor, 'process.read', { type: 'Process', id, caseId: p.caseId });
+  let live: ChainState | undefined;
+  if (p.status === 'running' || p.status === 'on_hold') {
+    try {
+      live = await deps.temporal.connection.withDeadline(Date.now() + 3_000, () => deps.temporal.workflow.getHandle(p.workflowId).query(chainStateQuery));
+    } catch (err) {
+      if (!isTemporalDown(err)) throw err;
+    }
+  }
+  return { process: p, live };
+}
+
+export function processDetail(p: Awaited<ReturnType<typeof getProcess>>['process']) {
+  return {
+    ...processView(p),
+    steps: p.steps.map((s) => ({
+      key: s.key, title: s.title, status: s.status, department: s.department, dueAt: s.dueAt?.toISOString() ?? null,
+      completedAt: s.completedAt?.toISOString() ?? null, outcome: s.outcome, taskId: s.taskId,
+    })),
+    history: p.events.map((e) => ({ at: e.at.toISOString(), actor: e.actor, event: e.event, step: e.step, details: e.details ?? null })),
+  };
+}
+
+async function processForChange(db: Db, user: AuthUser, id: string) {
+  const p = await db.process.findUnique({ where: { id }, include: { case: { select: { caseworkerId: true, departmentId: true } } } });
+  if (!p) throw notFound('Prozess');
+  if (user.role === 'supervisor' && canReadCase(user, p.case)) return p; // supervisors may hold, resume, reassign
+  if (!canChangeCase(user, p.case)) throw forbidden('Keine Berechtigung für diesen Prozess.');
+  return p;
+}
+
+const chainActor = (user: AuthUser): ChainActor => ({ kind: 'user', userId: user.id, role: user.role });
+
+export async function completeStep(deps: ChainDeps, user: AuthUser, id: string, stepKey: string, body: { outcome: string; data?: Record<string, unknown> }) {
+  const p = await processForChange(deps.db, user, id);
+  if (user.role !== 'caseworker') throw forbidden('Nur das Fallmanagement erfasst Ergebnisse.');
+  return callUpdate(() => deps.temporal.workflow.getHandle(p.workflowId).executeUpdate(completeStepUpdate, { args: [{ stepKey, outcome: body.outcome, data: body.data, actor: chainActor(user) }] }));
+}
+
+export async function chainAction(deps: ChainDeps, user: AuthUser, id: string, action: 'hold' | 'resume' | 'cancel' | 'reassign', body: { reason?: string; caseworkerId?: string }) {
+  const p = await processForChange(deps.db, user, id);
+  const handle = deps.temporal.workflow.getHandle(p.workflowId);
+  const actor = chainActor(user);
+  if (action === 'cancel' && user.role !== 'caseworker') throw forbidden('Nur das Fallmanagement kann eine Kette abbrechen.');
+  if (action === 'reassign') {
+    const target = await deps.db.user.findUnique({ where: { id: body.caseworkerId ?? '' } });
+    if (!target || target.role !== 'caseworker' || !target.active) throw badRequest('Unbekannte/r Fallmanager/in.', [{ field: 'caseworkerId', message: 'unbekannt' }]);
+    return callUpdate(() => handle.executeUpdate(reassignUpdate, { args: [{ assigneeId: target.id, reason: body.reason, actor }] }));
+  }
+  if (action === 'hold') return callUpdate(() => handle.executeUpdate(holdUpdate, { args: [{ reason: body.reason ?? '', actor }] }));
+  if (action === 'resume') return callUpdate(() => handle.executeUpdate(resumeUpdate, { args: [{ actor }] }));
+  return callUpdate(() => handle.executeUpdate(cancelUpdate, { args: [{ reason: body.reason ?? '', actor }] }));
+}

@@ -1,0 +1,92 @@
+// A chain definition is data: steps, who acts, outcomes and where each leads, deadlines, waits and
+// reminders, and the data fields of each step (which give both its zod schema and its form).
+// Validated with zod; a definition is versioned and a running chain keeps its version.
+import { z } from 'zod';
+
+export const fieldSpec = z.object({
+  key: z.string().regex(/^[a-zA-Z][\w]*$/),
+  label: z.string().min(1),
+  type: z.enum(['text', 'textarea', 'date', 'number', 'select']),
+  required: z.boolean().default(false),
+  options: z.record(z.string(), z.string()).optional(), // for select: value → label
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+export type FieldSpec = z.infer<typeof fieldSpec>;
+
+const outcome = z.object({ label: z.string().min(1), next: z.string().min(1) }); // next: step key or "end"
+
+const actor = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('caseworker') }),
+  /** handed to a department; `department` fixed, or chosen by `byBenefit` (the person's benefit type) */
+  z.object({
+    kind: z.literal('handoff'), handoffStep: z.string(), department: z.string().optional(),
+    byBenefit: z.record(z.enum(['asylblg', 'sgb2', 'sgb12', 'none']), z.string()).optional(),
+    /** the handoff is due on the date in this field of an earlier step (e.g. the move-in date) */
+    dueFromField: z.object({ step: z.string(), field: z.string() }).optional(),
+  }),
+  /** decided automatically from the case's records; the rule's answer is the outcome key */
+  z.object({ kind: z.literal('rule'), rule: z.enum(['isMinor']) }),
+]);
+
+export const stepDefinition = z.object({
+  title: z.string().min(1),
+  actor,
+  /** working days to complete (caseworker steps); handoffs use their department's rules */
+  deadlineDays: z.number().int().min(0).optional(),
+  /** days to wait before the step becomes active (after-care check-ins, training phase) */
+  waitDays: z.number().min(0).optional(),
+  /** repeated reminder to the caseworker while the step is open, every N days (offer: weekly) */
+  remindEveryDays: z.number().positive().optional(),
+  /** supervisor review after N days without outcome (offer: 3 months) */
+  reviewAfterDays: z.number().positive().optional(),
+  /** the caseworker may skip it */
+  optional: z.boolean().default(false),
+  fields: z.array(fieldSpec).default([]),
+  outcomes: z.record(z.string(), outcome).refine((o) => Object.keys(o).length > 0, 'mindestens ein Ergebnis'),
+});
+export type StepDefinition = z.infer<typeof stepDefinition>;
+
+export const CHAIN_TYPES = ['move-out', 'education-work'] as const;
+export type ChainType = (typeof CHAIN_TYPES)[number];
+
+export const chainDefinition = z.object({
+  type: z.enum(CHAIN_TYPES),
+  version: z.number().int().positive(),
+  title: z.string().min(1),
+  start: z.string(),
+  steps: z.record(z.string(), stepDefinition),
+}).superRefine((d, ctx) => {
+  if (!d.steps[d.start]) ctx.addIssue({ code: 'custom', message: `Startschritt ${d.start} fehlt`, path: ['start'] });
+  for (const [key, s] of Object.entries(d.steps)) {
+    for (const [o, { next }] of Object.entries(s.outcomes)) {
+      if (next !== 'end' && !d.steps[next]) ctx.addIssue({ code: 'custom', message: `${key}.${o}: Folgeschritt ${next} fehlt`, path: ['steps', key, 'outcomes', o] });
+    }
+    if (s.actor.kind === 'handoff' && !s.actor.department && !s.actor.byBenefit) {
+      ctx.addIssue({ code: 'custom', message: `${key}: Stelle oder byBenefit nötig`, path: ['steps', key, 'actor'] });
+    }
+  }
+});
+export type ChainDefinition = z.infer<typeof chainDefinition>;
+
+/** The zod schema of a step's data, built from its field specs (the same specs render the form). */
+export function stepDataSchema(step: StepDefinition) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const f of step.fields) {
+    let s: z.ZodType;
+    if (f.type === 'number') {
+      let n = z.number({ error: `${f.label}: Zahl erwartet` });
+      if (f.min !== undefined) n = n.min(f.min, `${f.label}: mindestens ${f.min}`);
+      if (f.max !== undefined) n = n.max(f.max, `${f.label}: höchstens ${f.max}`);
+      s = n;
+    } else if (f.type === 'date') {
+      s = z.string({ error: `${f.label}: Datum erwartet` }).regex(/^\d{4}-\d{2}-\d{2}$/, `${f.label}: Datum im Format JJJJ-MM-TT`);
+    } else if (f.type === 'select') {
+      s = z.enum(Object.keys(f.options ?? {}) as [string, ...string[]], { error: `${f.label}: bitte auswählen` });
+    } else {
+      s = z.string({ error: `${f.label}: Text erwartet` }).trim().min(1, `${f.label}: darf nicht leer sein`).max(f.type === 'textarea' ? 2000 : 200, `${f.label}: zu lang`);
+    }
+    shape[f.key] = f.required ? s : s.optional();
+  }
+  return z.strictObject(shape);
+}

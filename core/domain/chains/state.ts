@@ -1,0 +1,60 @@
+// Messages of the chain workflow, shared by workflow, activities and API. IDs, keys, dates only.
+import type { ChainDefinition } from './schema';
+
+export const chainWorkflowId = (caseId: string, type: string) => `chain-${caseId}-${type}`;
+
+export interface ChainInput {
+  processId: string;
+  caseId: string;
+  /** the definition the chain started with: a running chain keeps it, whatever is deployed later */
+  definition: ChainDefinition;
+  /** >0: one (working) day lasts this many seconds — tests and demos */
+  daySeconds: number;
+  /** the caseworker responsible (a user id) */
+  assigneeId: string;
+  /** continue-as-new after this many history events (default: when Temporal suggests it) */
+  continueAfterEvents?: number;
+  carried?: ChainState;
+}
+
+export type StepPhase = 'waiting' | 'active' | 'handoff' | 'returned';
+
+export interface CurrentStep {
+  key: string;
+  seq: number; // n-th step instance (loops repeat keys)
+  phase: StepPhase;
+  startedAt: string;
+  activeFrom?: string;
+  dueAt?: string;
+  department?: string;
+  taskId?: string;
+  reminders: number;
+  pings: number; // periodic reminders sent (offer: weekly)
+  escalated: boolean;
+  reviewed: boolean;
+  overdue: boolean;
+  declineReason?: string;
+}
+
+export interface DoneStep { key: string; seq: number; outcome: string; completedAt: string; skipped?: boolean }
+
+export interface ChainState {
+  processId: string;
+  caseId: string;
+  type: string;
+  version: number;
+  status: 'running' | 'on_hold' | 'completed' | 'cancelled';
+  current?: CurrentStep;
+  done: DoneStep[];
+  /** values of date and number fields later steps refer to (e.g. lease.moveInDate); no free text */
+  facts: Record<string, string | number>;
+  reason?: string;
+  assigneeId?: string;
+  seq: number; // events recorded
+  stepSeq: number; // step instances started
+  runs: number; // continue-as-new count
+}
+
+export interface ChainActor { kind: 'user' | 'system'; userId?: string; role?: string }
+
+export interface CompleteStepArgs { stepKey: string; outcome: string; data?: Record<string, unknown>; actor: ChainActor }
