@@ -1,8 +1,7 @@
 // Nothing lost, nothing twice: an SMTP outage and a worker killed between "mail queued" and
 // "mail sent" (a real worker process, SIGKILL) — every mail arrives exactly once, the handoff goes on.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { eventually, LINK_SECRETS, startStack, testEnv, type Stack } from '../support/stack';
+import { eventually, startStack, type Stack } from '../support/stack';
+import { killProcess as kill, startWorkerProcess as startWorker } from '../support/worker-process';
 
 let stack: Stack;
 let caseworker: string;
@@ -13,34 +12,6 @@ beforeAll(async () => {
   [caseworker, member] = await Promise.all([stack.token('fallmanagement@kim.example'), stack.token('soziale-foerderung@kim.example')]);
 });
 afterAll(() => stack?.stop());
-
-const root = path.join(__dirname, '..', '..');
-
-/** `npm run worker` as a separate process against this stack (worker + outbox sender). */
-function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['worker/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      SMTP_URL: `smtp://127.0.0.1:${stack.smtpPort}`, KIM_LINK_SECRETS: LINK_SECRETS, KIM_PUBLIC_URL: stack.url,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (b: Buffer) => { out += b.toString(); if (out.includes('Worker läuft')) resolve(child); };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`worker exited ${code}: ${out.slice(-2000)}`)));
-  });
-}
-
-const kill = (child: ChildProcess) => new Promise<void>((resolve) => {
-  if (child.exitCode !== null || child.signalCode !== null) return resolve();
-  child.once('exit', () => resolve());
-  child.kill('SIGKILL');
-});
 
 async function newHandoff(step: string) {
   const p = await stack.api('POST', '/api/persons', { token: caseworker, body: { firstName: 'D', lastName: 'Urable', benefitType: 'asylblg' } });
@@ -55,7 +26,7 @@ const notifyMails = (reference: string) => stack.capture.list({ to: 'soziale-foe
 
 it('worker killed after the mail was queued, before it was sent: after restart exactly one mail arrives', async () => {
   await stack.capture.stop(); // SMTP down: the mail stays in the outbox
-  let worker = await startWorkerProcess();
+  let worker = await startWorker(stack);
   const { reference, taskId } = await newHandoff('cost-approval');
   const queued = await eventually(async () => {
     const m = await stack.db.mail.findFirst({ where: { idempotencyKey: { startsWith: `task:${taskId}:` } } });
@@ -64,7 +35,7 @@ it('worker killed after the mail was queued, before it was sent: after restart e
   expect(queued.sentAt).toBeNull();
   await kill(worker); // SIGKILL: no clean shutdown
   await stack.capture.start(stack.smtpPort);
-  worker = await startWorkerProcess();
+  worker = await startWorker(stack);
   try {
     await eventually(() => notifyMails(reference).length >= 1, 30_000);
     await new Promise((r) => setTimeout(r, 2_000));
@@ -79,7 +50,7 @@ it('worker killed after the mail was queued, before it was sent: after restart e
 }, 120_000);
 
 it('SMTP outage: handoffs created while it is down are each mailed exactly once when it is back', async () => {
-  const worker = await startWorkerProcess();
+  const worker = await startWorker(stack);
   try {
     await stack.capture.stop();
     const handoffs = await Promise.all(['wbs', 'deposit', 'furnishing'].map(newHandoff));

@@ -7,7 +7,7 @@ import { chainDefinition, type ChainDefinition, type ChainType } from './schema'
 
 export * from './schema';
 
-const ALL: ChainDefinition[] = [moveOutV1, educationWorkV1].map((d) => {
+function validated(d: ChainDefinition): ChainDefinition {
   const parsed = chainDefinition.parse(d);
   for (const [key, s] of Object.entries(parsed.steps)) {
     if (s.actor.kind !== 'handoff') continue;
@@ -16,7 +16,17 @@ const ALL: ChainDefinition[] = [moveOutV1, educationWorkV1].map((d) => {
     for (const o of Object.keys(s.outcomes)) if (!(o in h.outcomes)) throw new Error(`${d.type}.${key}: Ergebnis ${o} fehlt in ${h.key}`);
   }
   return parsed;
-});
+}
+
+const ALL: ChainDefinition[] = [moveOutV1, educationWorkV1].map(validated);
+
+/** Adds a new version of a definition (admin tooling, tests). Running chains keep theirs. */
+export function registerChainDefinition(d: ChainDefinition): ChainDefinition {
+  const v = validated(d);
+  if (ALL.some((x) => x.type === v.type && x.version === v.version)) throw new Error(`${v.type} v${v.version} gibt es schon`);
+  ALL.push(v);
+  return v;
+}
 
 export function chainDefinitionFor(type: string, version?: number): ChainDefinition | undefined {
   const versions = ALL.filter((d) => d.type === type).sort((a, b) => b.version - a.version);
