@@ -1,0 +1,134 @@
+// Engine properties of the chain workflow: hold/resume/cancel/reassign; versioned definitions (a
+// running chain keeps its version); continue-as-new in the middle of a chain; the worker process
+// SIGKILLed mid-chain — the chain goes on without losing or repeating a step.
+import { moveOutV1 } from '../../core/domain/chains/move-out';
+import { registerChainDefinition, type ChainDefinition } from '../../core/domain/chains';
+import { chainStateQuery } from '../../workflows/chain';
+import { chainDriver } from '../support/chain-helpers';
+import { eventually, startStack, type Stack } from '../support/stack';
+import { killProcess, startWorkerProcess } from '../support/worker-process';
+
+let stack: Stack;
+let caseworker: string;
+let supervisor: string;
+let d: ReturnType<typeof chainDriver>;
+
+beforeAll(async () => {
+  stack = await startStack({ workingDaySeconds: 0.05, continueAfterEvents: 60 });
+  [caseworker, supervisor] = await Promise.all([stack.token('fallmanagement@kim.example'), stack.token('leitung@kim.example')]);
+  d = chainDriver(stack, caseworker);
+});
+afterAll(() => stack?.stop());
+
+async function startMoveOut(person: Record<string, unknown> = {}) {
+  const c = await d.newCase(person);
+  const r = await stack.api('POST', `/api/cases/${c.id}/chains`, { token: caseworker, body: { type: 'move-out' } });
+  expect(r.status).toBe(201);
+  return { c, id: r.body.id as string };
+}
+
+it('hold, resume, reassign and cancel (open handoff cancelled, department told); all in the history', async () => {
+  const { c, id } = await startMoveOut();
+  await d.complete(id, 'readiness', 'ready');
+  await d.at(id, 'residence-check', 'handoff');
+  const noReason = await stack.api('POST', `/api/processes/${id}/hold`, { token: caseworker, body: {} });
+  expect(noReason.status).toBe(400);
+  const held = await stack.api('POST', `/api/processes/${id}/hold`, { token: caseworker, body: { reason: 'Krankenhausaufenthalt' } });
+  expect(held.status).toBe(200);
+  expect(held.body.status).toBe('on_hold');
+  expect((await stack.api('POST', `/api/processes/${id}/hold`, { token: caseworker, body: { reason: 'nochmal' } })).status).toBe(409);
+  const blocked = await stack.api('POST', `/api/processes/${id}/steps/residence-check/complete`, { token: caseworker, body: { outcome: 'skip' } });
+  expect(blocked.status).toBe(409);
+  expect((await stack.api('POST', `/api/processes/${id}/resume`, { token: supervisor, body: {} })).body.status).toBe('running');
+
+  const other = await stack.db.user.create({ data: { email: 'vertretung@kim.example', name: 'Vertretung', role: 'caseworker', departmentId: '5-53' } });
+  expect((await stack.api('POST', `/api/processes/${id}/reassign`, { token: caseworker, body: { caseworkerId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(400);
+  const re = await stack.api('POST', `/api/processes/${id}/reassign`, { token: supervisor, body: { caseworkerId: other.id, reason: 'Urlaubsvertretung' } });
+  expect(re.status).toBe(200);
+  expect(re.body.currentStep.assignee).toBe(other.id);
+
+  expect((await stack.api('POST', `/api/processes/${id}/cancel`, { token: supervisor, body: { reason: 'x y z' } })).status).toBe(403);
+  const cancelled = await stack.api('POST', `/api/processes/${id}/cancel`, { token: caseworker, body: { reason: 'Person ist verzogen' } });
+  expect(cancelled.status).toBe(200);
+  expect(cancelled.body.status).toBe('cancelled');
+  await eventually(() => stack.capture.list({ to: 'auslaenderbehoerde@kim.example' }).some((m) => m.subject.startsWith('[KIM] Abgebrochen') && m.subject.includes(c.reference)));
+  const task = await stack.db.task.findFirstOrThrow({ where: { processId: id, stepKey: 'residence-check' } });
+  await eventually(async () => (await stack.db.task.findUniqueOrThrow({ where: { id: task.id } })).status === 'cancelled');
+  expect((await stack.api('POST', `/api/processes/${id}/resume`, { token: caseworker, body: {} })).status).toBe(409);
+  const p = await d.process(id);
+  expect(p.history.map((h: { event: string }) => h.event)).toEqual(expect.arrayContaining(['chain.held', 'chain.resumed', 'chain.reassigned', 'chain.cancelled']));
+  expect(p.steps.find((s: { key: string }) => s.key === 'residence-check').status).toBe('cancelled');
+});
+
+it('crosses continue-as-new in the middle of a chain, carrying its state', async () => {
+  const { c, id } = await startMoveOut();
+  const handle = stack.client.workflow.getHandle(`chain-${c.id}-move-out`);
+  const firstRun = (await handle.describe()).runId;
+  // readiness ↔ training loop, many times: each round adds events until the history limit (60) is hit
+  for (let i = 0; i < 6; i++) {
+    await d.complete(id, 'readiness', 'support-needed');
+    await d.complete(id, 'training', 'done');
+  }
+  const state = await eventually(async () => { const s = await handle.query(chainStateQuery); return s.runs >= 1 ? s : undefined; });
+  expect((await handle.describe()).runId).not.toBe(firstRun);
+  expect(state.done.filter((s) => s.key === 'readiness')).toHaveLength(6);
+  await d.complete(id, 'readiness', 'ready');
+  await d.at(id, 'residence-check', 'handoff');
+  const p = await d.process(id);
+  expect(p.steps.filter((s: { key: string; status: string }) => s.key === 'readiness' && s.status === 'done')).toHaveLength(7);
+  expect(p.history.filter((h: { event: string }) => h.event === 'chain.started')).toHaveLength(1);
+});
+
+it('the worker process SIGKILLed mid-chain: after restart the chain continues, no step lost or repeated', async () => {
+  await stack.stopWorker(); // from now on only the worker process runs this stack's task queue
+  let worker = await startWorkerProcess(stack, { KIM_WORKING_DAY_SECONDS: '0.05' });
+  try {
+    const { id } = await startMoveOut();
+    await d.complete(id, 'readiness', 'ready');
+    await d.departmentActs(id, 'residence-check', 'accept');
+    await killProcess(worker); // between two steps, with a handoff workflow open
+    worker = await startWorkerProcess(stack, { KIM_WORKING_DAY_SECONDS: '0.05' });
+    await d.departmentActs(id, 'residence-check', 'complete', { outcome: 'clear' });
+    await d.at(id, 'wbs', 'handoff');
+    await killProcess(worker);
+    // a step completed while no worker runs waits for one
+    const pending = stack.api('POST', `/api/processes/${id}/steps/wbs/complete`, { token: caseworker, body: { outcome: 'skip' } });
+    worker = await startWorkerProcess(stack, { KIM_WORKING_DAY_SECONDS: '0.05' });
+    expect((await pending).status).toBe(200);
+    await d.complete(id, 'search-profile', 'done', { rooms: 2, rentCap: 600 });
+    await d.at(id, 'offer');
+    const p = await d.process(id);
+    expect(p.steps.map((s: { key: string; status: string }) => `${s.key}:${s.status}`)).toEqual([
+      'readiness:done', 'residence-check:done', 'wbs:skipped', 'search-profile:done', 'offer:active',
+    ]);
+    const completed = p.history.filter((h: { event: string }) => h.event === 'step.completed' || h.event === 'step.skipped');
+    expect(completed).toHaveLength(4);
+    expect(await stack.db.task.count({ where: { processId: id } })).toBe(2); // one task per handoff, none duplicated
+  } finally {
+    await killProcess(worker);
+    await stack.startWorker();
+  }
+}, 120_000);
+
+// last: registering v2 changes what every later chain in this file would start with
+it('a running chain keeps the definition version it started with; new chains get the new one', async () => {
+  const old = await startMoveOut();
+  const v2: ChainDefinition = {
+    ...moveOutV1, version: 2, start: 'intake',
+    steps: {
+      intake: { title: 'Erstgespräch Auszug', actor: { kind: 'caseworker' }, deadlineDays: 5, optional: false, fields: [], outcomes: { done: { label: 'geführt', next: 'readiness' } } },
+      ...moveOutV1.steps,
+    },
+  };
+  registerChainDefinition(v2);
+  const fresh = await startMoveOut();
+  expect((await d.process(fresh.id)).version).toBe(2);
+  await d.at(fresh.id, 'intake');
+  await d.complete(fresh.id, 'intake', 'done');
+  await d.at(fresh.id, 'readiness');
+  const running = await d.process(old.id);
+  expect(running.version).toBe(1);
+  expect(running.currentStep.key).toBe('readiness');
+  await d.complete(old.id, 'readiness', 'ready'); // v1's graph goes on unchanged
+  await d.at(old.id, 'residence-check', 'handoff');
+});
