@@ -2,6 +2,7 @@
 // the case workflow and its follow-up reminder e-mail, and the audit log.
 import { caseWorkflowId } from '../../core/domain/case-state';
 import { caseStateQuery } from '../../workflows/case';
+import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -180,6 +181,8 @@ describe('cases', () => {
     const later = new Date(Date.now() + 3_600_000).toISOString();
     expect((await stack.api('POST', `/api/cases/${c.id}/follow-ups`, { token: caseworker, body: { dueAt: later } })).status).toBe(409);
     expect((await stack.db.case.findUniqueOrThrow({ where: { id: c.id } })).closedAt).not.toBeNull();
+    await stack.client.workflow.getHandle(caseWorkflowId(c.id)).result();
+    await recordHistory(stack, caseWorkflowId(c.id), 'case-closed');
   });
 
   it('records consent for known departments only', async () => {

@@ -2,6 +2,7 @@
 // type, measure, placement, follow-up), the school-place branch for minors with its retry loop, and a
 // declined handoff returned to the caseworker and handed over again.
 import { chainDriver } from '../support/chain-helpers';
+import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -48,6 +49,8 @@ it('adult: optional recognition skipped (its handoff cancelled), counselling at 
     'measure:done', 'placement:done', 'follow-up:done',
   ]);
   expect(p.steps.find((s: { key: string }) => s.key === 'age-check').outcome).toBe('no');
+  await stack.client.workflow.getHandle(`chain-${c.id}-education-work`).result();
+  await recordHistory(stack, `chain-${c.id}-education-work`, 'education-work-v1-adult');
 }, 120_000);
 
 it('minor: school-place branch (no place → again → assigned); counselling at the Jobcenter for SGB II', async () => {

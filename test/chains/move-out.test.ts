@@ -3,6 +3,7 @@
 // weekly offer reminder and the supervisor review, routing by benefit type, the shelter-place release
 // due on the move-in date, after-care check-ins, closure. Departments act through e-mail links.
 import { chainDriver } from '../support/chain-helpers';
+import { recordHistory } from '../support/histories';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 const DAY = 0.1; // seconds per (working) day
@@ -105,6 +106,8 @@ it('walks every loop and branch of the move-out chain to closure', async () => {
   // a new chain of the same type may start once the first is completed
   const finished = await stack.client.workflow.getHandle(`chain-${c.id}-move-out`).result();
   expect(finished.status).toBe('completed');
+  await recordHistory(stack, `chain-${c.id}-move-out`, 'move-out-v1-complete');
+  await recordHistory(stack, `handoff-${taskId}`, 'handoff-shelter-release');
   const second = await stack.api('POST', `/api/cases/${c.id}/chains`, { token: caseworker, body: { type: 'move-out' } });
   expect(second.body).toEqual({ id: expect.any(String) });
   expect(second.status).toBe(201);
