@@ -1,6 +1,7 @@
 // Building blocks of the three entry points (npm start, npm run api, npm run worker):
 // prepare the database, run the worker (+ e-mail outbox), run the HTTP app. Each returns its stop().
 import type http from 'node:http';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -13,7 +14,7 @@ import { seedDemo } from './db/seed';
 import type { Logger } from './log';
 import { startOutboxSender } from './mail/outbox';
 import type { SmtpCapture } from './runtime/smtp-capture';
-import { connectionOptions, createTemporalClient } from './temporal';
+import { connectionOptions } from './temporal';
 
 export async function prepareDatabase(config: Config, databaseUrl: string, log: Logger, seed: boolean): Promise<Db> {
   const applied = await migrate(databaseUrl, (m) => log.info(m));
@@ -69,9 +70,32 @@ export async function runWorker(opts: { config: Config; db: Db; temporalAddress:
   };
 }
 
+type GrpcInterceptor = NonNullable<ConnectionOptions['interceptors']>[number];
+/** Calls that wait on purpose (update outcome, history long-poll) keep their own timing. */
+const LONG_POLL = /\/(UpdateWorkflowExecution|PollWorkflowExecutionUpdate|GetWorkflowExecutionHistory)$/;
+
+/**
+ * The web app's Temporal client: lazy (the app starts and recovers while Temporal is down) and
+ * bounded. The SDK's defaults retry an unreachable server ~10 times over ~20 s (jittered), as long
+ * as the database transaction around `workflow.start` in case creation may run (20 s): with Temporal
+ * down, POST /api/cases took 20.1–20.3 s, right at that limit. Here: a few retries (~2 s) and a 10 s
+ * deadline on every call that has none, so "Temporal down" is a prompt 503 (test/runtime/recovery).
+ */
+export function createApiTemporalClient(config: Config, address: string, deadlineMs = 10_000): Client {
+  // (the next call is an InterceptingCall at runtime; its declared type is the narrower interface)
+  const defaultDeadline: GrpcInterceptor = (options, nextCall) => nextCall(
+    options.deadline || LONG_POLL.test(options.method_definition.path) ? options : { ...options, deadline: Date.now() + deadlineMs },
+  ) as ReturnType<GrpcInterceptor>;
+  const connection = Connection.lazy({
+    ...connectionOptions(config, address),
+    interceptors: [defaultDeadline, makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 5 }))],
+  });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+}
+
 export async function runApi(opts: { config: Config; db: Db; temporalAddress: string; log: Logger; capture?: SmtpCapture; temporalUiUrl?: string }) {
   const { createApp } = await import('../api/app');
-  const temporal = createTemporalClient(opts.config, opts.temporalAddress);
+  const temporal = createApiTemporalClient(opts.config, opts.temporalAddress);
   const app = createApp({
     db: opts.db, temporal, taskQueue: opts.config.TEMPORAL_TASK_QUEUE, log: opts.log, publicUrl: opts.config.publicUrl,
     secureCookies: opts.config.NODE_ENV === 'production', sessionHours: opts.config.KIM_SESSION_HOURS,
@@ -79,8 +103,9 @@ export async function runApi(opts: { config: Config; db: Db; temporalAddress: st
     linkKeys: resolveLinkKeys(opts.config), workingDaySeconds: opts.config.KIM_WORKING_DAY_SECONDS,
   });
   const server: http.Server = await new Promise((resolve, reject) => {
-    const s = app.listen(opts.config.PORT, () => resolve(s));
-    s.once('error', reject);
+    // KIM_HOST (default 127.0.0.1), not every interface: the dev inbox (/dev/postfach, /api/dev/mails) needs no login
+    // Express 5 calls this callback also with a listen error (e.g. EADDRINUSE): that must fail the start
+    const s = app.listen(opts.config.PORT, opts.config.KIM_HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   return {
     server,

@@ -11,10 +11,17 @@ const optionalUrl = (protocols: string[]) => z.string().trim().optional().transf
   });
 const optionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
 const duration = z.coerce.number().int().positive();
+/** Cross-variable rules run even when other variables are invalid (zod skips them by default), so the
+ *  one error message lists every problem — unless one of the variables they read is itself invalid. */
+const unlessInvalid = (...vars: string[]) => ({
+  when: (p: { issues: ReadonlyArray<{ path?: PropertyKey[] }> }) => !p.issues.some((i) => vars.includes(String(i.path?.[0]))),
+});
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** interface of the HTTP app: loopback by default (the dev inbox needs no login); 0.0.0.0 in a container */
+  KIM_HOST: z.string().trim().min(1).default('127.0.0.1'),
   KIM_PUBLIC_URL: optionalUrl(['http://', 'https://']),
   KIM_DATA_DIR: z.string().default('.data'),
   KIM_TOOLS_DIR: z.string().default(path.join(os.homedir(), '.cache', 'kim-flow')),
@@ -51,16 +58,16 @@ export const configSchema = z.object({
   KIM_WORKING_DAY_SECONDS: z.coerce.number().min(0).default(0),
 })
   .refine((c) => !(c.TEMPORAL_TLS_CERT && !c.TEMPORAL_TLS_KEY), {
-    path: ['TEMPORAL_TLS_KEY'], message: 'fehlt, obwohl TEMPORAL_TLS_CERT gesetzt ist',
+    path: ['TEMPORAL_TLS_KEY'], message: 'fehlt, obwohl TEMPORAL_TLS_CERT gesetzt ist', ...unlessInvalid('TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'),
   })
   .refine((c) => !(c.TEMPORAL_TLS_KEY && !c.TEMPORAL_TLS_CERT), {
-    path: ['TEMPORAL_TLS_CERT'], message: 'fehlt, obwohl TEMPORAL_TLS_KEY gesetzt ist',
+    path: ['TEMPORAL_TLS_CERT'], message: 'fehlt, obwohl TEMPORAL_TLS_KEY gesetzt ist', ...unlessInvalid('TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'),
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.KIM_LINK_SECRETS, {
-    path: ['KIM_LINK_SECRETS'], message: 'ist in production Pflicht (signierte Links in E-Mails)',
+    path: ['KIM_LINK_SECRETS'], message: 'ist in production Pflicht (signierte Links in E-Mails)', ...unlessInvalid('NODE_ENV', 'KIM_LINK_SECRETS'),
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.KIM_PUBLIC_URL, {
-    path: ['KIM_PUBLIC_URL'], message: 'ist in production Pflicht (Links in E-Mails)',
+    path: ['KIM_PUBLIC_URL'], message: 'ist in production Pflicht (Links in E-Mails)', ...unlessInvalid('NODE_ENV', 'KIM_PUBLIC_URL'),
   });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -72,7 +79,8 @@ export type Config = z.infer<typeof configSchema> & {
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+  // German messages also for zod's own issues (not only ours), without changing zod's global locale
+  const parsed = configSchema.safeParse(env, { error: z.locales.de().localeError });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(allgemein)'}: ${i.message}`);
     throw new ConfigError(`Ungültige Konfiguration:\n${lines.join('\n')}`);

@@ -49,12 +49,27 @@ async function clearStale(dataDir: string) {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (pid > 0 && alive(pid)) {
+  // only a postgres on THIS data directory: after a reboot the PID may belong to any process (as root,
+  // we would have killed it)
+  if (pid > 0 && alive(pid) && isPostgresOn(pid, dataDir)) {
     process.kill(pid, 'SIGINT');
     for (let i = 0; i < 100 && alive(pid); i++) await sleep(100);
     if (alive(pid)) process.kill(pid, 'SIGKILL');
   }
   fs.rmSync(pidFile, { force: true });
+}
+
+/** The postmaster runs in its data directory (ChangeToDataDir); fall back to its command line. */
+function isPostgresOn(pid: number, dataDir: string): boolean {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/cwd`) === fs.realpathSync(dataDir);
+  } catch {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dataDir);
+    } catch {
+      return !fs.existsSync('/proc/self'); // no procfs: trust the pid file
+    }
+  }
 }
 
 function alive(pid: number) {

@@ -19,13 +19,15 @@ function alive(pid: number) {
   try { process.kill(pid, 0); return true; } catch { return false; }
 }
 
-async function killStale(pidFile: string) {
+async function killStale(pidFile: string, dbFile: string) {
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
   if (pid > 0 && alive(pid)) {
     try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('start-dev')) return void fs.rmSync(pidFile, { force: true });
+      // only the dev server on THIS database file: a reused PID may be any process, even another
+      // checkout's (or the test run's) dev server
+      const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!args.includes('start-dev') || !args.includes(dbFile)) return void fs.rmSync(pidFile, { force: true });
     } catch { /* no procfs: trust the pid file */ }
     process.kill(pid, 'SIGTERM');
     for (let i = 0; i < 100 && alive(pid); i++) await sleep(100);
@@ -62,10 +64,11 @@ export async function startTemporalServer(opts: {
   if (!cli) return startDownloaded(opts);
 
   const pidFile = path.join(opts.dataDir, 'temporal.pid');
-  await killStale(pidFile);
+  const dbFile = path.join(opts.dataDir, 'temporal.sqlite');
+  await killStale(pidFile, dbFile);
   const args = [
     'server', 'start-dev',
-    '--db-filename', path.join(opts.dataDir, 'temporal.sqlite'),
+    '--db-filename', dbFile,
     '--sqlite-pragma', 'journal_mode=WAL',
     '--ip', '127.0.0.1',
     '--port', String(opts.port),

@@ -113,4 +113,5 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
+// stdout to a pipe is asynchronous: flush before exiting (the SDK's native runtime keeps the process alive)
+main().then(() => process.stdout.write('', () => process.exit(0)), (err) => { console.error(err); process.exit(1); });

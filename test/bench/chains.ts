@@ -1,0 +1,143 @@
+// `npm run bench:chains` — K chains started concurrently through the API and driven to completion
+// through the API (caseworker steps and the Jobcenter's task), next to bare Temporal client starts
+// of a trivial workflow on the same server in the same run; then the worker's RSS with 1,000 and
+// 5,000 chains waiting on timers. Prints figures and ratios; never fails on a time.
+import fs from 'node:fs';
+import path from 'node:path';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import globalSetup from '../global-setup';
+import globalTeardown from '../global-teardown';
+import { eventually, startStack, testEnv } from '../support/stack';
+import { killProcess, startWorkerProcess } from '../support/worker-process';
+import { trivialWorkflow, bumpUpdate } from './trivial-workflow';
+
+const K = Number(process.env.BENCH_K ?? 200);
+const RSS_COUNTS = (process.env.BENCH_RSS ?? '1000,5000').split(',').map(Number).filter(Boolean);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+async function pool<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) { const i = next++; await fn(items[i], i); } }));
+}
+
+/** Resident memory of a process and its children (tsx runs node as a child), in MB. */
+function rssMb(pid: number): number {
+  let kb = 0;
+  const visit = (p: number) => {
+    try {
+      const status = fs.readFileSync(`/proc/${p}/status`, 'utf8');
+      kb += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+      for (const t of fs.readdirSync(`/proc/${p}/task`)) {
+        const kids = fs.readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim();
+        for (const k of kids ? kids.split(/\s+/) : []) visit(Number(k));
+      }
+    } catch { /* gone */ }
+  };
+  visit(pid);
+  return kb / 1024;
+}
+
+async function main() {
+  await globalSetup();
+  const stack = await startStack({ workingDaySeconds: 0.01 });
+  try {
+    const [cw, jc] = await Promise.all([stack.token('fallmanagement@kim.example'), stack.token('jobcenter@kim.example')]);
+    const ok = (r: { status: number; body: unknown }, what: string) => { if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`); return r; };
+
+    // --- baseline: bare client starts of a trivial workflow --------------------------------------
+    const conn = await NativeConnection.connect({ address: testEnv().temporalAddress });
+    const baseQueue = `${stack.taskQueue}-base`;
+    const worker = await Worker.create({ connection: conn, taskQueue: baseQueue, workflowsPath: path.join(__dirname, 'trivial-workflow.ts') });
+    const run = worker.run();
+    const t0 = performance.now();
+    const handles: Awaited<ReturnType<typeof stack.client.workflow.start>>[] = [];
+    await pool(Array.from({ length: K }), CONCURRENCY, async (_x, i) => {
+      handles.push(await stack.client.workflow.start(trivialWorkflow, { taskQueue: baseQueue, workflowId: `bench-start-${Date.now()}-${i}` }));
+    });
+    const baseStartsPerSec = K / ((performance.now() - t0) / 1000);
+    await pool(handles, CONCURRENCY, async (h) => { await h.executeUpdate(bumpUpdate, { args: [-1] }); });
+    worker.shutdown();
+    await run;
+    await conn.close();
+
+    // --- chains: start via the API ----------------------------------------------------------------
+    const cases: string[] = [];
+    await pool(Array.from({ length: K }), CONCURRENCY, async () => {
+      const p = ok(await stack.api('POST', '/api/persons', { token: cw, body: { firstName: 'B', lastName: 'Ench', benefitType: 'sgb2', birthDate: '1990-01-01' } }), 'person');
+      const c = ok(await stack.api('POST', '/api/cases', { token: cw, body: { personId: (p.body as { id: string }).id, topic: 'education_work' } }), 'case');
+      cases.push((c.body as { id: string }).id);
+    });
+    const processes: string[] = [];
+    const s0 = performance.now();
+    await pool(cases, CONCURRENCY, async (caseId) => {
+      const r = ok(await stack.api('POST', `/api/cases/${caseId}/chains`, { token: cw, body: { type: 'education-work' } }), 'start');
+      processes.push((r.body as { id: string }).id);
+    });
+    const chainStartsPerSec = K / ((performance.now() - s0) / 1000);
+
+    // --- drive every chain to completion via the API -----------------------------------------------
+    const step = async (id: string, key: string, outcome: string, data?: object) => {
+      for (;;) {
+        const r = await stack.api('POST', `/api/processes/${id}/steps/${key}/complete`, { token: cw, body: { outcome, ...(data ? { data } : {}) } });
+        if (r.status === 200) return;
+        if (r.status !== 409) throw new Error(`${key}: ${r.status} ${JSON.stringify(r.body)}`);
+        await new Promise((res) => setTimeout(res, 20)); // not current yet (a wait or the previous step is still being recorded)
+      }
+    };
+    const d0 = performance.now();
+    await pool(processes, CONCURRENCY, async (id) => {
+      await step(id, 'education-history', 'done');
+      await step(id, 'language-course', 'skip');
+      const taskId = await eventually(async () => {
+        const p = await stack.api('GET', `/api/processes/${id}`, { token: cw });
+        return (p.body as { steps: Array<{ key: string; taskId: string | null }> }).steps.find((s) => s.key === 'counselling')?.taskId;
+      }, 60_000, 20);
+      ok(await stack.api('POST', `/api/tasks/${taskId}/complete`, { token: jc, body: { outcome: 'done' } }), 'counselling');
+      await step(id, 'measure', 'skip');
+      await step(id, 'placement', 'work');
+      await step(id, 'follow-up', 'stable');
+    });
+    await eventually(async () => (await stack.db.process.count({ where: { id: { in: processes }, status: 'completed' } })) === K, 120_000, 100);
+    const completedPerSec = K / ((performance.now() - d0) / 1000);
+
+    // --- worker memory with K chains waiting on timers (real working days: nothing fires) -----------
+    const rss: Array<[number, number, number]> = [];
+    if (RSS_COUNTS.length) {
+      await stack.stopWorker();
+      const proc = await startWorkerProcess(stack, { KIM_WORKING_DAY_SECONDS: '0', LOG_LEVEL: 'warn' });
+      try {
+        await new Promise((r) => setTimeout(r, 1_000));
+        const idle = rssMb(proc.pid!);
+        let started = 0;
+        for (const target of RSS_COUNTS) {
+          const n = target - started;
+          const ids: string[] = [];
+          await pool(Array.from({ length: n }), CONCURRENCY, async () => {
+            const p = ok(await stack.api('POST', '/api/persons', { token: cw, body: { firstName: 'W', lastName: 'Ait', benefitType: 'sgb2' } }), 'person');
+            const c = ok(await stack.api('POST', '/api/cases', { token: cw, body: { personId: (p.body as { id: string }).id, topic: 'housing' } }), 'case');
+            ids.push((ok(await stack.api('POST', `/api/cases/${(c.body as { id: string }).id}/chains`, { token: cw, body: { type: 'move-out' } }), 'start').body as { id: string }).id);
+          });
+          started = target;
+          await eventually(async () => (await stack.db.process.count({ where: { type: 'move-out', currentStep: 'readiness', currentStatus: 'active' } })) >= target, 600_000, 500);
+          await new Promise((r) => setTimeout(r, 2_000));
+          rss.push([target, rssMb(proc.pid!), idle]);
+        }
+      } finally {
+        await killProcess(proc);
+      }
+    }
+
+    const f = (x: number) => x.toFixed(1);
+    console.log(`\nbench:chains (K = ${K}, concurrency ${CONCURRENCY}; same Temporal dev server, same run)`);
+    console.log(`  bare client starts (trivial workflow)   ${f(baseStartsPerSec).padStart(8)} starts/s   (baseline)`);
+    console.log(`  chain starts via API (education-work)   ${f(chainStartsPerSec).padStart(8)} starts/s   ${(chainStartsPerSec / baseStartsPerSec).toFixed(2)}× baseline`);
+    console.log(`  chains driven to completion via API     ${f(completedPerSec).padStart(8)} chains/s   (${(completedPerSec / baseStartsPerSec).toFixed(2)}× baseline starts/s; 6 API actions + 1 handoff each)`);
+    for (const [n, mb, idle] of rss) console.log(`  worker RSS with ${String(n).padStart(5)} chains waiting on timers  ${f(mb).padStart(7)} MB   (idle worker ${f(idle)} MB; ${((mb - idle) * 1024 / n).toFixed(1)} KB per chain)`);
+  } finally {
+    await stack.stop();
+    await globalTeardown();
+  }
+}
+
+// stdout to a pipe is asynchronous: flush before exiting (the SDK's native runtime keeps the process alive)
+main().then(() => process.stdout.write('', () => process.exit(0)), (err) => { console.error(err); process.exit(1); });
