@@ -1,7 +1,7 @@
 // One workflow per case: holds the case's status and its follow-up (Wiedervorlage) timer, which
 // reminds the caseworker by e-mail. IDs only — names and notes stay in PostgreSQL.
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate,
+  ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate,
   proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseState, CaseWorkflowInput, FollowUpRef } from '../core/domain/case-state';
@@ -11,7 +11,9 @@ import type { CaseActivities } from '../activities/case';
 import { handoffResultSignal } from './handoff';
 
 export const caseStateQuery = defineQuery<CaseState>('caseState');
-export const setFollowUpUpdate = defineUpdate<CaseState, [FollowUpRef]>('setFollowUp');
+/** A signal, not an update: the server takes it durably even while no worker runs (the API checks
+ *  the case is open first; the follow-up row is written in the same transaction). */
+export const setFollowUpSignal = defineSignal<[FollowUpRef]>('setFollowUp');
 export const setStatusUpdate = defineUpdate<CaseState, [{ status: CaseStatus }]>('setStatus');
 
 const { recordCaseStatus, remindFollowUp } = proxyActivities<CaseActivities>({
@@ -36,18 +38,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     state.handoffs = [...(state.handoffs ?? []).filter((h) => h.taskId !== r.taskId), { taskId: r.taskId, stepKey: r.stepKey, status: r.status, outcome: r.outcome }].slice(-20);
   });
 
-  setHandler(setFollowUpUpdate, async (followUp) => {
+  setHandler(setFollowUpSignal, (followUp) => {
+    if (state.status === 'closed' || !followUp?.followUpId || Number.isNaN(Date.parse(followUp.dueAt))) return;
     state.followUp = { followUpId: followUp.followUpId, dueAt: followUp.dueAt };
     state.updatedAt = new Date().toISOString();
     changes++;
-    return state;
-  }, {
-    validator: (followUp) => {
-      if (state.status === 'closed') throw ApplicationFailure.nonRetryable('Der Fall ist abgeschlossen.', 'WrongState');
-      if (!followUp?.followUpId || Number.isNaN(Date.parse(followUp.dueAt))) {
-        throw ApplicationFailure.nonRetryable('Wiedervorlage ungültig.', 'InvalidInput');
-      }
-    },
   });
 
   setHandler(setStatusUpdate, async ({ status }) => {

@@ -8,7 +8,7 @@ import type { Db } from '../../core/db/client';
 import { caseWorkflowId, type CaseState } from '../../core/domain/case-state';
 import type { CaseInput, CaseStatus, ConsentInput, FollowUpInput, PersonInput } from '../../core/domain/records';
 import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attributes';
-import { caseStateQuery, caseWorkflow, setFollowUpUpdate, setStatusUpdate } from '../../workflows/case';
+import { caseStateQuery, caseWorkflow, setFollowUpSignal, setStatusUpdate } from '../../workflows/case';
 import { canChangeCase, canReadCase } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, HttpError, isTemporalDown, notFound } from '../errors';
@@ -144,8 +144,7 @@ export async function setFollowUp(deps: CaseDeps, user: AuthUser, actor: Actor, 
     await tx.followUp.updateMany({ where: { caseId: id, remindedAt: null, cancelledAt: null }, data: { cancelledAt: new Date() } });
     const f = await tx.followUp.create({ data: { caseId: id, dueAt: new Date(input.dueAt), note: input.note ?? null, createdById: user.id } });
     await audit(tx, actor, 'case.followup.set', { type: 'FollowUp', id: f.id, caseId: id }, { dueAt: f.dueAt.toISOString() });
-    await callUpdate(() => deps.temporal.workflow.getHandle(c.workflowId)
-      .executeUpdate(setFollowUpUpdate, { args: [{ followUpId: f.id, dueAt: f.dueAt.toISOString() }] }));
+    await deps.temporal.workflow.getHandle(c.workflowId).signal(setFollowUpSignal, { followUpId: f.id, dueAt: f.dueAt.toISOString() });
     return f;
   }, TX);
 }
