@@ -5,7 +5,7 @@ import { PrismaClient } from './generated/client';
 export type Db = PrismaClient;
 export * as DbTypes from './generated/client';
 
-export function createDb(databaseUrl: string, max = 10): PrismaClient {
+export function createDb(databaseUrl: string, max = 20): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max, connectionTimeoutMillis: 3_000 });
   return new PrismaClient({ adapter });
 }

@@ -66,7 +66,7 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean; wor
   const env = testEnv();
   quietSdkLogs();
   const databaseUrl = await createTestDatabase();
-  const db = createDb(databaseUrl, 5);
+  const db = createDb(databaseUrl, 20);
   await seedDemo(db, DEMO_PASSWORD);
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const capture = new SmtpCapture();
