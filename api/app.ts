@@ -13,10 +13,12 @@ import type { SmtpCapture } from '../core/runtime/smtp-capture';
 import { createAuth, csrfValid } from './auth';
 import { HttpError, notFound, sendError, toHttpError } from './errors';
 import { html, page } from './html';
+import { adminPages } from './pages/admin-pages';
 import { authPages } from './pages/auth-pages';
 import { casePages } from './pages/case-pages';
 import { devPages } from './pages/dev-pages';
 import { linkPages } from './pages/link-pages';
+import { processPages } from './pages/process-pages';
 import { taskPages } from './pages/task-pages';
 import { apiRouter } from './routes/api';
 import { healthRouter } from './routes/health';
@@ -98,6 +100,8 @@ export function createApp(deps: AppDeps) {
   if (deps.capture) app.use(devPages(deps.capture, deps));
   app.use(casePages(deps));
   app.use(taskPages(deps));
+  app.use(processPages(deps));
+  app.use(adminPages(deps));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(req.path.startsWith('/api/') ? 'Route' : 'Seite')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

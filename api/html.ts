@@ -28,11 +28,16 @@ const ROLE_LABELS: Record<string, string> = {
   caseworker: 'Fallmanagement', department_member: 'Fachstelle', supervisor: 'Leitung', admin: 'Administration',
 };
 
+/** Who has a task inbox: department members (their department's), caseworkers (their cases'), supervisors (all). */
+const TASK_ROLES = new Set(['department_member', 'caseworker', 'supervisor']);
+
 export function page(opts: { title: string; user?: PageUser; csrf?: string; body: SafeHtml; devInbox?: boolean }): string {
   const nav = opts.user ? html`
     <nav aria-label="Hauptnavigation"><ul>
       <li><a href="/faelle">Fälle</a></li>
       ${opts.user.role === 'caseworker' ? html`<li><a href="/faelle/neu">Neuer Fall</a></li>` : ''}
+      ${TASK_ROLES.has(opts.user.role) ? html`<li><a href="/aufgaben">Aufgaben</a></li>` : ''}
+      ${opts.user.role === 'admin' ? html`<li><a href="/admin/fristen">Fristen</a></li>` : ''}
       ${opts.devInbox ? html`<li><a href="/dev/postfach">Dev-Postfach</a></li>` : ''}
     </ul>
     <form method="post" action="/logout" class="logout">
@@ -63,8 +68,8 @@ ${opts.body}
 }
 
 /** A labelled field with its error message (aria-describedby, aria-invalid). */
-export function field(opts: { name: string; label: string; value?: string; type?: string; required?: boolean; error?: string; hint?: string; attrs?: string }): SafeHtml {
-  const id = `f-${opts.name}`;
+export function field(opts: { name: string; id?: string; label: string; value?: string; type?: string; required?: boolean; error?: string; hint?: string; attrs?: string }): SafeHtml {
+  const id = opts.id ?? `f-${opts.name}`;
   const describedBy = [opts.hint ? `${id}-hint` : '', opts.error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return html`<div class="field${opts.error ? ' has-error' : ''}">
   <label for="${id}">${opts.label}${opts.required ? html` <span aria-hidden="true">*</span>` : ''}</label>
@@ -74,8 +79,8 @@ export function field(opts: { name: string; label: string; value?: string; type?
 </div>`;
 }
 
-export function select(opts: { name: string; label: string; options: Array<[string, string]>; value?: string; error?: string; required?: boolean }): SafeHtml {
-  const id = `f-${opts.name}`;
+export function select(opts: { name: string; id?: string; label: string; options: Array<[string, string]>; value?: string; error?: string; required?: boolean }): SafeHtml {
+  const id = opts.id ?? `f-${opts.name}`;
   return html`<div class="field${opts.error ? ' has-error' : ''}">
   <label for="${id}">${opts.label}${opts.required ? html` <span aria-hidden="true">*</span>` : ''}</label>
   ${opts.error ? html`<p class="error" id="${id}-error">${opts.error}</p>` : ''}
@@ -95,3 +100,30 @@ export function errorSummary(errors: Record<string, string>): SafeHtml {
 
 export const fmtDateTime = (d: Date | string) => new Date(d).toLocaleString('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
 export const fmtDate = (d: Date | string) => new Date(d).toLocaleDateString('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric' });
+
+/** The session's CSRF token as the hidden field every POST form carries. */
+export const csrfField = (token?: string) => html`<input type="hidden" name="_csrf" value="${token ?? ''}">`;
+
+/** A labelled multi-line field with its error message. */
+export function textarea(opts: { name: string; id?: string; label: string; value?: string; required?: boolean; error?: string; hint?: string; rows?: number; maxlength?: number }): SafeHtml {
+  const id = opts.id ?? `f-${opts.name}`;
+  const describedBy = [opts.hint ? `${id}-hint` : '', opts.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return html`<div class="field${opts.error ? ' has-error' : ''}">
+  <label for="${id}">${opts.label}${opts.required ? html` <span aria-hidden="true">*</span>` : ''}</label>
+  ${opts.hint ? html`<p class="hint" id="${id}-hint">${opts.hint}</p>` : ''}
+  ${opts.error ? html`<p class="error" id="${id}-error">${opts.error}</p>` : ''}
+  <textarea id="${id}" name="${opts.name}" rows="${opts.rows ?? 3}"${opts.maxlength ? html` maxlength="${opts.maxlength}"` : ''}${opts.required ? html` required` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${opts.error ? html` aria-invalid="true"` : ''}>${opts.value ?? ''}</textarea>
+</div>`;
+}
+
+/** A radio group in a fieldset; the first radio has the id f-<id> so an error summary can link to it. */
+export function radios(opts: { name: string; id?: string; legend: string; options: Array<[string, string]>; value?: string; required?: boolean; error?: string }): SafeHtml {
+  const id = opts.id ?? `f-${opts.name}`;
+  return html`<fieldset${opts.error ? html` class="has-error" aria-describedby="${id}-error"` : ''}>
+  <legend>${opts.legend}${opts.required ? html` <span aria-hidden="true">*</span>` : ''}</legend>
+  ${opts.error ? html`<p class="error" id="${id}-error">${opts.error}</p>` : ''}
+  ${opts.options.map(([v, l], i) => html`<div class="choice">
+    <input type="radio" id="${i === 0 ? id : `${id}-${i}`}" name="${opts.name}" value="${v}"${v === opts.value ? html` checked` : ''}${opts.required ? html` required` : ''}${opts.error ? html` aria-invalid="true"` : ''}>
+    <label for="${i === 0 ? id : `${id}-${i}`}">${l}</label></div>`)}
+</fieldset>`;
+}

@@ -8,9 +8,15 @@ import { caseListFilter } from '../access';
 import { actorOf } from '../auth';
 import type { AppDeps } from '../app';
 import { HttpError } from '../errors';
-import { errorSummary, field, fmtDate, fmtDateTime, html, page, select, type SafeHtml } from '../html';
+import { CHAIN_TYPES, chainDefinitionFor } from '../../core/domain/chains';
+import { createHandoffBody, HANDOFF_STEPS, OPEN_TASK_STATUSES, TASK_STATUS_LABELS } from '../../core/domain/handoff';
+import { csrfField, errorSummary, field, fmtDate, fmtDateTime, html, page, select, type SafeHtml } from '../html';
 import { createCase, createPerson, getCase, listCases, setFollowUp, setStatus } from '../services/cases';
+import { startChain } from '../services/chains';
+import { createHandoff } from '../services/tasks';
+import { chainDiagram } from './chain-diagram';
 import { berlinLocalToIso, formValues, validateForm, type FieldErrors } from './forms';
+import { chainTitle, PROCESS_STATUS_LABELS } from './process-pages';
 
 const statusBadge = (s: CaseStatus) => html`<span class="status status-${s}">${STATUS_LABELS[s]}</span>`;
 
@@ -113,13 +119,71 @@ export function casePages(deps: AppDeps) {
   });
 
   // --- case detail ------------------------------------------------------------------------
-  const detail = async (req: Request, id: string, errors: FieldErrors = {}, notice?: string, typed: Record<string, string> = {}) => {
+  const detail = async (req: Request, id: string, errors: FieldErrors = {}, notice?: string, typed: Record<string, string> = {}, problem?: SafeHtml) => {
     const { record: c, live, status } = await getCase(deps, req.user!, actorOf(req), id);
     const pending = c.followUps.find((f) => !f.cancelledAt && !f.remindedAt);
     const canChange = req.user!.role === 'caseworker';
+    const [processes, tasks, departments] = await Promise.all([
+      deps.db.process.findMany({ where: { caseId: c.id }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], include: { steps: { orderBy: { seq: 'asc' } } } }),
+      deps.db.task.findMany({ where: { caseId: c.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 200 }),
+      deps.db.department.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } }),
+    ]);
+    const deptName = (d?: string | null) => (d ? departments.find((x) => x.id === d)?.name ?? d : '');
+    const open = status !== 'closed';
+    const chains = html`<section aria-labelledby="h-ketten"><h2 id="h-ketten">Ketten</h2>
+      ${processes.length === 0 ? html`<p>Für diesen Fall läuft noch keine Kette.</p>` : html`<div class="cards">${processes.map((p) => {
+        const def = chainDefinitionFor(p.type, p.version);
+        const ended = p.status === 'completed' || p.status === 'cancelled';
+        const latest = [...p.steps].reverse().find((x) => x.key === p.currentStep);
+        const task = latest?.taskId ? tasks.find((t) => t.id === latest.taskId) : undefined;
+        const due = p.currentStatus === 'handoff' ? p.dueAt ?? (task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null) : p.currentStatus === 'waiting' ? null : p.dueAt;
+        const current = !ended && p.currentStep && p.currentStatus ? {
+          key: p.currentStep, phase: p.currentStatus as 'waiting' | 'active' | 'handoff' | 'returned',
+          holder: p.currentStatus === 'handoff' ? deptName(p.currentDepartment ?? task?.departmentId) : 'Fallmanagement',
+          dueAt: due, activeFrom: p.currentStatus === 'waiting' ? p.dueAt : null, overdue: p.overdue,
+        } : undefined;
+        return html`<section class="card" aria-labelledby="h-kette-${p.id}"><h3 id="h-kette-${p.id}">${chainTitle(p.type)}</h3>
+          <dl class="facts">
+            <dt>Status</dt><dd><span class="status status-${p.status}">${PROCESS_STATUS_LABELS[p.status] ?? p.status}</span>${p.reason && p.status !== 'running' ? html` – ${p.reason}` : ''}</dd>
+            <dt>Gestartet</dt><dd>${fmtDateTime(p.startedAt)}</dd>
+            ${current ? html`<dt>Aktueller Schritt</dt><dd>${p.currentTitle ?? p.currentStep}${p.overdue ? html` <strong class="overdue">überfällig</strong>` : ''}</dd>` : ''}
+          </dl>
+          ${def ? chainDiagram({ id: p.id, definition: def, status: p.status, steps: p.steps, current }) : ''}
+          <p><a href="/prozesse/${p.id}">Prozess öffnen: ${chainTitle(p.type)}</a></p>
+        </section>`;
+      })}</div>`}
+      ${canChange && open ? html`<h3 id="h-kette-start">Kette starten</h3>
+        <form method="post" action="/faelle/${c.id}/ketten" novalidate aria-labelledby="h-kette-start">
+          ${csrfField(req.csrfToken)}
+          ${select({ name: 'type', id: 'f-chainType', label: 'Art der Kette', required: true, value: typed.chainType, error: errors.chainType,
+            options: CHAIN_TYPES.map((t): [string, string] => [t, chainTitle(t)]) })}
+          <button type="submit">Kette starten</button>
+        </form>` : ''}
+    </section>`;
+    const handoffs = html`<section aria-labelledby="h-uebergaben"><h2 id="h-uebergaben">Übergaben</h2>
+      ${tasks.length === 0 ? html`<p>Keine Übergaben.</p>` : html`<table>
+        <caption class="hint">${tasks.length === 1 ? '1 Übergabe' : `${tasks.length} Übergaben`}, neueste zuerst</caption>
+        <thead><tr><th scope="col">Schritt</th><th scope="col">Stelle</th><th scope="col">Status</th><th scope="col">Frist</th></tr></thead>
+        <tbody>${tasks.map((t) => {
+          const due = t.status === 'accepted' ? t.dueAt : t.ackDueAt;
+          const isOpen = OPEN_TASK_STATUSES.includes(t.status);
+          return html`<tr><td><a href="/aufgaben/${t.id}">${HANDOFF_STEPS[t.stepKey]?.title ?? t.title}</a></td><td>${deptName(t.departmentId)}</td>
+            <td>${TASK_STATUS_LABELS[t.status]}${t.overdue && isOpen ? html` <strong class="overdue">überfällig</strong>` : ''}</td>
+            <td>${due && isOpen ? html`${t.status === 'accepted' ? 'erledigen bis' : 'bestätigen bis'} ${fmtDateTime(due)}` : '–'}</td></tr>`;
+        })}</tbody></table>`}
+      ${canChange && open ? html`<h3 id="h-uebergabe-neu">Schritt an eine Stelle übergeben</h3>
+        <form method="post" action="/faelle/${c.id}/uebergaben" novalidate aria-labelledby="h-uebergabe-neu">
+          ${csrfField(req.csrfToken)}
+          ${select({ name: 'step', id: 'f-handoffStep', label: 'Schritt', required: true, value: typed.handoffStep, error: errors.handoffStep,
+            options: [['', '– bitte wählen –'], ...Object.values(HANDOFF_STEPS).map((h): [string, string] => [h.key, h.title])] })}
+          ${select({ name: 'department', id: 'f-handoffDepartment', label: 'An Stelle', required: true, value: typed.handoffDepartment, error: errors.handoffDepartment,
+            options: [['', '– bitte wählen –'], ...departments.map((d): [string, string] => [d.id, d.name])] })}
+          <button type="submit">Übergeben</button>
+        </form>` : ''}
+    </section>`;
     return view(req, `Fall ${c.reference}`, html`
       ${notice ? html`<p class="notice ok" role="status">${notice}</p>` : ''}
-      ${errorSummary(errors)}
+      ${problem ?? errorSummary(errors)}
       <dl class="facts">
         <dt>Person</dt><dd>${c.person.lastName}, ${c.person.firstName}${c.person.birthDate ? ` (geb. ${fmtDate(c.person.birthDate)})` : ''}</dd>
         <dt>Leistungsart</dt><dd>${BENEFIT_LABELS[c.person.benefitType]}</dd>
@@ -146,13 +210,16 @@ export function casePages(deps: AppDeps) {
       <section aria-labelledby="h-wvl"><h2 id="h-wvl">Wiedervorlagen</h2>
         ${c.followUps.length ? html`<ul>${c.followUps.map((f) => html`<li>${fmtDateTime(f.dueAt)}${f.note ? ` – ${f.note}` : ''}: ${f.remindedAt ? `erinnert am ${fmtDateTime(f.remindedAt)}` : f.cancelledAt ? 'ersetzt' : 'offen'}</li>`)}</ul>` : html`<p>Keine.</p>`}
       </section>
+      ${chains}
+      ${handoffs}
       <section aria-labelledby="h-ew"><h2 id="h-ew">Einwilligungen</h2>
         ${c.consents.length ? html`<ul>${c.consents.map((k) => html`<li>${k.departments.join(', ')} – ${k.purpose} (erteilt ${fmtDate(k.givenAt)}${k.withdrawnAt ? `, widerrufen ${fmtDate(k.withdrawnAt)}` : ''})</li>`)}</ul>` : html`<p>Noch keine Einwilligung erfasst.</p>`}
       </section>`);
   };
 
   router.get('/faelle/:id', async (req: Request, res: Response) => {
-    const notice = req.query.ok === 'wv' ? 'Wiedervorlage gespeichert.' : req.query.ok === 'status' ? 'Status gespeichert.' : undefined;
+    const notice = req.query.ok === 'wv' ? 'Wiedervorlage gespeichert.' : req.query.ok === 'status' ? 'Status gespeichert.'
+      : req.query.ok === 'uebergabe' ? 'Übergabe angelegt; die Stelle wird per E-Mail benachrichtigt.' : undefined;
     res.send(await detail(req, String(req.params.id), {}, notice));
   });
 
@@ -194,6 +261,75 @@ export function casePages(deps: AppDeps) {
       throw err;
     }
     res.redirect(303, `/faelle/${id}?ok=status`);
+  });
+
+  // --- chains and handoffs ------------------------------------------------------------------
+  /** A 409 with a link to what already runs: the message in an alert, not an error summary of fields. */
+  const conflictBox = (message: string, link?: { href: string; text: string }) => html`<div class="error-summary" role="alert" tabindex="-1" id="fehler">
+    <h2>Nicht möglich</h2><p>${message}${link ? html` <a href="${link.href}">${link.text}</a>` : ''}</p></div>`;
+
+  router.post('/faelle/:id/ketten', async (req: Request, res: Response) => {
+    const id = String(req.params.id);
+    if (req.user!.role !== 'caseworker') throw new HttpError(403, 'forbidden', 'Nur das Fallmanagement kann Ketten starten.');
+    const type = typeof req.body?.type === 'string' ? req.body.type.trim() : '';
+    const typed = { chainType: type };
+    if (!(CHAIN_TYPES as readonly string[]).includes(type)) {
+      return res.status(400).send(await detail(req, id, { chainType: 'Art der Kette: bitte eine Kette auswählen' }, undefined, typed));
+    }
+    try {
+      const p = await startChain(deps, req.user!, actorOf(req), id, type);
+      // The workflow records its first step a moment after the start: wait briefly for it, so that the
+      // process page shows the step and its history at once (if the worker is slow, the page says so).
+      for (let i = 0; i < 30; i++) {
+        const row = await deps.db.process.findUnique({ where: { id: p.id }, select: { currentStep: true, status: true } });
+        if (row?.currentStep || row?.status !== 'running') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      res.redirect(303, `/prozesse/${p.id}`);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 409) {
+        const running = typeof err.extra.id === 'string' ? err.extra.id : undefined;
+        return res.status(409).send(await detail(req, id, {}, undefined, typed,
+          conflictBox(err.message, running ? { href: `/prozesse/${running}`, text: 'Zur laufenden Kette' } : undefined)));
+      }
+      if (err instanceof HttpError && (err.status === 400 || err.status === 403)) {
+        return res.status(err.status).send(await detail(req, id, { chainType: err.message }, undefined, typed));
+      }
+      throw err;
+    }
+  });
+
+  router.post('/faelle/:id/uebergaben', async (req: Request, res: Response) => {
+    const id = String(req.params.id);
+    if (req.user!.role !== 'caseworker') throw new HttpError(403, 'forbidden', 'Nur das Fallmanagement kann Schritte an Stellen übergeben.');
+    const values = formValues(req.body);
+    const typed = { handoffStep: String(values.step ?? ''), handoffDepartment: String(values.department ?? '') };
+    const r = createHandoffBody.safeParse(values);
+    if (!r.success) {
+      const errors: FieldErrors = {};
+      for (const i of r.error.issues) {
+        const f = i.path[0] === 'department' ? 'handoffDepartment' : 'handoffStep';
+        errors[f] ??= f === 'handoffStep' ? 'Schritt: bitte einen Schritt auswählen' : 'An Stelle: bitte eine Stelle auswählen';
+      }
+      return res.status(400).send(await detail(req, id, errors, undefined, typed));
+    }
+    try {
+      await createHandoff(deps, req.user!, actorOf(req), id, r.data);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 409) {
+        const taskId = typeof err.extra.taskId === 'string' ? err.extra.taskId : undefined;
+        return res.status(409).send(await detail(req, id, {}, undefined, typed,
+          conflictBox(err.message, taskId ? { href: `/aufgaben/${taskId}`, text: 'Zur offenen Übergabe' } : undefined)));
+      }
+      if (err instanceof HttpError && (err.status === 400 || err.status === 403)) {
+        const errors = err.details.length
+          ? Object.fromEntries(err.details.map((d) => [d.field === 'department' ? 'handoffDepartment' : 'handoffStep', d.message]))
+          : { handoffStep: err.message };
+        return res.status(err.status).send(await detail(req, id, errors, undefined, typed));
+      }
+      throw err;
+    }
+    res.redirect(303, `/faelle/${id}?ok=uebergabe`);
   });
 
   return router;
