@@ -7,6 +7,7 @@ import { actorOf } from '../auth';
 import { notFound } from '../errors';
 import type { JsonApi } from '../json-route';
 import { chainAction, completeStep, getProcess, listProcesses, processDetail, startChain } from '../services/chains';
+import { registerDashboardRoutes } from './dashboard-api';
 
 const uuid = z.uuid();
 const checkId = (id: string, what = 'Prozess') => { if (!uuid.safeParse(id).success) throw notFound(what); return id; };
@@ -31,7 +32,14 @@ export const processQuery = z.object({
   overdue: z.enum(['true', 'false'], { error: 'overdue muss true oder false sein' }).transform((v) => v === 'true').optional(),
   caseId: z.uuid({ error: 'caseId ungültig' }).optional(),
   limit: z.coerce.number({ error: 'limit muss eine Zahl sein' }).int().min(1, 'limit mindestens 1').max(200, 'limit höchstens 200').default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(400, 'cursor zu lang').optional(),
+  caseworker: z.uuid({ error: 'caseworker muss die ID einer Fallmanagerin / eines Fallmanagers sein' }).optional(),
+  step: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'step muss ein Schritt-Schlüssel sein (z. B. wbs)').optional(),
+  olderThanDays: z.coerce.number({ error: 'olderThanDays muss eine Zahl sein' }).int('olderThanDays muss eine ganze Zahl sein')
+    .min(0, 'olderThanDays mindestens 0').max(3650, 'olderThanDays höchstens 3650').optional(),
+  q: z.string().trim().min(1, 'q darf nicht leer sein').max(64, 'q höchstens 64 Zeichen').optional(),
+  sort: z.enum(['startedAt', 'dueAt'], { error: 'sort muss startedAt oder dueAt sein' }).optional(),
+  order: z.enum(['asc', 'desc'], { error: 'order muss asc oder desc sein' }).optional(),
 });
 const reason = z.string({ error: (i) => (i.input === undefined ? 'Begründung fehlt' : 'Begründung muss Text sein') }).trim().min(3, 'Begründung: mindestens 3 Zeichen').max(1000);
 
@@ -45,7 +53,8 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
   });
 
   api.route({
-    method: 'get', path: '/api/processes', tag: 'Prozesse', roles: ['caseworker', 'supervisor'], summary: 'Prozesse mit Filtern (Cursor-Blättern)',
+    method: 'get', path: '/api/processes', tag: 'Prozesse', roles: ['caseworker', 'supervisor'],
+    summary: 'Prozesse mit Filtern (Cursor-Blättern; sort=startedAt|dueAt, order=asc|desc — Standard: startedAt absteigend, dueAt aufsteigend)',
     query: processQuery, response: z.object({ items: z.array(processItem), total: z.number(), nextCursor: z.string().nullable() }),
     handler: async ({ req, query }) => listProcesses(deps.db, req.user!, query),
   });
@@ -89,4 +98,6 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
       },
     });
   }
+
+  registerDashboardRoutes(api, deps, processQuery);
 }

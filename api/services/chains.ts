@@ -57,7 +57,7 @@ export async function startChain(deps: ChainDeps, user: AuthUser, actor: Actor, 
   }
 }
 
-type ProcessRow = Prisma.ProcessGetPayload<{ include: { case: { select: { reference: true } } } }>;
+export type ProcessRow = Prisma.ProcessGetPayload<{ include: { case: { select: { reference: true } } } }>;
 
 export function processView(p: ProcessRow) {
   return {
@@ -70,41 +70,116 @@ export function processView(p: ProcessRow) {
   };
 }
 
+export type ProcessSort = 'startedAt' | 'dueAt';
+export type SortOrder = 'asc' | 'desc';
+
 export interface ProcessFilters {
   type?: string; status?: 'running' | 'on_hold' | 'completed' | 'cancelled'; department?: string; overdue?: boolean;
   caseId?: string; limit: number; cursor?: string;
+  /** the responsible caseworker (Process.assigneeId) */
+  caseworker?: string;
+  /** key of the current step */
+  step?: string;
+  /** chains started more than this many (calendar) days ago */
+  olderThanDays?: number;
+  /** case reference, contains, case-insensitive */
+  q?: string;
+  /** default startedAt; order default: desc for startedAt (newest first), asc for dueAt (most urgent first) */
+  sort?: ProcessSort;
+  order?: SortOrder;
 }
 
-export function processWhere(user: AuthUser, f: ProcessFilters): Prisma.ProcessWhereInput {
+const DAY_MS = 86_400_000;
+
+/** LIKE wildcards in a search term are matched literally. */
+const likeLiteral = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function processWhere(user: AuthUser, f: Omit<ProcessFilters, 'limit'>, now = new Date()): Prisma.ProcessWhereInput {
   if (user.role !== 'caseworker' && user.role !== 'supervisor') throw forbidden();
+  const q = f.q?.trim();
   return {
-    case: caseListFilter(user),
+    case: q ? { AND: [caseListFilter(user), { reference: { contains: likeLiteral(q), mode: 'insensitive' } }] } : caseListFilter(user),
     ...(f.type ? { type: f.type } : {}), ...(f.status ? { status: f.status } : {}),
     ...(f.department ? { currentDepartment: f.department } : {}), ...(f.overdue !== undefined ? { overdue: f.overdue } : {}),
     ...(f.caseId ? { caseId: f.caseId } : {}),
+    ...(f.caseworker ? { assigneeId: f.caseworker } : {}),
+    ...(f.step ? { currentStep: f.step } : {}),
+    ...(f.olderThanDays !== undefined ? { startedAt: { lt: new Date(now.getTime() - f.olderThanDays * DAY_MS) } } : {}),
   };
 }
 
-/** Newest first; the cursor is the last item's (startedAt, id). */
-export async function listProcesses(db: Db, user: AuthUser, f: ProcessFilters) {
-  const where = processWhere(user, f);
-  let after: Prisma.ProcessWhereInput = {};
-  if (f.cursor) {
-    const [ts, id] = Buffer.from(f.cursor, 'base64url').toString().split('|');
-    const at = new Date(ts);
-    if (!id || Number.isNaN(at.getTime())) throw badRequest('cursor ungültig', [{ field: 'cursor', message: 'ungültig' }]);
-    after = { OR: [{ startedAt: { lt: at } }, { startedAt: at, id: { lt: id } }] };
+/** The effective sort of a filter set. */
+export function processSort(f: Pick<ProcessFilters, 'sort' | 'order'>): { sort: ProcessSort; order: SortOrder } {
+  const sort = f.sort ?? 'startedAt';
+  return { sort, order: f.order ?? (sort === 'startedAt' ? 'desc' : 'asc') };
+}
+
+interface CursorData { s: ProcessSort; o: SortOrder; v: string | null; id: string }
+
+export function encodeCursor(c: CursorData): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+const cursorError = (message = 'ungültig') => badRequest(`cursor ${message}`, [{ field: 'cursor', message }]);
+
+/** The cursor carries the sort it was made for (key, order, last value, last id). */
+export function decodeCursor(cursor: string, sort: ProcessSort, order: SortOrder): CursorData {
+  let c: Partial<CursorData>;
+  try {
+    c = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Partial<CursorData>;
+  } catch {
+    throw cursorError();
   }
-  const [items, total] = await Promise.all([
-    db.process.findMany({ where: { AND: [where, after] }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: f.limit + 1, include: { case: { select: { reference: true } } } }),
-    db.process.count({ where }),
-  ]);
-  const page = items.slice(0, f.limit);
-  const last = page[page.length - 1];
+  if (!c || typeof c !== 'object' || typeof c.id !== 'string' || !c.id || (c.v !== null && typeof c.v !== 'string')) throw cursorError();
+  if (c.v !== null && Number.isNaN(new Date(c.v).getTime())) throw cursorError();
+  if (c.s !== sort || c.o !== order) throw cursorError('passt nicht zur Sortierung (sort/order geändert?)');
+  if (c.s === 'startedAt' && c.v === null) throw cursorError();
+  return c as CursorData;
+}
+
+/** Keyset condition "after the cursor" for (key, id) ordered by `order`, NULL keys last. */
+function afterCursor(c: CursorData): Prisma.ProcessWhereInput {
+  const cmp = c.o === 'asc' ? 'gt' : 'lt';
+  const idAfter = { id: { [cmp]: c.id } };
+  if (c.v === null) return { AND: [{ [c.s]: null }, idAfter] };
+  const v = new Date(c.v);
   return {
-    items: page.map(processView), total,
-    nextCursor: items.length > f.limit && last ? Buffer.from(`${last.startedAt.toISOString()}|${last.id}`).toString('base64url') : null,
+    OR: [
+      { [c.s]: { [cmp]: v } },
+      { AND: [{ [c.s]: v }, idAfter] },
+      ...(c.s === 'dueAt' ? [{ dueAt: null }] : []),
+    ],
   };
+}
+
+function processOrder(sort: ProcessSort, order: SortOrder): Prisma.ProcessOrderByWithRelationInput[] {
+  return sort === 'dueAt'
+    ? [{ dueAt: { sort: order, nulls: 'last' } }, { id: order }]
+    : [{ startedAt: order }, { id: order }];
+}
+
+/** One page in the requested sort; the cursor is the last item's (sort key, id). */
+export async function pageProcesses(db: Db, user: AuthUser, f: ProcessFilters, opts: { total?: boolean } = {}) {
+  const where = processWhere(user, f);
+  const { sort, order } = processSort(f);
+  const after = f.cursor ? afterCursor(decodeCursor(f.cursor, sort, order)) : {};
+  const [rows, total] = await Promise.all([
+    db.process.findMany({ where: { AND: [where, after] }, orderBy: processOrder(sort, order), take: f.limit + 1, include: { case: { select: { reference: true } } } }),
+    opts.total === false ? Promise.resolve(-1) : db.process.count({ where }),
+  ]);
+  const page = rows.slice(0, f.limit);
+  const last = page[page.length - 1];
+  const v = last ? (sort === 'dueAt' ? last.dueAt : last.startedAt) : null;
+  return {
+    rows: page, total,
+    nextCursor: rows.length > f.limit && last ? encodeCursor({ s: sort, o: order, v: v ? v.toISOString() : null, id: last.id }) : null,
+  };
+}
+
+/** Newest first by default; see ProcessFilters for filters and sorts. */
+export async function listProcesses(db: Db, user: AuthUser, f: ProcessFilters) {
+  const r = await pageProcesses(db, user, f);
+  return { items: r.rows.map(processView), total: r.total, nextCursor: r.nextCursor };
 }
 
 export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, id: string) {

@@ -1,0 +1,97 @@
+// Reconciliation of the read model with the workflows (Temporal is the source of truth): for every
+// running / on-hold Process row, the chain workflow's live state (chainStateQuery) — or, if the
+// workflow has ended, its result — is compared with the row, and differing fields are repaired and
+// audited. Optimistic: a row changed by the workflow's own activity meanwhile is left alone.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { audit, SYSTEM, type Actor } from '../../core/audit';
+import type { Db } from '../../core/db/client';
+import type { ChainState } from '../../core/domain/chains/state';
+import { chainStateQuery } from '../../workflows/chain';
+
+type Fields = {
+  status: ChainState['status']; currentStep: string | null; currentStatus: string | null; currentDepartment: string | null;
+  dueAt: Date | null; overdue: boolean; assigneeId: string;
+};
+const FIELDS = ['status', 'currentStep', 'currentStatus', 'currentDepartment', 'dueAt', 'overdue', 'assigneeId'] as const;
+
+/** The read-model fields for a chain state — the same mapping as activities/chain.ts recordProcess. */
+export function expectedFields(state: ChainState, fallbackAssignee: string): Fields {
+  const cur = state.current;
+  return {
+    status: state.status,
+    currentStep: cur?.key ?? null,
+    currentStatus: cur?.phase ?? null,
+    currentDepartment: cur?.phase === 'handoff' ? cur.department ?? null : null,
+    dueAt: cur?.dueAt ? new Date(cur.dueAt) : cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null,
+    overdue: cur?.overdue ?? false,
+    assigneeId: state.assigneeId ?? fallbackAssignee,
+  };
+}
+
+const same = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date
+  ? (a as Date | null)?.getTime() === (b as Date | null)?.getTime()
+  : a === b);
+const show = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+
+export interface ReconcileResult { checked: number; repaired: number; skipped: number; repairs: Array<{ id: string; fields: string[] }> }
+
+export async function reconcileProcesses(db: Db, temporal: Client, actor: Actor = SYSTEM, opts: { batch?: number; timeoutMs?: number } = {}): Promise<ReconcileResult> {
+  const result: ReconcileResult = { checked: 0, repaired: 0, skipped: 0, repairs: [] };
+  const batch = opts.batch ?? 200;
+  let after: string | undefined;
+  for (;;) {
+    const rows = await db.process.findMany({
+      where: { status: { in: ['running', 'on_hold'] }, ...(after ? { id: { gt: after } } : {}) },
+      orderBy: { id: 'asc' }, take: batch,
+    });
+    if (!rows.length) break;
+    after = rows[rows.length - 1].id;
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(8, rows.length) }, async () => {
+      while (next < rows.length) {
+        const p = rows[next++];
+        result.checked++;
+        const state = await workflowState(temporal, p.workflowId, opts.timeoutMs ?? 5_000);
+        // not found, or the workflow id now runs a later chain of the same case and type
+        if (!state || state.processId !== p.id) { result.skipped++; continue; }
+        const want = expectedFields(state, p.assigneeId);
+        const changed = FIELDS.filter((k) => !same(p[k], want[k]));
+        if (!changed.length) continue;
+        const data: Record<string, unknown> = Object.fromEntries(changed.map((k) => [k, want[k]]));
+        if (changed.includes('currentStep')) {
+          const step = state.current && await db.processStep.findUnique({ where: { processId_seq: { processId: p.id, seq: state.current.seq } }, select: { title: true } });
+          data.currentTitle = state.current ? step?.title ?? state.current.key : null;
+        }
+        if (want.status === 'completed' || want.status === 'cancelled') data.completedAt = p.completedAt ?? new Date();
+        const done = await db.$transaction(async (tx) => {
+          // only if the workflow's own activity has not written the row since we read it
+          const u = await tx.process.updateMany({ where: { id: p.id, updatedAt: p.updatedAt }, data });
+          if (!u.count) return false;
+          await audit(tx, actor, 'process.reconcile', { type: 'Process', id: p.id, caseId: p.caseId }, {
+            fields: changed, before: Object.fromEntries(changed.map((k) => [k, show(p[k]) ?? null])), after: Object.fromEntries(changed.map((k) => [k, show(want[k]) ?? null])),
+          } as never);
+          return true;
+        });
+        if (done) { result.repaired++; result.repairs.push({ id: p.id, fields: changed }); } else result.skipped++;
+      }
+    }));
+    if (rows.length < batch) break;
+  }
+  return result;
+}
+
+/** Live state of a running chain, or the result of an ended one; undefined if unknown. */
+async function workflowState(temporal: Client, workflowId: string, timeoutMs: number): Promise<ChainState | undefined> {
+  const handle = temporal.workflow.getHandle(workflowId);
+  try {
+    return await temporal.connection.withDeadline(Date.now() + timeoutMs, async () => {
+      const d = await handle.describe();
+      if (d.status.name === 'RUNNING') return handle.query(chainStateQuery);
+      if (d.status.name === 'COMPLETED') return (await handle.result()) as ChainState;
+      return undefined; // failed / terminated / timed out: needs a human, not an automatic repair
+    });
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
