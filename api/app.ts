@@ -16,6 +16,7 @@ import { html, page } from './html';
 import { adminPages } from './pages/admin-pages';
 import { authPages } from './pages/auth-pages';
 import { casePages } from './pages/case-pages';
+import { dashboardPages } from './pages/dashboard-pages';
 import { devPages } from './pages/dev-pages';
 import { linkPages } from './pages/link-pages';
 import { processPages } from './pages/process-pages';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps) {
   app.use(casePages(deps));
   app.use(taskPages(deps));
   app.use(processPages(deps));
+  app.use(dashboardPages(deps));
   app.use(adminPages(deps));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(req.path.startsWith('/api/') ? 'Route' : 'Seite')));

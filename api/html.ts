@@ -37,6 +37,7 @@ export function page(opts: { title: string; user?: PageUser; csrf?: string; body
       <li><a href="/faelle">Fälle</a></li>
       ${opts.user.role === 'caseworker' ? html`<li><a href="/faelle/neu">Neuer Fall</a></li>` : ''}
       ${TASK_ROLES.has(opts.user.role) ? html`<li><a href="/aufgaben">Aufgaben</a></li>` : ''}
+      ${opts.user.role === 'supervisor' ? html`<li><a href="/leitung">Leitung</a></li>` : ''}
       ${opts.user.role === 'admin' ? html`<li><a href="/admin/fristen">Fristen</a></li>` : ''}
       ${opts.devInbox ? html`<li><a href="/dev/postfach">Dev-Postfach</a></li>` : ''}
     </ul>
