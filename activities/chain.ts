@@ -37,14 +37,17 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
         if (await tx.processEvent.findUnique({ where: { processId_seq: { processId, seq } } })) return 'duplicate';
         const cur = state.current;
         const now = new Date();
+        // while a handoff holds the step, its deadline and overdue state come from the task
+        const task = cur?.phase === 'handoff' && cur.taskId ? await tx.task.findUnique({ where: { id: cur.taskId } }) : null;
+        const taskDue = task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null;
         const process = await tx.process.update({
           where: { id: processId },
           data: {
             status: state.status, reason: state.reason ?? null, assigneeId: state.assigneeId,
             currentStep: cur?.key ?? null, currentTitle: cur ? input.titles.current ?? cur.key : null,
             currentDepartment: cur?.phase === 'handoff' ? cur.department ?? null : null, currentStatus: cur?.phase ?? null,
-            dueAt: cur?.dueAt ? new Date(cur.dueAt) : cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null,
-            overdue: cur?.overdue ?? false,
+            dueAt: cur?.dueAt ? new Date(cur.dueAt) : taskDue ?? (cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null),
+            overdue: task ? task.overdue : cur?.overdue ?? false,
             completedAt: state.status === 'completed' || state.status === 'cancelled' ? now : null,
           },
           include: { case: { select: { reference: true, departmentId: true } } },

@@ -70,6 +70,14 @@ export function createHandoffActivities({ db, publicUrl, linkKeys, linkTtlDays }
             ...(['completed', 'declined', 'cancelled'].includes(event) ? { completedAt: now } : {}),
           },
         });
+        // a chain waiting on this handoff shows its deadline and overdue state (lists, dashboard, CSV)
+        if (task.processId && !['completed', 'declined', 'cancelled'].includes(state.status)) {
+          const due = state.status === 'accepted' ? state.dueAt : state.ackDueAt;
+          await tx.process.updateMany({
+            where: { id: task.processId, currentStatus: 'handoff', steps: { some: { taskId, completedAt: null } } },
+            data: { overdue: state.overdue, dueAt: due ? new Date(due) : null, currentDepartment: state.departmentId },
+          });
+        }
         const actorLabel = actor.kind === 'user' ? `user:${actor.userId}` : actor.kind === 'link' ? `link:${actor.recipient}` : 'system';
         await tx.taskEvent.create({
           data: { taskId, seq, event, actorId: actor.kind === 'user' ? actor.userId ?? null : null, actor: actorLabel, details: (input.details ?? undefined) as Prisma.InputJsonValue | undefined },

@@ -22,6 +22,7 @@ import { linkPages } from './pages/link-pages';
 import { processPages } from './pages/process-pages';
 import { taskPages } from './pages/task-pages';
 import { apiRouter } from './routes/api';
+import { codecRouter } from './routes/codec';
 import { healthRouter } from './routes/health';
 
 export interface AppDeps {
@@ -39,6 +40,19 @@ export interface AppDeps {
   workingDaySeconds: number;
   /** chains continue-as-new after this many history events (tests); default: when Temporal suggests */
   continueAfterEvents?: number;
+}
+
+/** The path of the first string with a NUL or a lone surrogate (or of nesting deeper than any form), if any. */
+function findInvalidText(v: unknown, path = '', depth = 0): string | undefined {
+  if (typeof v === 'string') return v.includes('\u0000') || /\p{Surrogate}/u.test(v) ? path || '(Anfrage)' : undefined;
+  if (v && typeof v === 'object') {
+    if (depth > 32) return path || '(Anfrage)';
+    for (const [k, x] of Object.entries(v)) {
+      const bad = findInvalidText(k, path, depth + 1) ?? findInvalidText(x, path ? `${path}.${k}` : k, depth + 1);
+      if (bad) return bad;
+    }
+  }
+  return undefined;
 }
 
 const wantsJson = (req: Request) => req.path.startsWith('/api/') || req.path === '/healthz' || (req.get('accept') ?? '').startsWith('application/json');
@@ -79,6 +93,12 @@ export function createApp(deps: AppDeps) {
   app.use(express.json({ limit: '100kb', strict: true }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(cookieParser());
+  // PostgreSQL cannot store NUL, and a lone surrogate is not text: refuse both in every input up front
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const bad = findInvalidText(req.query) ?? findInvalidText(req.body);
+    if (bad) return next(new HttpError(400, 'invalid_input', `Ungültige Zeichen im Feld ${bad} (Nullzeichen oder unvollständiges Unicode).`, [{ field: bad, message: 'ungültige Zeichen' }]));
+    next();
+  });
   app.use((req, res, next) => { auth.authenticate(req, res, next).catch(next); });
 
   // CSRF: every browser form post except the login form (double-submit there) needs the session token.
@@ -90,6 +110,7 @@ export function createApp(deps: AppDeps) {
     next();
   });
 
+  app.use(codecRouter(deps)); // Temporal Web UI remote codec (supervisors/admins)
   app.use(apiRouter(deps, auth));
   app.use(authPages(auth, deps.secureCookies));
   app.use(linkPages(deps));

@@ -72,6 +72,8 @@ export function toHttpError(err: unknown): HttpError {
   if (e?.type === 'entity.parse.failed') return badRequest('Der Anfragetext ist kein gültiges JSON.');
   if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', 'Die Anfrage ist zu groß.');
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return badRequest('Zeichensatz nicht unterstützt (bitte UTF-8).');
+  // e.g. the router's URIError for an invalid %-escape in a path parameter (status 400, expose unset)
+  if (err instanceof URIError) return badRequest('Ungültige Zeichenkodierung in der Adresse.');
   if ((e?.status ?? e?.statusCode ?? 500) < 500 && e?.expose) return new HttpError(e.status ?? e.statusCode ?? 400, 'invalid_request', 'Ungültige Anfrage.');
   if (isDatabaseDown(err)) return unavailable('Die Datenbank');
   if (isTemporalDown(err)) return unavailable('Der Prozess-Server (Temporal)');

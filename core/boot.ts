@@ -2,11 +2,13 @@
 // prepare the database, run the worker (+ e-mail outbox), run the HTTP app. Each returns its stop().
 import type http from 'node:http';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from './config';
+import { createPayloadCodec, generatePayloadKeySpec, type AesGcmPayloadCodec } from './codec';
+import { ConfigError, type Config } from './config';
 import { parseLinkKeys, type LinkKey } from './links';
 import { createDb, type Db } from './db/client';
 import { migrate } from './db/migrate';
@@ -15,6 +17,8 @@ import type { Logger } from './log';
 import { startOutboxSender } from './mail/outbox';
 import type { SmtpCapture } from './runtime/smtp-capture';
 import { connectionOptions } from './temporal';
+import type { AppDeps } from '../api/app';
+import type { CodecRouterDeps } from '../api/routes/codec';
 
 export async function prepareDatabase(config: Config, databaseUrl: string, log: Logger, seed: boolean): Promise<Db> {
   const applied = await migrate(databaseUrl, (m) => log.info(m));
@@ -38,6 +42,29 @@ export function resolveLinkKeys(config: Config): LinkKey[] {
   return parseLinkKeys(fs.readFileSync(file, 'utf8').trim());
 }
 
+/**
+ * The payload codec of every Temporal client and worker: KIM_PAYLOAD_KEYS, or (embedded/dev only) a
+ * key made once and kept in KIM_DATA_DIR/payload-key — API and worker of one installation share it.
+ * Production without KIM_PAYLOAD_KEYS does not start (histories would otherwise depend on a local file).
+ */
+export function resolvePayloadCodec(config: Config): AesGcmPayloadCodec {
+  if (config.KIM_PAYLOAD_KEYS) return createPayloadCodec(config.KIM_PAYLOAD_KEYS);
+  if (config.NODE_ENV === 'production') {
+    throw new ConfigError('Ungültige Konfiguration:\n  - KIM_PAYLOAD_KEYS: ist in production Pflicht (Verschlüsselung der Temporal-Daten)');
+  }
+  const file = path.join(config.KIM_DATA_DIR, 'payload-key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(config.KIM_DATA_DIR, { recursive: true });
+    try {
+      // 'wx': when API and worker start at once, the first writer wins and both read its key
+      fs.writeFileSync(file, generatePayloadKeySpec('dev'), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return createPayloadCodec(fs.readFileSync(file, 'utf8').trim());
+}
+
 let runtimeInstalled = false;
 /** The SDK's own logs (bundling, state changes) at warn unless LOG_LEVEL is debug. */
 function installRuntimeOnce(level: string) {
@@ -54,6 +81,7 @@ export async function runWorker(opts: { config: Config; db: Db; temporalAddress:
     connection, namespace: opts.config.TEMPORAL_NAMESPACE, taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
     db: opts.db, publicUrl: opts.config.publicUrl, log: opts.log,
     linkKeys: resolveLinkKeys(opts.config), linkTtlDays: opts.config.KIM_LINK_TTL_DAYS,
+    dataConverter: { payloadCodecs: [resolvePayloadCodec(opts.config)] },
   });
   const running = worker.run();
   running.catch((err) => opts.log.fatal({ err }, 'Worker abgebrochen'));
@@ -81,7 +109,7 @@ const LONG_POLL = /\/(UpdateWorkflowExecution|PollWorkflowExecutionUpdate|GetWor
  * down, POST /api/cases took 20.1–20.3 s, right at that limit. Here: a few retries (~2 s) and a 10 s
  * deadline on every call that has none, so "Temporal down" is a prompt 503 (test/runtime/recovery).
  */
-export function createApiTemporalClient(config: Config, address: string, deadlineMs = 10_000): Client {
+export function createApiTemporalClient(config: Config, address: string, deadlineMs = 10_000, codec: PayloadCodec = resolvePayloadCodec(config)): Client {
   // (the next call is an InterceptingCall at runtime; its declared type is the narrower interface)
   const defaultDeadline: GrpcInterceptor = (options, nextCall) => nextCall(
     options.deadline || LONG_POLL.test(options.method_definition.path) ? options : { ...options, deadline: Date.now() + deadlineMs },
@@ -90,18 +118,20 @@ export function createApiTemporalClient(config: Config, address: string, deadlin
     ...connectionOptions(config, address),
     interceptors: [defaultDeadline, makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 5 }))],
   });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [codec] } });
 }
 
 export async function runApi(opts: { config: Config; db: Db; temporalAddress: string; log: Logger; capture?: SmtpCapture; temporalUiUrl?: string }) {
   const { createApp } = await import('../api/app');
   const temporal = createApiTemporalClient(opts.config, opts.temporalAddress);
-  const app = createApp({
+  // temporalUiOrigin: read by codecRouter (api/routes/codec.ts) — the CORS origin of the Temporal Web UI
+  const deps: AppDeps & CodecRouterDeps = {
     db: opts.db, temporal, taskQueue: opts.config.TEMPORAL_TASK_QUEUE, log: opts.log, publicUrl: opts.config.publicUrl,
     secureCookies: opts.config.NODE_ENV === 'production', sessionHours: opts.config.KIM_SESSION_HOURS,
-    capture: opts.capture, temporalUiUrl: opts.temporalUiUrl,
+    capture: opts.capture, temporalUiUrl: opts.temporalUiUrl, temporalUiOrigin: opts.config.KIM_TEMPORAL_UI_ORIGIN,
     linkKeys: resolveLinkKeys(opts.config), workingDaySeconds: opts.config.KIM_WORKING_DAY_SECONDS,
-  });
+  };
+  const app = createApp(deps);
   const server: http.Server = await new Promise((resolve, reject) => {
     // KIM_HOST (default 127.0.0.1), not every interface: the dev inbox (/dev/postfach, /api/dev/mails) needs no login
     // Express 5 calls this callback also with a listen error (e.g. EADDRINUSE): that must fail the start

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { payloadKeyProblem } from './codec';
 
 const bool = z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v === 'true' || v === '1');
 const optionalUrl = (protocols: string[]) => z.string().trim().optional().transform((v) => (v ? v : undefined))
@@ -53,6 +54,19 @@ export const configSchema = z.object({
   KIM_LINK_SECRETS: optionalText.refine((v) => v === undefined || v.split(',').every((p) => /^[\w-]{1,20}:.{32,}$/.test(p.trim())), {
     message: 'Format "kid:geheimnis,kid2:geheimnis2" mit Geheimnissen ab 32 Zeichen erwartet',
   }),
+  /** "kid:base64(32 Bytes),kid2:…": AES-256-GCM keys of the Temporal payload codec; the first encrypts, all decrypt
+   *  (rotation). Without it (embedded/dev): a key made once in KIM_DATA_DIR/payload-key; production requires it. */
+  KIM_PAYLOAD_KEYS: optionalText.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    const pairs = v.split(',').map((p) => p.trim()).filter(Boolean);
+    if (!pairs.length) { ctx.addIssue({ code: 'custom', message: 'ist leer' }); return; }
+    const problem = pairs.map(payloadKeyProblem).find(Boolean);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    else if (new Set(pairs.map((p) => p.slice(0, p.indexOf(':')))).size !== pairs.length) ctx.addIssue({ code: 'custom', message: 'Schlüssel-IDs müssen eindeutig sein' });
+  }),
+  /** origin of the Temporal Web UI that may call the codec endpoint /api/codec/* (CORS) */
+  KIM_TEMPORAL_UI_ORIGIN: z.string().trim().default('http://localhost:8233')
+    .refine((v) => /^https?:\/\/[^/\s]+$/.test(v), { message: 'muss ein Origin wie http://localhost:8233 sein (ohne Pfad)' }),
   KIM_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   /** >0: one working day lasts this many seconds — for tests and demos of deadlines */
   KIM_WORKING_DAY_SECONDS: z.coerce.number().min(0).default(0),

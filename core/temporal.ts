@@ -2,6 +2,7 @@
 // TEMPORAL_ADDRESS (+ namespace, TLS / API key).
 import fs from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Config } from './config';
 
 export function connectionOptions(config: Config, address: string): ConnectionOptions {
@@ -16,10 +17,11 @@ export function connectionOptions(config: Config, address: string): ConnectionOp
   return { address, tls, apiKey: config.TEMPORAL_API_KEY, connectTimeout: 5_000 };
 }
 
-/** A lazy connection: the API starts even while Temporal is down and recovers when it is back. */
-export function createTemporalClient(config: Config, address: string): Client {
+/** A lazy connection: the API starts even while Temporal is down and recovers when it is back.
+ *  `codec`: the encrypting payload codec (core/codec.ts, resolvePayloadCodec in core/boot.ts). */
+export function createTemporalClient(config: Config, address: string, codec?: PayloadCodec): Client {
   const connection = Connection.lazy(connectionOptions(config, address));
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}) });
 }
 
 /** Temporal reachable? (for /healthz) */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { HISTORY_DIR } from './support/histories';
-import { testEnv } from './support/stack';
+import { PAYLOAD_CODEC, testEnv } from './support/stack';
 
 const files = fs.readdirSync(HISTORY_DIR).filter((f) => f.endsWith('.json')).sort();
 
@@ -21,7 +21,7 @@ it('replays every stored history without non-determinism', async () => {
     history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORY_DIR, f), 'utf8'))),
   }));
   const results: Array<{ workflowId: string; error: string | null }> = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testEnv().workflowBundle } }, histories)) {
+  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testEnv().workflowBundle }, dataConverter: { payloadCodecs: [PAYLOAD_CODEC] } }, histories)) {
     results.push({ workflowId: r.workflowId, error: r.error ? String(r.error.message ?? r.error) : null });
   }
   expect(results.map((r) => r.workflowId).sort()).toEqual(files.map((f) => f.replace(/\.json$/, '')).sort());

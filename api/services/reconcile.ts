@@ -15,15 +15,17 @@ type Fields = {
 const FIELDS = ['status', 'currentStep', 'currentStatus', 'currentDepartment', 'dueAt', 'overdue', 'assigneeId'] as const;
 
 /** The read-model fields for a chain state — the same mapping as activities/chain.ts recordProcess. */
-export function expectedFields(state: ChainState, fallbackAssignee: string): Fields {
+export function expectedFields(state: ChainState, fallbackAssignee: string,
+  task?: { status: string; dueAt: Date | null; ackDueAt: Date | null; overdue: boolean } | null): Fields {
   const cur = state.current;
+  const taskDue = task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null;
   return {
     status: state.status,
     currentStep: cur?.key ?? null,
     currentStatus: cur?.phase ?? null,
     currentDepartment: cur?.phase === 'handoff' ? cur.department ?? null : null,
-    dueAt: cur?.dueAt ? new Date(cur.dueAt) : cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null,
-    overdue: cur?.overdue ?? false,
+    dueAt: cur?.dueAt ? new Date(cur.dueAt) : taskDue ?? (cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null),
+    overdue: task ? task.overdue : cur?.overdue ?? false, // a handoff's deadline state comes from its task
     assigneeId: state.assigneeId ?? fallbackAssignee,
   };
 }
@@ -54,7 +56,9 @@ export async function reconcileProcesses(db: Db, temporal: Client, actor: Actor 
         const state = await workflowState(temporal, p.workflowId, opts.timeoutMs ?? 5_000);
         // not found, or the workflow id now runs a later chain of the same case and type
         if (!state || state.processId !== p.id) { result.skipped++; continue; }
-        const want = expectedFields(state, p.assigneeId);
+        const cur = state.current;
+        const task = cur?.phase === 'handoff' && cur.taskId ? await db.task.findUnique({ where: { id: cur.taskId } }) : null;
+        const want = expectedFields(state, p.assigneeId, task);
         const changed = FIELDS.filter((k) => !same(p[k], want[k]));
         if (!changed.length) continue;
         const data: Record<string, unknown> = Object.fromEntries(changed.map((k) => [k, want[k]]));

@@ -7,6 +7,7 @@ import type http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
+import { createPayloadCodec } from '../../core/codec';
 import { createDb, type Db } from '../../core/db/client';
 import { seedDemo } from '../../core/db/seed';
 import { parseLinkKeys } from '../../core/links';
@@ -22,6 +23,9 @@ export const DEMO_PASSWORD = 'test-demo-password';
 /** "cur" signs, "old" still verifies (key rotation) */
 export const LINK_SECRETS = 'cur:' + 'c'.repeat(40) + ',old:' + 'o'.repeat(40);
 export const LINK_KEYS = parseLinkKeys(LINK_SECRETS);
+/** the Temporal payload codec's keys in tests: "cur" encrypts, "old" still decrypts (rotation) */
+export const PAYLOAD_KEYS = 'cur:' + Buffer.alloc(32, 7).toString('base64') + ',old:' + Buffer.alloc(32, 9).toString('base64');
+export const PAYLOAD_CODEC = createPayloadCodec(PAYLOAD_KEYS);
 
 export function testEnv(): TestEnv {
   const file = process.env.KIM_TEST_ENV;
@@ -42,6 +46,8 @@ export interface Stack {
   db: Db;
   databaseUrl: string;
   client: Client;
+  /** a client of the same connection WITHOUT the payload codec: sees what Temporal stores */
+  rawClient: Client;
   capture: SmtpCapture;
   smtpPort: number;
   taskQueue: string;
@@ -73,7 +79,8 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean; wor
   const smtpPort = await capture.start(await freePort());
   const taskQueue = `test-${crypto.randomBytes(4).toString('hex')}`;
   const connection = await Connection.connect({ address: env.temporalAddress });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = new Client({ connection, namespace: 'default', dataConverter: { payloadCodecs: [PAYLOAD_CODEC] } });
+  const rawClient = new Client({ connection, namespace: 'default' });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const app = createApp({
@@ -85,12 +92,13 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean; wor
   let workerConn: NativeConnection | undefined;
   let running: Promise<void> | undefined;
   const stack: Stack = {
-    url, db, databaseUrl, client, capture, smtpPort, taskQueue,
+    url, db, databaseUrl, client, rawClient, capture, smtpPort, taskQueue,
     async startWorker() {
       workerConn ??= await NativeConnection.connect({ address: env.temporalAddress });
       const worker = await createKimWorker({
         connection: workerConn, namespace: 'default', taskQueue, db, publicUrl: url, log,
         workflowBundle: { codePath: env.workflowBundle }, linkKeys: LINK_KEYS, linkTtlDays: opts.linkTtlDays ?? 14,
+        dataConverter: { payloadCodecs: [PAYLOAD_CODEC] },
       });
       stack.worker = worker;
       running = worker.run();

@@ -1,7 +1,7 @@
 // `npm run worker` as a separate process against a test stack — so a test can SIGKILL it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { LINK_SECRETS, testEnv, type Stack } from './stack';
+import { LINK_SECRETS, PAYLOAD_KEYS, testEnv, type Stack } from './stack';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -11,7 +11,7 @@ export function startWorkerProcess(stack: Stack, env: Record<string, string> = {
     env: {
       ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: stack.databaseUrl,
       TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      SMTP_URL: `smtp://127.0.0.1:${stack.smtpPort}`, KIM_LINK_SECRETS: LINK_SECRETS, KIM_PUBLIC_URL: stack.url, ...env,
+      SMTP_URL: `smtp://127.0.0.1:${stack.smtpPort}`, KIM_LINK_SECRETS: LINK_SECRETS, KIM_PAYLOAD_KEYS: PAYLOAD_KEYS, KIM_PUBLIC_URL: stack.url, ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,104 @@
+// The remote codec endpoint of the Temporal Web UI (Temporal's codec server protocol): POST
+// /api/codec/decode and /api/codec/encode with {"payloads":[{"metadata":{k: base64}, "data": base64}]}
+// answer the same shape. The UI runs on another origin: CORS for KIM_TEMPORAL_UI_ORIGIN (and the
+// embedded UI's own URL), headers X-Namespace, Authorization, Content-Type; OPTIONS preflight.
+// Only supervisors and admins with an API token (Bearer) may decode — decoding shows personal data.
+// Configure the UI: Settings → Codec Server → "<public URL>/api/codec" with "pass access token".
+import type { Client } from '@temporalio/client';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { audit } from '../../core/audit';
+import type { Db } from '../../core/db/client';
+import { actorOf, requireRole } from '../auth';
+import { HttpError, parseOr400, unauthorized } from '../errors';
+
+export const DEFAULT_TEMPORAL_UI_ORIGIN = 'http://localhost:8233';
+const PATHS = ['/api/codec/decode', '/api/codec/encode'];
+
+const b64 = z.string({ error: 'muss Base64-Text sein' }).max(8_000_000).regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'muss Base64-Text sein');
+const codecBody = z.object({
+  payloads: z.array(z.object({
+    metadata: z.record(z.string().max(200), b64, { error: 'metadata muss ein Objekt sein' }).optional(),
+    data: b64.optional(),
+  }, { error: 'Payload muss ein Objekt sein' }), { error: 'payloads fehlt oder ist keine Liste' }).max(1_000, 'höchstens 1000 Payloads'),
+});
+
+type WirePayload = { metadata?: Record<string, string>; data?: string };
+const fromWire = (p: WirePayload): Payload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])),
+  data: new Uint8Array(Buffer.from(p.data ?? '', 'base64')),
+});
+const toWire = (p: Payload): WirePayload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+  data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+});
+
+export interface CodecRouterDeps {
+  /** the API's Temporal client: its payload codecs are the ones applied (core/boot.ts) */
+  temporal: Client;
+  db?: Db;
+  /** origin(s) of the Temporal Web UI allowed to call (KIM_TEMPORAL_UI_ORIGIN); default http://localhost:8233 */
+  temporalUiOrigin?: string | string[];
+  /** the embedded UI's URL (npm start): its origin is allowed as well */
+  temporalUiUrl?: string;
+  /** explicit codecs (tests); default: those of `temporal` */
+  codecs?: PayloadCodec[];
+}
+
+function originOf(url: string | undefined): string | undefined {
+  try { return url ? new URL(url).origin : undefined; } catch { return undefined; }
+}
+
+export function codecRouter(deps: CodecRouterDeps) {
+  const router = Router();
+  const codecs = deps.codecs ?? deps.temporal.options.loadedDataConverter.payloadCodecs;
+  const origins = new Set([
+    ...[deps.temporalUiOrigin ?? DEFAULT_TEMPORAL_UI_ORIGIN].flat(),
+    ...[originOf(deps.temporalUiUrl)].filter((o): o is string => !!o),
+  ].map((o) => o.replace(/\/$/, '')));
+
+  // CORS on every answer of these paths (also errors), so the UI can show the message
+  router.use(PATHS, (req: Request, res: Response, next: NextFunction) => {
+    const origin = req.get('origin');
+    if (origin && origins.has(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Namespace');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    res.append('Vary', 'Origin');
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.method === 'OPTIONS') return res.status(204).end();
+    next();
+  });
+
+  const bearerOnly = (req: Request, _res: Response, next: NextFunction) => {
+    // a cross-origin tool must not ride on a browser session cookie
+    if (!/^Bearer\s+\S+$/i.test(req.get('authorization') ?? '')) return next(unauthorized());
+    next();
+  };
+
+  for (const direction of ['decode', 'encode'] as const) {
+    router.post(`/api/codec/${direction}`, bearerOnly, requireRole('supervisor', 'admin'),
+      // histories can exceed the app-wide 100 kB limit (parsed here only when not parsed before)
+      express.json({ limit: '10mb', strict: true }),
+      async (req: Request, res: Response) => {
+        if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'Content-Type application/json erwartet.');
+        const body = parseOr400(codecBody, req.body ?? {});
+        let payloads = body.payloads.map(fromWire);
+        try {
+          if (direction === 'encode') for (const c of codecs) payloads = await c.encode(payloads);
+          else for (const c of [...codecs].reverse()) payloads = await c.decode(payloads);
+        } catch (err) {
+          throw new HttpError(400, 'codec_failed', `Payloads konnten nicht ${direction === 'decode' ? 'entschlüsselt' : 'verschlüsselt'} werden: ${(err as Error).message}`);
+        }
+        if (direction === 'decode' && deps.db) {
+          await audit(deps.db, actorOf(req), 'temporal.payloads.decoded', { type: 'TemporalPayload' },
+            { count: payloads.length, namespace: String(req.get('x-namespace') ?? '').slice(0, 100) });
+        }
+        res.json({ payloads: payloads.map(toWire) });
+      });
+  }
+  return router;
+}

@@ -1,0 +1,127 @@
+// No personal data in Temporal: a full education/work chain and part of a move-out chain run with
+// persons whose names are distinctive strings, a decline reason, hold/cancel reasons and step data
+// with markers. Then every workflow of the test's cases (listed by the KimCaseId search attribute, plus
+// the workflow ids the database knows) is read as Temporal stores it — through a client WITHOUT the
+// payload codec: no names, no free text; workflow ids and search attributes carry no names either.
+// The positive control decrypts the same histories: the free text is there (so the scan scans
+// something), the names are not (workflows carry IDs only, DESIGN.md §4).
+import type { Payload } from '@temporalio/common';
+import { ENCRYPTED_ENCODING } from '../../core/codec';
+import { chainDriver } from '../support/chain-helpers';
+import { PAYLOAD_CODEC, eventually, startStack, type Stack } from '../support/stack';
+
+const NAMES = ['Zxqwelda', 'Brombeerstrauch', 'Quixotic', 'Yrvandokles', 'Pflaumenhain'];
+const FREE_TEXT = ['Ablehnungsgrund-Kvlmstrq', 'Daten-Wqpzhgtx', 'Anhaltegrund-Jfoqvyr', 'Abbruchgrund-Xbnmelu', 'Einschaetzung-Drgtuvw'];
+
+let stack: Stack;
+let caseworker: string;
+let d: ReturnType<typeof chainDriver>;
+
+beforeAll(async () => {
+  stack = await startStack({ workingDaySeconds: 0.05 });
+  caseworker = await stack.token('fallmanagement@kim.example');
+  d = chainDriver(stack, caseworker);
+});
+afterAll(() => stack?.stop());
+
+const dec = (b: Uint8Array | null | undefined) => new TextDecoder().decode(b ?? new Uint8Array());
+
+/** Every byte string as text (JSON.stringify alone would print bytes as numbers and hide them). */
+function asText(value: unknown): string {
+  const walk = (v: unknown): unknown => {
+    if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return JSON.stringify(walk(value));
+}
+
+async function decryptTree(v: unknown): Promise<unknown> {
+  if (v instanceof Uint8Array || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return Promise.all(v.map(decryptTree));
+  const o = v as Record<string, unknown>;
+  const meta = o.metadata as Record<string, Uint8Array> | undefined;
+  if (meta?.encoding instanceof Uint8Array && dec(meta.encoding) === ENCRYPTED_ENCODING) return (await PAYLOAD_CODEC.decode([o as Payload]))[0];
+  return Object.fromEntries(await Promise.all(Object.entries(o).map(async ([k, x]) => [k, await decryptTree(x)])));
+}
+
+const hits = (text: string, needles: string[]) => needles.filter((n) => text.toLowerCase().includes(n.toLowerCase()));
+
+it('no names and no free text in workflow histories, ids or search attributes', async () => {
+  // education/work: full chain, with a declined handoff (reason) and step data
+  const p1 = await stack.api('POST', '/api/persons', { token: caseworker, body: { firstName: 'Zxqwelda', lastName: 'Brombeerstrauch-Quixotic', benefitType: 'sgb2', birthDate: '1990-01-01' } });
+  expect(p1.status).toBe(201);
+  const c1 = await stack.api('POST', '/api/cases', { token: caseworker, body: { personId: p1.body.id, topic: 'education_work' } });
+  expect(c1.status).toBe(201);
+  const e = await stack.api('POST', `/api/cases/${c1.body.id}/chains`, { token: caseworker, body: { type: 'education-work' } });
+  expect(e.status).toBe(201);
+  const ew = e.body.id as string;
+  await d.complete(ew, 'education-history', 'done', { qualification: 'Daten-Wqpzhgtx Zxqwelda' });
+  await d.complete(ew, 'language-course', 'completed', { start: '2026-01-01', end: '2026-10-01' });
+  await d.departmentActs(ew, 'counselling', 'decline', { reason: 'Ablehnungsgrund-Kvlmstrq für Frau Brombeerstrauch' });
+  await d.at(ew, 'counselling', 'returned');
+  await d.complete(ew, 'counselling', 'retry');
+  await d.departmentActs(ew, 'counselling', 'complete', { outcome: 'done' });
+  await d.departmentActs(ew, 'measure', 'complete', { outcome: 'finished' });
+  await d.complete(ew, 'placement', 'work', { employer: 'Pflaumenhain GmbH' });
+  await d.at(ew, 'follow-up', 'waiting');
+  await d.complete(ew, 'follow-up', 'stable');
+  await eventually(async () => (await d.process(ew)).status === 'completed', 30_000);
+
+  // move-out: a few steps, a hold and a cancel with reasons
+  const c2 = await d.newCase({ firstName: 'Yrvandokles', lastName: 'Pflaumenhain', benefitType: 'asylblg' });
+  const m = await stack.api('POST', `/api/cases/${c2.id}/chains`, { token: caseworker, body: { type: 'move-out' } });
+  expect(m.status).toBe(201);
+  const mo = m.body.id as string;
+  await d.complete(mo, 'readiness', 'ready', { assessment: 'Einschaetzung-Drgtuvw Yrvandokles' });
+  await d.departmentActs(mo, 'residence-check', 'accept');
+  await d.departmentActs(mo, 'residence-check', 'complete', { outcome: 'clear', 'data.note': 'Daten-Wqpzhgtx zu Yrvandokles' });
+  await d.at(mo, 'wbs', 'handoff');
+  expect((await stack.api('POST', `/api/processes/${mo}/hold`, { token: caseworker, body: { reason: 'Anhaltegrund-Jfoqvyr Yrvandokles' } })).status).toBe(200);
+  expect((await stack.api('POST', `/api/processes/${mo}/resume`, { token: caseworker, body: {} })).status).toBe(200);
+  expect((await stack.api('POST', `/api/processes/${mo}/cancel`, { token: caseworker, body: { reason: 'Abbruchgrund-Xbnmelu Pflaumenhain' } })).status).toBe(200);
+  await eventually(async () => (await d.process(mo)).status === 'cancelled', 30_000);
+
+  // every workflow of these cases: by search attribute, and every id the database knows
+  const caseIds = [c1.body.id as string, c2.id];
+  const ids = new Set<string>();
+  const listed: unknown[] = [];
+  for (const caseId of caseIds) {
+    await eventually(async () => {
+      const found: unknown[] = [];
+      for await (const w of stack.rawClient.workflow.list({ query: `KimCaseId = "${caseId}"` })) found.push(w);
+      return found.length >= 2 ? found : undefined; // case workflow + chain (+ handoffs), visibility is eventually consistent
+    }, 20_000);
+    for await (const w of stack.rawClient.workflow.list({ query: `KimCaseId = "${caseId}"` })) { ids.add(w.workflowId); listed.push(w); }
+  }
+  const fromDb = [
+    ...(await stack.db.case.findMany({ where: { id: { in: caseIds } } })).map((r) => r.workflowId),
+    ...(await stack.db.process.findMany({ where: { caseId: { in: caseIds } } })).map((r) => r.workflowId),
+    ...(await stack.db.task.findMany({ where: { caseId: { in: caseIds } } })).map((r) => r.workflowId),
+  ];
+  for (const id of fromDb) ids.add(id);
+  expect(fromDb.length).toBeGreaterThanOrEqual(2 + 4); // 2 cases, 2 chains, ≥ 4 handoffs
+  expect([...ids].every((id) => fromDb.includes(id))).toBe(true); // nothing listed the database does not know
+
+  // workflow ids, search attributes and memos (as listed, no codec): no names, no free text
+  expect(hits([...ids].join('\n'), [...NAMES, ...FREE_TEXT])).toEqual([]);
+  expect(hits(asText(listed), [...NAMES, ...FREE_TEXT])).toEqual([]);
+
+  let rawAll = '';
+  let plainAll = '';
+  for (const id of ids) {
+    const history = await stack.rawClient.workflow.getHandle(id).fetchHistory();
+    const raw = asText(history);
+    expect({ id, hits: hits(raw, [...NAMES, ...FREE_TEXT]) }).toEqual({ id, hits: [] });
+    rawAll += raw;
+    plainAll += asText(await decryptTree(history));
+  }
+  expect(rawAll).toContain(ENCRYPTED_ENCODING);
+  // positive control: decrypted, the free text is in the histories — so the raw scan was meaningful
+  expect(hits(plainAll, FREE_TEXT).sort()).toEqual([...FREE_TEXT].sort());
+  // the names do not reach Temporal at all, encrypted or not — except where a caseworker typed one into free text
+  const withoutFreeText = FREE_TEXT.reduce((t, marker) => t.replace(new RegExp(`${marker}[^"\\\\]*`, 'g'), ''), plainAll)
+    .replace(/Pflaumenhain GmbH/g, '');
+  expect(hits(withoutFreeText, NAMES)).toEqual([]);
+}, 180_000);
