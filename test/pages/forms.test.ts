@@ -3,6 +3,7 @@
 // idempotent double submits, output escaping of hostile names, and the Content-Security-Policy.
 import { berlinLocalToIso } from '../../api/pages/forms';
 import { DEMO_PASSWORD, startStack, type Stack } from '../support/stack';
+import { FormClient, hidden, type Reply } from '../support/form-client';
 
 let stack: Stack;
 
@@ -14,41 +15,8 @@ const XSS = '<script>alert(1)</script>';
 const SQL = '"; DROP TABLE "Person"; --';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
-interface Reply { status: number; headers: Headers; text: string; location: string | null }
-
-/** A browser stand-in: keeps cookies, never follows redirects. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-
-  async request(method: string, path: string, form?: Record<string, string>): Promise<Reply> {
-    const res = await fetch(stack.url + path, {
-      method, redirect: 'manual',
-      headers: {
-        accept: 'text/html',
-        ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      body: form ? new URLSearchParams(form).toString() : undefined,
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = c.split(';');
-      const i = pair.indexOf('=');
-      const name = pair.slice(0, i).trim();
-      const value = pair.slice(i + 1).trim();
-      const expired = attrs.some((a) => /^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now());
-      if (!value || expired) this.cookies.delete(name); else this.cookies.set(name, value);
-    }
-    return { status: res.status, headers: res.headers, text: await res.text(), location: res.headers.get('location') };
-  }
-  get(path: string) { return this.request('GET', path); }
-  post(path: string, form: Record<string, string>) { return this.request('POST', path, form); }
-}
-
-function hidden(html: string, name: string): string {
-  const m = html.match(new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`));
-  if (!m) throw new Error(`hidden field ${name} not in page`);
-  return m[1];
-}
+/** A browser stand-in bound to this file's stack. */
+class Browser extends FormClient { constructor() { super(stack.url); } }
 
 async function login(email = CASEWORKER): Promise<Browser> {
   const b = new Browser();
