@@ -1,11 +1,11 @@
 // Authentication: argon2id passwords, server-side sessions in PostgreSQL (browser cookie or API
 // bearer token; only the token's SHA-256 is stored), account lockout, per-IP login rate limit, CSRF.
 import crypto from 'node:crypto';
-import argon2 from 'argon2';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../core/db/client';
 import type { Role } from '../core/db/generated/client';
 import { audit, type Actor } from '../core/audit';
+import { hashPassword, verifyPassword } from '../core/passwords';
 import { forbidden, HttpError, unauthorized } from './errors';
 
 export interface AuthUser { id: string; email: string; name: string; role: Role; departmentId: string | null }
@@ -24,9 +24,8 @@ export const SESSION_COOKIE = 'kim_session';
 export const LOGIN_CSRF_COOKIE = 'kim_login_csrf';
 const MAX_FAILED = 5;
 const LOCK_MINUTES = 15;
-const DUMMY_HASH = argon2.hash('timing-equaliser', { type: argon2.argon2id });
+const DUMMY_HASH = hashPassword('timing-equaliser');
 
-export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
 export const randomToken = (bytes = 32) => crypto.randomBytes(bytes).toString('base64url');
 export const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
@@ -57,7 +56,7 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
     }
     const user = await db.user.findUnique({ where: { email } });
     if (!user || !user.passwordHash || !user.active) {
-      await argon2.verify(await DUMMY_HASH, password).catch(() => false);
+      await verifyPassword(await DUMMY_HASH, password);
       await audit(db, { id: null, role: 'anonymous', ip: req.ip, requestId: req.requestId }, 'login.failed', { type: 'User' });
       throw generic;
     }
@@ -65,7 +64,7 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
       await audit(db, { id: user.id, role: user.role, ip: req.ip, requestId: req.requestId }, 'login.locked', { type: 'User', id: user.id });
       throw generic; // no hint that the account exists or is locked
     }
-    const ok = await argon2.verify(user.passwordHash, password).catch(() => false);
+    const ok = await verifyPassword(user.passwordHash, password);
     if (!ok) {
       const failed = user.failedLogins + 1;
       await db.user.update({

@@ -1,6 +1,6 @@
 // Demo data (API.md): departments and one user per role. Only with the embedded defaults or --seed.
 // Idempotent: existing rows are left as they are.
-import argon2 from 'argon2';
+import { hashPassword } from '../passwords';
 import type { Db } from './client';
 
 export const DEMO_DEPARTMENTS = [
@@ -28,7 +28,7 @@ export async function seedDemo(db: Db, password: string): Promise<{ created: num
   for (const d of DEMO_DEPARTMENTS) {
     await db.department.upsert({ where: { id: d.id }, update: {}, create: d });
   }
-  const hash = await argon2.hash(password, { type: argon2.argon2id });
+  const hash = await hashPassword(password);
   for (const u of DEMO_USERS) {
     const existing = await db.user.findUnique({ where: { email: u.email } });
     if (existing) continue;
