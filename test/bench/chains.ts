@@ -104,6 +104,7 @@ async function main() {
     });
     await eventually(async () => (await stack.db.process.count({ where: { id: { in: processes }, status: 'completed' } })) === K, 120_000, 100);
     const completedPerSec = K / ((performance.now() - d0) / 1000);
+    console.log(`  starts: bare ${baseStartsPerSec.toFixed(1)}/s, chains via API ${chainStartsPerSec.toFixed(1)}/s; completed via API ${completedPerSec.toFixed(1)}/s`);
 
     // --- worker memory with K chains waiting on timers (real working days: nothing fires) -----------
     const rss: Array<[number, number, number]> = [];
@@ -126,6 +127,7 @@ async function main() {
           await eventually(async () => (await stack.db.process.count({ where: { type: 'move-out', currentStep: 'readiness', currentStatus: 'active' } })) >= target, 600_000, 500);
           await new Promise((r) => setTimeout(r, 2_000));
           rss.push([target, rssMb(proc.pid!), idle]);
+          console.log(`  (measured: ${target} chains waiting → worker RSS ${rss[rss.length - 1][1].toFixed(1)} MB, idle ${idle.toFixed(1)} MB)`);
         }
       } finally {
         await killProcess(proc);
@@ -133,6 +135,7 @@ async function main() {
     }
 
     const f = (x: number) => x.toFixed(1);
+    console.log(`  (phase 1 done: ${K} chains started and completed)`);
     console.log(`\nbench:chains (K = ${K}, concurrency ${CONCURRENCY}; same Temporal dev server, same run)`);
     console.log(`  bare client starts (trivial workflow)   ${f(baseStartsPerSec).padStart(8)} starts/s   (baseline)`);
     console.log(`  chain starts via API (education-work)   ${f(chainStartsPerSec).padStart(8)} starts/s   ${(chainStartsPerSec / baseStartsPerSec).toFixed(2)}× baseline`);
