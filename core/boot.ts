@@ -137,9 +137,14 @@ export async function runApi(opts: { config: Config; db: Db; temporalAddress: st
     // Express 5 calls this callback also with a listen error (e.g. EADDRINUSE): that must fail the start
     const s = app.listen(opts.config.PORT, opts.config.KIM_HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
+  const { startReconcileJob } = await import('../api/services/reconcile');
+  const stopReconcile = opts.config.KIM_RECONCILE_MINUTES > 0
+    ? startReconcileJob({ db: opts.db, temporal, intervalMs: opts.config.KIM_RECONCILE_MINUTES * 60_000, log: opts.log })
+    : async () => {};
   return {
     server,
     async stop() {
+      await stopReconcile();
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
       await temporal.connection.close();
     },

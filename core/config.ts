@@ -68,6 +68,8 @@ export const configSchema = z.object({
   KIM_TEMPORAL_UI_ORIGIN: z.string().trim().default('http://localhost:8233')
     .refine((v) => /^https?:\/\/[^/\s]+$/.test(v), { message: 'muss ein Origin wie http://localhost:8233 sein (ohne Pfad)' }),
   KIM_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** minutes between read-model reconciles (0 = off) */
+  KIM_RECONCILE_MINUTES: z.coerce.number().min(0).max(24 * 60).default(15),
   /** >0: one working day lasts this many seconds — for tests and demos of deadlines */
   KIM_WORKING_DAY_SECONDS: z.coerce.number().min(0).default(0),
 })

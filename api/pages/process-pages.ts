@@ -261,6 +261,23 @@ export function processPages(deps: AppDeps) {
           return html`<tr><td>${fmtDateTime(e.at)}</td><td>${who(e.actor, s)}</td><td>${EVENT_LABELS[e.event] ?? e.event}</td><td>${stepTitle(s)}</td><td>${details(e)}</td></tr>`;
         })}</tbody></table>`}</section>`;
 
+    // the handoffs of this chain and every e-mail sent for them or for the chain, with their status
+    const chainTasks = await deps.db.task.findMany({ where: { processId: p.id }, orderBy: { createdAt: 'asc' }, include: { department: { select: { name: true } } } });
+    const mails = await deps.db.mail.findMany({
+      where: { OR: [{ idempotencyKey: { startsWith: `process:${p.id}:` } }, ...chainTasks.map((t) => ({ idempotencyKey: { startsWith: `task:${t.id}:` } }))] },
+      orderBy: { createdAt: 'asc' }, select: { subject: true, to: true, status: true, attempts: true, createdAt: true, sentAt: true },
+    });
+    const MAIL_STATUS: Record<string, string> = { pending: 'wartet auf Versand', sent: 'versandt', failed: 'fehlgeschlagen' };
+    const handoffs = html`<section aria-labelledby="h-uebergaben"><h2 id="h-uebergaben">Übergaben und E-Mails</h2>
+      ${chainTasks.length === 0 ? html`<p>Noch keine Übergaben.</p>` : html`<table><caption class="hint">Übergaben dieser Kette</caption>
+        <thead><tr><th scope="col">Aufgabe</th><th scope="col">Stelle</th><th scope="col">Status</th><th scope="col">Angelegt</th></tr></thead>
+        <tbody>${chainTasks.map((t) => html`<tr><td><a href="/aufgaben/${t.id}">${t.title}</a></td><td>${t.department.name}</td><td>${t.status}${t.overdue ? ' (überfällig)' : ''}</td><td>${fmtDateTime(t.createdAt)}</td></tr>`)}</tbody></table>`}
+      ${mails.length === 0 ? html`<p>Noch keine E-Mails.</p>` : html`<table><caption class="hint">E-Mails, älteste zuerst</caption>
+        <thead><tr><th scope="col">Betreff</th><th scope="col">An</th><th scope="col">Status</th><th scope="col">Erstellt</th></tr></thead>
+        <tbody>${mails.map((m) => html`<tr><td>${m.subject}</td><td>${m.to.join(', ')}</td><td>${MAIL_STATUS[m.status] ?? m.status}${m.status === 'sent' && m.sentAt ? ` ${fmtDateTime(m.sentAt)}` : m.attempts > 1 ? ` (${m.attempts} Versuche)` : ''}</td><td>${fmtDateTime(m.createdAt)}</td></tr>`)}</tbody></table>`}
+      ${deps.temporalUiUrl && req.user!.role !== 'caseworker' ? html`<p class="hint">Für Technik: <a href="${deps.temporalUiUrl}/namespaces/default/workflows/${p.workflowId}">Prozess in der Temporal Web UI</a></p>` : ''}
+    </section>`;
+
     const title = `${chainTitle(p.type)} – ${p.case.reference}`;
     const problem = state?.message ? html`<div class="error-summary" role="alert" tabindex="-1" id="fehler"><h2>Aktion nicht möglich</h2><p>${state.message}</p></div>` : '';
     res.status(status).send(view(req, title, html`
@@ -283,6 +300,7 @@ export function processPages(deps: AppDeps) {
         ${currentSection}
       </div>
       ${actions}
+      ${handoffs}
       ${history}`));
   }
 

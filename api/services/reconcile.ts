@@ -99,3 +99,29 @@ async function workflowState(temporal: Client, workflowId: string, timeoutMs: nu
     throw err;
   }
 }
+
+/**
+ * The reconcile job: every `intervalMs` one API instance (a PostgreSQL advisory lock decides which)
+ * compares the read model with the workflows and repairs drift. Returns stop().
+ */
+export function startReconcileJob(opts: { db: Db; temporal: Client; intervalMs: number; log: { info: (o: object, m: string) => void; warn: (o: object, m: string) => void } }) {
+  const LOCK = 72_450_002;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const tick = async () => {
+    try {
+      await opts.db.$transaction(async (tx) => {
+        const [{ locked }] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${LOCK}) AS locked`;
+        if (!locked) return; // another instance is reconciling
+        const r = await reconcileProcesses(opts.db, opts.temporal);
+        if (r.repaired) opts.log.info({ checked: r.checked, repaired: r.repaired }, 'Lesemodell abgeglichen');
+      }, { timeout: 10 * 60_000, maxWait: 5_000 });
+    } catch (err) {
+      opts.log.warn({ err: (err as Error).message }, 'Abgleich des Lesemodells fehlgeschlagen');
+    }
+  };
+  const loop = () => { running = tick().finally(() => { if (!stopped) timer = setTimeout(loop, opts.intervalMs); }); };
+  timer = setTimeout(loop, opts.intervalMs);
+  return async () => { stopped = true; clearTimeout(timer); await running; };
+}

@@ -477,3 +477,19 @@ describe('chain diagram (pure)', () => {
       .filter((v) => v.state !== 'bypassed').map((v) => v.key)).toEqual(['readiness']);
   });
 });
+
+describe('process page: handoffs and e-mails', () => {
+  it('lists the chain\'s handoffs and the e-mails sent for them with their status', async () => {
+    const c = await d.newCase();
+    const started = await stack.api('POST', `/api/cases/${c.id}/chains`, { token, body: { type: 'move-out' } });
+    await d.complete(started.body.id, 'readiness', 'ready');
+    await d.at(started.body.id, 'residence-check', 'handoff');
+    await eventually(async () => (await stack.db.mail.count({ where: { caseId: c.id, status: 'sent' } })) > 0);
+    const page = await (await login('leitung@kim.example')).get(`/prozesse/${started.body.id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Übergaben und E-Mails');
+    expect(page.text).toContain('Aufenthaltsstatus / Wohnsitzauflage prüfen');
+    expect(page.text).toContain(`[KIM] Bitte bestätigen: Aufenthaltsstatus / Wohnsitzauflage prüfen – Fall ${c.reference}`);
+    expect(page.text).toMatch(/versandt \d\d\.\d\d\.\d{4}/);
+  });
+});
