@@ -7,7 +7,7 @@ import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import globalSetup from '../global-setup';
 import globalTeardown from '../global-teardown';
-import { eventually, startStack, testEnv } from '../support/stack';
+import { eventually, startStack, PAYLOAD_CODEC, testEnv } from '../support/stack';
 import { killProcess, startWorkerProcess } from '../support/worker-process';
 import { trivialWorkflow, bumpUpdate } from './trivial-workflow';
 
@@ -47,7 +47,7 @@ async function main() {
     // --- baseline: bare client starts of a trivial workflow --------------------------------------
     const conn = await NativeConnection.connect({ address: testEnv().temporalAddress });
     const baseQueue = `${stack.taskQueue}-base`;
-    const worker = await Worker.create({ connection: conn, taskQueue: baseQueue, workflowsPath: path.join(__dirname, 'trivial-workflow.ts') });
+    const worker = await Worker.create({ connection: conn, taskQueue: baseQueue, workflowsPath: path.join(__dirname, 'trivial-workflow.ts'), dataConverter: { payloadCodecs: [PAYLOAD_CODEC] } });
     const run = worker.run();
     const t0 = performance.now();
     const handles: Awaited<ReturnType<typeof stack.client.workflow.start>>[] = [];

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import globalSetup from '../global-setup';
 import globalTeardown from '../global-teardown';
-import { eventually, startStack, testEnv } from '../support/stack';
+import { eventually, startStack, PAYLOAD_CODEC, testEnv } from '../support/stack';
 import { bumpUpdate, trivialWorkflow } from './trivial-workflow';
 
 const N = Number(process.env.BENCH_N ?? 200);
@@ -34,7 +34,7 @@ async function main() {
     // --- baseline: bare update round-trips on a trivial workflow ------------------------------
     const baseQueue = `${stack.taskQueue}-base`;
     const baseConn = await NativeConnection.connect({ address: testEnv().temporalAddress });
-    const baseWorker = await Worker.create({ connection: baseConn, taskQueue: baseQueue, workflowsPath: path.join(__dirname, 'trivial-workflow.ts') });
+    const baseWorker = await Worker.create({ connection: baseConn, taskQueue: baseQueue, workflowsPath: path.join(__dirname, 'trivial-workflow.ts'), dataConverter: { payloadCodecs: [PAYLOAD_CODEC] } });
     const baseRun = baseWorker.run();
     const handles = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => stack.client.workflow.start(trivialWorkflow, { taskQueue: baseQueue, workflowId: `bench-trivial-${Date.now()}-${i}` })));
     const base: number[] = [];
