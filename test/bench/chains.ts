@@ -110,7 +110,8 @@ async function main() {
     const rss: Array<[number, number, number]> = [];
     if (RSS_COUNTS.length) {
       await stack.stopWorker();
-      const proc = await startWorkerProcess(stack, { KIM_WORKING_DAY_SECONDS: '0', LOG_LEVEL: 'warn' });
+      // info log level: startWorkerProcess waits for its "Worker läuft" line
+      const proc = await startWorkerProcess(stack, { KIM_WORKING_DAY_SECONDS: '0' });
       try {
         await new Promise((r) => setTimeout(r, 1_000));
         const idle = rssMb(proc.pid!);
