@@ -4,8 +4,8 @@
 // The tests run in order and share one browser and one stack (one journey, ~10 s).
 import { fmtDateTime } from '../../api/html';
 import { berlinLocalToIso } from '../../api/pages/forms';
-import { axeSerious, launchBrowser, type TestBrowser } from '../support/browser';
-import { DEMO_PASSWORD, startStack, type Stack } from '../support/stack';
+import { expectNoSeriousAxeViolations as expectAxeClean, startStackAndBrowser, type TestBrowser } from '../support/browser';
+import { DEMO_PASSWORD, type Stack } from '../support/stack';
 
 const CASEWORKER = 'fallmanagement@kim.example';
 const SHOTS = process.env.KIM_SCREENSHOT_DIR ?? '/tmp';
@@ -18,11 +18,7 @@ let caseId: string;
 let reference: string;
 
 beforeAll(async () => {
-  const [s, br] = await Promise.allSettled([startStack(), launchBrowser()]);
-  if (s.status === 'fulfilled') stack = s.value;
-  if (br.status === 'fulfilled') b = br.value;
-  if (br.status === 'rejected') throw br.reason;
-  if (s.status === 'rejected') throw s.reason;
+  ({ stack, browser: b } = await startStackAndBrowser());
 });
 afterAll(async () => {
   await b?.close();
@@ -45,10 +41,7 @@ function berlinLocal(d: Date): string {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
-async function expectNoSeriousAxeViolations(label: string) {
-  const violations = await axeSerious(page());
-  expect({ page: label, violations }).toEqual({ page: label, violations: [] });
-}
+const expectNoSeriousAxeViolations = (label: string) => expectAxeClean(page(), label);
 
 it('login page: the skip link comes first, login works with the keyboard only, no serious axe violations', async () => {
   const p = page();

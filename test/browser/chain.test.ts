@@ -3,8 +3,8 @@
 // the first step completed on the process page (diagram, form, history), the admin's deadline page,
 // and axe-core (WCAG 2.0 A/AA, 2.1 AA) on the case page, the process page and the deadline page. Screenshots go to KIM_SCREENSHOT_DIR (default /tmp).
 // The tests run in order and share one browser and one stack.
-import { axeSerious, launchBrowser, type TestBrowser } from '../support/browser';
-import { DEMO_PASSWORD, startStack, type Stack } from '../support/stack';
+import { expectNoSeriousAxeViolations as expectAxeClean, startStackAndBrowser, type TestBrowser } from '../support/browser';
+import { DEMO_PASSWORD, type Stack } from '../support/stack';
 
 const CASEWORKER = 'fallmanagement@kim.example';
 const SHOTS = process.env.KIM_SCREENSHOT_DIR ?? '/tmp';
@@ -16,11 +16,7 @@ let caseId: string;
 let processId: string;
 
 beforeAll(async () => {
-  const [s, br] = await Promise.allSettled([startStack(), launchBrowser()]);
-  if (s.status === 'fulfilled') stack = s.value;
-  if (br.status === 'fulfilled') b = br.value;
-  if (br.status === 'rejected') throw br.reason;
-  if (s.status === 'rejected') throw s.reason;
+  ({ stack, browser: b } = await startStackAndBrowser());
 });
 afterAll(async () => {
   await b?.close();
@@ -31,10 +27,7 @@ const page = () => b.page;
 const url = (path: string) => stack.url + path;
 const currentBox = () => page().locator('svg.chain-diagram g.cd-current');
 
-async function expectNoSeriousAxeViolations(label: string) {
-  const violations = await axeSerious(page());
-  expect({ page: label, violations }).toEqual({ page: label, violations: [] });
-}
+const expectNoSeriousAxeViolations = (label: string) => expectAxeClean(page(), label);
 
 it('logs in and creates a person and a housing case through the forms', async () => {
   const p = page();

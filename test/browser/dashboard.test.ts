@@ -2,9 +2,9 @@
 // days: key figures, the overdue filter, the CSV link with the browser session, a process opened from
 // the list (diagram and history), axe-core on both pages, and the live update (a chain started via the
 // API appears without a reload). The tests run in order and share one browser and one stack.
-import { axeSerious, launchBrowser, type TestBrowser } from '../support/browser';
+import { expectNoSeriousAxeViolations as expectAxeClean, startStackAndBrowser, type TestBrowser } from '../support/browser';
 import { chainDriver } from '../support/chain-helpers';
-import { DEMO_PASSWORD, eventually, startStack, type Stack } from '../support/stack';
+import { DEMO_PASSWORD, eventually, type Stack } from '../support/stack';
 
 const SUPERVISOR = 'leitung@kim.example';
 
@@ -24,11 +24,7 @@ async function startChain(name: string, type: 'move-out' | 'education-work') {
 }
 
 beforeAll(async () => {
-  const [s, br] = await Promise.allSettled([startStack({ workingDaySeconds: 0.05 }), launchBrowser()]);
-  if (s.status === 'fulfilled') stack = s.value;
-  if (br.status === 'fulfilled') b = br.value;
-  if (br.status === 'rejected') throw br.reason;
-  if (s.status === 'rejected') throw s.reason;
+  ({ stack, browser: b } = await startStackAndBrowser({ workingDaySeconds: 0.05 }));
   caseworker = await stack.token('fallmanagement@kim.example');
   d = chainDriver(stack, caseworker);
   // "handoff": readiness done → handed to the Ausländerbehörde; its ack deadline (2 days = 0.1 s) passes
@@ -51,10 +47,7 @@ const url = (path: string) => stack.url + path;
 const listRows = () => page().locator('#live-liste tbody tr');
 const listReferences = () => page().locator('#live-liste tbody tr td:first-child').allInnerTexts();
 
-async function expectNoSeriousAxeViolations(label: string) {
-  const violations = await axeSerious(page());
-  expect({ page: label, violations }).toEqual({ page: label, violations: [] });
-}
+const expectNoSeriousAxeViolations = (label: string) => expectAxeClean(page(), label);
 
 it('the supervisor opens „Leitung“ from the navigation: key figures, the overdue handoff, workload', async () => {
   const p = page();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Result } from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startStack, type Stack } from './stack';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -80,4 +81,19 @@ export async function axeSerious(page: Page): Promise<AxeViolation[]> {
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, targets: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+/** Starts a test stack and the browser together; if either fails, the other is closed and the error thrown. */
+export async function startStackAndBrowser(stackOptions: Parameters<typeof startStack>[0] = {}): Promise<{ stack: Stack; browser: TestBrowser }> {
+  const [s, br] = await Promise.allSettled([startStack(stackOptions), launchBrowser()]);
+  if (s.status === 'fulfilled' && br.status === 'fulfilled') return { stack: s.value, browser: br.value };
+  if (s.status === 'fulfilled') await s.value.stop();
+  if (br.status === 'fulfilled') await br.value.close();
+  throw br.status === 'rejected' ? br.reason : (s as PromiseRejectedResult).reason;
+}
+
+/** axe on the page: no serious or critical violations (the label names the page in a failure). */
+export async function expectNoSeriousAxeViolations(page: Page, label: string) {
+  const violations = await axeSerious(page);
+  expect({ page: label, violations }).toEqual({ page: label, violations: [] });
 }
