@@ -13,37 +13,17 @@ import { codecRouter } from '../../api/routes/codec';
 import { createAuth } from '../../api/auth';
 import { sendError, toHttpError } from '../../api/errors';
 import { resolvePayloadCodec } from '../../core/boot';
-import { AesGcmPayloadCodec, createPayloadCodec, ENCRYPTED_ENCODING, generatePayloadKeySpec, parsePayloadKeys } from '../../core/codec';
+import { AesGcmPayloadCodec, createPayloadCodec, generatePayloadKeySpec, parsePayloadKeys } from '../../core/codec';
 import { ConfigError, loadConfig } from '../../core/config';
 import { chainDriver } from '../support/chain-helpers';
 import { freePort } from '../support/ports';
+import { decryptTree, historyText } from '../support/history-text';
 import { PAYLOAD_CODEC, PAYLOAD_KEYS, startStack, type Stack } from '../support/stack';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null | undefined) => new TextDecoder().decode(b ?? new Uint8Array());
 const json = (v: unknown) => defaultPayloadConverter.toPayload(v) as Payload;
 
-/** Every byte string of a history as text (JSON.stringify alone would print bytes as numbers). */
-function historyText(value: unknown): string {
-  const walk = (v: unknown): unknown => {
-    if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return JSON.stringify(walk(value));
-}
-/** the same tree with every encrypted payload replaced by its plaintext (positive control) */
-async function decryptTree(v: unknown): Promise<unknown> {
-  if (v instanceof Uint8Array || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return Promise.all(v.map(decryptTree));
-  const o = v as Record<string, unknown>;
-  const meta = o.metadata as Record<string, Uint8Array> | undefined;
-  if (meta && meta.encoding instanceof Uint8Array && dec(meta.encoding) === ENCRYPTED_ENCODING) {
-    return (await PAYLOAD_CODEC.decode([o as Payload]))[0];
-  }
-  return Object.fromEntries(await Promise.all(Object.entries(o).map(async ([k, x]) => [k, await decryptTree(x)])));
-}
 
 describe('AES-256-GCM payload codec', () => {
   const a = createPayloadCodec(`a:${Buffer.alloc(32, 1).toString('base64')}`);

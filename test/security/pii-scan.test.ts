@@ -5,10 +5,10 @@
 // payload codec: no names, no free text; workflow ids and search attributes carry no names either.
 // The positive control decrypts the same histories: the free text is there (so the scan scans
 // something), the names are not (workflows carry IDs only, DESIGN.md §4).
-import type { Payload } from '@temporalio/common';
 import { ENCRYPTED_ENCODING } from '../../core/codec';
 import { chainDriver } from '../support/chain-helpers';
-import { PAYLOAD_CODEC, eventually, startStack, type Stack } from '../support/stack';
+import { eventually, startStack, type Stack } from '../support/stack';
+import { decryptTree, historyText } from '../support/history-text';
 
 const NAMES = ['Zxqwelda', 'Brombeerstrauch', 'Quixotic', 'Yrvandokles', 'Pflaumenhain'];
 const FREE_TEXT = ['Ablehnungsgrund-Kvlmstrq', 'Daten-Wqpzhgtx', 'Anhaltegrund-Jfoqvyr', 'Abbruchgrund-Xbnmelu', 'Einschaetzung-Drgtuvw'];
@@ -24,27 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const dec = (b: Uint8Array | null | undefined) => new TextDecoder().decode(b ?? new Uint8Array());
 
-/** Every byte string as text (JSON.stringify alone would print bytes as numbers and hide them). */
-function asText(value: unknown): string {
-  const walk = (v: unknown): unknown => {
-    if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return JSON.stringify(walk(value));
-}
 
-async function decryptTree(v: unknown): Promise<unknown> {
-  if (v instanceof Uint8Array || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return Promise.all(v.map(decryptTree));
-  const o = v as Record<string, unknown>;
-  const meta = o.metadata as Record<string, Uint8Array> | undefined;
-  if (meta?.encoding instanceof Uint8Array && dec(meta.encoding) === ENCRYPTED_ENCODING) return (await PAYLOAD_CODEC.decode([o as Payload]))[0];
-  return Object.fromEntries(await Promise.all(Object.entries(o).map(async ([k, x]) => [k, await decryptTree(x)])));
-}
 
 const hits = (text: string, needles: string[]) => needles.filter((n) => text.toLowerCase().includes(n.toLowerCase()));
 
@@ -106,16 +87,16 @@ it('no names and no free text in workflow histories, ids or search attributes', 
 
   // workflow ids, search attributes and memos (as listed, no codec): no names, no free text
   expect(hits([...ids].join('\n'), [...NAMES, ...FREE_TEXT])).toEqual([]);
-  expect(hits(asText(listed), [...NAMES, ...FREE_TEXT])).toEqual([]);
+  expect(hits(historyText(listed), [...NAMES, ...FREE_TEXT])).toEqual([]);
 
   let rawAll = '';
   let plainAll = '';
   for (const id of ids) {
     const history = await stack.rawClient.workflow.getHandle(id).fetchHistory();
-    const raw = asText(history);
+    const raw = historyText(history);
     expect({ id, hits: hits(raw, [...NAMES, ...FREE_TEXT]) }).toEqual({ id, hits: [] });
     rawAll += raw;
-    plainAll += asText(await decryptTree(history));
+    plainAll += historyText(await decryptTree(history));
   }
   expect(rawAll).toContain(ENCRYPTED_ENCODING);
   // positive control: decrypted, the free text is in the histories — so the raw scan was meaningful
