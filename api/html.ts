@@ -68,14 +68,21 @@ ${opts.body}
 </body></html>`;
 }
 
+/** Label (with the required mark), hint and error message of a form field, and the ids they give. */
+function fieldHead(id: string, opts: { label: string; required?: boolean; hint?: string; error?: string }) {
+  const describedBy = [opts.hint ? `${id}-hint` : '', opts.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const head = html`<label for="${id}">${opts.label}${opts.required ? html` <span aria-hidden="true">*</span>` : ''}</label>
+  ${opts.hint ? html`<p class="hint" id="${id}-hint">${opts.hint}</p>` : ''}
+  ${opts.error ? html`<p class="error" id="${id}-error">${opts.error}</p>` : ''}`;
+  return { head, describedBy };
+}
+
 /** A labelled field with its error message (aria-describedby, aria-invalid). */
 export function field(opts: { name: string; id?: string; label: string; value?: string; type?: string; required?: boolean; error?: string; hint?: string; attrs?: string }): SafeHtml {
   const id = opts.id ?? `f-${opts.name}`;
-  const describedBy = [opts.hint ? `${id}-hint` : '', opts.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const { head, describedBy } = fieldHead(id, opts);
   return html`<div class="field${opts.error ? ' has-error' : ''}">
-  <label for="${id}">${opts.label}${opts.required ? html` <span aria-hidden="true">*</span>` : ''}</label>
-  ${opts.hint ? html`<p class="hint" id="${id}-hint">${opts.hint}</p>` : ''}
-  ${opts.error ? html`<p class="error" id="${id}-error">${opts.error}</p>` : ''}
+  ${head}
   <input id="${id}" name="${opts.name}" type="${opts.type ?? 'text'}" value="${opts.value ?? ''}"${new SafeHtml(opts.required ? ' required' : '')}${new SafeHtml(describedBy ? ` aria-describedby="${describedBy}"` : '')}${new SafeHtml(opts.error ? ' aria-invalid="true"' : '')}${new SafeHtml(opts.attrs ? ' ' + opts.attrs : '')}>
 </div>`;
 }
@@ -83,8 +90,7 @@ export function field(opts: { name: string; id?: string; label: string; value?: 
 export function select(opts: { name: string; id?: string; label: string; options: Array<[string, string]>; value?: string; error?: string; required?: boolean }): SafeHtml {
   const id = opts.id ?? `f-${opts.name}`;
   return html`<div class="field${opts.error ? ' has-error' : ''}">
-  <label for="${id}">${opts.label}${opts.required ? html` <span aria-hidden="true">*</span>` : ''}</label>
-  ${opts.error ? html`<p class="error" id="${id}-error">${opts.error}</p>` : ''}
+  ${fieldHead(id, opts).head}
   <select id="${id}" name="${opts.name}"${new SafeHtml(opts.error ? ` aria-invalid="true" aria-describedby="${id}-error"` : '')}${new SafeHtml(opts.required ? ' required' : '')}>
     ${opts.options.map(([v, l]) => html`<option value="${v}"${new SafeHtml(v === opts.value ? ' selected' : '')}>${l}</option>`)}
   </select>
@@ -108,11 +114,9 @@ export const csrfField = (token?: string) => html`<input type="hidden" name="_cs
 /** A labelled multi-line field with its error message. */
 export function textarea(opts: { name: string; id?: string; label: string; value?: string; required?: boolean; error?: string; hint?: string; rows?: number; maxlength?: number }): SafeHtml {
   const id = opts.id ?? `f-${opts.name}`;
-  const describedBy = [opts.hint ? `${id}-hint` : '', opts.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const { head, describedBy } = fieldHead(id, opts);
   return html`<div class="field${opts.error ? ' has-error' : ''}">
-  <label for="${id}">${opts.label}${opts.required ? html` <span aria-hidden="true">*</span>` : ''}</label>
-  ${opts.hint ? html`<p class="hint" id="${id}-hint">${opts.hint}</p>` : ''}
-  ${opts.error ? html`<p class="error" id="${id}-error">${opts.error}</p>` : ''}
+  ${head}
   <textarea id="${id}" name="${opts.name}" rows="${opts.rows ?? 3}"${opts.maxlength ? html` maxlength="${opts.maxlength}"` : ''}${opts.required ? html` required` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${opts.error ? html` aria-invalid="true"` : ''}>${opts.value ?? ''}</textarea>
 </div>`;
 }
