@@ -2,8 +2,10 @@
 // /api/codec/decode and /api/codec/encode with {"payloads":[{"metadata":{k: base64}, "data": base64}]}
 // answer the same shape. The UI runs on another origin: CORS for KIM_TEMPORAL_UI_ORIGIN (and the
 // embedded UI's own URL), headers X-Namespace, Authorization, Content-Type; OPTIONS preflight.
-// Only supervisors and admins with an API token (Bearer) may decode — decoding shows personal data.
-// Configure the UI: Settings → Codec Server → "<public URL>/api/codec" with "pass access token".
+// Only supervisors and admins may decode — decoding shows personal data: with an API token (Bearer), or
+// with their KIM session cookie on a CORS request from an allowed UI origin. `npm start` starts the
+// dev server with --ui-codec-endpoint <public URL>/api/codec; in the UI enable "include cross-origin
+// credentials" (Settings → Codec Server) and sign in to KIM Flow in the same browser.
 import type { Client } from '@temporalio/client';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
@@ -65,6 +67,7 @@ export function codecRouter(deps: CodecRouterDeps) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
       res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Namespace');
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Access-Control-Max-Age', '600');
     }
     res.append('Vary', 'Origin');
@@ -73,14 +76,18 @@ export function codecRouter(deps: CodecRouterDeps) {
     next();
   });
 
-  const bearerOnly = (req: Request, _res: Response, next: NextFunction) => {
-    // a cross-origin tool must not ride on a browser session cookie
-    if (!/^Bearer\s+\S+$/i.test(req.get('authorization') ?? '')) return next(unauthorized());
-    next();
+  // A Bearer token (tools, a UI with its own login passing its access token), or the browser's KIM
+  // session cookie — but only on a CORS request from an allowed UI origin (the dev server's UI has no
+  // login; with "include cross-origin credentials" it sends the cookie of the KIM Flow sign-in).
+  const tokenOrUiSession = (req: Request, _res: Response, next: NextFunction) => {
+    if (/^Bearer\s+\S+$/i.test(req.get('authorization') ?? '')) return next();
+    const origin = req.get('origin');
+    if (req.user && origin && origins.has(origin)) return next();
+    next(unauthorized());
   };
 
   for (const direction of ['decode', 'encode'] as const) {
-    router.post(`/api/codec/${direction}`, bearerOnly, requireRole('supervisor', 'admin'),
+    router.post(`/api/codec/${direction}`, tokenOrUiSession, requireRole('supervisor', 'admin'),
       // histories can exceed the app-wide 100 kB limit (parsed here only when not parsed before)
       express.json({ limit: '10mb', strict: true }),
       async (req: Request, res: Response) => {

@@ -58,6 +58,7 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
       const server = await startTemporalServer({
         dataDir: path.join(config.KIM_DATA_DIR, 'temporal'), port: config.KIM_TEMPORAL_PORT,
         uiPort: config.KIM_TEMPORAL_UI_PORT, toolsDir: config.KIM_TOOLS_DIR, cliPath: config.TEMPORAL_CLI_PATH,
+        uiCodecEndpoint: `${config.publicUrl}/api/codec`,
         namespace: config.TEMPORAL_NAMESPACE, log: (msg) => log.info({ component: 'temporal' }, msg),
       });
       stops.push(() => server.stop());

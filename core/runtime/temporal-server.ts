@@ -57,6 +57,8 @@ async function waitReady(address: string, child: ChildProcess, output: () => str
 
 export async function startTemporalServer(opts: {
   dataDir: string; port: number; uiPort?: number; toolsDir: string; cliPath?: string;
+  /** the Web UI decodes payloads through this remote codec (KIM's /api/codec) */
+  uiCodecEndpoint?: string;
   namespace?: string; log: (msg: string) => void;
 }): Promise<TemporalServer> {
   fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -76,6 +78,7 @@ export async function startTemporalServer(opts: {
     '--log-format', 'json',
   ];
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
+  if (opts.uiPort && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   else args.push('--headless');
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);

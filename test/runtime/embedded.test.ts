@@ -103,6 +103,9 @@ test('cold `npm start`: ready, case + follow-up via the API, Ctrl-C stops everyt
   const hex = ports.http.toString(16).toUpperCase().padStart(4, '0');
   const binds = listening.split('\n').filter((l) => l.includes(`:${hex} `) && / 0A /.test(l)).map((l) => l.trim().split(/\s+/)[1]);
   expect(binds).toEqual([`0100007F:${hex}`]);
+  // the embedded Temporal Web UI decodes payloads through KIM Flow's codec endpoint
+  const uiSettings = await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json() as { Codec?: { Endpoint?: string } };
+  expect(uiSettings.Codec?.Endpoint).toBe(`http://localhost:${ports.http}/api/codec`);
 
   const t = await token();
   const person = await request(url, 'POST', '/api/persons', { token: t, body: { firstName: 'Amina', lastName: 'Neustart' } });

@@ -16,6 +16,7 @@ import { resolvePayloadCodec } from '../../core/boot';
 import { AesGcmPayloadCodec, createPayloadCodec, generatePayloadKeySpec, parsePayloadKeys } from '../../core/codec';
 import { ConfigError, loadConfig } from '../../core/config';
 import { chainDriver } from '../support/chain-helpers';
+import { FormClient } from '../support/form-client';
 import { freePort } from '../support/ports';
 import { decryptTree, historyText } from '../support/history-text';
 import { PAYLOAD_CODEC, PAYLOAD_KEYS, startStack, type Stack } from '../support/stack';
@@ -204,6 +205,23 @@ describe('on the real stack', () => {
     expect(cw.status).toBe(403);
     const member = await post('decode', { payloads: [wire(encrypted)] }, { authorization: `Bearer ${await stack.token('soziale-foerderung@kim.example')}` });
     expect(member.status).toBe(403);
+
+    // the dev server's UI has no login: it sends the KIM session cookie ("include cross-origin credentials"),
+    // accepted only from an allowed UI origin and only for supervisors/admins
+    const browser = new FormClient(stack.url);
+    expect((await browser.login('leitung@kim.example')).status).toBe(303);
+    const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const viaCookie = await post('decode', { payloads: [wire(encrypted)] }, { cookie });
+    expect(viaCookie.status).toBe(200);
+    expect(viaCookie.headers.get('access-control-allow-credentials')).toBe('true');
+    const body = await viaCookie.json() as { payloads: Array<{ data: string }> };
+    expect(JSON.parse(Buffer.from(body.payloads[0].data, 'base64').toString())).toEqual({ name: 'Zxqwelda' });
+    expect((await post('decode', { payloads: [wire(encrypted)] }, { cookie, origin: 'https://evil.example' })).status).toBe(401);
+    const noOrigin = await fetch(`${codecUrl}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ payloads: [wire(encrypted)] }) });
+    expect(noOrigin.status).toBe(401);
+    const cwBrowser = new FormClient(stack.url);
+    await cwBrowser.login('fallmanagement@kim.example');
+    expect((await post('decode', { payloads: [wire(encrypted)] }, { cookie: [...cwBrowser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') })).status).toBe(403);
 
     // bad input: 4xx in the error format, never 5xx
     const tampered = { ...wire(encrypted), data: Buffer.from(Buffer.from(encrypted.data!).map((b, i) => (i === 20 ? b ^ 1 : b))).toString('base64') };
