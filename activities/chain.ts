@@ -3,6 +3,7 @@
 // (process, seq)); preparing a handoff (department by rule, deadlines, task row); automatic rules.
 import crypto from 'node:crypto';
 import { audit } from '../core/audit';
+import { consentCovers } from '../core/consent';
 import type { Db } from '../core/db/client';
 import type { Prisma } from '../core/db/generated/client';
 import { resolveDeadlines } from '../core/deadlines';
@@ -29,7 +30,17 @@ function uuidFrom(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+export interface HandoffTarget { caseId: string; stepKey: string; department?: string; byBenefit?: Partial<Record<string, string>> }
+
 export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
+  /** The department a handoff step goes to: fixed, or by the person's benefit type. */
+  async function targetDepartment(t: HandoffTarget) {
+    const c = await db.case.findUniqueOrThrow({ where: { id: t.caseId }, include: { person: { select: { benefitType: true } } } });
+    const departmentId = t.byBenefit?.[c.person.benefitType] ?? t.department;
+    if (!departmentId) throw new Error(`Keine Stelle für ${t.stepKey}`);
+    return { departmentId, caseworkerId: c.caseworkerId };
+  }
+
   return {
     async recordProcess(input: RecordProcessInput): Promise<'recorded' | 'duplicate'> {
       const { processId, seq, event, actor, state } = input;
@@ -101,9 +112,7 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
       /** unique per step instance and attempt: names the task, so a retried activity makes no second one */
       instance: string;
     }): Promise<{ taskId: string; departmentId: string; ackDays: number; completeDays: number }> {
-      const c = await db.case.findUniqueOrThrow({ where: { id: input.caseId }, include: { person: { select: { benefitType: true } } } });
-      const departmentId = input.byBenefit?.[c.person.benefitType] ?? input.department;
-      if (!departmentId) throw new Error(`Keine Stelle für ${input.stepKey}`);
+      const { departmentId, caseworkerId } = await targetDepartment(input);
       const { ackDays, completeDays } = await resolveDeadlines(db, departmentId, input.handoffStep);
       const taskId = uuidFrom(`${input.processId}:${input.stepKey}:${input.instance}`);
       await db.task.upsert({
@@ -111,11 +120,17 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
         create: {
           id: taskId, caseId: input.caseId, processId: input.processId, stepKey: input.handoffStep,
           title: HANDOFF_STEPS[input.handoffStep]?.title ?? input.stepKey, departmentId, workflowId: handoffWorkflowId(taskId),
-          createdById: input.createdById ?? c.caseworkerId,
+          createdById: input.createdById ?? caseworkerId,
         },
         update: {},
       });
       return { taskId, departmentId, ackDays, completeDays };
+    },
+
+    /** Does a valid consent of the case cover the step's department? (core/consent.ts) */
+    async checkConsent(input: HandoffTarget): Promise<{ departmentId: string; covered: boolean }> {
+      const { departmentId } = await targetDepartment(input);
+      return { departmentId, covered: await consentCovers(db, input.caseId, departmentId) };
     },
 
     async evaluateRule({ caseId, rule }: { caseId: string; rule: 'isMinor' }): Promise<string> {

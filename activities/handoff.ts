@@ -6,7 +6,8 @@ import type { Db } from '../core/db/client';
 import type { Prisma } from '../core/db/generated/client';
 import { HANDOFF_STEPS, type HandoffActor, type HandoffState } from '../core/domain/handoff';
 import { newNonce, signLink, type LinkKey } from '../core/links';
-import { taskMails, type MailContent, type TaskMailParams } from '../core/mail/templates';
+import { CONSENT_WITHDRAWN_REASON } from '../core/consent';
+import { CONSENT_WITHDRAWN_LINES, taskMails, type MailContent, type TaskMailParams } from '../core/mail/templates';
 
 export interface HandoffActivityDeps {
   db: Db;
@@ -127,7 +128,7 @@ export function createHandoffActivities({ db, publicUrl, linkKeys, linkTtlDays }
             await queue(tx, key(task.case.caseworker.email), [task.case.caseworker.email], task.caseId, taskMails.completed(p({ links: [casePage] })));
             break;
           case 'cancelled':
-            await queue(tx, key(mailbox), [mailbox], task.caseId, taskMails.cancelled(p({ links: [] })));
+            await queue(tx, key(mailbox), [mailbox], task.caseId, taskMails.cancelled(p({ links: [], extra: state.reason === CONSENT_WITHDRAWN_REASON ? CONSENT_WITHDRAWN_LINES : [] })));
             break;
         }
         return 'recorded';

@@ -123,12 +123,23 @@ export function textarea(opts: { name: string; id?: string; label: string; value
 
 /** A radio group in a fieldset; the first radio has the id f-<id> so an error summary can link to it. */
 export function radios(opts: { name: string; id?: string; legend: string; options: Array<[string, string]>; value?: string; required?: boolean; error?: string }): SafeHtml {
+  return choiceGroup('radio', { ...opts, values: opts.value === undefined ? [] : [opts.value] });
+}
+
+/** Check boxes in a fieldset (several values of one name); ids as in radios(). */
+export function checkboxes(opts: { name: string; id?: string; legend: string; options: Array<[string, string]>; values?: string[]; required?: boolean; error?: string; hint?: string }): SafeHtml {
+  return choiceGroup('checkbox', { ...opts, values: opts.values ?? [] });
+}
+
+function choiceGroup(type: 'radio' | 'checkbox', opts: { name: string; id?: string; legend: string; options: Array<[string, string]>; values: string[]; required?: boolean; error?: string; hint?: string }): SafeHtml {
   const id = opts.id ?? `f-${opts.name}`;
-  return html`<fieldset${opts.error ? html` class="has-error" aria-describedby="${id}-error"` : ''}>
+  const describedBy = [opts.hint ? `${id}-hint` : '', opts.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return html`<fieldset${opts.error ? html` class="has-error"` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}>
   <legend>${opts.legend}${opts.required ? html` <span aria-hidden="true">*</span>` : ''}</legend>
+  ${opts.hint ? html`<p class="hint" id="${id}-hint">${opts.hint}</p>` : ''}
   ${opts.error ? html`<p class="error" id="${id}-error">${opts.error}</p>` : ''}
   ${opts.options.map(([v, l], i) => html`<div class="choice">
-    <input type="radio" id="${i === 0 ? id : `${id}-${i}`}" name="${opts.name}" value="${v}"${v === opts.value ? html` checked` : ''}${opts.required ? html` required` : ''}${opts.error ? html` aria-invalid="true"` : ''}>
+    <input type="${type}" id="${i === 0 ? id : `${id}-${i}`}" name="${opts.name}" value="${v}"${opts.values.includes(v) ? html` checked` : ''}${opts.required && type === 'radio' ? html` required` : ''}${opts.error ? html` aria-invalid="true"` : ''}>
     <label for="${i === 0 ? id : `${id}-${i}`}">${l}</label></div>`)}
 </fieldset>`;
 }

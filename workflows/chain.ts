@@ -3,8 +3,8 @@
 // are updates with validators; live state is a query; the read model is written on every transition.
 // Months-long chains continue-as-new, carrying their state.
 import {
-  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, defineQuery, defineUpdate,
-  getExternalWorkflowHandle, proxyLocalActivities, setHandler, startChild, workflowInfo,
+  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate,
+  getExternalWorkflowHandle, patched, proxyLocalActivities, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import type { ChainActivities } from '../activities/chain';
 import { stepDataSchema, type StepDefinition } from '../core/domain/chains/schema';
@@ -19,8 +19,13 @@ export const holdUpdate = defineUpdate<ChainState, [{ reason: string; actor: Cha
 export const resumeUpdate = defineUpdate<ChainState, [{ actor: ChainActor }]>('resume');
 export const cancelUpdate = defineUpdate<ChainState, [{ reason: string; actor: ChainActor }]>('cancel');
 export const reassignUpdate = defineUpdate<ChainState, [{ assigneeId: string; reason?: string; actor: ChainActor }]>('reassign');
+/** from the API: a consent of the case was given (or withdrawn) — a step waiting for one checks again */
+export const consentChangedSignal = defineSignal('consentChanged');
 
-const { recordProcess, prepareHandoff, evaluateRule } = proxyLocalActivities<ChainActivities>({
+/** Handoff steps wait for a consent covering their department (added after the first recorded histories). */
+const CONSENT_GATE = 'consent-gate';
+
+const { recordProcess, prepareHandoff, checkConsent, evaluateRule } = proxyLocalActivities<ChainActivities>({
   startToCloseTimeout: '30 seconds',
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -74,6 +79,14 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
       return;
     }
     if (step.actor.kind === 'handoff') {
+      if (patched(CONSENT_GATE)) {
+        const gate = await checkConsent({ caseId: state.caseId, stepKey: cur.key, department: step.actor.department, byBenefit: step.actor.byBenefit });
+        if (state.current !== cur || state.status === 'cancelled') return; // superseded while checking
+        if (!gate.covered) {
+          await waitForConsent(cur, gate.departmentId);
+          return;
+        }
+      }
       const dueField = step.actor.dueFromField;
       const dueDate = dueField ? state.facts[`${dueField.step}.${dueField.field}`] : undefined;
       const h = await prepareHandoff({
@@ -102,6 +115,35 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
     cur.dueAt = step.deadlineDays !== undefined ? scaledDeadline(new Date(), step.deadlineDays, input.daySeconds || undefined).toISOString() : undefined;
     await record('step.started', SYSTEM, { dueAt: cur.dueAt });
     bump();
+  }
+
+  /** No valid consent covers the department: the step waits, the caseworker is told what is missing. */
+  async function waitForConsent(cur: CurrentStep, departmentId: string, taskId?: string) {
+    const again = cur.phase === 'consent' && cur.department === departmentId;
+    cur.phase = 'consent';
+    cur.department = departmentId;
+    cur.taskId = undefined;
+    cur.dueAt = undefined;
+    bump();
+    if (!again) await record('step.consent_missing', SYSTEM, { department: departmentId, ...(taskId ? { cancelledTask: taskId } : {}) });
+  }
+
+  // One consent check at a time; a signal arriving meanwhile makes it check once more.
+  let gateBusy = false;
+  let gateAgain = false;
+  async function recheckConsent() {
+    if (gateBusy) { gateAgain = true; return; }
+    gateBusy = true;
+    try {
+      do {
+        gateAgain = false;
+        const cur = state.current;
+        if (!cur || cur.phase !== 'consent' || state.status !== 'running') return;
+        await activate(cur, def.steps[cur.key]);
+      } while (gateAgain);
+    } finally {
+      gateBusy = false;
+    }
   }
 
   async function advance(cur: CurrentStep, outcome: string, data: Record<string, unknown> | undefined, actor: ChainActor, skipped = false) {
@@ -138,8 +180,26 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
       cur.declineReason = r.reason;
       bump();
       await record('step.returned', SYSTEM, { taskId: r.taskId, reason: r.reason });
+    } else if (r.status === 'cancelled' && cur.phase === 'handoff') {
+      // cancelled from outside the chain: the consent was withdrawn (the step waits for a new one) or the
+      // caseworker cancelled the task (the step returns to them)
+      const step = def.steps[cur.key];
+      const gate = step.actor.kind === 'handoff'
+        ? await checkConsent({ caseId: state.caseId, stepKey: cur.key, department: step.actor.department, byBenefit: step.actor.byBenefit })
+        : undefined;
+      if (state.current !== cur || cur.taskId !== r.taskId) return;
+      if (gate && !gate.covered) {
+        await waitForConsent(cur, gate.departmentId, r.taskId);
+      } else {
+        cur.phase = 'returned';
+        cur.declineReason = r.reason;
+        bump();
+        await record('step.returned', SYSTEM, { taskId: r.taskId, reason: r.reason });
+      }
     }
   });
+
+  setHandler(consentChangedSignal, () => recheckConsent());
 
   setHandler(completeStepUpdate, async (a) => {
     const cur = state.current!;
@@ -173,10 +233,11 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
         return;
       }
       if (a.outcome === 'retry') {
-        if (cur!.phase !== 'returned') fail('WrongState', 'Nur eine abgelehnte Übergabe kann erneut übergeben werden.');
+        if (cur!.phase !== 'returned' && cur!.phase !== 'consent') fail('WrongState', 'Nur eine abgelehnte Übergabe kann erneut übergeben werden.');
         return;
       }
       if (cur!.phase === 'handoff') fail('WrongState', `„${step.title}“ liegt bei ${cur!.department}; das Ergebnis kommt von dort.`);
+      if (cur!.phase === 'consent') fail('WrongState', `„${step.title}“ wartet auf eine Einwilligung für die zuständige Stelle; erst danach wird übergeben.`);
       if (!(a.outcome in step.outcomes)) {
         fail('InvalidInput', `Ergebnis „${a.outcome}“ ist für „${step.title}“ nicht erlaubt (erlaubt: ${Object.keys(step.outcomes).join(', ')}).`, [{ field: 'outcome', message: 'Ergebnis nicht erlaubt' }]);
       }
@@ -212,6 +273,7 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
     state.reason = undefined;
     bump();
     await record('chain.resumed', actor);
+    if (state.current?.phase === 'consent') await recheckConsent();
     return state;
   }, { validator: (_args: { actor: ChainActor }) => { mustRun('Fortsetzen'); if (state.status !== 'on_hold') fail('WrongState', 'Die Kette ist nicht angehalten.'); } });
 

@@ -11,9 +11,11 @@ import { HttpError } from '../errors';
 import { CHAIN_TYPES, chainDefinitionFor } from '../../core/domain/chains';
 import { createHandoffBody, HANDOFF_STEPS, OPEN_TASK_STATUSES, TASK_STATUS_LABELS } from '../../core/domain/handoff';
 import { csrfField, errorSummary, field, fmtDate, fmtDateTime, html, page, select, type SafeHtml } from '../html';
+import { consentPages, consentSection } from './consent-pages';
 import { createCase, createPerson, getCase, listCases, setFollowUp, setStatus } from '../services/cases';
 import { startChain } from '../services/chains';
 import { createHandoff } from '../services/tasks';
+import type { StepPhase } from '../../core/domain/chains/state';
 import { chainDiagram } from './chain-diagram';
 import { berlinLocalToIso, formValues, validateForm, type FieldErrors } from './forms';
 import { chainTitle, PROCESS_STATUS_LABELS } from './process-pages';
@@ -138,7 +140,7 @@ export function casePages(deps: AppDeps) {
         const task = latest?.taskId ? tasks.find((t) => t.id === latest.taskId) : undefined;
         const due = p.currentStatus === 'handoff' ? p.dueAt ?? (task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null) : p.currentStatus === 'waiting' ? null : p.dueAt;
         const current = !ended && p.currentStep && p.currentStatus ? {
-          key: p.currentStep, phase: p.currentStatus as 'waiting' | 'active' | 'handoff' | 'returned',
+          key: p.currentStep, phase: p.currentStatus as StepPhase,
           holder: p.currentStatus === 'handoff' ? deptName(p.currentDepartment ?? task?.departmentId) : 'Fallmanagement',
           dueAt: due, activeFrom: p.currentStatus === 'waiting' ? p.dueAt : null, overdue: p.overdue,
         } : undefined;
@@ -212,14 +214,14 @@ export function casePages(deps: AppDeps) {
       </section>
       ${chains}
       ${handoffs}
-      <section aria-labelledby="h-ew"><h2 id="h-ew">Einwilligungen</h2>
-        ${c.consents.length ? html`<ul>${c.consents.map((k) => html`<li>${k.departments.join(', ')} – ${k.purpose} (erteilt ${fmtDate(k.givenAt)}${k.withdrawnAt ? `, widerrufen ${fmtDate(k.withdrawnAt)}` : ''})</li>`)}</ul>` : html`<p>Noch keine Einwilligung erfasst.</p>`}
-      </section>`);
+      ${consentSection(req, c, departments, canChange && open, errors, typed)}`);
   };
 
   router.get('/faelle/:id', async (req: Request, res: Response) => {
     const notice = req.query.ok === 'wv' ? 'Wiedervorlage gespeichert.' : req.query.ok === 'status' ? 'Status gespeichert.'
-      : req.query.ok === 'uebergabe' ? 'Übergabe angelegt; die Stelle wird per E-Mail benachrichtigt.' : undefined;
+      : req.query.ok === 'uebergabe' ? 'Übergabe angelegt; die Stelle wird per E-Mail benachrichtigt.'
+        : req.query.ok === 'einwilligung' ? 'Einwilligung gespeichert. Schritte, die auf sie gewartet haben, werden jetzt übergeben.'
+          : req.query.ok === 'widerruf' ? 'Einwilligung widerrufen. Offene Übergaben an Stellen, die sie nicht mehr abdeckt, wurden abgebrochen und die Stellen informiert.' : undefined;
     res.send(await detail(req, String(req.params.id), {}, notice));
   });
 
@@ -332,5 +334,6 @@ export function casePages(deps: AppDeps) {
     res.redirect(303, `/faelle/${id}?ok=uebergabe`);
   });
 
+  router.use(consentPages(deps, detail));
   return router;
 }

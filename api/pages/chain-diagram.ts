@@ -5,14 +5,15 @@
 // as presentation attributes, colours through classes in app.css (contrast ≥ 4.5:1 for text,
 // ≥ 3:1 for borders and arrows). Below the SVG: a text alternative (ordered list) for screen readers.
 import type { ChainDefinition } from '../../core/domain/chains';
+import type { StepPhase } from '../../core/domain/chains/state';
 import { fmtDate, html, type SafeHtml } from '../html';
 
 export type StepState = 'done' | 'skipped' | 'current' | 'upcoming' | 'bypassed' | 'cancelled';
 
 export interface DiagramCurrent {
   key: string;
-  phase: 'waiting' | 'active' | 'handoff' | 'returned';
-  /** who holds the step: a department's name or „Fallmanagement“ */
+  phase: StepPhase;
+  /** who holds the step: a department's name or „Fallmanagement“ (consent: the department it waits for) */
   holder: string;
   dueAt?: Date | string | null;
   activeFrom?: Date | string | null;
@@ -40,7 +41,8 @@ function currentText(c: DiagramCurrent, status: DiagramInput['status']): string 
   if (c.phase === 'waiting') {
     parts.push(c.activeFrom ? `wartet, beginnt am ${fmtDate(c.activeFrom)}` : 'wartet');
   } else {
-    parts.push(c.phase === 'returned' ? 'zurückgegeben an Fallmanagement' : c.phase === 'handoff' ? `bei ${c.holder}` : `aktuell bei ${c.holder}`);
+    parts.push(c.phase === 'returned' ? 'zurückgegeben an Fallmanagement' : c.phase === 'handoff' ? `bei ${c.holder}`
+      : c.phase === 'consent' ? `wartet: Einwilligung für ${c.holder} fehlt` : `aktuell bei ${c.holder}`);
     if (c.dueAt) parts.push(`fällig bis ${fmtDate(c.dueAt)}`);
   }
   if (c.overdue) parts.push('überfällig');

@@ -121,7 +121,8 @@ export function dashboardPages(deps: AppDeps) {
     const rows = list.items.map((p) => {
       const cur = p.currentStep;
       const task = cur?.status === 'handoff' ? taskOf(p.id) : undefined;
-      const holder = !cur ? '–' : cur.status === 'handoff' ? deptName(cur.department) || 'zuständige Stelle' : `Fallmanagement (${userName(cur.assignee)})`;
+      const holder = !cur ? '–' : cur.status === 'handoff' ? deptName(cur.department) || 'zuständige Stelle'
+        : `Fallmanagement (${userName(cur.assignee)})${cur.status === 'consent' ? ' – Einwilligung fehlt' : ''}`;
       return html`<tr>
         <td><a href="/prozesse/${p.id}">${p.caseReference}</a></td>
         <td>${chainTitle(p.type)}</td>

@@ -23,11 +23,12 @@ const EVENT_LABELS: Record<string, string> = {
   'step.started': 'Schritt begonnen', 'step.waiting': 'Wartezeit begonnen', 'step.handoff': 'an Stelle übergeben',
   'step.completed': 'Ergebnis erfasst', 'step.skipped': 'Schritt übersprungen', 'step.returned': 'Übergabe abgelehnt – zurück beim Fallmanagement',
   'step.retry': 'erneut übergeben', 'step.reminder': 'Erinnerung versandt', 'step.escalation': 'Eskalation an die Leitung',
-  'step.review': 'Fallbesprechung mit der Leitung fällig',
+  'step.review': 'Fallbesprechung mit der Leitung fällig', 'step.consent_missing': 'wartet auf Einwilligung',
 };
 
 const PHASE_LABELS: Record<string, string> = {
   waiting: 'wartet', active: 'in Bearbeitung beim Fallmanagement', handoff: 'an eine Stelle übergeben', returned: 'von der Stelle abgelehnt – zurück beim Fallmanagement',
+  consent: 'wartet auf eine Einwilligung – die Übergabe beginnt, sobald sie erfasst ist',
 };
 
 /** Route segment → chain action of services/chains.ts. */
@@ -128,7 +129,7 @@ export function processPages(deps: AppDeps) {
     }
     const step = cur && def ? def.steps[cur.key] : undefined;
     const task = cur?.taskId ? taskById.get(cur.taskId) : undefined;
-    const holder = cur?.phase === 'handoff' ? deptName(cur.department ?? task?.departmentId) : 'Fallmanagement';
+    const holder = cur?.phase === 'handoff' || cur?.phase === 'consent' ? deptName(cur.department ?? task?.departmentId) : 'Fallmanagement';
     const due = cur?.phase === 'handoff' ? cur.dueAt ?? (task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null) : cur?.phase === 'waiting' ? null : cur?.dueAt;
     const declineReason = cur?.phase === 'returned' ? cur.declineReason ?? task?.reason ?? undefined : undefined;
     const diagramCurrent: DiagramCurrent | undefined = cur ? { key: cur.key, phase: cur.phase, holder, dueAt: due, activeFrom: cur.activeFrom, overdue: cur.overdue } : undefined;
@@ -137,7 +138,7 @@ export function processPages(deps: AppDeps) {
     const running = p.status === 'running';
     const canStep = role === 'caseworker' && running && !!cur && !!step;
     const showComplete = canStep && (cur!.phase === 'active' || cur!.phase === 'returned') && step!.actor.kind !== 'rule';
-    const showRetry = canStep && cur!.phase === 'returned';
+    const showRetry = canStep && (cur!.phase === 'returned' || cur!.phase === 'consent');
     const showSkip = canStep && step!.optional && cur!.phase !== 'waiting';
     const mine = (form: string) => (state?.form === form ? state : undefined);
     const stepState = mine('step');
@@ -152,12 +153,16 @@ export function processPages(deps: AppDeps) {
         <dt>Schritt</dt><dd>${step.title}</dd>
         <dt>Stand</dt><dd>${PHASE_LABELS[cur.phase] ?? cur.phase}${p.status === 'on_hold' ? ' (Kette angehalten)' : ''}${cur.overdue ? html` <strong class="overdue">überfällig</strong>` : ''}</dd>
         <dt>Liegt bei</dt><dd>${cur.phase === 'handoff' ? holder : `Fallmanagement (${userName(p.assigneeId)})`}</dd>
+        ${cur.phase === 'consent' ? html`<dt>Übergabe an</dt><dd>${holder} (Einwilligung fehlt)</dd>` : ''}
         ${cur.phase === 'waiting'
           ? html`<dt>Beginnt</dt><dd>${cur.activeFrom ? `beginnt am ${fmtDateTime(cur.activeFrom)}` : '–'}</dd>`
           : html`<dt>${cur.phase === 'handoff' && task?.status !== 'accepted' ? 'Eingang bestätigen bis' : 'Fällig bis'}</dt><dd>${due ? fmtDateTime(due) : 'keine Frist'}</dd>`}
         ${cur.phase === 'handoff' && cur.taskId ? html`<dt>Übergabe</dt><dd><a href="/aufgaben/${cur.taskId}">Aufgabe der Stelle ansehen</a></dd>` : ''}
       </dl>
       ${declineReason ? html`<p class="notice warn"><strong>Begründung der Ablehnung:</strong> ${declineReason}</p>` : ''}
+      ${cur.phase === 'consent' ? html`<p class="notice warn" role="status"><strong>Einwilligung für ${holder} fehlt.</strong>
+        Der Schritt wird an ${holder} übergeben, sobald eine gültige Einwilligung (Schweigepflichtentbindung) für diese Stelle erfasst ist.
+        ${role === 'caseworker' ? html`<a href="/faelle/${p.caseId}#h-ew">Einwilligung im Fall erfassen</a>` : ''}</p>` : ''}
       ${p.status === 'on_hold' ? html`<p class="notice warn">Die Kette ist angehalten. Ergebnisse können erst nach dem Fortsetzen erfasst werden.</p>` : ''}
       ${showComplete ? html`
       <h3>Ergebnis erfassen</h3>
@@ -171,7 +176,7 @@ export function processPages(deps: AppDeps) {
       ${showRetry ? html`
       <form method="post" action="${postStep}" class="inline-form">
         ${csrfField(req.csrfToken)}<input type="hidden" name="outcome" value="retry">
-        <button type="submit">Erneut übergeben</button>
+        <button type="submit">${cur.phase === 'consent' ? 'Einwilligung erneut prüfen' : 'Erneut übergeben'}</button>
       </form>` : ''}
       ${showSkip ? html`
       <form method="post" action="${postStep}" class="inline-form">
@@ -233,6 +238,7 @@ export function processPages(deps: AppDeps) {
         case 'step.started': return str('dueAt') ? `fällig bis ${fmtDateTime(str('dueAt')!)}` : '';
         case 'step.waiting': return str('activeFrom') ? `beginnt am ${fmtDateTime(str('activeFrom')!)}` : '';
         case 'step.handoff': return `an ${deptName(str('department'))}`;
+        case 'step.consent_missing': return `Einwilligung für ${deptName(str('department'))} fehlt${str('cancelledTask') ? '; die offene Übergabe wurde abgebrochen' : ''}`;
         case 'step.returned': case 'chain.held': case 'chain.cancelled': return str('reason') ? html`Begründung: ${str('reason')}` : '';
         case 'step.reminder': return d.reason === 'periodic' ? 'regelmäßige Erinnerung' : 'Frist erreicht';
         case 'chain.reassigned': return html`von ${userName(str('from'))} an ${userName(str('to'))}${str('reason') ? html`; Begründung: ${str('reason')}` : ''}`;

@@ -9,7 +9,8 @@ import { JsonApi } from '../json-route';
 import type { AppDeps } from '../app';
 import { registerChainRoutes } from './chains-api';
 import { registerTaskRoutes } from './tasks-api';
-import { addConsent, createCase, createPerson, getCase, listCases, setFollowUp, setStatus } from '../services/cases';
+import { createCase, createPerson, getCase, listCases, setFollowUp, setStatus } from '../services/cases';
+import { addConsent, withdrawConsent } from '../services/consents';
 
 const idResponse = z.object({ id: z.string() });
 const idempotencyKey = (h: string | undefined) => {
@@ -138,6 +139,19 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
       if (!z.uuid().safeParse(params.id).success) throw notFound('Fall');
       const k = await addConsent(deps, req.user!, actorOf(req), params.id, body);
       return { id: k.id };
+    },
+  });
+
+  api.route({
+    method: 'post', path: '/api/cases/:id/consents/:consentId/withdraw', tag: 'Akten', roles: ['caseworker'],
+    summary: 'Einwilligung widerrufen: offene Übergaben an Stellen, die sie nicht mehr abdeckt, werden abgebrochen und die Stellen informiert',
+    body: z.strictObject({}),
+    response: z.object({ id: z.string(), withdrawnAt: z.string(), cancelledTasks: z.array(z.string()), pendingTasks: z.array(z.string()) }),
+    handler: async ({ req, params }) => {
+      if (!z.uuid().safeParse(params.id).success) throw notFound('Fall');
+      if (!z.uuid().safeParse(params.consentId).success) throw notFound('Einwilligung');
+      const r = await withdrawConsent(deps, req.user!, actorOf(req), params.id, params.consentId);
+      return { id: r.consent.id, withdrawnAt: r.consent.withdrawnAt!.toISOString(), cancelledTasks: r.cancelledTasks, pendingTasks: r.pendingTasks };
     },
   });
 

@@ -5,6 +5,7 @@ import type { AppDeps } from '../app';
 import { actorOf } from '../auth';
 import type { JsonApi } from '../json-route';
 import { bulkReassign, dashboard, workload, writeProcessCsv } from '../services/dashboard';
+import { reconcileConsents } from '../services/consents';
 import { reconcileProcesses } from '../services/reconcile';
 
 export function registerDashboardRoutes(api: JsonApi, deps: AppDeps, processQuery: z.ZodObject) {
@@ -64,7 +65,13 @@ export function registerDashboardRoutes(api: JsonApi, deps: AppDeps, processQuer
     method: 'post', path: '/api/admin/reconcile', tag: 'Leitung', roles: ['admin', 'supervisor'],
     summary: 'Lesemodell der Prozesse mit den Workflows abgleichen und Abweichungen reparieren (protokolliert)',
     body: z.strictObject({}).optional(),
-    response: z.object({ checked: z.number(), repaired: z.number(), skipped: z.number(), repairs: z.array(z.object({ id: z.string(), fields: z.array(z.string()) })) }),
-    handler: async ({ req }) => reconcileProcesses(deps.db, deps.temporal, actorOf(req)),
+    response: z.object({
+      checked: z.number(), repaired: z.number(), skipped: z.number(), repairs: z.array(z.object({ id: z.string(), fields: z.array(z.string()) })),
+      consents: z.object({ cancelledTasks: z.number(), signalledChains: z.number() }),
+    }),
+    handler: async ({ req }) => ({
+      ...(await reconcileProcesses(deps.db, deps.temporal, actorOf(req))),
+      consents: await reconcileConsents(deps),
+    }),
   });
 }

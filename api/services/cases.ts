@@ -6,7 +6,7 @@ import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@t
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import { caseWorkflowId, type CaseState } from '../../core/domain/case-state';
-import type { CaseInput, CaseStatus, ConsentInput, FollowUpInput, PersonInput } from '../../core/domain/records';
+import type { CaseInput, CaseStatus, FollowUpInput, PersonInput } from '../../core/domain/records';
 import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attributes';
 import { caseStateQuery, caseWorkflow, setFollowUpSignal, setStatusUpdate } from '../../workflows/case';
 import { canChangeCase, canReadCase } from '../access';
@@ -130,7 +130,7 @@ export async function listCases({ db }: CaseDeps, where: object, take = 100) {
   });
 }
 
-async function caseForChange(db: Db, user: AuthUser, id: string) {
+export async function caseForChange(db: Db, user: AuthUser, id: string) {
   const c = await db.case.findUnique({ where: { id } });
   if (!c) throw notFound('Fall');
   if (!canChangeCase(user, c)) throw forbidden('Keine Berechtigung, diesen Fall zu ändern.');
@@ -155,20 +155,6 @@ export async function setStatus(deps: CaseDeps, user: AuthUser, actor: Actor, id
     .executeUpdate(setStatusUpdate, { args: [{ status }] }));
   await audit(deps.db, actor, 'case.status', { type: 'Case', id, caseId: id }, { from: c.status, to: status });
   return state;
-}
-
-export async function addConsent({ db }: CaseDeps, user: AuthUser, actor: Actor, id: string, input: ConsentInput) {
-  await caseForChange(db, user, id);
-  const known = await db.department.findMany({ where: { id: { in: input.departments } }, select: { id: true } });
-  const unknown = input.departments.filter((d) => !known.some((k) => k.id === d));
-  if (unknown.length) throw badRequest(`Unbekannte Stelle: ${unknown.join(', ')}`, [{ field: 'departments', message: `Stellen: unbekannt – ${unknown.join(', ')}` }]);
-  return db.$transaction(async (tx) => {
-    const consent = await tx.consent.create({
-      data: { caseId: id, departments: input.departments, purpose: input.purpose, givenAt: new Date(input.givenAt), recordedById: user.id },
-    });
-    await audit(tx, actor, 'case.consent.add', { type: 'Consent', id: consent.id, caseId: id }, { departments: input.departments });
-    return consent;
-  }, TX);
 }
 
 export { HttpError };

@@ -123,7 +123,7 @@ export async function dashboard(db: Db, user: AuthUser) {
     db.$queryRaw<Array<{ processId: string; caseId: string; reference: string; type: string; key: string; title: string; status: string; department: string | null; startedAt: Date; dueAt: Date | null }>>`
       SELECT s."processId", p."caseId", c."reference", p."type", s."key", s."title", s."status", s."department", s."startedAt", s."dueAt"
       FROM "ProcessStep" s JOIN "Process" p ON p."id" = s."processId" JOIN "Case" c ON c."id" = p."caseId"
-      WHERE s."status" IN ('waiting', 'active', 'handoff', 'returned') AND s."completedAt" IS NULL
+      WHERE s."status" IN ('waiting', 'active', 'handoff', 'returned', 'consent') AND s."completedAt" IS NULL
         AND p."status" IN ('running', 'on_hold') AND ${scope}
       ORDER BY s."startedAt" ASC, s."id" ASC LIMIT 10`,
   ]);

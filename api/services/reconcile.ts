@@ -7,6 +7,7 @@ import { audit, SYSTEM, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { ChainState } from '../../core/domain/chains/state';
 import { chainStateQuery } from '../../workflows/chain';
+import { reconcileConsents } from './consents';
 
 type Fields = {
   status: ChainState['status']; currentStep: string | null; currentStatus: string | null; currentDepartment: string | null;
@@ -116,6 +117,8 @@ export function startReconcileJob(opts: { db: Db; temporal: Client; intervalMs: 
         if (!locked) return; // another instance is reconciling
         const r = await reconcileProcesses(opts.db, opts.temporal);
         if (r.repaired) opts.log.info({ checked: r.checked, repaired: r.repaired }, 'Lesemodell abgeglichen');
+        const k = await reconcileConsents({ db: opts.db, temporal: opts.temporal });
+        if (k.cancelledTasks) opts.log.info(k, 'Übergaben nach Widerruf der Einwilligung abgebrochen');
       }, { timeout: 10 * 60_000, maxWait: 5_000 });
     } catch (err) {
       opts.log.warn({ err: (err as Error).message }, 'Abgleich des Lesemodells fehlgeschlagen');

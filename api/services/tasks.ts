@@ -2,6 +2,7 @@
 // read tasks, act on them (workflow update → validator decides), resolve deadline rules.
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import { audit, type Actor } from '../../core/audit';
+import { consentCovers, missingConsentMessage } from '../../core/consent';
 import type { Db } from '../../core/db/client';
 import { resolveDeadlines } from '../../core/deadlines';
 import type { Prisma } from '../../core/db/generated/client';
@@ -25,6 +26,9 @@ export async function createHandoff(deps: TaskDeps, user: AuthUser, actor: Actor
   if (c.status === 'closed') throw conflict('Der Fall ist abgeschlossen.');
   const department = await deps.db.department.findUnique({ where: { id: input.department } });
   if (!department) throw badRequest(`Unbekannte Stelle: ${input.department}`, [{ field: 'department', message: 'Stelle: unbekannt' }]);
+  if (!(await consentCovers(deps.db, caseId, department.id))) {
+    throw conflict(`${await missingConsentMessage(deps.db, department.id)}: Bitte zuerst die Einwilligung im Fall erfassen.`, { field: 'department' });
+  }
   const open = await deps.db.task.findFirst({ where: { caseId, stepKey: input.step, status: { in: OPEN_TASK_STATUSES } } });
   if (open) throw conflict(`Für diesen Schritt läuft bereits eine Übergabe (an ${open.departmentId}).`, { taskId: open.id });
   const { ackDays, completeDays } = await resolveDeadlines(deps.db, department.id, input.step);
@@ -102,11 +106,14 @@ export async function getTask(deps: TaskDeps, user: AuthUser, actor: Actor, id: 
 
 /** Runs an action as a workflow update; the workflow's validator decides (409/400/403). */
 export async function actOnTask(deps: TaskDeps, taskId: string, action: HandoffAction): Promise<HandoffState> {
-  const t = await deps.db.task.findUnique({ where: { id: taskId }, select: { workflowId: true } });
+  const t = await deps.db.task.findUnique({ where: { id: taskId }, select: { workflowId: true, caseId: true } });
   if (!t) throw notFound('Aufgabe');
   if (action.action === 'forward') {
     const target = await deps.db.department.findUnique({ where: { id: action.departmentId } });
     if (!target) throw badRequest(`Unbekannte Stelle: ${action.departmentId}`, [{ field: 'department', message: 'Stelle: unbekannt' }]);
+    if (!(await consentCovers(deps.db, t.caseId, target.id))) {
+      throw conflict(`${await missingConsentMessage(deps.db, target.id)}: Weiterleiten ist erst möglich, wenn das Fallmanagement sie erfasst hat.`, { field: 'department' });
+    }
   }
   return callUpdate(() => deps.temporal.workflow.getHandle(t.workflowId).executeUpdate(handoffActionUpdate, { args: [action] }));
 }

@@ -32,6 +32,12 @@ export interface TaskMailParams {
   extra?: string[];
 }
 
+/** Added to the cancellation mail when the consent was withdrawn. */
+export const CONSENT_WITHDRAWN_LINES = [
+  'Grund: Die Einwilligung (Schweigepflichtentbindung) für Ihre Stelle wurde widerrufen.',
+  'Bitte verwenden Sie die zu diesem Fall übermittelten Daten nicht weiter und löschen Sie sie, soweit keine gesetzliche Aufbewahrungspflicht besteht.',
+];
+
 const germanDate = (d: Date) => d.toLocaleDateString('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric' });
 
 function taskMail(kind: string, p: TaskMailParams, lines: string[]): MailContent {

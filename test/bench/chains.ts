@@ -10,6 +10,7 @@ import globalTeardown from '../global-teardown';
 import { eventually, startStack, PAYLOAD_CODEC, testEnv } from '../support/stack';
 import { killProcess, startWorkerProcess } from '../support/worker-process';
 import { trivialWorkflow, bumpUpdate } from './trivial-workflow';
+import { giveConsent } from '../support/consent';
 
 const K = Number(process.env.BENCH_K ?? 200);
 const RSS_COUNTS = (process.env.BENCH_RSS ?? '1000,5000').split(',').map(Number).filter(Boolean);
@@ -65,6 +66,7 @@ async function main() {
     await pool(Array.from({ length: K }), CONCURRENCY, async () => {
       const p = ok(await stack.api('POST', '/api/persons', { token: cw, body: { firstName: 'B', lastName: 'Ench', benefitType: 'sgb2', birthDate: '1990-01-01' } }), 'person');
       const c = ok(await stack.api('POST', '/api/cases', { token: cw, body: { personId: (p.body as { id: string }).id, topic: 'education_work' } }), 'case');
+      await giveConsent(stack, cw, (c.body as { id: string }).id);
       cases.push((c.body as { id: string }).id);
     });
     const processes: string[] = [];
@@ -122,6 +124,7 @@ async function main() {
           await pool(Array.from({ length: n }), CONCURRENCY, async () => {
             const p = ok(await stack.api('POST', '/api/persons', { token: cw, body: { firstName: 'W', lastName: 'Ait', benefitType: 'sgb2' } }), 'person');
             const c = ok(await stack.api('POST', '/api/cases', { token: cw, body: { personId: (p.body as { id: string }).id, topic: 'housing' } }), 'case');
+            await giveConsent(stack, cw, (c.body as { id: string }).id);
             ids.push((ok(await stack.api('POST', `/api/cases/${(c.body as { id: string }).id}/chains`, { token: cw, body: { type: 'move-out' } }), 'start').body as { id: string }).id);
           });
           started = target;

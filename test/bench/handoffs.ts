@@ -8,6 +8,7 @@ import globalSetup from '../global-setup';
 import globalTeardown from '../global-teardown';
 import { eventually, startStack, PAYLOAD_CODEC, testEnv } from '../support/stack';
 import { bumpUpdate, trivialWorkflow } from './trivial-workflow';
+import { giveConsent } from '../support/consent';
 
 const N = Number(process.env.BENCH_N ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -56,6 +57,7 @@ async function main() {
     await pool(Array.from({ length: N }), CONCURRENCY, async () => {
       const p = await stack.api('POST', '/api/persons', { token: caseworker, body: { firstName: 'B', lastName: 'Ench', benefitType: 'asylblg' } });
       const c = await stack.api('POST', '/api/cases', { token: caseworker, body: { personId: p.body.id, topic: 'housing' } });
+      await giveConsent(stack, caseworker, c.body.id, ['5-50']);
       const h = await stack.api('POST', `/api/cases/${c.body.id}/handoffs`, { token: caseworker, body: { step: 'cost-approval', department: '5-50' } });
       created.push({ taskId: h.body.id, reference: c.body.reference });
     });

@@ -1,6 +1,7 @@
 // A caseworker's first move-out chain in a real browser (Debian's Chromium via playwright-core)
 // against the full stack: person and case through the forms, the chain started from the case page,
-// the first step completed on the process page (diagram, form, history), the admin's deadline page,
+// the first step completed on the process page (diagram, form, history), the next step waiting for a
+// consent that is then recorded on the case page, the admin's deadline page,
 // and axe-core (WCAG 2.0 A/AA, 2.1 AA) on the case page, the process page and the deadline page. Screenshots go to KIM_SCREENSHOT_DIR (default /tmp).
 // The tests run in order and share one browser and one stack.
 import { expectNoSeriousAxeViolations as expectAxeClean, startStackAndBrowser, type TestBrowser } from '../support/browser';
@@ -100,7 +101,46 @@ it('the step form: without an outcome it comes back with a German error that has
   await Promise.all([p.waitForURL(url(`/prozesse/${processId}?ok=schritt`)), p.getByRole('button', { name: 'Ergebnis speichern' }).click()]);
   expect(await p.locator('p.notice.ok').innerText()).toBe('Ergebnis gespeichert.');
 
-  // the update returns after the chain has recorded the outcome and started the handoff
+  // no consent covers the Ausländerbehörde yet: the step waits and says so
+  expect(await currentBox().locator('text').allTextContents()).toEqual([
+    '3. Aufenthaltsstatus / Wohnsitzauflage (§ 12a AufenthG)', '▶ wartet: Einwilligung für Ausländerbehörde fehlt',
+  ]);
+  expect(await p.locator('section[aria-labelledby="h-aktuell"] p.notice.warn').innerText()).toMatch(/^Einwilligung für Ausländerbehörde fehlt\./);
+  expect(await stack.db.task.count({ where: { caseId } })).toBe(0);
+  await expectNoSeriousAxeViolations('/prozesse/:id (Einwilligung fehlt)');
+  await p.screenshot({ path: `${SHOTS}/kim-chain-consent-missing.png`, fullPage: true });
+});
+
+it('the caseworker records the consent on the case page (keyboard and check boxes); the chain then hands the step to the Ausländerbehörde', async () => {
+  const p = page();
+  await Promise.all([p.waitForURL(url(`/faelle/${caseId}#h-ew`)), p.getByRole('link', { name: 'Einwilligung im Fall erfassen' }).click()]);
+  const form = p.locator('form[action$="/einwilligungen"]');
+  // without a department and purpose: German errors naming the fields, nothing stored
+  await form.getByLabel('Erteilt am').fill('2026-11-02');
+  await form.getByRole('button', { name: 'Einwilligung speichern' }).click();
+  await p.waitForFunction(() => document.activeElement?.id === 'fehler');
+  expect(await p.locator('#fehler').innerText()).toContain('Stellen: bitte mindestens eine Stelle auswählen');
+  expect(await stack.db.consent.count({ where: { caseId } })).toBe(0);
+  expect(b.problems).toEqual([expect.stringMatching(/status of 400 \(Bad Request\)/)]);
+  b.problems.length = 0;
+  await expectNoSeriousAxeViolations('/faelle/:id (Einwilligung mit Fehler)');
+
+  await form.getByLabel('Ausländerbehörde').focus();
+  await p.keyboard.press('Space');
+  await form.getByLabel('Wohnungsamt').check();
+  await form.getByLabel('Zweck').fill('Auszug aus der Notunterkunft');
+  expect(await form.getByLabel('Erteilt am').inputValue()).toBe('2026-11-02');
+  await Promise.all([p.waitForURL(url(`/faelle/${caseId}?ok=einwilligung#h-ew`)), form.getByRole('button', { name: 'Einwilligung speichern' }).click()]);
+  expect(await p.locator('p.notice.ok').innerText()).toMatch(/^Einwilligung gespeichert\./);
+  expect(await p.locator('ul.consents li').innerText()).toMatch(/^Ausländerbehörde, Wohnungsamt – Auszug aus der Notunterkunft \(erteilt 02\.11\.2026\)/);
+  await expectNoSeriousAxeViolations('/faelle/:id (mit Einwilligung)');
+  await Promise.all([p.waitForURL(url(`/prozesse/${processId}`)), p.getByRole('link', { name: 'Prozess öffnen: Auszug aus der Notunterkunft' }).click()]);
+
+  // the consent signal made the chain start the handoff (the page may be a moment early: reload until it shows)
+  for (let i = 0; i < 50 && !(await p.locator('section[aria-labelledby="h-aktuell"] dl').innerText()).match(/Liegt bei\s+Ausländerbehörde/); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    await p.reload();
+  }
   expect(await currentBox().locator('text').allTextContents()).toEqual([
     '3. Aufenthaltsstatus / Wohnsitzauflage (§ 12a AufenthG)', expect.stringMatching(/^▶ bei Ausländerbehörde · fällig bis \d\d\.\d\d\.\d{4}$/),
   ]);
@@ -114,6 +154,7 @@ it('the step form: without an outcome it comes back with a German error that has
     ['System', 'Kette gestartet', '', 'Version 1'],
     ['System', 'Schritt begonnen', 'Wohnfähigkeit einschätzen', expect.stringMatching(/^fällig bis /)],
     ['Fallmanagement KIM', 'Ergebnis erfasst', 'Wohnfähigkeit einschätzen', 'Ergebnis: wohnfähig; Einschätzung: Haushaltsführung sicher, Mietzahlungen zuverlässig.'],
+    ['System', 'wartet auf Einwilligung', 'Aufenthaltsstatus / Wohnsitzauflage (§ 12a AufenthG)', 'Einwilligung für Ausländerbehörde fehlt'],
     ['System', 'an Stelle übergeben', 'Aufenthaltsstatus / Wohnsitzauflage (§ 12a AufenthG)', 'an Ausländerbehörde'],
   ]);
   await expectNoSeriousAxeViolations('/prozesse/:id (Übergabe an die Ausländerbehörde)');

@@ -1,5 +1,6 @@
 // Nothing lost, nothing twice: an SMTP outage and a worker killed between "mail queued" and
 // "mail sent" (a real worker process, SIGKILL) — every mail arrives exactly once, the handoff goes on.
+import { giveConsent } from '../support/consent';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { killProcess as kill, startWorkerProcess as startWorker } from '../support/worker-process';
 
@@ -16,6 +17,7 @@ afterAll(() => stack?.stop());
 async function newHandoff(step: string) {
   const p = await stack.api('POST', '/api/persons', { token: caseworker, body: { firstName: 'D', lastName: 'Urable', benefitType: 'asylblg' } });
   const c = await stack.api('POST', '/api/cases', { token: caseworker, body: { personId: p.body.id, topic: 'housing' } });
+  await giveConsent(stack, caseworker, c.body.id, ['5-50']);
   const t = await stack.api('POST', `/api/cases/${c.body.id}/handoffs`, { token: caseworker, body: { step, department: '5-50' } });
   expect(t.status).toBe(201);
   return { reference: c.body.reference as string, taskId: t.body.id as string };

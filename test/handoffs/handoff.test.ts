@@ -5,6 +5,7 @@ import { caseWorkflowId } from '../../core/domain/case-state';
 import { handoffWorkflowId } from '../../core/domain/handoff';
 import { caseStateQuery } from '../../workflows/case';
 import { handoffStateQuery } from '../../workflows/handoff';
+import { giveConsent } from '../support/consent';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -27,6 +28,7 @@ afterAll(() => stack?.stop());
 async function newCase() {
   const p = await stack.api('POST', '/api/persons', { token: caseworker, body: { firstName: 'Leyla', lastName: 'Handoffski', benefitType: 'asylblg' } });
   const c = await stack.api('POST', '/api/cases', { token: caseworker, body: { personId: p.body.id, topic: 'housing' } });
+  await giveConsent(stack, caseworker, c.body.id);
   return c.body as { id: string; reference: string };
 }
 

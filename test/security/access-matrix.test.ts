@@ -27,6 +27,7 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'POST /api/cases/{id}/follow-ups': [CW],
   'POST /api/cases/{id}/status': [CW],
   'POST /api/cases/{id}/consents': [CW],
+  'POST /api/cases/{id}/consents/{consentId}/withdraw': [CW],
   'POST /api/cases/{id}/handoffs': [CW],
   'GET /api/tasks': [DM, CW, SV],
   'GET /api/tasks/{id}': [DM, CW, SV],

@@ -9,6 +9,7 @@ import { ENCRYPTED_ENCODING } from '../../core/codec';
 import { chainDriver } from '../support/chain-helpers';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { decryptTree, historyText } from '../support/history-text';
+import { giveConsent } from '../support/consent';
 
 const NAMES = ['Zxqwelda', 'Brombeerstrauch', 'Quixotic', 'Yrvandokles', 'Pflaumenhain'];
 const FREE_TEXT = ['Ablehnungsgrund-Kvlmstrq', 'Daten-Wqpzhgtx', 'Anhaltegrund-Jfoqvyr', 'Abbruchgrund-Xbnmelu', 'Einschaetzung-Drgtuvw'];
@@ -34,6 +35,7 @@ it('no names and no free text in workflow histories, ids or search attributes', 
   const p1 = await stack.api('POST', '/api/persons', { token: caseworker, body: { firstName: 'Zxqwelda', lastName: 'Brombeerstrauch-Quixotic', benefitType: 'sgb2', birthDate: '1990-01-01' } });
   expect(p1.status).toBe(201);
   const c1 = await stack.api('POST', '/api/cases', { token: caseworker, body: { personId: p1.body.id, topic: 'education_work' } });
+  await giveConsent(stack, caseworker, c1.body.id);
   expect(c1.status).toBe(201);
   const e = await stack.api('POST', `/api/cases/${c1.body.id}/chains`, { token: caseworker, body: { type: 'education-work' } });
   expect(e.status).toBe(201);

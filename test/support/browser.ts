@@ -61,7 +61,11 @@ export async function launchBrowser(opts: { baseURL?: string } = {}): Promise<Te
   const watch = (p: Page) => {
     p.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
     p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    p.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    p.on('requestfailed', (r) => {
+      // the live view's background poll cut off by a navigation is no problem; any other failure is
+      if (r.resourceType() === 'fetch' && r.failure()?.errorText === 'net::ERR_ABORTED') return;
+      problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+    });
   };
   watch(page);
   return {

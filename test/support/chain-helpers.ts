@@ -1,13 +1,16 @@
 // Driving chains in tests: the caseworker through the API, departments through the e-mail links
 // the SMTP capture received (the way a department member acts).
+import { giveConsent } from './consent';
 import { eventually, type Stack } from './stack';
 
 export function chainDriver(stack: Stack, caseworker: string) {
   const api = stack.api.bind(stack);
 
-  async function newCase(person: Record<string, unknown> = {}) {
+  /** A person and a case; with a consent covering every department unless `consent: false`. */
+  async function newCase(person: Record<string, unknown> = {}, opts: { consent?: boolean } = {}) {
     const p = await api('POST', '/api/persons', { token: caseworker, body: { firstName: 'Kette', lastName: 'Test', benefitType: 'sgb2', ...person } });
     const c = await api('POST', '/api/cases', { token: caseworker, body: { personId: p.body.id, topic: 'housing' } });
+    if (opts.consent !== false) await giveConsent(stack, caseworker, c.body.id);
     return c.body as { id: string; reference: string };
   }
 

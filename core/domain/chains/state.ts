@@ -17,7 +17,8 @@ export interface ChainInput {
   carried?: ChainState;
 }
 
-export type StepPhase = 'waiting' | 'active' | 'handoff' | 'returned';
+/** consent: a handoff step waits for a consent covering its department (`department`) */
+export type StepPhase = 'waiting' | 'active' | 'handoff' | 'returned' | 'consent';
 
 export interface CurrentStep {
   key: string;
