@@ -72,6 +72,7 @@ test('the login page shows the OIDC button; a full login ends in a session on th
   expect(login.url).toBe(`${stack.url}/login?next=%2Ffaelle%2Fneu`);
   expect(login.text).toContain('href="/anmelden/oidc?next=%2Ffaelle%2Fneu">Mit Dienst-Konto anmelden</a>');
   const grantsBefore = (await idp.grants()).length;
+  const userinfoBefore = await idp.userinfoCalls();
 
   const page = await loginAtIdp(browser, '/anmelden/oidc?next=%2Ffaelle%2Fneu', 'sub-cw');
   expect(page.status).toBe(200);
@@ -81,6 +82,8 @@ test('the login page shows the OIDC button; a full login ends in a session on th
 
   // the token request carried the PKCE code_verifier (the IdP requires it)
   expect((await idp.grants()).slice(grantsBefore)).toEqual([{ ok: true, codeVerifier: true }]);
+  // this IdP (spec default) puts scope claims such as email only into userinfo: fetched from there
+  expect(await idp.userinfoCalls()).toBe(userinfoBefore + 1);
   const user = await stack.db.user.findUniqueOrThrow({ where: { email: 'fallmanagement@kim.example' } });
   expect(user).toMatchObject({ oidcIssuer: issuer, oidcSubject: 'sub-cw' });
   const ok = await stack.db.auditEvent.findMany({ where: { action: 'login.oidc' } });
@@ -189,6 +192,40 @@ test('password login still works with OIDC on', async () => {
   expect(res.location).toBe('/faelle');
   expect(client.cookies.get('kim_session')).toBeDefined();
   expect((await client.get('/faelle')).status).toBe(200);
+});
+
+describe('a confidential client (client secret) at an IdP that puts the e-mail into the ID token', () => {
+  let conf: Stack;
+  let idp2: TestIdp;
+  beforeAll(async () => {
+    const port = await freePort();
+    conf = await startStack({
+      worker: false, outbox: false,
+      oidc: { issuer: `http://127.0.0.1:${port}`, clientId: 'kim-confidential', clientSecret: 'ein-langes-client-geheimnis', scopes: 'openid email', buttonLabel: 'Mit Stadt-Konto anmelden', requireEmailVerified: true },
+    });
+    idp2 = await startTestIdp({
+      port, accounts: { 'sub-sv': { email: 'leitung@kim.example', email_verified: true } }, conformIdTokenClaims: false,
+      clients: [{
+        client_id: 'kim-confidential', client_secret: 'ein-langes-client-geheimnis', token_endpoint_auth_method: 'client_secret_basic',
+        redirect_uris: [`${conf.url}/anmelden/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'],
+      }],
+    });
+  });
+  afterAll(async () => { await idp2?.stop(); await conf?.stop(); });
+
+  test('logs in with client_secret_basic + PKCE, the e-mail taken from the ID token (no userinfo call)', async () => {
+    const browser = new RedirectBrowser();
+    expect((await browser.follow('GET', `${conf.url}/login`)).text).toContain('>Mit Stadt-Konto anmelden</a>');
+    let page = await browser.follow('GET', `${conf.url}/anmelden/oidc?next=%2Fleitung`);
+    for (let i = 0; i < 4 && page.url.startsWith(idp2.issuer); i++) {
+      page = await browser.submit(page, page.text.includes('name="login"') ? { login: 'sub-sv', password: 'x' } : {});
+    }
+    expect(page.url).toBe(`${conf.url}/leitung`);
+    expect(page.status).toBe(200);
+    expect(await idp2.grants()).toEqual([{ ok: true, codeVerifier: true }]);
+    expect(await idp2.userinfoCalls()).toBe(0);
+    expect(await conf.db.user.findUniqueOrThrow({ where: { email: 'leitung@kim.example' } })).toMatchObject({ oidcIssuer: idp2.issuer, oidcSubject: 'sub-sv' });
+  });
 });
 
 describe('with OIDC off', () => {

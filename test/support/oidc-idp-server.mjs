@@ -3,7 +3,8 @@
 // IDP_CONFORM ("false" → scope claims such as email also in the ID token; default: only via userinfo).
 // PKCE is required for every client. Its dev interactions (login and consent forms) accept any
 // password for a known account id. GET /test/grants lists the token requests it saw (whether they
-// carried a code_verifier, and the error of a rejected one). Prints "READY <issuer>" when listening.
+// carried a code_verifier, and the error of a rejected one); GET /test/userinfo-calls counts the
+// requests to its userinfo endpoint. Prints "READY <issuer>" when listening.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import Provider from 'oidc-provider';
@@ -13,6 +14,7 @@ const issuer = `http://127.0.0.1:${port}`;
 const clients = JSON.parse(process.env.IDP_CLIENTS ?? '[]');
 const accounts = JSON.parse(process.env.IDP_ACCOUNTS ?? '{}');
 const grants = [];
+let userinfoCalls = 0;
 
 const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-rsa', use: 'sig', alg: 'RS256' };
@@ -40,5 +42,7 @@ http.createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     return res.end(JSON.stringify(grants));
   }
+  if (req.url === '/test/userinfo-calls') return res.end(String(userinfoCalls));
+  if (req.url?.startsWith('/me')) userinfoCalls++;
   handler(req, res);
 }).listen(port, '127.0.0.1', () => console.log(`READY ${issuer}`));

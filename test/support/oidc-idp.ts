@@ -8,6 +8,8 @@ export interface TestIdp {
   port: number;
   /** token requests the IdP saw, in order */
   grants(): Promise<Array<{ ok: boolean; codeVerifier: boolean; error?: string }>>;
+  /** requests to the IdP's userinfo endpoint so far */
+  userinfoCalls(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startTestIdp(o: { port?: number; clients: object[]; accoun
   return {
     issuer, port,
     async grants() { return (await fetch(`${issuer}/test/grants`)).json(); },
+    async userinfoCalls() { return Number(await (await fetch(`${issuer}/test/userinfo-calls`)).text()); },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
