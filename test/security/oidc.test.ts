@@ -167,6 +167,23 @@ test('an error from the IdP (e.g. the user cancelled) shows the failure page and
   expect((await browser.follow('GET', `${callbackPrefix()}?code=x&state=${state}`)).status).toBe(401); // state gone
 });
 
+test('a response naming another issuer (RFC 9207 mix-up) and odd callback queries: refused, never a 500', async () => {
+  const browser = new RedirectBrowser();
+  const state = new URL((await browser.request('GET', `${stack.url}/anmelden/oidc`)).location!).searchParams.get('state')!;
+  const before = (await failures()).length;
+  expectFailurePage(await browser.follow('GET', `${callbackPrefix()}?code=abc&state=${state}&iss=${encodeURIComponent('https://evil.example')}`), browser);
+  expect((await failures()).slice(before)).toEqual(['iss_mismatch']);
+
+  const sessions = await stack.db.session.count();
+  for (const q of ['', '?state=', `?state=${state}&state=x&code=c`, '?state[a]=1&code=c', `?state=${'x'.repeat(5000)}&code=c`, '?code=abc',
+    '?state=%00&code=c', `?error=${encodeURIComponent('<script>')}&state=x`, '?state=%F0%9F&code=%ZZ']) {
+    const r = await browser.request('GET', `${callbackPrefix()}${q}`);
+    if (r.status !== 400 && r.status !== 401) throw new Error(`callback${q}: ${r.status}`); // 400: NUL/invalid text, else the failure page
+    expect(r.text).not.toContain('<script>');
+  }
+  expect(await stack.db.session.count()).toBe(sessions);
+});
+
 test.each([
   ['sub-unknown', 'user_unknown', 'no local user has that e-mail (no auto-provisioning)'],
   ['sub-inactive', 'user_inactive', 'the matching user is inactive'],
