@@ -36,6 +36,11 @@ provider.on('grant.success', (ctx) => grants.push({ ok: true, codeVerifier: Bool
 provider.on('grant.error', (ctx, err) => grants.push({ ok: false, codeVerifier: Boolean(ctx.oidc.params?.code_verifier), error: err.error ?? err.message }));
 provider.on('server_error', (_ctx, err) => console.error('IdP server_error', err));
 
+// the test process holds our stdin: when it goes away (even killed), so do we
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('error', () => process.exit(0));
+process.stdin.resume();
+
 const handler = provider.callback();
 http.createServer((req, res) => {
   if (req.url === '/test/grants') {

@@ -20,7 +20,7 @@ export async function startTestIdp(o: { port?: number; clients: object[]; accoun
       ...process.env, IDP_PORT: String(port), IDP_CLIENTS: JSON.stringify(o.clients), IDP_ACCOUNTS: JSON.stringify(o.accounts),
       IDP_CONFORM: o.conformIdTokenClaims === false ? 'false' : 'true', NODE_OPTIONS: '',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'], // stdin: the IdP exits when it closes (no orphan if the test process dies)
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
