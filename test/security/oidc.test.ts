@@ -16,6 +16,7 @@ const ACCOUNTS = {
   'sub-unknown': { email: 'niemand@kim.example', email_verified: true },
   'sub-inactive': { email: 'jobcenter@kim.example', email_verified: true },
   'sub-unverified': { email: 'leitung@kim.example', email_verified: false },
+  'sub-takeover': { email: 'soziale-foerderung@kim.example', email_verified: true },
 };
 
 let stack: Stack;
@@ -200,6 +201,24 @@ test.each([
   expect(JSON.stringify([events[0].details, events[0].entityId, events[0].caseId])).not.toMatch(/@|sub-/); // no e-mail, no subject
   // nobody got linked to that subject
   expect(await stack.db.user.count({ where: { oidcSubject: account } })).toBe(0);
+});
+
+test('a user already linked to another subject of this IdP is not taken over by e-mail', async () => {
+  await stack.db.user.update({ where: { email: 'soziale-foerderung@kim.example' }, data: { oidcIssuer: issuer, oidcSubject: 'sub-original' } });
+  const before = (await failures()).length;
+  const browser = new RedirectBrowser();
+  expectFailurePage(await loginAtIdp(browser, '/anmelden/oidc', 'sub-takeover'), browser);
+  expect((await failures()).slice(before)).toEqual(['subject_conflict']);
+  expect(await stack.db.user.findUniqueOrThrow({ where: { email: 'soziale-foerderung@kim.example' } })).toMatchObject({ oidcSubject: 'sub-original' });
+});
+
+test('an expired started login is refused', async () => {
+  const browser = new RedirectBrowser();
+  const stopped = await loginAtIdp(browser, '/anmelden/oidc', 'sub-cw', true);
+  await stack.db.oidcLogin.updateMany({ where: { usedAt: null }, data: { expiresAt: new Date(Date.now() - 1000) } });
+  const before = (await failures()).length;
+  expectFailurePage(await browser.follow('GET', stopped.stoppedAt!), browser);
+  expect((await failures()).slice(before)).toEqual(['state_expired']);
 });
 
 test('password login still works with OIDC on', async () => {
