@@ -40,7 +40,7 @@ export function oidcPages(deps: { db: Db; log: Logger; publicUrl: string; secure
       { reason, ...(opts.idpError ? { idpError: opts.idpError } : {}) });
     res.status(opts.status ?? 401).send(page({
       title: 'Anmeldung fehlgeschlagen',
-      body: html`<p role="alert">Die Anmeldung mit dem Dienst-Konto hat nicht geklappt. Bitte erneut versuchen;
+      body: html`<p role="alert">Die Anmeldung mit dem Dienst-Konto ist fehlgeschlagen. Bitte erneut versuchen;
         besteht das Problem weiter, wenden Sie sich an die Administration.</p>
         <p class="hint">Vorgangsnummer: ${req.requestId}</p>
         <p><a href="/login">Zur Anmeldung</a></p>`,
