@@ -15,6 +15,8 @@ import { HttpError, notFound, sendError, toHttpError } from './errors';
 import { html, page } from './html';
 import { adminPages } from './pages/admin-pages';
 import { authPages } from './pages/auth-pages';
+import { oidcPages } from './pages/oidc-pages';
+import type { OidcSettings } from './oidc/settings';
 import { casePages } from './pages/case-pages';
 import { dashboardPages } from './pages/dashboard-pages';
 import { devPages } from './pages/dev-pages';
@@ -40,6 +42,8 @@ export interface AppDeps {
   workingDaySeconds: number;
   /** chains continue-as-new after this many history events (tests); default: when Temporal suggests */
   continueAfterEvents?: number;
+  /** OIDC login; unset → off (its routes 404) */
+  oidc?: OidcSettings;
 }
 
 /** The path of the first string with a NUL or a lone surrogate (or of nesting deeper than any form), if any. */
@@ -112,7 +116,8 @@ export function createApp(deps: AppDeps) {
 
   app.use(codecRouter(deps)); // Temporal Web UI remote codec (supervisors/admins)
   app.use(apiRouter(deps, auth));
-  app.use(authPages(auth, deps.secureCookies));
+  app.use(authPages(auth, deps.secureCookies, deps.oidc?.buttonLabel));
+  app.use(oidcPages(deps, auth));
   app.use(linkPages(deps));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/')) return next();

@@ -19,6 +19,7 @@ import type { SmtpCapture } from './runtime/smtp-capture';
 import { connectionOptions } from './temporal';
 import type { AppDeps } from '../api/app';
 import type { CodecRouterDeps } from '../api/routes/codec';
+import { oidcSettings } from '../api/oidc/settings';
 
 export async function prepareDatabase(config: Config, databaseUrl: string, log: Logger, seed: boolean): Promise<Db> {
   const applied = await migrate(databaseUrl, (m) => log.info(m));
@@ -130,6 +131,7 @@ export async function runApi(opts: { config: Config; db: Db; temporalAddress: st
     secureCookies: opts.config.NODE_ENV === 'production', sessionHours: opts.config.KIM_SESSION_HOURS,
     capture: opts.capture, temporalUiUrl: opts.temporalUiUrl, temporalUiOrigin: opts.config.KIM_TEMPORAL_UI_ORIGIN,
     linkKeys: resolveLinkKeys(opts.config), workingDaySeconds: opts.config.KIM_WORKING_DAY_SECONDS,
+    oidc: oidcSettings(opts.config),
   };
   const app = createApp(deps);
   const server: http.Server = await new Promise((resolve, reject) => {

@@ -72,6 +72,17 @@ export const configSchema = z.object({
   KIM_RECONCILE_MINUTES: z.coerce.number().min(0).max(24 * 60).default(15),
   /** >0: one working day lasts this many seconds — for tests and demos of deadlines */
   KIM_WORKING_DAY_SECONDS: z.coerce.number().min(0).default(0),
+
+  /** OIDC login (authorization code + PKCE); off unless the issuer is set */
+  KIM_OIDC_ISSUER: optionalUrl(['https://', 'http://']),
+  KIM_OIDC_CLIENT_ID: optionalText,
+  /** set → confidential client (client_secret_basic/post); unset → public client with PKCE only */
+  KIM_OIDC_CLIENT_SECRET: optionalText,
+  KIM_OIDC_SCOPES: z.string().trim().default('openid email profile')
+    .refine((v) => v.split(/\s+/).includes('openid'), { message: 'muss den Scope "openid" enthalten' }),
+  KIM_OIDC_BUTTON_LABEL: z.string().trim().min(1).max(80).default('Mit Dienst-Konto anmelden'),
+  /** true (default): an e-mail match needs email_verified=true in the ID token */
+  KIM_OIDC_REQUIRE_EMAIL_VERIFIED: z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v !== 'false' && v !== '0'),
 })
   .refine((c) => !(c.TEMPORAL_TLS_CERT && !c.TEMPORAL_TLS_KEY), {
     path: ['TEMPORAL_TLS_KEY'], message: 'fehlt, obwohl TEMPORAL_TLS_CERT gesetzt ist', ...unlessInvalid('TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'),
@@ -81,6 +92,12 @@ export const configSchema = z.object({
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.KIM_LINK_SECRETS, {
     path: ['KIM_LINK_SECRETS'], message: 'ist in production Pflicht (signierte Links in E-Mails)', ...unlessInvalid('NODE_ENV', 'KIM_LINK_SECRETS'),
+  })
+  .refine((c) => !c.KIM_OIDC_ISSUER || c.KIM_OIDC_CLIENT_ID, {
+    path: ['KIM_OIDC_CLIENT_ID'], message: 'fehlt, obwohl KIM_OIDC_ISSUER gesetzt ist', ...unlessInvalid('KIM_OIDC_ISSUER', 'KIM_OIDC_CLIENT_ID'),
+  })
+  .refine((c) => c.NODE_ENV !== 'production' || !c.KIM_OIDC_ISSUER?.startsWith('http://'), {
+    path: ['KIM_OIDC_ISSUER'], message: 'muss in production mit https:// beginnen', ...unlessInvalid('NODE_ENV', 'KIM_OIDC_ISSUER'),
   })
   .refine((c) => c.NODE_ENV !== 'production' || c.KIM_PUBLIC_URL, {
     path: ['KIM_PUBLIC_URL'], message: 'ist in production Pflicht (Links in E-Mails)', ...unlessInvalid('NODE_ENV', 'KIM_PUBLIC_URL'),

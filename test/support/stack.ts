@@ -7,6 +7,7 @@ import type http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
+import type { OidcSettings } from '../../api/oidc/settings';
 import { createPayloadCodec } from '../../core/codec';
 import { createDb, type Db } from '../../core/db/client';
 import { seedDemo } from '../../core/db/seed';
@@ -68,7 +69,7 @@ function quietSdkLogs() {
   }
 }
 
-export async function startStack(opts: { worker?: boolean; outbox?: boolean; workingDaySeconds?: number; linkTtlDays?: number; continueAfterEvents?: number } = {}): Promise<Stack> {
+export async function startStack(opts: { worker?: boolean; outbox?: boolean; workingDaySeconds?: number; linkTtlDays?: number; continueAfterEvents?: number; oidc?: OidcSettings } = {}): Promise<Stack> {
   const env = testEnv();
   quietSdkLogs();
   const databaseUrl = await createTestDatabase();
@@ -85,7 +86,7 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean; wor
   const url = `http://127.0.0.1:${port}`;
   const app = createApp({
     db, temporal: client, taskQueue, log, publicUrl: url, secureCookies: false, sessionHours: 1, capture,
-    linkKeys: LINK_KEYS, workingDaySeconds: opts.workingDaySeconds ?? 0, continueAfterEvents: opts.continueAfterEvents,
+    linkKeys: LINK_KEYS, workingDaySeconds: opts.workingDaySeconds ?? 0, continueAfterEvents: opts.continueAfterEvents, oidc: opts.oidc,
   });
   const server: http.Server = await new Promise((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
 
