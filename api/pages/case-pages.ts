@@ -17,6 +17,7 @@ import { createHandoff } from '../services/tasks';
 import { chainDiagram } from './chain-diagram';
 import { berlinLocalToIso, formValues, validateForm, type FieldErrors } from './forms';
 import { chainTitle, PROCESS_STATUS_LABELS } from './process-pages';
+import { privacySection } from './privacy-pages';
 
 const statusBadge = (s: CaseStatus) => html`<span class="status status-${s}">${STATUS_LABELS[s]}</span>`;
 
@@ -214,7 +215,8 @@ export function casePages(deps: AppDeps) {
       ${handoffs}
       <section aria-labelledby="h-ew"><h2 id="h-ew">Einwilligungen</h2>
         ${c.consents.length ? html`<ul>${c.consents.map((k) => html`<li>${k.departments.join(', ')} – ${k.purpose} (erteilt ${fmtDate(k.givenAt)}${k.withdrawnAt ? `, widerrufen ${fmtDate(k.withdrawnAt)}` : ''})</li>`)}</ul>` : html`<p>Noch keine Einwilligung erfasst.</p>`}
-      </section>`);
+      </section>
+      ${privacySection(req.user!, c.id, c.personId)}`);
   };
 
   router.get('/faelle/:id', async (req: Request, res: Response) => {
