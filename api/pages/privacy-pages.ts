@@ -18,7 +18,7 @@ export function privacySection(user: PageUser, caseId: string, personId: string)
     ${user.role === 'supervisor' ? html`<p><a href="/faelle/${caseId}/protokoll">Protokoll des Falls</a> <span class="hint">– wer hat wann was gelesen oder geändert</span></p>` : ''}
     <h3 id="h-auskunft">Auskunft (Art. 15 DSGVO)</h3>
     <p class="hint">Alle Daten der Person aus den Fällen, die Sie sehen dürfen; der Abruf wird protokolliert.</p>
-    <ul aria-labelledby="h-auskunft">
+    <ul>
       <li><a href="/api/persons/${personId}/export.pdf" download>Auskunft als PDF (lesbar)</a></li>
       <li><a href="/api/persons/${personId}/export" download>Auskunft als JSON (maschinenlesbar)</a></li>
     </ul></section>`;

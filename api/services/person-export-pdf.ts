@@ -33,11 +33,11 @@ const dt = (v: string | null | undefined) => (v ? formatDateTimeDe(v).replace(/:
 const d = (v: string | null | undefined) => (v ? formatDateTimeDe(v).slice(0, 10) : '–');
 
 /** Step or handoff data as "Feld: Wert; …" (values are what the caseworker or department entered). */
-function dataText(data: unknown): string {
+function dataText(data: unknown, labels: Record<string, string> = {}): string {
   if (data === null || data === undefined) return '';
   if (typeof data !== 'object') return String(data);
   return Object.entries(data as Record<string, unknown>)
-    .map(([k, v]) => `${k}: ${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('; ');
+    .map(([k, v]) => `${labels[k] ?? k}: ${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('; ');
 }
 
 export interface PdfOptions {
@@ -149,8 +149,8 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
     for (const p of c.processes) {
       line(`• ${p.title} – ${p.statusLabel}, gestartet am ${dt(p.startedAt)}${p.completedAt ? `, beendet am ${dt(p.completedAt)}` : ''}${p.reason ? ` – Begründung: ${p.reason}` : ''}`);
       for (const s of p.steps) {
-        line(`${s.seq}. ${s.title}${s.departmentName ? ` (${s.departmentName})` : ''} – ${s.status}${s.completedAt ? `, am ${dt(s.completedAt)}` : ''}${s.outcome ? `, Ergebnis: ${s.outcome}` : ''}`, 12);
-        const data = dataText(s.data);
+        line(`${s.seq}. ${s.title}${s.departmentName ? ` (${s.departmentName})` : ''} – ${s.statusLabel}${s.completedAt ? ` am ${dt(s.completedAt)}` : ''}${s.outcomeLabel ? `, Ergebnis: ${s.outcomeLabel}` : ''}`, 12);
+        const data = dataText(s.data, s.dataLabels);
         if (data) line(`Angaben: ${data}`, 24);
       }
     }
@@ -158,10 +158,10 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
     h3('Übergaben an Stellen');
     if (!c.handoffs.length) none('Keine.');
     for (const h of c.handoffs) {
-      line(`• ${h.title} an ${h.departmentName} – ${h.statusLabel}, übergeben am ${dt(h.createdAt)}${h.outcome ? `, Ergebnis: ${h.outcome}` : ''}${h.reason ? ` – Begründung: ${h.reason}` : ''}`);
+      line(`• ${h.title} an ${h.departmentName} – ${h.statusLabel}, übergeben am ${dt(h.createdAt)}${h.outcomeLabel ? `, Ergebnis: ${h.outcomeLabel}` : ''}${h.reason ? ` – Begründung: ${h.reason}` : ''}`);
       const data = dataText(h.data);
       if (data) line(`Angaben der Stelle: ${data}`, 12);
-      for (const e of h.events) line(`${dt(e.at)} – ${e.event} (${e.by})`, 12);
+      for (const e of h.events) line(`${dt(e.at)} – ${e.label} (${e.by})`, 12);
     }
 
     h3('E-Mails zu diesem Fall');

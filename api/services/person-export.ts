@@ -6,7 +6,7 @@
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
-import { CHAIN_TITLES } from '../../core/domain/chains';
+import { CHAIN_TITLES, chainDefinitionFor } from '../../core/domain/chains';
 import { HANDOFF_STEPS, TASK_STATUS_LABELS, type TaskStatus } from '../../core/domain/handoff';
 import { BENEFIT_LABELS, STATUS_LABELS, TOPIC_LABELS } from '../../core/domain/records';
 import { canReadCase } from '../access';
@@ -18,6 +18,13 @@ import { auditActionLabel, auditRoleLabel } from './audit-labels';
 export const EXPORT_ACCESS_EVENTS = 1000;
 const PROCESS_STATUS: Record<string, string> = { running: 'läuft', on_hold: 'angehalten', completed: 'abgeschlossen', cancelled: 'abgebrochen' };
 const MAIL_STATUS: Record<string, string> = { pending: 'wartet auf Versand', sent: 'versandt', failed: 'Versand fehlgeschlagen' };
+const STEP_STATUS: Record<string, string> = {
+  waiting: 'wartet', active: 'offen', handoff: 'bei einer Stelle', returned: 'zurückgegeben', done: 'erledigt', skipped: 'übersprungen', cancelled: 'abgebrochen',
+};
+const TASK_EVENTS: Record<string, string> = {
+  created: 'angelegt', notified: 'Stelle benachrichtigt', accepted: 'angenommen', declined: 'abgelehnt', completed: 'erledigt',
+  forwarded: 'weitergeleitet', cancelled: 'zurückgezogen', reminder: 'Erinnerung', escalation: 'Eskalation',
+};
 
 export interface ExportOptions {
   /** the configured storage period (retention), shown in the header; default „gemäß Aufbewahrungsfrist“ */
@@ -124,17 +131,24 @@ export async function buildPersonExport(db: Db, user: AuthUser, actor: Actor, pe
         id: p.id, type: p.type, title: CHAIN_TITLES[p.type as keyof typeof CHAIN_TITLES] ?? p.type, version: p.version,
         status: p.status, statusLabel: PROCESS_STATUS[p.status] ?? p.status, reason: p.reason,
         currentStep: p.currentTitle ?? p.currentStep, startedAt: iso(p.startedAt), completedAt: iso(p.completedAt),
-        steps: p.steps.map((s) => ({
-          seq: s.seq, key: s.key, title: s.title, status: s.status, department: s.department, departmentName: deptName(s.department),
-          startedAt: iso(s.startedAt), dueAt: iso(s.dueAt), completedAt: iso(s.completedAt), outcome: s.outcome, data: s.data ?? null,
-        })),
+        steps: p.steps.map((s) => {
+          const def = chainDefinitionFor(p.type, p.version)?.steps[s.key];
+          return {
+            seq: s.seq, key: s.key, title: s.title, status: s.status, statusLabel: STEP_STATUS[s.status] ?? s.status,
+            department: s.department, departmentName: deptName(s.department),
+            startedAt: iso(s.startedAt), dueAt: iso(s.dueAt), completedAt: iso(s.completedAt),
+            outcome: s.outcome, outcomeLabel: s.outcome ? def?.outcomes[s.outcome]?.label ?? s.outcome : null,
+            data: s.data ?? null, dataLabels: Object.fromEntries((def?.fields ?? []).map((f) => [f.key, f.label])),
+          };
+        }),
       })),
       handoffs: c.tasks.map((t) => ({
         id: t.id, step: t.stepKey, title: HANDOFF_STEPS[t.stepKey]?.title ?? t.title, department: t.departmentId, departmentName: deptName(t.departmentId),
         status: t.status, statusLabel: TASK_STATUS_LABELS[t.status as TaskStatus], createdAt: iso(t.createdAt), ackDueAt: iso(t.ackDueAt), dueAt: iso(t.dueAt),
-        acceptedAt: iso(t.acceptedAt), completedAt: iso(t.completedAt), outcome: t.outcome, data: t.data ?? null, reason: t.reason,
+        acceptedAt: iso(t.acceptedAt), completedAt: iso(t.completedAt),
+        outcome: t.outcome, outcomeLabel: t.outcome ? HANDOFF_STEPS[t.stepKey]?.outcomes[t.outcome] ?? t.outcome : null, data: t.data ?? null, reason: t.reason,
         events: t.events.map((e) => ({
-          at: e.at.toISOString(), event: e.event,
+          at: e.at.toISOString(), event: e.event, label: TASK_EVENTS[e.event] ?? e.event,
           by: e.actor.startsWith('link:') ? 'Stelle (E-Mail-Link)' : e.actor.startsWith('user:') ? 'Mitarbeiter/in' : 'System',
           details: e.details ?? null,
         })),

@@ -81,7 +81,7 @@ it('JSON: the person, both cases with consents, follow-ups, the chain with step 
   expect(a.processes).toHaveLength(1);
   expect(a.processes[0]).toMatchObject({ id: processId, type: 'move-out', title: 'Auszug aus der Notunterkunft', status: 'running' });
   const steps = a.processes[0].steps;
-  expect(steps.find((s: { key: string }) => s.key === 'readiness')).toMatchObject({ status: 'done', outcome: 'ready', data: { assessment: 'Kann selbstständig wohnen' } });
+  expect(steps.find((s: { key: string }) => s.key === 'readiness')).toMatchObject({ status: 'done', statusLabel: 'erledigt', outcome: 'ready', outcomeLabel: 'wohnfähig', data: { assessment: 'Kann selbstständig wohnen' }, dataLabels: { assessment: 'Einschätzung' } });
   expect(steps.find((s: { key: string }) => s.key === 'residence-check')).toMatchObject({ status: 'handoff', department: 'auslaenderbehoerde', departmentName: 'Ausländerbehörde' });
 
   expect(a.handoffs).toEqual([expect.objectContaining({ id: taskId, step: 'residence-check', department: 'auslaenderbehoerde', departmentName: 'Ausländerbehörde', status: 'accepted', acceptedAt: expect.any(String) })]);
@@ -118,7 +118,7 @@ it('PDF: starts with %PDF, parses, numbers its pages and prints the person, the 
     'Auskunft nach Art. 15 DSGVO', 'Zweck der Verarbeitung', 'Empfänger', 'Speicherdauer: gemäß Aufbewahrungsfrist',
     'Vorname: Jürgen', 'Nachname: Weiß-Größe', 'Geburtsdatum: 14.03.1985', 'Unterkunft: NU-Bensberg-12', 'Leistungsart: SGB II (Jobcenter)',
     `Fall ${caseA.reference} – Wohnen`, `Fall ${caseB.reference} – Bildung und Arbeit`, 'Wohnungssuche und Auszug', 'Sprachkurs klären',
-    'Auszug aus der Notunterkunft', 'Kann selbstständig wohnen', 'an Ausländerbehörde – angenommen', '5. Zugriffe auf Ihre Daten', 'Auskunft (Art. 15) erstellt',
+    'Auszug aus der Notunterkunft', 'Wohnfähigkeit einschätzen – erledigt am', 'Ergebnis: wohnfähig', 'Einschätzung: Kann selbstständig wohnen', 'Stelle benachrichtigt (System)', 'an Ausländerbehörde – angenommen', '5. Zugriffe auf Ihre Daten', 'Auskunft (Art. 15) erstellt',
   ]) expect(text).toContain(s);
   expect(text).not.toContain('\uFFFD'); // every glyph maps back to text
   expect(await stack.db.auditEvent.count({ where: { action: 'person.export', entityId: personId, details: { equals: { format: 'pdf', cases: 2, omittedCases: 0 } } } })).toBe(1);
