@@ -4,7 +4,7 @@
 // them (umlauts, Cyrillic, Arabic); hostile names do not break it; access follows the README matrix;
 // both exports are in the audit log.
 import { hashPassword } from '../../core/passwords';
-import { renderPersonExportPdf } from '../../api/services/person-export-pdf';
+import { findUnicodeFont, renderPersonExportPdf } from '../../api/services/person-export-pdf';
 import { chainDriver } from '../support/chain-helpers';
 import { pdfPages, pdfText } from '../support/pdf-text';
 import { DEMO_PASSWORD, eventually, startStack, type Stack } from '../support/stack';
@@ -49,6 +49,11 @@ beforeAll(async () => {
   await eventually(() => stack.db.mail.findFirst({ where: { caseId: caseA.id, status: 'sent', to: { has: 'auslaenderbehoerde@kim.example' } } }));
 }, 120_000);
 afterAll(() => stack?.stop());
+
+it('finds the Unicode font the PDF embeds (DejaVu Sans from Debian)', () => {
+  if (!findUnicodeFont()) throw new Error('DejaVu Sans fehlt: `npm run setup:fonts` (apt-get install fonts-dejavu-core) ausführen.');
+  expect(findUnicodeFont()![0]).toMatch(/DejaVuSans\.ttf$/);
+});
 
 it('JSON: the person, both cases with consents, follow-ups, the chain with step data, the handoff with its events, the mails and the accesses', async () => {
   const before = new Date();
