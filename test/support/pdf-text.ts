@@ -9,17 +9,20 @@ interface PdfObject { dict: string; stream?: Buffer }
 function objects(pdf: Buffer): Map<number, PdfObject> {
   const s = pdf.toString('latin1');
   const out = new Map<number, PdfObject>();
-  const re = /(\d+) 0 obj\s*([\s\S]*?)endobj/g;
+  const re = /(\d+) 0 obj\b/g;
   for (let m = re.exec(s); m; m = re.exec(s)) {
-    const body = m[2];
-    const at = body.indexOf('stream');
-    if (at < 0) { out.set(Number(m[1]), { dict: body }); continue; }
-    const dict = body.slice(0, at);
-    const start = m.index + m[0].indexOf(body) + at + 'stream'.length + (s[m.index + m[0].indexOf(body) + at + 6] === '\r' ? 2 : 1);
+    const from = m.index + m[0].length;
+    const end = s.indexOf('endobj', from);
+    const at = s.indexOf('stream', from);
+    if (at < 0 || at > end) { out.set(Number(m[1]), { dict: s.slice(from, end) }); re.lastIndex = end; continue; }
+    // a stream: skip its bytes by /Length (binary font data may contain anything)
+    const dict = s.slice(from, at);
+    const start = at + 'stream'.length + (s[at + 6] === '\r' ? 2 : 1);
     const length = Number(dict.match(/\/Length (\d+)/)?.[1]);
     let data = pdf.subarray(start, start + length);
     if (/\/FlateDecode/.test(dict)) data = zlib.inflateSync(data);
     out.set(Number(m[1]), { dict, stream: data });
+    re.lastIndex = start + length;
   }
   return out;
 }
