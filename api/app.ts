@@ -21,6 +21,7 @@ import { casePages } from './pages/case-pages';
 import { dashboardPages } from './pages/dashboard-pages';
 import { devPages } from './pages/dev-pages';
 import { linkPages } from './pages/link-pages';
+import { privacyPages } from './pages/privacy-pages';
 import { processPages } from './pages/process-pages';
 import { taskPages } from './pages/task-pages';
 import { apiRouter } from './routes/api';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps) {
   });
   if (deps.capture) app.use(devPages(deps.capture, deps));
   app.use(casePages(deps));
+  app.use(privacyPages(deps));
   app.use(taskPages(deps));
   app.use(processPages(deps));
   app.use(dashboardPages(deps));

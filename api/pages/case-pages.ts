@@ -19,6 +19,7 @@ import type { StepPhase } from '../../core/domain/chains/state';
 import { chainDiagram } from './chain-diagram';
 import { berlinLocalToIso, formValues, validateForm, type FieldErrors } from './forms';
 import { chainTitle, PROCESS_STATUS_LABELS } from './process-pages';
+import { privacySection } from './privacy-pages';
 
 const statusBadge = (s: CaseStatus) => html`<span class="status status-${s}">${STATUS_LABELS[s]}</span>`;
 
@@ -214,7 +215,8 @@ export function casePages(deps: AppDeps) {
       </section>
       ${chains}
       ${handoffs}
-      ${consentSection(req, c, departments, canChange && open, errors, typed)}`);
+      ${consentSection(req, c, departments, canChange && open, errors, typed)}
+      ${privacySection(req.user!, c.id, c.personId)}`);
   };
 
   router.get('/faelle/:id', async (req: Request, res: Response) => {

@@ -8,6 +8,7 @@ import { badRequest, notFound } from '../errors';
 import { JsonApi } from '../json-route';
 import type { AppDeps } from '../app';
 import { registerChainRoutes } from './chains-api';
+import { registerPrivacyRoutes } from './privacy-api';
 import { registerTaskRoutes } from './tasks-api';
 import { createCase, createPerson, getCase, listCases, setFollowUp, setStatus } from '../services/cases';
 import { addConsent, withdrawConsent } from '../services/consents';
@@ -157,6 +158,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
 
   registerTaskRoutes(api, deps);
   registerChainRoutes(api, deps);
+  registerPrivacyRoutes(api, deps);
 
   if (deps.capture) {
     const capture = deps.capture;

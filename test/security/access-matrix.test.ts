@@ -51,6 +51,10 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'GET /api/workload': [SV, CW],
   'POST /api/processes/reassign': [SV],
   'POST /api/admin/reconcile': [AD, SV],
+  'GET /api/cases/{id}/audit': [SV],
+  'GET /api/cases/{id}/audit.csv': [SV],
+  'GET /api/persons/{id}/export': [CW, SV],
+  'GET /api/persons/{id}/export.pdf': [CW, SV],
   'GET /api/dev/mails': 'public', // only with the embedded SMTP capture (no SMTP_URL), loopback by default
 };
 

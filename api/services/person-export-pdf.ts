@@ -1,0 +1,192 @@
+// The Art. 15 export as a readable German PDF (pdfkit), rendered from the same document as the JSON
+// export. Fonts: DejaVu Sans from Debian (fonts-dejavu-core; chromium's dependencies bring it, .ci/run
+// installs it) is embedded, so umlauts, ß, Cyrillic, Greek and Arabic names print as they are (Arabic
+// shaped and right-to-left per run by fontkit; no full bidi reordering of mixed lines). Without it the
+// PDF falls back to Helvetica and replaces every character outside WinAnsi with „?“ — readable, never
+// broken; the document then says so.
+import fs from 'node:fs';
+import PDFDocument from 'pdfkit';
+import type { PersonExport } from './person-export';
+import { formatDateTimeDe } from './case-audit';
+
+/** Where the Unicode fonts are looked for (regular, bold), first existing pair wins. */
+export const PDF_FONT_CANDIDATES: Array<[string, string]> = [
+  ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'],
+  ['/usr/share/fonts/dejavu/DejaVuSans.ttf', '/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf'],
+  ['/usr/share/fonts/TTF/DejaVuSans.ttf', '/usr/share/fonts/TTF/DejaVuSans-Bold.ttf'],
+];
+/** Access events listed in the PDF (the JSON lists up to EXPORT_ACCESS_EVENTS). */
+export const PDF_ACCESS_EVENTS = 300;
+
+export function findUnicodeFont(candidates = PDF_FONT_CANDIDATES): [string, string] | undefined {
+  return candidates.find(([r, b]) => fs.existsSync(r) && fs.existsSync(b));
+}
+
+// WinAnsi (cp1252) beyond Latin-1: what Helvetica can show without an embedded font
+const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+const toWinAnsi = (s: string) => [...s].map((ch) => {
+  const c = ch.codePointAt(0)!;
+  return (c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.has(ch) ? ch : '?';
+}).join('');
+
+const dt = (v: string | null | undefined) => (v ? formatDateTimeDe(v).replace(/:\d\d$/, '') : '–');
+const d = (v: string | null | undefined) => (v ? formatDateTimeDe(v).slice(0, 10) : '–');
+
+/** Step or handoff data as "Feld: Wert; …" (values are what the caseworker or department entered). */
+function dataText(data: unknown, labels: Record<string, string> = {}): string {
+  if (data === null || data === undefined) return '';
+  if (typeof data !== 'object') return String(data);
+  return Object.entries(data as Record<string, unknown>)
+    .map(([k, v]) => `${labels[k] ?? k}: ${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('; ');
+}
+
+export interface PdfOptions {
+  /** font files (regular, bold); default: the first of PDF_FONT_CANDIDATES found; null = Helvetica */
+  fonts?: [string, string] | null;
+  /** uncompressed content streams (tests read the text) */
+  compress?: boolean;
+}
+
+export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): Promise<Buffer> {
+  const fonts = opts.fonts === undefined ? findUnicodeFont() : opts.fonts ?? undefined;
+  const doc = new PDFDocument({
+    size: 'A4', margins: { top: 56, bottom: 64, left: 56, right: 56 }, bufferPages: true, compress: opts.compress ?? true,
+    lang: 'de-DE', displayTitle: true,
+    info: { Title: 'Auskunft nach Art. 15 DSGVO', Subject: `Person ${x.person.id}`, Creator: 'KIM Flow', CreationDate: new Date(x.generatedAt) },
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  if (fonts) {
+    doc.registerFont('R', fonts[0]);
+    doc.registerFont('B', fonts[1]);
+  } else {
+    doc.registerFont('R', 'Helvetica');
+    doc.registerFont('B', 'Helvetica-Bold');
+  }
+  // control characters never reach the page; without a Unicode font, only WinAnsi does
+  const t = (s: unknown) => {
+    const clean = String(s ?? '').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ');
+    return fonts ? clean : toWinAnsi(clean);
+  };
+  const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  const bottom = () => doc.page.height - doc.page.margins.bottom;
+  const ensure = (space: number) => { if (doc.y + space > bottom()) doc.addPage(); };
+  const left = () => doc.page.margins.left;
+
+  const h1 = (s: string) => { doc.font('B').fontSize(18).fillColor('#000').text(t(s), left(), doc.y, { width }); doc.moveDown(0.3); };
+  const h2 = (s: string) => { ensure(70); doc.moveDown(0.8); doc.font('B').fontSize(13).fillColor('#1a3d6d').text(t(s), left(), doc.y, { width }); doc.fillColor('#000'); doc.moveDown(0.3); };
+  const h3 = (s: string) => { ensure(50); doc.moveDown(0.4); doc.font('B').fontSize(11).text(t(s), left(), doc.y, { width }); doc.moveDown(0.15); };
+  const kv = (key: string, value: unknown) => {
+    ensure(16);
+    doc.font('B').fontSize(10).text(`${t(key)}: `, left(), doc.y, { width, continued: true }).font('R').text(t(value === null || value === undefined || value === '' ? '–' : value));
+  };
+  const line = (s: string, indent = 0) => { ensure(14); doc.font('R').fontSize(10).text(t(s), left() + indent, doc.y, { width: width - indent }); };
+  const none = (s: string) => { ensure(14); doc.font('R').fontSize(10).fillColor('#555').text(t(s), left(), doc.y, { width }); doc.fillColor('#000'); };
+
+  // --- header --------------------------------------------------------------------------------
+  h1(x.explanation.title);
+  doc.font('R').fontSize(10).text(t(`Erstellt am ${dt(x.generatedAt)} Uhr · Kommunales Integrationsmanagement (KIM) · Person-ID ${x.person.id}`), { width });
+  if (!fonts) { doc.moveDown(0.3); none('Hinweis: Zeichen außerhalb des westeuropäischen Zeichensatzes sind in diesem Dokument als „?“ dargestellt; die vollständigen Angaben enthält die JSON-Auskunft.'); }
+  doc.moveDown(0.6);
+  kv('Zweck der Verarbeitung', x.explanation.purpose);
+  kv('Empfänger', x.explanation.recipients);
+  kv('Speicherdauer', x.explanation.storagePeriod);
+  kv('Ihre Rechte', x.explanation.rights);
+  if ('note' in x.explanation && x.explanation.note) kv('Hinweis', x.explanation.note);
+
+  // --- person and household ------------------------------------------------------------------
+  h2('1. Angaben zur Person');
+  kv('Vorname', x.person.firstName);
+  kv('Nachname', x.person.lastName);
+  kv('Geburtsdatum', x.person.birthDate ? d(`${x.person.birthDate}T12:00:00Z`) : null);
+  kv('Haushaltsgröße', x.person.householdSize);
+  kv('Unterkunft', x.person.shelterId);
+  kv('Leistungsart', x.person.benefitTypeLabel);
+  kv('Erfasst am', dt(x.person.createdAt));
+  kv('Kennung', x.person.id);
+
+  h2('2. Haushalt');
+  if (x.household) {
+    kv('Haushalts-Kennung', x.household.id);
+    kv('Größe', x.household.size);
+    kv('Unterkunft', x.household.shelterId);
+    kv('Weitere erfasste Mitglieder', x.household.otherMembers);
+  } else none('Kein Haushalt erfasst.');
+
+  h2('3. Empfänger Ihrer Daten (Art. 15 Abs. 1 lit. c DSGVO)');
+  if (x.recipients.length) for (const r of x.recipients) line(`• ${r.name}: ${r.handoffs} Übergabe${r.handoffs === 1 ? '' : 'n'}, erstmals am ${dt(r.firstAt)} Uhr`);
+  else none('Keine Übergaben an andere Stellen.');
+
+  // --- cases ---------------------------------------------------------------------------------
+  h2(`4. Fälle (${x.cases.length})`);
+  if (!x.cases.length) none('Keine Fälle.');
+  for (const c of x.cases) {
+    h3(`Fall ${c.reference} – ${c.topicLabel}`);
+    kv('Status', c.statusLabel);
+    kv('Fallmanagement', `${c.caseworker}${c.team ? ` (${c.team})` : ''}`);
+    kv('Angelegt am', dt(c.createdAt));
+    if (c.closedAt) kv('Abgeschlossen am', dt(c.closedAt));
+
+    h3('Einwilligungen / Schweigepflichtentbindungen');
+    if (!c.consents.length) none('Keine erfasst.');
+    for (const k of c.consents) {
+      line(`• ${k.departments.map((x2) => x2.name ?? x2.id).join(', ')} – Zweck: ${k.purpose}`);
+      line(`erteilt am ${d(k.givenAt)}${k.withdrawnAt ? `, widerrufen am ${d(k.withdrawnAt)}` : ''}`, 12);
+    }
+
+    h3('Wiedervorlagen');
+    if (!c.followUps.length) none('Keine.');
+    for (const f of c.followUps) {
+      line(`• ${dt(f.dueAt)} Uhr${f.note ? ` – ${f.note}` : ''} (${f.remindedAt ? `erinnert am ${dt(f.remindedAt)}` : f.cancelledAt ? 'ersetzt' : 'offen'})`);
+    }
+
+    h3('Ketten und Schritte');
+    if (!c.processes.length) none('Keine.');
+    for (const p of c.processes) {
+      line(`• ${p.title} – ${p.statusLabel}, gestartet am ${dt(p.startedAt)}${p.completedAt ? `, beendet am ${dt(p.completedAt)}` : ''}${p.reason ? ` – Begründung: ${p.reason}` : ''}`);
+      for (const s of p.steps) {
+        line(`${s.seq}. ${s.title}${s.departmentName ? ` (${s.departmentName})` : ''} – ${s.statusLabel}${s.completedAt ? ` am ${dt(s.completedAt)}` : ''}${s.outcomeLabel ? `, Ergebnis: ${s.outcomeLabel}` : ''}`, 12);
+        const data = dataText(s.data, s.dataLabels);
+        if (data) line(`Angaben: ${data}`, 24);
+      }
+    }
+
+    h3('Übergaben an Stellen');
+    if (!c.handoffs.length) none('Keine.');
+    for (const h of c.handoffs) {
+      line(`• ${h.title} an ${h.departmentName} – ${h.statusLabel}, übergeben am ${dt(h.createdAt)}${h.outcomeLabel ? `, Ergebnis: ${h.outcomeLabel}` : ''}${h.reason ? ` – Begründung: ${h.reason}` : ''}`);
+      const data = dataText(h.data);
+      if (data) line(`Angaben der Stelle: ${data}`, 12);
+      for (const e of h.events) line(`${dt(e.at)} – ${e.label} (${e.by})`, 12);
+    }
+
+    h3('E-Mails zu diesem Fall');
+    if (!c.mails.length) none('Keine.');
+    for (const m of c.mails) line(`• ${dt(m.createdAt)} – „${m.subject}“ an ${m.to.join(', ')} – ${m.statusLabel}${m.sentAt ? ` am ${dt(m.sentAt)}` : ''}`);
+  }
+  if (x.omittedCases) { doc.moveDown(0.3); none(x.explanation.note ?? ''); }
+
+  // --- access log ----------------------------------------------------------------------------
+  h2('5. Zugriffe auf Ihre Daten');
+  line(`Insgesamt ${x.accessLog.total} protokollierte Zugriffe und Änderungen.`);
+  for (const a of x.accessLog.byAction) line(`• ${a.label}: ${a.count}`, 12);
+  h3(`Einzelne Zugriffe (neueste zuerst${x.accessLog.events.length > PDF_ACCESS_EVENTS ? `, die letzten ${PDF_ACCESS_EVENTS}` : ''})`);
+  for (const e of x.accessLog.events.slice(0, PDF_ACCESS_EVENTS)) line(`${dt(e.at)} – ${e.roleLabel}${e.department ? ` (${e.department})` : ''} – ${e.label}`);
+
+  // --- page numbers --------------------------------------------------------------------------
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const keep = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0; // writing into the margin must not open a new page
+    doc.font('R').fontSize(8).fillColor('#555').text(t(`Auskunft nach Art. 15 DSGVO · Seite ${i + 1} von ${range.count}`),
+      left(), doc.page.height - 40, { width, align: 'center', lineBreak: false });
+    doc.page.margins.bottom = keep;
+  }
+  doc.end();
+  return done;
+}

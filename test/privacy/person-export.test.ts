@@ -1,0 +1,192 @@
+// Art. 15 export of a person on the real stack: a person with two cases, consents, a follow-up, a
+// move-out chain whose residence check was handed to the Ausländerbehörde (accepted through the
+// e-mail link), and the mails about it. The JSON export holds each of them; the PDF parses and prints
+// them (umlauts, Cyrillic, Arabic); hostile names do not break it; access follows the README matrix;
+// both exports are in the audit log.
+import { hashPassword } from '../../core/passwords';
+import { findUnicodeFont, renderPersonExportPdf } from '../../api/services/person-export-pdf';
+import { chainDriver } from '../support/chain-helpers';
+import { pdfPages, pdfText } from '../support/pdf-text';
+import { DEMO_PASSWORD, eventually, startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+let caseworker: string, supervisor: string, admin: string, member: string, otherTeam: string;
+let personId: string;
+let caseA: { id: string; reference: string }, caseB: { id: string; reference: string };
+let processId: string, taskId: string;
+
+const PERSON = { firstName: 'Jürgen', lastName: 'Weiß-Größe', birthDate: '1985-03-14', householdSize: 4, shelterId: 'NU-Bensberg-12', benefitType: 'sgb2' };
+
+async function download(path: string, token?: string) {
+  const res = await fetch(stack.url + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  await stack.db.user.create({ data: { email: 'fm-wohnungsamt@kim.example', name: 'Andere Fallmanagerin', role: 'caseworker', departmentId: 'wohnungsamt', passwordHash: await hashPassword(DEMO_PASSWORD) } });
+  // one login after the other: argon2 is CPU-heavy, the machine's two cores are shared
+  caseworker = await stack.token('fallmanagement@kim.example');
+  supervisor = await stack.token('leitung@kim.example');
+  admin = await stack.token('admin@kim.example');
+  member = await stack.token('soziale-foerderung@kim.example');
+  otherTeam = await stack.token('fm-wohnungsamt@kim.example');
+  const api = stack.api.bind(stack);
+  personId = (await api('POST', '/api/persons', { token: caseworker, body: PERSON })).body.id;
+  caseA = (await api('POST', '/api/cases', { token: caseworker, body: { personId, topic: 'housing' } })).body;
+  caseB = (await api('POST', '/api/cases', { token: caseworker, body: { personId, topic: 'education_work' } })).body;
+  expect((await api('POST', `/api/cases/${caseA.id}/consents`, { token: caseworker, body: { departments: ['5-50', 'auslaenderbehoerde'], purpose: 'Wohnungssuche und Auszug', givenAt: '2026-11-02' } })).status).toBe(201);
+  const dueAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  expect((await api('POST', `/api/cases/${caseB.id}/follow-ups`, { token: caseworker, body: { dueAt, note: 'Sprachkurs klären' } })).status).toBe(201);
+
+  const d = chainDriver(stack, caseworker);
+  const start = await api('POST', `/api/cases/${caseA.id}/chains`, { token: caseworker, body: { type: 'move-out' } });
+  expect(start.status).toBe(201);
+  processId = start.body.id;
+  await d.complete(processId, 'readiness', 'ready', { assessment: 'Kann selbstständig wohnen' });
+  taskId = await d.departmentActs(processId, 'residence-check', 'accept');
+  await eventually(() => stack.db.taskEvent.findFirst({ where: { taskId, event: 'accepted' } }));
+  await eventually(() => stack.db.mail.findFirst({ where: { caseId: caseA.id, status: 'sent', to: { has: 'auslaenderbehoerde@kim.example' } } }));
+}, 120_000);
+afterAll(() => stack?.stop());
+
+it('finds the Unicode font the PDF embeds (DejaVu Sans from Debian)', () => {
+  if (!findUnicodeFont()) throw new Error('DejaVu Sans fehlt: `npm run setup:fonts` (apt-get install fonts-dejavu-core) ausführen.');
+  expect(findUnicodeFont()![0]).toMatch(/DejaVuSans\.ttf$/);
+});
+
+it('JSON: the person, both cases with consents, follow-ups, the chain with step data, the handoff with its events, the mails and the accesses', async () => {
+  const before = new Date();
+  const r = await download(`/api/persons/${personId}/export`, caseworker);
+  expect(r.status).toBe(200);
+  expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+  expect(r.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="auskunft-${personId}-\\d{4}-\\d{2}-\\d{2}\\.json"$`));
+  expect(r.headers.get('content-disposition')).not.toMatch(/Weiß|Jürgen/);
+  const x = JSON.parse(r.bytes.toString('utf8'));
+
+  expect(x).toMatchObject({ format: 'kim-flow/art15-export', version: 1, omittedCases: 0 });
+  expect(new Date(x.generatedAt).getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
+  expect(x.explanation).toMatchObject({ title: 'Auskunft nach Art. 15 DSGVO', storagePeriod: 'gemäß Aufbewahrungsfrist', purpose: expect.stringContaining('Integrationsmanagement') });
+  expect(x.explanation.recipients).toContain('Ausländerbehörde');
+  expect(x.person).toEqual({
+    id: personId, firstName: 'Jürgen', lastName: 'Weiß-Größe', birthDate: '1985-03-14', householdSize: 4, shelterId: 'NU-Bensberg-12',
+    benefitType: 'sgb2', benefitTypeLabel: 'SGB II (Jobcenter)', householdId: null, createdAt: expect.any(String),
+  });
+  expect(x.household).toBeNull();
+  expect(x.cases.map((c: { reference: string; topic: string }) => [c.reference, c.topic])).toEqual([[caseA.reference, 'housing'], [caseB.reference, 'education_work']]);
+
+  const [a, b] = x.cases;
+  expect(a.consents).toEqual([expect.objectContaining({
+    purpose: 'Wohnungssuche und Auszug', givenAt: '2026-11-02T00:00:00.000Z', withdrawnAt: null,
+    departments: [{ id: '5-50', name: 'Soziale Förderung (5-50)' }, { id: 'auslaenderbehoerde', name: 'Ausländerbehörde' }],
+  })]);
+  expect(b.followUps).toEqual([expect.objectContaining({ note: 'Sprachkurs klären', remindedAt: null, cancelledAt: null })]);
+  expect(b.processes).toEqual([]);
+
+  expect(a.processes).toHaveLength(1);
+  expect(a.processes[0]).toMatchObject({ id: processId, type: 'move-out', title: 'Auszug aus der Notunterkunft', status: 'running' });
+  const steps = a.processes[0].steps;
+  expect(steps.find((s: { key: string }) => s.key === 'readiness')).toMatchObject({ status: 'done', statusLabel: 'erledigt', outcome: 'ready', outcomeLabel: 'wohnfähig', data: { assessment: 'Kann selbstständig wohnen' }, dataLabels: { assessment: 'Einschätzung' } });
+  expect(steps.find((s: { key: string }) => s.key === 'residence-check')).toMatchObject({ status: 'handoff', department: 'auslaenderbehoerde', departmentName: 'Ausländerbehörde' });
+
+  expect(a.handoffs).toEqual([expect.objectContaining({ id: taskId, step: 'residence-check', department: 'auslaenderbehoerde', departmentName: 'Ausländerbehörde', status: 'accepted', acceptedAt: expect.any(String) })]);
+  expect(a.handoffs[0].events.map((e: { event: string }) => e.event)).toEqual(['notified', 'accepted']);
+  expect(a.handoffs[0].events.find((e: { event: string }) => e.event === 'accepted').by).toBe('Stelle (E-Mail-Link)');
+  expect(x.recipients).toEqual([expect.objectContaining({ department: 'auslaenderbehoerde', name: 'Ausländerbehörde', handoffs: 1 })]);
+
+  const mail = a.mails.find((m: { to: string[] }) => m.to.includes('auslaenderbehoerde@kim.example'));
+  expect(mail).toMatchObject({ subject: expect.stringContaining(caseA.reference), status: 'sent', sentAt: expect.any(String), createdAt: expect.any(String) });
+  expect(b.mails).toEqual([]);
+
+  // the access summary: the export itself is the newest entry; the chain's reads are in it
+  expect(x.accessLog.events[0]).toMatchObject({ action: 'person.export', role: 'caseworker', roleLabel: 'Fallmanagement', department: 'Soziale Stadtentwicklung – KIM (5-53)', label: 'Auskunft (Art. 15) erstellt' });
+  const actions = x.accessLog.byAction.map((e: { action: string }) => e.action);
+  expect(actions).toEqual(expect.arrayContaining(['person.create', 'case.create', 'case.consent.add', 'case.followup.set', 'process.start', 'process.read', 'task.accepted', 'person.export']));
+  expect(x.accessLog.total).toBe(x.accessLog.byAction.reduce((n: number, e: { count: number }) => n + e.count, 0));
+  expect(JSON.stringify(x.accessLog)).not.toContain('fallmanagement@kim.example'); // staff by role and department only
+
+  const logged = await stack.db.auditEvent.findMany({ where: { action: 'person.export', entityId: personId } });
+  expect(logged).toEqual([expect.objectContaining({ entityType: 'Person', details: { format: 'json', cases: 2, omittedCases: 0 }, ip: expect.stringMatching(/127\.0\.0\.1/) })]);
+});
+
+it('PDF: starts with %PDF, parses, numbers its pages and prints the person, the cases, the handoff and the accesses', async () => {
+  const r = await download(`/api/persons/${personId}/export.pdf`, supervisor);
+  expect(r.status).toBe(200);
+  expect(r.headers.get('content-type')).toBe('application/pdf');
+  expect(r.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="auskunft-${personId}-\\d{4}-\\d{2}-\\d{2}\\.pdf"$`));
+  expect(r.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  const pages = pdfPages(r.bytes);
+  expect(pages.length).toBeGreaterThanOrEqual(1);
+  pages.forEach((p, i) => expect(p).toContain(`Seite ${i + 1} von ${pages.length}`));
+  const text = pdfText(r.bytes);
+  for (const s of [
+    'Auskunft nach Art. 15 DSGVO', 'Zweck der Verarbeitung', 'Empfänger', 'Speicherdauer: gemäß Aufbewahrungsfrist',
+    'Vorname: Jürgen', 'Nachname: Weiß-Größe', 'Geburtsdatum: 14.03.1985', 'Unterkunft: NU-Bensberg-12', 'Leistungsart: SGB II (Jobcenter)',
+    `Fall ${caseA.reference} – Wohnen`, `Fall ${caseB.reference} – Bildung und Arbeit`, 'Wohnungssuche und Auszug', 'Sprachkurs klären',
+    'Auszug aus der Notunterkunft', 'Wohnfähigkeit einschätzen – erledigt am', 'Ergebnis: wohnfähig', 'Einschätzung: Kann selbstständig wohnen', 'Stelle benachrichtigt (System)', 'an Ausländerbehörde – angenommen', '5. Zugriffe auf Ihre Daten', 'Auskunft (Art. 15) erstellt',
+  ]) expect(text).toContain(s);
+  expect(text).not.toContain('\uFFFD'); // every glyph maps back to text
+  expect(await stack.db.auditEvent.count({ where: { action: 'person.export', entityId: personId, details: { equals: { format: 'pdf', cases: 2, omittedCases: 0 } } } })).toBe(1);
+});
+
+it('hostile names (markup, SQL, right-to-left, Cyrillic, emoji) neither crash the PDF nor change the JSON', async () => {
+  const hostile = { firstName: '<script>alert("x")</script>', lastName: '"; DROP TABLE "Person"; -- محمد علي Иван Петров 😀 \u202Eabc' };
+  const p = await stack.api('POST', '/api/persons', { token: caseworker, body: hostile });
+  expect(p.status).toBe(201);
+  expect((await stack.api('POST', '/api/cases', { token: caseworker, body: { personId: p.body.id, topic: 'health' } })).status).toBe(201);
+  const persons = await stack.db.person.count();
+
+  const json = await stack.api('GET', `/api/persons/${p.body.id}/export`, { token: caseworker });
+  expect(json.status).toBe(200);
+  expect(json.body.person).toMatchObject(hostile);
+
+  const pdf = await download(`/api/persons/${p.body.id}/export.pdf`, caseworker);
+  expect(pdf.status).toBe(200);
+  const text = pdfText(pdf.bytes);
+  expect(text).toContain('Vorname: <script>alert("x")</script>');
+  expect(text).toContain('"; DROP TABLE "Person"; --');
+  expect(text).toContain('Иван Петров');
+  for (const ch of 'محمدعلي') expect(text).toContain(ch); // shaped and laid out right-to-left by the font engine
+  expect(await stack.db.person.count()).toBe(persons);
+});
+
+it('without a Unicode font the PDF falls back to Helvetica: WinAnsi text stays, the rest becomes „?“', async () => {
+  const x = (await stack.api('GET', `/api/persons/${personId}/export`, { token: caseworker })).body;
+  x.person.firstName = 'Jürgen Иван';
+  const pdf = await renderPersonExportPdf(x, { fonts: null });
+  const text = pdfText(pdf);
+  expect(text).toContain('Vorname: Jürgen ????');
+  expect(text).toContain('Nachname: Weiß-Größe');
+  expect(text).toContain('als „?“ dargestellt');
+});
+
+it('access: another team 404, department member and admin 403, anonymous 401; nothing is exported or logged for them', async () => {
+  const before = await stack.db.auditEvent.count({ where: { action: 'person.export' } });
+  for (const path of [`/api/persons/${personId}/export`, `/api/persons/${personId}/export.pdf`]) {
+    expect((await stack.api('GET', path, { token: otherTeam })).status).toBe(404);
+    expect((await stack.api('GET', path, { token: member })).status).toBe(403);
+    expect((await stack.api('GET', path, { token: admin })).status).toBe(403);
+    const anon = await stack.api('GET', path);
+    expect(anon.status).toBe(401);
+    expect(anon.body.error.code).toBe('unauthorized');
+  }
+  expect((await stack.api('GET', '/api/persons/00000000-0000-4000-8000-000000000000/export', { token: supervisor })).status).toBe(404);
+  expect((await stack.api('GET', '/api/persons/kein-uuid/export.pdf', { token: supervisor })).status).toBe(404);
+  expect(await stack.db.auditEvent.count({ where: { action: 'person.export' } })).toBe(before);
+});
+
+it('a caseworker exports only the cases they may read and is told how many are left out; the supervisor gets all', async () => {
+  const c = await stack.api('POST', '/api/cases', { token: otherTeam, body: { personId, topic: 'health' } });
+  expect(c.status).toBe(201);
+  const own = await stack.api('GET', `/api/persons/${personId}/export`, { token: caseworker });
+  expect(own.body.cases.map((k: { reference: string }) => k.reference)).toEqual([caseA.reference, caseB.reference]);
+  expect(own.body.omittedCases).toBe(1);
+  expect(own.body.explanation.note).toContain('1 weiterer Fall');
+  const theirs = await stack.api('GET', `/api/persons/${personId}/export`, { token: otherTeam });
+  expect(theirs.status).toBe(200);
+  expect(theirs.body.cases.map((k: { reference: string }) => k.reference)).toEqual([c.body.reference]);
+  expect(JSON.stringify(theirs.body)).not.toContain('Wohnungssuche und Auszug');
+  const all = await stack.api('GET', `/api/persons/${personId}/export`, { token: supervisor });
+  expect(all.body.cases).toHaveLength(3);
+  expect(all.body.omittedCases).toBe(0);
+});
