@@ -2,6 +2,7 @@
 // the events of the case's handoff (task) and of its person, newest first, keyset paging, the CSV for
 // German Excel, access (caseworkers, admins, department members 403; anonymous 401), and that reading
 // and exporting the log are audited themselves. The page /faelle/:id/protokoll with a form client.
+import { giveConsent } from '../support/consent';
 import { FormClient } from '../support/form-client';
 import { eventually, startStack, type Stack } from '../support/stack';
 
@@ -24,6 +25,7 @@ beforeAll(async () => {
   expect((await stack.api('GET', `/api/cases/${c.id}`, { token: caseworker })).status).toBe(200); // a read
   expect((await stack.api('POST', `/api/cases/${c.id}/status`, { token: caseworker, body: { status: 'in_progress' } })).status).toBe(200); // a change
   expect((await stack.api('GET', `/api/persons/${personId}`, { token: caseworker })).status).toBe(200);
+  await giveConsent(stack, caseworker, c.id, ['wohnungsamt']); // a change too
   const h = await stack.api('POST', `/api/cases/${c.id}/handoffs`, { token: caseworker, body: { step: 'wbs', department: 'wohnungsamt' } });
   expect(h.status).toBe(201);
   taskId = h.body.id;
