@@ -72,6 +72,12 @@ export const configSchema = z.object({
   KIM_RECONCILE_MINUTES: z.coerce.number().min(0).max(24 * 60).default(15),
   /** >0: one working day lasts this many seconds — for tests and demos of deadlines */
   KIM_WORKING_DAY_SECONDS: z.coerce.number().min(0).default(0),
+  /** days after a case's closure until it is anonymised (core/retention.ts; 0 = off, schedule paused) */
+  KIM_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(1095),
+  /** hours between two retention runs (Temporal Schedule) */
+  KIM_RETENTION_CHECK_HOURS: z.coerce.number().positive().max(24 * 31).default(24),
+  /** >0: a retention day lasts this many seconds (period and check interval) — for tests and demos */
+  KIM_RETENTION_DAY_SECONDS: z.coerce.number().min(0).default(0),
 })
   .refine((c) => !(c.TEMPORAL_TLS_CERT && !c.TEMPORAL_TLS_KEY), {
     path: ['TEMPORAL_TLS_KEY'], message: 'fehlt, obwohl TEMPORAL_TLS_CERT gesetzt ist', ...unlessInvalid('TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'),
