@@ -4,14 +4,16 @@
 // open and a recently closed case alone, keeps the name of a person with another open case, leaves the
 // supervisor's figures unchanged, and a further run changes nothing. Periods in seconds
 // (KIM_RETENTION_DAY_SECONDS=1); the schedule is per task queue, so it never touches another test file.
+import { createRetentionActivities } from '../../activities/retention';
 import { bootRetentionSchedule } from '../../core/boot';
 import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/log';
 import { retentionScheduleId } from '../../core/retention';
-import type { RetentionResult } from '../../workflows/retention';
+import { BATCHES_PER_RUN, type RetentionResult } from '../../workflows/retention';
+import { expectNoSeriousAxeViolations, launchBrowser } from '../support/browser';
 import { chainDriver } from '../support/chain-helpers';
 import { FormClient, hidden } from '../support/form-client';
-import { eventually, PAYLOAD_KEYS, startStack, testEnv, type Stack } from '../support/stack';
+import { DEMO_PASSWORD, eventually, PAYLOAD_KEYS, startStack, testEnv, type Stack } from '../support/stack';
 
 let stack: Stack;
 let caseworker: string;
@@ -216,6 +218,9 @@ describe('the scheduled run', () => {
     await schedule().trigger();
     expect(await runAfter(since)).toEqual({ cases: 0, persons: 0 });
     expect(await runAfter(new Date())).toEqual({ cases: 0, persons: 0 });
+    // a retried activity with the same batch: nothing to do
+    expect(await createRetentionActivities({ db: stack.db }).anonymizeCases({ caseIds: [ids.a, ids.b1], cutoff: new Date().toISOString() }))
+      .toEqual({ cases: 0, persons: 0 });
     expect(await snapshot()).toBe(before);
   });
 
@@ -251,6 +256,20 @@ describe('the scheduled run', () => {
     expect(list.text).toContain(refA);
     expect(list.text).not.toContain('Anonymisiert, Anonymisiert');
     expect((await browser.get('/faelle/neu')).text).not.toContain(ids.p1); // an anonymised person cannot get a new case
+
+    // the page in a real browser: no serious accessibility violations
+    const b = await launchBrowser({ baseURL: stack.url });
+    try {
+      await b.page.goto('/login');
+      await b.page.fill('#f-email', 'fallmanagement@kim.example');
+      await b.page.fill('#f-password', DEMO_PASSWORD);
+      await Promise.all([b.page.waitForURL(`${stack.url}/faelle`), b.page.press('#f-password', 'Enter')]);
+      await b.page.goto(`/faelle/${ids.a}`);
+      await expectNoSeriousAxeViolations(b.page, 'anonymisierter Fall');
+      expect(b.problems).toEqual([]);
+    } finally {
+      await b.close();
+    }
   });
 
   it('with a period of seconds, the recently closed case is anonymised once it is due; the open case never', async () => {
@@ -262,4 +281,24 @@ describe('the scheduled run', () => {
     for (const id of [ids.o, ids.b2]) expect((await stack.db.case.findUniqueOrThrow({ where: { id } })).anonymizedAt).toBeNull();
     expect((await stack.db.person.findUniqueOrThrow({ where: { id: ids.p3 } })).lastName).toBe('Offenbach');
   });
+});
+
+it('started by hand, the workflow works through many due cases in bounded batches and continues as new', async () => {
+  await schedule().delete(); // from here on only this run anonymises
+  const n = BATCHES_PER_RUN + 2;
+  const cases: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = await newCase(await person('Stapel', `Nummer${i}`));
+    await close(c.id);
+    cases.push(c.id);
+  }
+  const handle = await stack.client.workflow.start('retentionWorkflow', {
+    taskQueue: stack.taskQueue, workflowId: `retention-by-hand-${stack.taskQueue}`, args: [{ retentionSeconds: 0, batchSize: 1 }],
+  });
+  const result = (await handle.result()) as RetentionResult;
+  // one case per batch: the first run ends after BATCHES_PER_RUN batches and continues as new, counts carried over
+  expect(result).toEqual({ cases: n, persons: n });
+  expect((await stack.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+  expect(await stack.db.case.count({ where: { id: { in: cases }, anonymizedAt: null } })).toBe(0);
+  expect(await findEverywhere('Stapel')).toEqual([]);
 });
