@@ -2,9 +2,10 @@
 import { createCaseActivities } from './case';
 import { createChainActivities } from './chain';
 import { createHandoffActivities, type HandoffActivityDeps } from './handoff';
+import { createRetentionActivities } from './retention';
 
 export type ActivityDeps = HandoffActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createCaseActivities(deps), ...createHandoffActivities(deps), ...createChainActivities(deps) };
+  return { ...createCaseActivities(deps), ...createHandoffActivities(deps), ...createChainActivities(deps), ...createRetentionActivities(deps) };
 }

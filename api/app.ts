@@ -41,6 +41,8 @@ export interface AppDeps {
   linkKeys: LinkKey[];
   /** >0: one working day lasts this many seconds (tests, demos) */
   workingDaySeconds: number;
+  /** days after closure until a case is anonymised (KIM_RETENTION_DAYS; 0 = off): named in the Art. 15 export */
+  retentionDays?: number;
   /** chains continue-as-new after this many history events (tests); default: when Temporal suggests */
   continueAfterEvents?: number;
   /** OIDC login; unset → off (its routes 404) */

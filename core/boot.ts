@@ -15,6 +15,7 @@ import { migrate } from './db/migrate';
 import { seedDemo } from './db/seed';
 import type { Logger } from './log';
 import { startOutboxSender } from './mail/outbox';
+import { ensureRetentionSchedule, retentionSettings, type ScheduleOutcome } from './retention';
 import type { SmtpCapture } from './runtime/smtp-capture';
 import { connectionOptions } from './temporal';
 import type { AppDeps } from '../api/app';
@@ -88,6 +89,8 @@ export async function runWorker(opts: { config: Config; db: Db; temporalAddress:
   running.catch((err) => opts.log.fatal({ err }, 'Worker abgebrochen'));
   const outbox = startOutboxSender({ db: opts.db, smtpUrl: opts.smtpUrl, from: opts.config.MAIL_FROM, log: opts.log });
   opts.log.info({ taskQueue: opts.config.TEMPORAL_TASK_QUEUE }, 'Worker läuft');
+  // a failure here must not stop the worker: logged, and the next boot tries again
+  await bootRetentionSchedule(opts.config, opts.temporalAddress, opts.log).catch((err) => opts.log.error({ err }, 'Löschfristen-Zeitplan nicht eingerichtet'));
   return {
     running,
     async stop() {
@@ -97,6 +100,20 @@ export async function runWorker(opts: { config: Config; db: Db; temporalAddress:
       await connection.close();
     },
   };
+}
+
+/** Creates or updates the retention schedule (core/retention.ts) with this installation's settings. */
+export async function bootRetentionSchedule(config: Config, temporalAddress: string, log: Logger): Promise<ScheduleOutcome> {
+  const connection = await Connection.connect(connectionOptions(config, temporalAddress));
+  try {
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [resolvePayloadCodec(config)] } });
+    const s = retentionSettings(config);
+    const outcome = await ensureRetentionSchedule(client, s);
+    log.info({ scheduleId: s.scheduleId, outcome, retentionSeconds: s.retentionSeconds, intervalSeconds: s.intervalSeconds }, 'Löschfristen-Zeitplan geprüft');
+    return outcome;
+  } finally {
+    await connection.close();
+  }
 }
 
 type GrpcInterceptor = NonNullable<ConnectionOptions['interceptors']>[number];
@@ -132,6 +149,7 @@ export async function runApi(opts: { config: Config; db: Db; temporalAddress: st
     capture: opts.capture, temporalUiUrl: opts.temporalUiUrl, temporalUiOrigin: opts.config.KIM_TEMPORAL_UI_ORIGIN,
     linkKeys: resolveLinkKeys(opts.config), workingDaySeconds: opts.config.KIM_WORKING_DAY_SECONDS,
     oidc: oidcSettings(opts.config),
+    retentionDays: opts.config.KIM_RETENTION_DAYS,
   };
   const app = createApp(deps);
   const server: http.Server = await new Promise((resolve, reject) => {

@@ -83,6 +83,12 @@ export const configSchema = z.object({
   KIM_OIDC_BUTTON_LABEL: z.string().trim().min(1).max(80).default('Mit Dienst-Konto anmelden'),
   /** true (default): an e-mail match needs email_verified=true in the ID token */
   KIM_OIDC_REQUIRE_EMAIL_VERIFIED: z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v !== 'false' && v !== '0'),
+  /** days after a case's closure until it is anonymised (core/retention.ts; 0 = off, schedule paused) */
+  KIM_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(1095),
+  /** hours between two retention runs (Temporal Schedule) */
+  KIM_RETENTION_CHECK_HOURS: z.coerce.number().positive().max(24 * 31).default(24),
+  /** >0: a retention day lasts this many seconds (period and check interval) — for tests and demos */
+  KIM_RETENTION_DAY_SECONDS: z.coerce.number().min(0).default(0),
 })
   .refine((c) => !(c.TEMPORAL_TLS_CERT && !c.TEMPORAL_TLS_KEY), {
     path: ['TEMPORAL_TLS_KEY'], message: 'fehlt, obwohl TEMPORAL_TLS_CERT gesetzt ist', ...unlessInvalid('TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'),

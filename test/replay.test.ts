@@ -11,8 +11,8 @@ import { PAYLOAD_CODEC, testEnv } from './support/stack';
 
 const files = fs.readdirSync(HISTORY_DIR).filter((f) => f.endsWith('.json')).sort();
 
-it('has stored histories of a case, both chains and a handoff', () => {
-  expect(files).toEqual(expect.arrayContaining(['case-closed.json', 'move-out-v1-complete.json', 'education-work-v1-adult.json', 'handoff-shelter-release.json']));
+it('has stored histories of a case, both chains, a handoff and a retention run', () => {
+  expect(files).toEqual(expect.arrayContaining(['case-closed.json', 'move-out-v1-complete.json', 'education-work-v1-adult.json', 'handoff-shelter-release.json', 'retention-batches.json']));
 });
 
 it('replays every stored history without non-determinism', async () => {

@@ -2,3 +2,4 @@
 export { caseWorkflow } from './case';
 export { handoffWorkflow } from './handoff';
 export { chainWorkflow } from './chain';
+export { retentionWorkflow } from './retention';

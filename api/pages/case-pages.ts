@@ -48,7 +48,7 @@ export function casePages(deps: AppDeps) {
         <thead><tr><th scope="col">Aktenzeichen</th><th scope="col">Person</th><th scope="col">Thema</th><th scope="col">Status</th><th scope="col">Fallmanagement</th><th scope="col">Angelegt</th></tr></thead>
         <tbody>${cases.map((c) => html`<tr>
           <td><a href="/faelle/${c.id}">${c.reference}</a></td>
-          <td>${c.person.lastName}, ${c.person.firstName}</td>
+          <td>${c.anonymizedAt ? html`<span class="hint">anonymisiert</span>` : html`${c.person.lastName}, ${c.person.firstName}`}</td>
           <td>${TOPIC_LABELS[c.topic]}</td>
           <td>${statusBadge(c.status)}</td>
           <td>${c.caseworker.name}</td>
@@ -85,7 +85,7 @@ export function casePages(deps: AppDeps) {
 
   // --- new case ---------------------------------------------------------------------------
   const caseForm = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => {
-    const persons = await deps.db.person.findMany({ where: { createdById: req.user!.id }, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, firstName: true, lastName: true, birthDate: true } });
+    const persons = await deps.db.person.findMany({ where: { createdById: req.user!.id, anonymizedAt: null }, orderBy: { createdAt: 'desc' }, take: 200, select: { id: true, firstName: true, lastName: true, birthDate: true } });
     return view(req, 'Neuer Fall', html`
       ${errorSummary(errors)}
       <p>Person noch nicht erfasst? <a href="/personen/neu">Neue Person anlegen</a></p>
@@ -132,7 +132,7 @@ export function casePages(deps: AppDeps) {
       deps.db.department.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } }),
     ]);
     const deptName = (d?: string | null) => (d ? departments.find((x) => x.id === d)?.name ?? d : '');
-    const open = status !== 'closed';
+    const open = status !== 'closed' && !c.anonymizedAt;
     const chains = html`<section aria-labelledby="h-ketten"><h2 id="h-ketten">Ketten</h2>
       ${processes.length === 0 ? html`<p>Für diesen Fall läuft noch keine Kette.</p>` : html`<div class="cards">${processes.map((p) => {
         const def = chainDefinitionFor(p.type, p.version);
@@ -188,7 +188,8 @@ export function casePages(deps: AppDeps) {
       ${notice ? html`<p class="notice ok" role="status">${notice}</p>` : ''}
       ${problem ?? errorSummary(errors)}
       <dl class="facts">
-        <dt>Person</dt><dd>${c.person.lastName}, ${c.person.firstName}${c.person.birthDate ? ` (geb. ${fmtDate(c.person.birthDate)})` : ''}</dd>
+        ${c.anonymizedAt ? html`<dt>Person</dt><dd>anonymisiert</dd><dt>Anonymisiert</dt><dd>Anonymisiert am ${fmtDate(c.anonymizedAt)} (Löschfrist nach Abschluss abgelaufen)</dd>`
+          : html`<dt>Person</dt><dd>${c.person.lastName}, ${c.person.firstName}${c.person.birthDate ? ` (geb. ${fmtDate(c.person.birthDate)})` : ''}</dd>`}
         <dt>Leistungsart</dt><dd>${BENEFIT_LABELS[c.person.benefitType]}</dd>
         <dt>Thema</dt><dd>${TOPIC_LABELS[c.topic]}</dd>
         <dt>Status</dt><dd><span data-live-status="/faelle/${c.id}/status" aria-live="polite">${STATUS_LABELS[status]}</span>${live ? '' : html` <span class="hint">(Prozess-Server nicht erreichbar – gespeicherter Stand)</span>`}</dd>
@@ -196,7 +197,7 @@ export function casePages(deps: AppDeps) {
         <dt>Angelegt</dt><dd>${fmtDateTime(c.createdAt)}</dd>
         <dt>Wiedervorlage</dt><dd>${pending ? fmtDateTime(pending.dueAt) : 'keine offen'}</dd>
       </dl>
-      ${canChange && status !== 'closed' ? html`
+      ${canChange && open ? html`
       <section aria-labelledby="h-wv"><h2 id="h-wv">Wiedervorlage setzen</h2>
         <form method="post" action="/faelle/${c.id}/wiedervorlage" novalidate>
           <input type="hidden" name="_csrf" value="${req.csrfToken ?? ''}">

@@ -21,7 +21,7 @@ export function consentSection(req: Request, c: { id: string; consents: ConsentR
   return html`<section aria-labelledby="h-ew"><h2 id="h-ew">Einwilligungen</h2>
     <p class="hint">Eine Stelle erhält Daten dieses Falls nur mit einer gültigen Einwilligung (Schweigepflichtentbindung), die sie nennt.</p>
     ${c.consents.length ? html`<ul class="consents">${c.consents.map((k) => html`<li>
-      <strong>${k.departments.map(name).join(', ')}</strong> – ${k.purpose}
+      <strong>${k.departments.map(name).join(', ')}</strong>${k.purpose ? ` – ${k.purpose}` : ''}
       (erteilt ${fmtDate(k.givenAt)}${k.withdrawnAt ? html`, <strong>widerrufen ${fmtDate(k.withdrawnAt)}</strong>` : ''})
       ${canChange && !k.withdrawnAt ? html`<form method="post" action="/faelle/${c.id}/einwilligungen/${k.id}/widerruf" class="inline-form">
         ${csrfField(req.csrfToken)}

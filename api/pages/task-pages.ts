@@ -35,7 +35,7 @@ export function taskPages(deps: AppDeps) {
   async function detail(req: Request, res: Response, id: string, status = 200, form?: { action: string; values: Record<string, string>; errors: Record<string, string> }, notice?: string) {
     const { task: t } = await getTask(deps, req.user!, actorOf(req), id);
     const full = await deps.db.task.findUniqueOrThrow({
-      where: { id }, include: { department: true, case: { select: { person: { select: { firstName: true, lastName: true, birthDate: true } } } } },
+      where: { id }, include: { department: true, case: { select: { anonymizedAt: true, person: { select: { firstName: true, lastName: true, birthDate: true } } } } },
     });
     const departments = await deps.db.department.findMany({ where: { id: { not: t.departmentId } }, orderBy: { name: 'asc' } });
     const open = ['notified', 'accepted', 'created', 'forwarded'].includes(t.status);
@@ -47,7 +47,7 @@ export function taskPages(deps: AppDeps) {
       ${taskSummary({
         reference: t.case.reference, stepKey: t.stepKey, title: t.title, departmentName: full.department.name, status: t.status,
         ackDueAt: t.ackDueAt, dueAt: t.dueAt, overdue: t.overdue,
-        personName: `${full.case.person.firstName} ${full.case.person.lastName}`, birthDate: full.case.person.birthDate,
+        ...(full.case.anonymizedAt ? {} : { personName: `${full.case.person.firstName} ${full.case.person.lastName}`, birthDate: full.case.person.birthDate }),
       })}
       ${t.reason ? html`<p><strong>Begründung:</strong> ${t.reason}</p>` : ''}
       ${t.outcome ? html`<p><strong>Ergebnis:</strong> ${HANDOFF_STEPS[t.stepKey]?.outcomes[t.outcome] ?? t.outcome}</p>` : ''}

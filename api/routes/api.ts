@@ -92,6 +92,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
     method: 'get', path: '/api/cases/:id', tag: 'Akten', roles: ['caseworker', 'supervisor'], summary: 'Fall mit Live-Status und Ketten',
     response: caseSummary.extend({
       live: z.boolean().describe('false, wenn Temporal nicht erreichbar war (Status aus dem Lesemodell)'),
+      anonymizedAt: z.string().nullable().describe('gesetzt, wenn der Fall nach Ablauf der Löschfrist anonymisiert wurde (nur noch lesbar)'),
       person: z.object({ id: z.string(), firstName: z.string(), lastName: z.string() }),
       followUp: z.object({ id: z.string(), dueAt: z.string(), remindedAt: z.string().nullable() }).nullable(),
       consents: z.array(z.object({ id: z.string(), departments: z.array(z.string()), purpose: z.string(), givenAt: z.string(), withdrawnAt: z.string().nullable() })),
@@ -103,7 +104,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
       const f = c.followUps.find((x) => !x.cancelledAt);
       return {
         id: c.id, reference: c.reference, topic: c.topic, status, personId: c.personId, caseworkerId: c.caseworkerId,
-        createdAt: c.createdAt.toISOString(), live: Boolean(live),
+        createdAt: c.createdAt.toISOString(), live: Boolean(live), anonymizedAt: c.anonymizedAt?.toISOString() ?? null,
         person: { id: c.person.id, firstName: c.person.firstName, lastName: c.person.lastName },
         followUp: f ? { id: f.id, dueAt: f.dueAt.toISOString(), remindedAt: f.remindedAt?.toISOString() ?? null } : null,
         consents: c.consents.map((k) => ({ id: k.id, departments: k.departments, purpose: k.purpose, givenAt: k.givenAt.toISOString(), withdrawnAt: k.withdrawnAt?.toISOString() ?? null })),
@@ -158,7 +159,11 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
 
   registerTaskRoutes(api, deps);
   registerChainRoutes(api, deps);
-  registerPrivacyRoutes(api, deps);
+  registerPrivacyRoutes(api, deps, {
+    storagePeriod: deps.retentionDays
+      ? `bis ${deps.retentionDays} Tage nach Abschluss des Falls; danach werden Person und Fall anonymisiert`
+      : undefined,
+  });
 
   if (deps.capture) {
     const capture = deps.capture;

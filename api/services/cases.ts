@@ -12,6 +12,7 @@ import { caseStateQuery, caseWorkflow, setFollowUpSignal, setStatusUpdate } from
 import { canChangeCase, canReadCase } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, HttpError, isTemporalDown, notFound } from '../errors';
+import { refuseAnonymized } from './anonymized';
 import { callUpdate } from './workflow-calls';
 
 export interface CaseDeps { db: Db; temporal: Client; taskQueue: string }
@@ -61,8 +62,9 @@ export async function createCase(deps: CaseDeps, user: AuthUser, actor: Actor, i
     const existing = await find();
     if (existing) return { ...existing, created: false };
   }
-  const person = await db.person.findUnique({ where: { id: input.personId }, select: { id: true } });
+  const person = await db.person.findUnique({ where: { id: input.personId }, select: { id: true, anonymizedAt: true } });
   if (!person) throw badRequest('Person nicht gefunden.', [{ field: 'personId', message: 'Person: nicht gefunden' }]);
+  refuseAnonymized(person, 'Person');
 
   const year = new Date().getFullYear();
   return onceByKey(idempotencyKey, find, () => db.$transaction(async (tx) => {
@@ -134,6 +136,7 @@ export async function caseForChange(db: Db, user: AuthUser, id: string) {
   const c = await db.case.findUnique({ where: { id } });
   if (!c) throw notFound('Fall');
   if (!canChangeCase(user, c)) throw forbidden('Keine Berechtigung, diesen Fall zu ändern.');
+  refuseAnonymized(c);
   return c;
 }
 

@@ -13,6 +13,7 @@ import {
 import { canChangeCase, canReadCase, caseListFilter } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, isTemporalDown, notFound } from '../errors';
+import { refuseAnonymized } from './anonymized';
 import { callUpdate } from './workflow-calls';
 
 export interface ChainDeps { db: Db; temporal: Client; taskQueue: string; workingDaySeconds: number; continueAfterEvents?: number }
@@ -23,6 +24,7 @@ export async function startChain(deps: ChainDeps, user: AuthUser, actor: Actor, 
   const c = await deps.db.case.findUnique({ where: { id: caseId } });
   if (!c) throw notFound('Fall');
   if (!canChangeCase(user, c)) throw forbidden('Keine Berechtigung, für diesen Fall eine Kette zu starten.');
+  refuseAnonymized(c);
   if (c.status === 'closed') throw conflict('Der Fall ist abgeschlossen.');
   const def = definition ?? chainDefinitionFor(type);
   if (!def) throw badRequest(`Unbekannte Kette: ${type}`, [{ field: 'type', message: 'Kette unbekannt' }]);

@@ -14,6 +14,7 @@ import { handoffActionUpdate, handoffWorkflow } from '../../workflows/handoff';
 import { canChangeCase, canReadCase } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
+import { refuseAnonymized } from './anonymized';
 import { callUpdate } from './workflow-calls';
 
 export interface TaskDeps { db: Db; temporal: Client; taskQueue: string; workingDaySeconds: number }
@@ -23,6 +24,7 @@ export async function createHandoff(deps: TaskDeps, user: AuthUser, actor: Actor
   const c = await deps.db.case.findUnique({ where: { id: caseId } });
   if (!c) throw notFound('Fall');
   if (!canChangeCase(user, c)) throw forbidden('Keine Berechtigung, für diesen Fall Aufgaben zu übergeben.');
+  refuseAnonymized(c);
   if (c.status === 'closed') throw conflict('Der Fall ist abgeschlossen.');
   const department = await deps.db.department.findUnique({ where: { id: input.department } });
   if (!department) throw badRequest(`Unbekannte Stelle: ${input.department}`, [{ field: 'department', message: 'Stelle: unbekannt' }]);

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import { freePort } from '../support/ports';
 import {
   exitWithin, kimEnv, killLeftovers, launch, processesUsing, processTree, request, ROOT, stillRunning, waitHealthy,
@@ -31,6 +32,18 @@ let caseId: string;
 let personId: string;
 let reference: string;
 let dueAt: Date;
+let retentionScheduleCreated: string;
+
+/** The retention schedule the worker's boot made (core/retention.ts), read raw from the embedded Temporal. */
+async function retentionSchedule() {
+  const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+  try {
+    const d = await connection.workflowService.describeSchedule({ namespace: 'default', scheduleId: 'kim-retention-kim-flow' });
+    return { createTime: String(d.info?.createTime?.seconds), every: String(d.schedule?.spec?.interval?.[0]?.interval?.seconds), paused: Boolean(d.schedule?.state?.paused) };
+  } finally {
+    await connection.close();
+  }
+}
 
 function start(how: 'npm' | 'tsx', extraEnv: Record<string, string> = {}): KimProcess {
   const k = launch(how, kimEnv(dataDir, ports, { KIM_DEMO_PASSWORD: PASSWORD, ...extraEnv }), url);
@@ -107,6 +120,11 @@ test('cold `npm start`: ready, case + follow-up via the API, Ctrl-C stops everyt
   const uiSettings = await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json() as { Codec?: { Endpoint?: string } };
   expect(uiSettings.Codec?.Endpoint).toBe(`http://localhost:${ports.http}/api/codec`);
 
+  // the worker's boot created the retention schedule: daily by default
+  const schedule = await retentionSchedule();
+  expect(schedule).toMatchObject({ every: String(24 * 3600), paused: false });
+  retentionScheduleCreated = schedule.createTime;
+
   const t = await token();
   const person = await request(url, 'POST', '/api/persons', { token: t, body: { firstName: 'Amina', lastName: 'Neustart' } });
   expect(person.status).toBe(201);
@@ -143,6 +161,9 @@ test('warm start on the same data: case and person kept, the follow-up mail arri
   const ms = await waitHealthy(k);
   timings.warmStart = `${ms} ms (app: ${k.output().match(/bereit nach ([\d.]+ s)/)?.[1]})`;
   console.log(`[embedded] warm start → /healthz 200 after ${ms} ms`);
+
+  // the second boot found the schedule as it was: not created again, no error
+  expect(await retentionSchedule()).toEqual({ createTime: retentionScheduleCreated, every: String(24 * 3600), paused: false });
 
   const t = await token();
   const c = await request(url, 'GET', `/api/cases/${caseId}`, { token: t });
