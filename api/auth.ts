@@ -46,33 +46,51 @@ export function createRateLimiter(limit: number, windowMs: number) {
   };
 }
 
+/** Failed attempts per key in a sliding window: only failures count, so an office behind one address can log in all day. */
+export function createFailureWindow(limit: number, windowMs: number) {
+  const failures = new Map<string, number[]>();
+  const recent = (key: string, now: number) => (failures.get(key) ?? []).filter((t) => now - t < windowMs);
+  return {
+    blocked: (key: string) => recent(key, Date.now()).length >= limit,
+    fail(key: string) {
+      const now = Date.now();
+      failures.set(key, [...recent(key, now), now]);
+      if (failures.size > 10_000) for (const [k, v] of failures) if (v.every((t) => now - t >= windowMs)) failures.delete(k);
+    },
+  };
+}
+
+export const LOGIN_FAILURES_PER_IP = 30;
+
 export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: boolean }) {
-  const ipLimiter = createRateLimiter(30, 15 * 60_000);
+  const ipFailures = createFailureWindow(LOGIN_FAILURES_PER_IP, 15 * 60_000);
 
   async function login(email: string, password: string, req: Request): Promise<AuthUser> {
-    const generic = new HttpError(401, 'invalid_credentials', 'E-Mail oder Passwort ist falsch.');
-    if (!ipLimiter(req.ip ?? 'unknown')) {
+    const ip = req.ip ?? 'unknown';
+    if (ipFailures.blocked(ip)) {
       throw new HttpError(429, 'too_many_attempts', 'Zu viele Anmeldeversuche. Bitte in einigen Minuten erneut versuchen.');
     }
+    const generic = new HttpError(401, 'invalid_credentials', 'E-Mail oder Passwort ist falsch.');
+    const failed = () => { ipFailures.fail(ip); return generic; };
     const user = await db.user.findUnique({ where: { email } });
     if (!user || !user.passwordHash || !user.active) {
       await verifyPassword(await DUMMY_HASH, password);
       await audit(db, { id: null, role: 'anonymous', ip: req.ip, requestId: req.requestId }, 'login.failed', { type: 'User' });
-      throw generic;
+      throw failed();
     }
     if (user.lockedUntil && user.lockedUntil > new Date()) {
       await audit(db, { id: user.id, role: user.role, ip: req.ip, requestId: req.requestId }, 'login.locked', { type: 'User', id: user.id });
-      throw generic; // no hint that the account exists or is locked
+      throw failed(); // no hint that the account exists or is locked
     }
     const ok = await verifyPassword(user.passwordHash, password);
     if (!ok) {
-      const failed = user.failedLogins + 1;
+      const count = user.failedLogins + 1;
       await db.user.update({
         where: { id: user.id },
-        data: { failedLogins: failed >= MAX_FAILED ? 0 : failed, lockedUntil: failed >= MAX_FAILED ? new Date(Date.now() + LOCK_MINUTES * 60_000) : undefined },
+        data: { failedLogins: count >= MAX_FAILED ? 0 : count, lockedUntil: count >= MAX_FAILED ? new Date(Date.now() + LOCK_MINUTES * 60_000) : undefined },
       });
       await audit(db, { id: user.id, role: user.role, ip: req.ip, requestId: req.requestId }, 'login.failed', { type: 'User', id: user.id });
-      throw generic;
+      throw failed();
     }
     await db.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
     await audit(db, { id: user.id, role: user.role, ip: req.ip, requestId: req.requestId }, 'login.ok', { type: 'User', id: user.id });
