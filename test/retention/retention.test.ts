@@ -132,7 +132,7 @@ describe('the scheduled run', () => {
     ids.a = a.id;
     refA = a.reference;
     await followUp(a.id, 'Notiz Vergessmann');
-    expect((await stack.api('POST', `/api/cases/${a.id}/consents`, { token: caseworker, body: { departments: ['5-50'], purpose: 'Zweck Vergessmann', givenAt: '2026-11-01' } })).status).toBe(201);
+    expect((await stack.api('POST', `/api/cases/${a.id}/consents`, { token: caseworker, body: { departments: ['5-50', 'auslaenderbehoerde', 'wohnungsamt'], purpose: 'Zweck Vergessmann', givenAt: '2026-11-01' } })).status).toBe(201);
     const chain = await stack.api('POST', `/api/cases/${a.id}/chains`, { token: caseworker, body: { type: 'move-out' } });
     expect(chain.status).toBe(201);
     ids.process = chain.body.id;
@@ -188,7 +188,7 @@ describe('the scheduled run', () => {
     const task = await stack.db.task.findFirstOrThrow({ where: { caseId: ids.a, stepKey: 'residence-check' } });
     expect(task).toMatchObject({ outcome: 'clear', status: 'completed', departmentId: 'auslaenderbehoerde', data: { validUntil: '2027-03-31' } });
     expect(await stack.db.process.findUniqueOrThrow({ where: { id: ids.process } })).toMatchObject({ status: 'cancelled', reason: null });
-    expect((await stack.db.consent.findFirstOrThrow({ where: { caseId: ids.a } })).departments).toEqual(['5-50']);
+    expect((await stack.db.consent.findFirstOrThrow({ where: { caseId: ids.a } })).departments).toEqual(['5-50', 'auslaenderbehoerde', 'wohnungsamt']);
     expect(await stack.db.actionToken.count({ where: { task: { caseId: ids.a } } })).toBe(0);
     const mails = await stack.db.mail.findMany({ where: { caseId: ids.a } });
     expect(mails.length).toBeGreaterThan(0);
