@@ -3,19 +3,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../core/config';
+import { loadConfig } from '../../core/config';
+import { configError } from '../support/config-error';
 import { exitWithin, kimEnv, killLeftovers, launch, processesUsing } from '../runtime/kim-process';
 
-/** The message of the ConfigError that loadConfig(env) throws (fails if it throws something else). */
-function configError(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('loadConfig hat nicht geworfen');
-}
 
 /** The variables the message lists ("  - NAME: reason" lines). */
 const named = (message: string) => message.split('\n').slice(1).map((l) => l.match(/^ {2}- (\w+):/)?.[1]);

@@ -1,16 +1,8 @@
 // KIM_OIDC_* in core/config.ts and their mapping to the OIDC login's settings (api/oidc/settings.ts).
-import { ConfigError, loadConfig } from '../../core/config';
+import { loadConfig } from '../../core/config';
+import { configError } from '../support/config-error';
 import { oidcRedirectUri, oidcSettings } from '../../api/oidc/settings';
 
-function problems(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('loadConfig hat nicht geworfen');
-}
 
 test('off unless the issuer is set', () => {
   expect(oidcSettings(loadConfig({}))).toBeUndefined();
@@ -35,11 +27,11 @@ test('a confidential client with its own scopes, label and without the email_ver
 });
 
 test('invalid: issuer without client id, scopes without openid, no URL, http in production — one German message', () => {
-  const message = problems({ KIM_OIDC_ISSUER: 'https://idp.example', KIM_OIDC_SCOPES: 'email profile' });
+  const message = configError({ KIM_OIDC_ISSUER: 'https://idp.example', KIM_OIDC_SCOPES: 'email profile' });
   expect(message).toContain('KIM_OIDC_CLIENT_ID: fehlt, obwohl KIM_OIDC_ISSUER gesetzt ist');
   expect(message).toContain('KIM_OIDC_SCOPES: muss den Scope "openid" enthalten');
-  expect(problems({ KIM_OIDC_ISSUER: 'idp.example', KIM_OIDC_CLIENT_ID: 'kim' })).toMatch(/KIM_OIDC_ISSUER: muss mit https:\/\/ oder http:\/\/ beginnen/);
-  expect(problems({
+  expect(configError({ KIM_OIDC_ISSUER: 'idp.example', KIM_OIDC_CLIENT_ID: 'kim' })).toMatch(/KIM_OIDC_ISSUER: muss mit https:\/\/ oder http:\/\/ beginnen/);
+  expect(configError({
     NODE_ENV: 'production', KIM_PUBLIC_URL: 'https://kim.example', KIM_LINK_SECRETS: `k:${'x'.repeat(32)}`,
     KIM_OIDC_ISSUER: 'http://idp.example', KIM_OIDC_CLIENT_ID: 'kim',
   })).toContain('KIM_OIDC_ISSUER: muss in production mit https:// beginnen');
