@@ -6,11 +6,14 @@
 import { Router, type Request, type Response } from 'express';
 import { CHAIN_TITLES, CHAIN_TYPES, chainDefinitionFor } from '../../core/domain/chains';
 import type { AppDeps } from '../app';
-import { forbidden } from '../errors';
-import { errorSummary, fmtDate, fmtDateTime, html, page, select, type SafeHtml } from '../html';
+import { actorOf } from '../auth';
+import { forbidden, HttpError } from '../errors';
+import { csrfField, errorSummary, fmtDate, fmtDateTime, html, page, select, textarea, type SafeHtml } from '../html';
+import { bulkReassignBody } from '../routes/dashboard-api';
 import { processQuery } from '../routes/chains-api';
 import { listProcesses } from '../services/chains';
-import { dashboard, workload } from '../services/dashboard';
+import { bulkReassign, dashboard, workload } from '../services/dashboard';
+import { formValues, validateForm } from './forms';
 import { chainTitle, PROCESS_STATUS_LABELS } from './process-pages';
 
 const PAGE_SIZE = 25;
@@ -45,7 +48,34 @@ const qs = (values: Record<string, string>) => new URLSearchParams(values).toStr
 export function dashboardPages(deps: AppDeps) {
   const router = Router();
 
-  router.get('/leitung', async (req: Request, res: Response) => {
+  /** State of the bulk reassignment form after a post (its values, errors, or the result). */
+  type ReassignState = { values?: Record<string, string>; errors?: Record<string, string>; notice?: string };
+
+  router.get('/leitung', (req: Request, res: Response) => render(req, res));
+
+  router.post('/leitung/uebertragen', async (req: Request, res: Response) => {
+    if (req.user!.role !== 'supervisor') throw forbidden('Nur die Leitung kann Ketten gesammelt übertragen.');
+    const values = formValues(req.body) as Record<string, string>;
+    const v = validateForm(bulkReassignBody, values);
+    const toForm = (errors: Record<string, string>) => Object.fromEntries(Object.entries(errors).map(([f, m]) => [
+      f === 'fromCaseworkerId' ? 'reassignFrom' : f === 'toCaseworkerId' ? 'reassignTo' : 'reassignReason',
+      f === 'fromCaseworkerId' ? 'Von: bitte eine Fallmanagerin / einen Fallmanager wählen'
+        : f === 'toCaseworkerId' ? 'An: bitte eine Fallmanagerin / einen Fallmanager wählen' : m,
+    ]));
+    if (!v.ok) return render(req, res.status(400), { values, errors: toForm(v.errors) });
+    try {
+      const r = await bulkReassign(deps, req.user!, actorOf(req), v.data);
+      const notice = `${r.reassigned} ${r.reassigned === 1 ? 'Kette' : 'Ketten'} übertragen${r.failed.length ? `; ${r.failed.length} nicht übertragen (bitte einzeln prüfen)` : ''}.`;
+      return render(req, res, { notice });
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 400) {
+        return render(req, res.status(400), { values, errors: toForm(Object.fromEntries(err.details.map((d) => [d.field, d.message]))) });
+      }
+      throw err;
+    }
+  });
+
+  async function render(req: Request, res: Response, reassign: ReassignState = {}) {
     const user = req.user!;
     if (user.role !== 'supervisor' && user.role !== 'caseworker') throw forbidden('Nur für Leitung und Fallmanagement.');
     const values = submitted(req);
@@ -61,9 +91,10 @@ export function dashboardPages(deps: AppDeps) {
       deps.db.department.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
       deps.db.user.findMany({
         where: { role: 'caseworker', ...(user.role === 'supervisor' ? {} : user.departmentId ? { OR: [{ id: user.id }, { departmentId: user.departmentId }] } : { id: user.id }) },
-        select: { id: true, name: true }, orderBy: { name: 'asc' },
+        select: { id: true, name: true, active: true }, orderBy: { name: 'asc' },
       }),
     ]);
+    const activeCaseworkers = caseworkers.filter((u) => u.active);
 
     if ((req.get('accept') ?? '').startsWith('application/json')) {
       res.setHeader('Cache-Control', 'no-store');
@@ -158,6 +189,24 @@ export function dashboardPages(deps: AppDeps) {
         </section>
       </div>`;
 
+    // --- bulk reassignment (supervisors): e.g. when a caseworker leaves or is absent for long ------
+    const re = reassign.errors ?? {};
+    const rv = reassign.values ?? {};
+    const withChains = load.caseworkers.filter((c) => c.runningChains > 0);
+    const reassignForm = html`<section aria-labelledby="h-uebertragen"><h3 id="h-uebertragen">Ketten gesammelt übertragen</h3>
+      ${reassign.notice ? html`<p class="notice ok" role="status">${reassign.notice}</p>` : ''}
+      ${Object.keys(re).length ? errorSummary(re) : ''}
+      <p class="hint">Alle laufenden und angehaltenen Ketten einer Fallmanagerin / eines Fallmanagers gehen an eine andere Person; jede Übertragung steht im Verlauf der Kette und im Protokoll.</p>
+      <form method="post" action="/leitung/uebertragen" novalidate>
+        ${csrfField(req.csrfToken)}
+        ${select({ name: 'fromCaseworkerId', id: 'f-reassignFrom', label: 'Von', required: true, value: rv.fromCaseworkerId, error: re.reassignFrom,
+          options: [['', '– bitte wählen –'], ...withChains.map((c): [string, string] => [c.id, `${c.name} (${c.runningChains} laufend)`])] })}
+        ${select({ name: 'toCaseworkerId', id: 'f-reassignTo', label: 'An', required: true, value: rv.toCaseworkerId, error: re.reassignTo,
+          options: [['', '– bitte wählen –'], ...activeCaseworkers.map((u): [string, string] => [u.id, u.name])] })}
+        ${textarea({ name: 'reason', id: 'f-reassignReason', label: 'Begründung', required: true, value: rv.reason, error: re.reassignReason, maxlength: 1000 })}
+        <button type="submit">Ketten übertragen</button>
+      </form></section>`;
+
     // --- filter form ----------------------------------------------------------------------------
     const v = (k: string) => values[k] ?? '';
     const form = html`<form method="get" action="/leitung" class="filters" aria-labelledby="h-filter">
@@ -195,9 +244,11 @@ export function dashboardPages(deps: AppDeps) {
       </section>
       <section aria-labelledby="h-auslastung"><h2 id="h-auslastung">Auslastung</h2>
         <div id="live-auslastung" data-live-part>${auslastung}</div>
+        ${user.role === 'supervisor' ? reassignForm : ''}
       </section>`;
-    res.status(parsed.success ? 200 : 400).send(page({ title: 'Leitung: Übersicht', body, user, csrf: req.csrfToken, devInbox: Boolean(deps.capture) }));
-  });
+    if (res.statusCode === 200 && !parsed.success) res.status(400);
+    res.send(page({ title: 'Leitung: Übersicht', body, user, csrf: req.csrfToken, devInbox: Boolean(deps.capture) }));
+  }
 
   return router;
 }

@@ -8,6 +8,14 @@ import { bulkReassign, dashboard, workload, writeProcessCsv } from '../services/
 import { reconcileConsents } from '../services/consents';
 import { reconcileProcesses } from '../services/reconcile';
 
+/** The bulk reassignment's input: the JSON route and the form on /leitung. */
+export const bulkReassignBody = z.strictObject({
+  fromCaseworkerId: z.uuid({ error: 'fromCaseworkerId: bisherige/r Fallmanager/in ungültig' }),
+  toCaseworkerId: z.uuid({ error: 'toCaseworkerId: neue/r Fallmanager/in ungültig' }),
+  reason: z.string({ error: (i) => (i.input === undefined ? 'Begründung fehlt' : 'Begründung muss Text sein') }).trim().min(3, 'Begründung: mindestens 3 Zeichen').max(1000, 'Begründung: höchstens 1000 Zeichen'),
+  processIds: z.array(z.uuid({ error: 'processIds: ungültige Prozess-ID' }), { error: 'processIds muss eine Liste sein' }).min(1, 'processIds darf nicht leer sein').max(1000, 'processIds: höchstens 1000').optional(),
+});
+
 export function registerDashboardRoutes(api: JsonApi, deps: AppDeps, processQuery: z.ZodObject) {
   const csvQuery = processQuery.omit({ limit: true, cursor: true });
   api.route({
@@ -51,12 +59,7 @@ export function registerDashboardRoutes(api: JsonApi, deps: AppDeps, processQuer
   api.route({
     method: 'post', path: '/api/processes/reassign', tag: 'Leitung', roles: ['supervisor'],
     summary: 'Laufende Ketten gesammelt einer anderen Fallmanagerin / einem anderen Fallmanager übertragen',
-    body: z.strictObject({
-      fromCaseworkerId: z.uuid({ error: 'fromCaseworkerId: bisherige/r Fallmanager/in ungültig' }),
-      toCaseworkerId: z.uuid({ error: 'toCaseworkerId: neue/r Fallmanager/in ungültig' }),
-      reason: z.string({ error: (i) => (i.input === undefined ? 'Begründung fehlt' : 'Begründung muss Text sein') }).trim().min(3, 'Begründung: mindestens 3 Zeichen').max(1000, 'Begründung: höchstens 1000 Zeichen'),
-      processIds: z.array(z.uuid({ error: 'processIds: ungültige Prozess-ID' }), { error: 'processIds muss eine Liste sein' }).min(1, 'processIds darf nicht leer sein').max(1000, 'processIds: höchstens 1000').optional(),
-    }),
+    body: bulkReassignBody,
     response: z.object({ matched: z.number(), reassigned: z.number(), failed: z.array(z.object({ id: z.string(), message: z.string() })), skipped: z.array(z.string()) }),
     handler: async ({ req, body }) => bulkReassign(deps, req.user!, actorOf(req), body),
   });
