@@ -1,4 +1,6 @@
-// `npm run worker` as a separate process against a test stack — so a test can SIGKILL it.
+// `npm run worker` as a separate process against a test stack — so a test can SIGKILL it. tsx runs the
+// worker in a child node process: the worker gets its own process group, and a kill hits the whole
+// group (a SIGKILL to the tsx wrapper alone would leave the real worker running).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { LINK_SECRETS, PAYLOAD_KEYS, testEnv, type Stack } from './stack';
@@ -14,7 +16,10 @@ export function startWorkerProcess(stack: Stack, env: Record<string, string> = {
       SMTP_URL: `smtp://127.0.0.1:${stack.smtpPort}`, KIM_LINK_SECRETS: LINK_SECRETS, KIM_PAYLOAD_KEYS: PAYLOAD_KEYS, KIM_PUBLIC_URL: stack.url, ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (b: Buffer) => { out += b.toString(); if (out.includes('Worker läuft')) resolve(child); };
@@ -24,8 +29,25 @@ export function startWorkerProcess(stack: Stack, env: Record<string, string> = {
   });
 }
 
-export const killProcess = (child: ChildProcess) => new Promise<void>((resolve) => {
-  if (child.exitCode !== null || child.signalCode !== null) return resolve();
-  child.once('exit', () => resolve());
-  child.kill('SIGKILL');
+const running = new Set<ChildProcess>();
+// whatever a test leaves running goes with the test process
+process.once('exit', () => { for (const c of running) killGroup(c); });
+
+function killGroup(child: ChildProcess) {
+  try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+}
+
+/** SIGKILL to the worker's whole process group (tsx and the node process running the worker); fails if any of it survives. */
+export const killProcess = (child: ChildProcess) => new Promise<void>((resolve, reject) => {
+  const pgid = child.pid!;
+  const groupGone = () => {
+    try { process.kill(-pgid, 0); return false; } catch { return true; }
+  };
+  const done = async () => {
+    for (let i = 0; i < 100 && !groupGone(); i++) await new Promise((r) => setTimeout(r, 50));
+    if (groupGone()) resolve(); else reject(new Error(`worker process group ${pgid} still running 5 s after SIGKILL`));
+  };
+  if (child.exitCode !== null || child.signalCode !== null) { killGroup(child); void done(); return; }
+  child.once('exit', () => void done());
+  killGroup(child);
 });
