@@ -84,6 +84,7 @@ export async function runWorker(opts: { config: Config; db: Db; temporalAddress:
     db: opts.db, publicUrl: opts.config.publicUrl, log: opts.log,
     linkKeys: resolveLinkKeys(opts.config), linkTtlDays: opts.config.KIM_LINK_TTL_DAYS,
     dataConverter: { payloadCodecs: [resolvePayloadCodec(opts.config)] },
+    maxCachedWorkflows: opts.config.KIM_WORKER_CACHE,
   });
   const running = worker.run();
   running.catch((err) => opts.log.fatal({ err }, 'Worker abgebrochen'));

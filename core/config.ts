@@ -70,6 +70,8 @@ export const configSchema = z.object({
   KIM_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   /** minutes between read-model reconciles (0 = off) */
   KIM_RECONCILE_MINUTES: z.coerce.number().min(0).max(24 * 60).default(15),
+  /** workflows a worker keeps in memory (≈ 2 MB each, bench:chains); beyond that they are replayed when they get work */
+  KIM_WORKER_CACHE: z.coerce.number().int().min(0).max(100_000).default(2_000),
   /** >0: one working day lasts this many seconds — for tests and demos of deadlines */
   KIM_WORKING_DAY_SECONDS: z.coerce.number().min(0).default(0),
 

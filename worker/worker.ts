@@ -10,6 +10,8 @@ export interface KimWorkerOptions extends ActivityDeps {
   log: Logger;
   /** a pre-built bundle (tests build it once per run); default: bundle workflows/ now */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** workflows kept in memory (KIM_WORKER_CACHE, default 2,000) */
+  maxCachedWorkflows?: number;
   /** payload codecs (the encrypting codec of core/codec.ts); they run outside the workflow sandbox */
   dataConverter?: WorkerOptions['dataConverter'];
 }
@@ -21,7 +23,7 @@ export async function createKimWorker(opts: KimWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ db: opts.db, publicUrl: opts.publicUrl, linkKeys: opts.linkKeys, linkTtlDays: opts.linkTtlDays }),
-    maxCachedWorkflows: 2_000,
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? 2_000,
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
   });
 }

@@ -30,16 +30,17 @@ describe('loadConfig', () => {
   });
 
   test('numbers and flags from strings; empty strings count as unset', () => {
-    const c = loadConfig({ PORT: '8080', KIM_SEED: '1', TEMPORAL_TLS: 'true', DATABASE_URL: '  ', KIM_PUBLIC_URL: 'https://kim.stadt.example/' });
-    expect(c).toMatchObject({ PORT: 8080, KIM_SEED: true, TEMPORAL_TLS: true, publicUrl: 'https://kim.stadt.example' });
+    const c = loadConfig({ PORT: '8080', KIM_SEED: '1', TEMPORAL_TLS: 'true', DATABASE_URL: '  ', KIM_PUBLIC_URL: 'https://kim.stadt.example/', KIM_WORKER_CACHE: '500' });
+    expect(c).toMatchObject({ PORT: 8080, KIM_SEED: true, TEMPORAL_TLS: true, publicUrl: 'https://kim.stadt.example', KIM_WORKER_CACHE: 500 });
+    expect(loadConfig({}).KIM_WORKER_CACHE).toBe(2_000);
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.embedded.postgres).toBe(true);
   });
 
   test('an invalid configuration: one ConfigError naming every bad variable, in German', () => {
-    const message = configError({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    const message = configError({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', KIM_WORKER_CACHE: '-1' });
     expect(message.split('\n')[0]).toBe('Ungültige Konfiguration:');
-    expect(named(message).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT']);
+    expect(named(message).sort()).toEqual(['DATABASE_URL', 'KIM_WORKER_CACHE', 'LOG_LEVEL', 'PORT']);
     expect(message).toMatch(/PORT: .*Zahl/);
     expect(message).toMatch(/DATABASE_URL: muss mit postgres:\/\/ oder postgresql:\/\/ beginnen/);
     expect(message).toMatch(/LOG_LEVEL: .*"warn"/);
