@@ -2,8 +2,8 @@
 // a real browser: the supervisor follows the link from the case page, reads the German table, pages to
 // older entries by keyboard; the Art. 15 PDF link downloads a PDF with the browser session; axe-core
 // finds no serious violations; nothing is blocked by the CSP.
-import { expectNoSeriousAxeViolations, startStackAndBrowser, type TestBrowser } from '../support/browser';
-import { DEMO_PASSWORD, type Stack } from '../support/stack';
+import { expectNoSeriousAxeViolations, startStackAndBrowser, type TestBrowser, loginInBrowser } from '../support/browser';
+import type { Stack } from '../support/stack';
 
 let stack: Stack;
 let b: TestBrowser;
@@ -24,10 +24,7 @@ afterAll(async () => {
 
 it('the supervisor opens the log from the case page, reads it and pages back by keyboard; the Art. 15 PDF downloads', async () => {
   const p = b.page;
-  await p.goto(`${stack.url}/login`);
-  await p.getByLabel('E-Mail').fill('leitung@kim.example');
-  await p.getByLabel('Passwort').fill(DEMO_PASSWORD);
-  await Promise.all([p.waitForURL(`${stack.url}/faelle`), p.getByRole('button', { name: 'Anmelden' }).click()]);
+  await loginInBrowser(p, stack.url, 'leitung@kim.example');
   await p.goto(`${stack.url}/faelle/${c.id}`);
   const section = p.getByRole('region', { name: 'Datenschutz' });
   await expectNoSeriousAxeViolations(p, `/faelle/${c.id} (Leitung)`);

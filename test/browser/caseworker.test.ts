@@ -4,12 +4,11 @@
 // The tests run in order and share one browser and one stack (one journey, ~10 s).
 import { fmtDateTime } from '../../api/html';
 import { berlinLocalToIso } from '../../api/pages/forms';
-import { expectNoSeriousAxeViolations as expectAxeClean, startStackAndBrowser, type TestBrowser } from '../support/browser';
+import { expectNoSeriousAxeViolations as expectAxeClean, startStackAndBrowser, type TestBrowser, SCREENSHOT_DIR, UUID } from '../support/browser';
 import { DEMO_PASSWORD, type Stack } from '../support/stack';
 
 const CASEWORKER = 'fallmanagement@kim.example';
-const SHOTS = process.env.KIM_SCREENSHOT_DIR ?? '/tmp';
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const SHOTS = SCREENSHOT_DIR;
 
 let stack: Stack;
 let b: TestBrowser;

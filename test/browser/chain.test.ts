@@ -4,12 +4,11 @@
 // consent that is then recorded on the case page, the admin's deadline page,
 // and axe-core (WCAG 2.0 A/AA, 2.1 AA) on the case page, the process page and the deadline page. Screenshots go to KIM_SCREENSHOT_DIR (default /tmp).
 // The tests run in order and share one browser and one stack.
-import { expectNoSeriousAxeViolations as expectAxeClean, startStackAndBrowser, type TestBrowser } from '../support/browser';
-import { DEMO_PASSWORD, type Stack } from '../support/stack';
+import { expectNoSeriousAxeViolations as expectAxeClean, startStackAndBrowser, type TestBrowser, loginInBrowser, SCREENSHOT_DIR, UUID } from '../support/browser';
+import type { Stack } from '../support/stack';
 
 const CASEWORKER = 'fallmanagement@kim.example';
-const SHOTS = process.env.KIM_SCREENSHOT_DIR ?? '/tmp';
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const SHOTS = SCREENSHOT_DIR;
 
 let stack: Stack;
 let b: TestBrowser;
@@ -32,10 +31,7 @@ const expectNoSeriousAxeViolations = (label: string) => expectAxeClean(page(), l
 
 it('logs in and creates a person and a housing case through the forms', async () => {
   const p = page();
-  await p.goto(url('/login'));
-  await p.getByLabel('E-Mail').fill(CASEWORKER);
-  await p.getByLabel('Passwort').fill(DEMO_PASSWORD);
-  await Promise.all([p.waitForURL(url('/faelle')), p.getByRole('button', { name: 'Anmelden' }).click()]);
+  await loginInBrowser(p, stack.url, CASEWORKER);
   const nav = p.getByRole('navigation', { name: 'Hauptnavigation' });
   expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Fälle', 'Neuer Fall', 'Aufgaben', 'Dev-Postfach']);
 
@@ -181,10 +177,7 @@ it('the case page shows the chain card with its diagram and the handoff in „Ü
 it('the admin sets a deadline rule on /admin/fristen (no serious axe violations)', async () => {
   const p = page();
   await Promise.all([p.waitForURL(/\/login/), p.getByRole('button', { name: 'Abmelden' }).click()]);
-  await p.goto(url('/login'));
-  await p.getByLabel('E-Mail').fill('admin@kim.example');
-  await p.getByLabel('Passwort').fill(DEMO_PASSWORD);
-  await Promise.all([p.waitForURL(url('/faelle')), p.getByRole('button', { name: 'Anmelden' }).click()]);
+  await loginInBrowser(p, stack.url, 'admin@kim.example');
   await Promise.all([p.waitForURL(url('/admin/fristen')), p.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Fristen' }).click()]);
   await expectNoSeriousAxeViolations('/admin/fristen');
   await p.getByLabel('Stelle', { exact: true }).selectOption({ label: 'Jobcenter' });

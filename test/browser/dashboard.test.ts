@@ -2,9 +2,9 @@
 // days: key figures, the overdue filter, the CSV link with the browser session, a process opened from
 // the list (diagram and history), axe-core on both pages, and the live update (a chain started via the
 // API appears without a reload). The tests run in order and share one browser and one stack.
-import { expectNoSeriousAxeViolations as expectAxeClean, startStackAndBrowser, type TestBrowser } from '../support/browser';
+import { expectNoSeriousAxeViolations as expectAxeClean, startStackAndBrowser, type TestBrowser, loginInBrowser } from '../support/browser';
 import { chainDriver } from '../support/chain-helpers';
-import { DEMO_PASSWORD, eventually, type Stack } from '../support/stack';
+import { eventually, type Stack } from '../support/stack';
 
 const SUPERVISOR = 'leitung@kim.example';
 
@@ -51,10 +51,7 @@ const expectNoSeriousAxeViolations = (label: string) => expectAxeClean(page(), l
 
 it('the supervisor opens „Leitung“ from the navigation: key figures, the overdue handoff, workload', async () => {
   const p = page();
-  await p.goto(url('/login'));
-  await p.getByLabel('E-Mail').fill(SUPERVISOR);
-  await p.getByLabel('Passwort').fill(DEMO_PASSWORD);
-  await Promise.all([p.waitForURL(url('/faelle')), p.getByRole('button', { name: 'Anmelden' }).click()]);
+  await loginInBrowser(p, stack.url, SUPERVISOR);
   const nav = p.getByRole('navigation', { name: 'Hauptnavigation' });
   await Promise.all([p.waitForURL(url('/leitung')), nav.getByRole('link', { name: 'Leitung' }).click()]);
   expect(await p.locator('h1').innerText()).toBe('Leitung: Übersicht');

@@ -6,7 +6,7 @@
 import { chainDiagram, stepViews } from '../../api/pages/chain-diagram';
 import { chainDefinitionFor } from '../../core/domain/chains';
 import { chainDriver } from '../support/chain-helpers';
-import { DEMO_PASSWORD, eventually, startStack, type Stack } from '../support/stack';
+import { eventually, startStack, type Stack } from '../support/stack';
 import { FormClient, hidden } from '../support/form-client';
 
 let stack: Stack;
@@ -29,9 +29,7 @@ class Browser extends FormClient { constructor() { super(stack.url); } }
 
 async function login(email = CASEWORKER): Promise<Browser> {
   const b = new Browser();
-  const page = await b.get('/login');
-  const r = await b.post('/login', { _csrf: hidden(page.text, '_csrf'), next: '', email, password: DEMO_PASSWORD });
-  expect(r).toMatchObject({ status: 303, location: '/faelle' });
+  expect(await b.login(email)).toMatchObject({ status: 303, location: '/faelle' });
   return b;
 }
 

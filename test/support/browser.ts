@@ -8,7 +8,12 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Result } from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startStack, type Stack } from './stack';
+import { DEMO_PASSWORD, startStack, type Stack } from './stack';
+
+/** where browser tests put their screenshots */
+export const SCREENSHOT_DIR = process.env.KIM_SCREENSHOT_DIR ?? '/tmp';
+/** a UUID inside a URL pattern (new RegExp(`/faelle/${UUID}$`)) */
+export const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -100,4 +105,12 @@ export async function startStackAndBrowser(stackOptions: Parameters<typeof start
 export async function expectNoSeriousAxeViolations(page: Page, label: string) {
   const violations = await axeSerious(page);
   expect({ page: label, violations }).toEqual({ page: label, violations: [] });
+}
+
+/** Logs in through the login form as a person would; waits for the case list it lands on. */
+export async function loginInBrowser(page: Page, baseUrl: string, email: string, password = DEMO_PASSWORD) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('E-Mail').fill(email);
+  await page.getByLabel('Passwort').fill(password);
+  await Promise.all([page.waitForURL(`${baseUrl}/faelle`), page.getByRole('button', { name: 'Anmelden' }).click()]);
 }
