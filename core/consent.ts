@@ -2,6 +2,7 @@
 // a consent of that case covers it — given (givenAt not in the future) and not withdrawn. The one place
 // that rule lives: handoffs (chain steps, ad-hoc handoffs, forwards) ask here before data leaves.
 import type { Db } from './db/client';
+import { OPEN_TASK_STATUSES } from './domain/handoff';
 import type { Prisma } from './db/generated/client';
 
 type Reader = Pick<Db, 'consent' | 'department'>;
@@ -29,4 +30,15 @@ export async function uncoveredDepartments(db: Reader, caseId: string, departmen
   const consents = await db.consent.findMany({ where: { caseId, withdrawnAt: null, givenAt: { lte: new Date() } }, select: { departments: true } });
   const covered = new Set(consents.flatMap((c) => c.departments));
   return [...new Set(departmentIds)].filter((d) => !covered.has(d));
+}
+
+/** Cases with an open handoff to a department no valid consent covers (validConsentWhere's rule, in one query). */
+export async function casesWithUncoveredOpenHandoffs(db: Pick<Db, '$queryRaw'>): Promise<string[]> {
+  const rows = await db.$queryRaw<Array<{ caseId: string }>>`
+    SELECT DISTINCT t."caseId" FROM "Task" t
+    WHERE t."status"::text = ANY(${OPEN_TASK_STATUSES}::text[])
+      AND NOT EXISTS (
+        SELECT 1 FROM "Consent" k
+        WHERE k."caseId" = t."caseId" AND k."withdrawnAt" IS NULL AND k."givenAt" <= now() AND t."departmentId" = ANY(k."departments"))`;
+  return rows.map((r) => r.caseId);
 }

@@ -5,7 +5,7 @@
 // Temporal outage left undone (services/reconcile.ts).
 import type { Client } from '@temporalio/client';
 import { audit, type Actor } from '../../core/audit';
-import { CONSENT_WITHDRAWN_REASON, uncoveredDepartments } from '../../core/consent';
+import { casesWithUncoveredOpenHandoffs, CONSENT_WITHDRAWN_REASON, uncoveredDepartments } from '../../core/consent';
 import type { Db } from '../../core/db/client';
 import { OPEN_TASK_STATUSES } from '../../core/domain/handoff';
 import type { ConsentInput } from '../../core/domain/records';
@@ -94,9 +94,8 @@ export async function signalChains(deps: ConsentDeps, caseId: string) {
  * signalled. Part of the reconcile job and of POST /api/admin/reconcile.
  */
 export async function reconcileConsents(deps: ConsentDeps): Promise<{ cancelledTasks: number; signalledChains: number }> {
-  const openCases = await deps.db.task.findMany({ where: { status: { in: OPEN_TASK_STATUSES } }, select: { caseId: true }, distinct: ['caseId'] });
   let cancelledTasks = 0;
-  for (const { caseId } of openCases) cancelledTasks += (await cancelUncoveredHandoffs(deps, caseId)).cancelled.length;
+  for (const caseId of await casesWithUncoveredOpenHandoffs(deps.db)) cancelledTasks += (await cancelUncoveredHandoffs(deps, caseId)).cancelled.length;
   const waiting = await deps.db.process.findMany({ where: { status: 'running', currentStatus: 'consent' }, select: { caseId: true }, distinct: ['caseId'] });
   for (const { caseId } of waiting) await signalChains(deps, caseId);
   return { cancelledTasks, signalledChains: waiting.length };
