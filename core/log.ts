@@ -5,9 +5,10 @@ import pino, { type Logger } from 'pino';
 
 export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', name = 'kim'): Logger {
-  const pretty = process.stdout.isTTY && process.env.NODE_ENV !== 'production';
-  return pino({
+/** `destination`: where the JSON lines go instead of stdout (tests read what would have been logged). */
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', name = 'kim', destination?: pino.DestinationStream): Logger {
+  const pretty = !destination && process.stdout.isTTY && process.env.NODE_ENV !== 'production';
+  const options: pino.LoggerOptions = {
     name,
     level,
     mixin: () => {
@@ -16,7 +17,8 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', na
     },
     redact: { paths: ['password', '*.password', 'token', '*.token', 'req.headers.authorization', 'req.headers.cookie', '*.passwordHash'], censor: '[redacted]' },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

@@ -69,13 +69,17 @@ function quietSdkLogs() {
   }
 }
 
-export async function startStack(opts: { worker?: boolean; outbox?: boolean; workingDaySeconds?: number; linkTtlDays?: number; continueAfterEvents?: number; oidc?: OidcSettings } = {}): Promise<Stack> {
+export async function startStack(opts: { worker?: boolean; outbox?: boolean; workingDaySeconds?: number; linkTtlDays?: number; continueAfterEvents?: number; oidc?: OidcSettings;
+  /** collect every log line of the app and worker (at debug level) here */
+  logLines?: string[] } = {}): Promise<Stack> {
   const env = testEnv();
   quietSdkLogs();
   const databaseUrl = await createTestDatabase();
   const db = createDb(databaseUrl, 20);
   await seedDemo(db, DEMO_PASSWORD);
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const log = opts.logLines
+    ? createLogger('debug', 'kim', { write: (line: string) => { opts.logLines!.push(line); } })
+    : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const capture = new SmtpCapture();
   const smtpPort = await capture.start(await freePort());
   const taskQueue = `test-${crypto.randomBytes(4).toString('hex')}`;
