@@ -177,7 +177,7 @@ export function onShutdown(log: Logger, stop: () => Promise<void>) {
   let stoppingSince = 0;
   const handler = (signal: string) => {
     if (stoppingSince) {
-      // npm, tsx and the terminal may each deliver the same Ctrl-C: only a later one forces the exit
+      // npm and the terminal may each deliver the same Ctrl-C: only a later one forces the exit
       if (Date.now() - stoppingSince < 3_000) return;
       log.warn('Zweites Signal: sofortiges Beenden');
       process.exit(130); // children are killed by the exit hook (core/runtime/children.ts)

@@ -21,7 +21,7 @@ async function pool<T>(items: T[], n: number, fn: (item: T, i: number) => Promis
   await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) { const i = next++; await fn(items[i], i); } }));
 }
 
-/** Resident memory of a process and its children (tsx runs node as a child), in MB. */
+/** Resident memory of a process and its children, in MB. */
 function rssMb(pid: number): number {
   let kb = 0;
   const visit = (p: number) => {

@@ -45,7 +45,7 @@ async function retentionSchedule() {
   }
 }
 
-function start(how: 'npm' | 'tsx', extraEnv: Record<string, string> = {}): KimProcess {
+function start(how: 'npm' | 'direct', extraEnv: Record<string, string> = {}): KimProcess {
   const k = launch(how, kimEnv(dataDir, ports, { KIM_DEMO_PASSWORD: PASSWORD, ...extraEnv }), url);
   groups.push(k.pid);
   return k;
@@ -63,7 +63,7 @@ async function mails(): Promise<Array<{ subject: string; receivedAt: string; to:
   return r.body.items;
 }
 
-/** Everything the run started (npm/sh/tsx, the app, postgres with its backends, temporal). */
+/** Everything the run started (npm, the app, postgres with its backends, temporal). */
 function snapshot(k: KimProcess): Proc[] {
   const tree = processTree(k.pid);
   expect(tree.some((p) => p.cmd.includes(path.join(dataDir, 'postgres')))).toBe(true);
@@ -80,8 +80,8 @@ async function expectNothingLeft(before: Proc[]) {
 }
 
 function appProcess(k: KimProcess): Proc {
-  // tsx runs the app in a child node process; that one is what crashes or gets OOM-killed
-  const app = processTree(k.pid).find((p) => p.pid !== k.pid && p.cmd.includes('core/start.ts') && p.cmd.includes('loader'));
+  // the node process running core/start.ts (under npm, or the launched process itself): what crashes or gets OOM-killed
+  const app = processTree(k.pid).find((p) => p.cmd.includes('--import tsx core/start.ts'));
   if (!app) throw new Error(`App-Prozess nicht gefunden: ${JSON.stringify(processTree(k.pid).map((p) => p.cmd))}`);
   return app;
 }
@@ -141,7 +141,7 @@ test('cold `npm start`: ready, case + follow-up via the API, Ctrl-C stops everyt
   expect(live.body).toMatchObject({ live: true, status: 'open', followUp: { id: f.body.id, remindedAt: null } });
   expect(await mails()).toEqual([]);
 
-  // Ctrl-C in a terminal: SIGINT to the whole foreground process group (npm, sh, tsx, node, postgres, temporal)
+  // Ctrl-C in a terminal: SIGINT to the whole foreground process group (npm, node, postgres, temporal)
   const before = snapshot(k);
   const t0 = Date.now();
   process.kill(-k.pid, 'SIGINT');
@@ -156,7 +156,7 @@ test('cold `npm start`: ready, case + follow-up via the API, Ctrl-C stops everyt
 });
 
 test('warm start on the same data: case and person kept, the follow-up mail arrives once, SIGTERM → exit 0', async () => {
-  const k = start('tsx');
+  const k = start('direct');
   const restartedAt = Date.now();
   const ms = await waitHealthy(k);
   timings.warmStart = `${ms} ms (app: ${k.output().match(/bereit nach ([\d.]+ s)/)?.[1]})`;
@@ -204,11 +204,11 @@ test('warm start on the same data: case and person kept, the follow-up mail arri
 });
 
 test('after a crash (SIGKILL) postgres and temporal are orphaned; the next start ends them and comes up', async () => {
-  const k = start('tsx');
+  const k = start('direct');
   await waitHealthy(k);
   const app = appProcess(k);
   process.kill(app.pid, 'SIGKILL');
-  await exitWithin(k, 20_000); // tsx follows its child
+  await exitWithin(k, 20_000);
 
   // the premise: they outlive the app (reparented), still holding the data directory and ports
   const orphans = processesUsing(dataDir);
@@ -216,7 +216,7 @@ test('after a crash (SIGKILL) postgres and temporal are orphaned; the next start
   expect(orphans.some((p) => p.cmd.includes('start-dev'))).toBe(true);
   expect(orphans.every((p) => p.ppid !== app.pid)).toBe(true);
 
-  const again = start('tsx');
+  const again = start('direct');
   const ms = await waitHealthy(again);
   timings.startAfterCrash = `${ms} ms (app: ${again.output().match(/bereit nach ([\d.]+ s)/)?.[1]})`;
   console.log(`[embedded] start after SIGKILL (stale postgres + temporal) → /healthz 200 after ${ms} ms`);
@@ -230,7 +230,7 @@ test('after a crash (SIGKILL) postgres and temporal are orphaned; the next start
   const t0 = Date.now();
   process.kill(again.pid, 'SIGINT');
   const exit = await exitWithin(again, 20_000);
-  timings.sigintShutdownTsx = `${exit.at - t0} ms`;
+  timings.sigintShutdownDirect = `${exit.at - t0} ms`;
   expect(exit).toMatchObject({ code: 0, signal: null });
   await expectNothingLeft(before);
 });
@@ -239,7 +239,7 @@ test('a start that fails (HTTP port taken) exits 1 with the reason and leaves no
   const blocker = net.createServer();
   await new Promise<void>((resolve) => blocker.listen(ports.http, '127.0.0.1', () => resolve()));
   try {
-    const k = start('tsx');
+    const k = start('direct');
     const exit = await exitWithin(k, 60_000);
     expect(exit).toMatchObject({ code: 1 });
     expect(k.output()).toMatch(/KIM Flow konnte nicht starten: .*EADDRINUSE/);
@@ -250,9 +250,11 @@ test('a start that fails (HTTP port taken) exits 1 with the reason and leaves no
 });
 
 // npm forwards SIGTERM to the shell that runs the script; dash does not pass it on, and the app keeps
-// running without npm. `"start": "exec tsx core/start.ts"` in package.json makes the shell hand over
-// to tsx, which relays the signal to the app (checked by hand: exit 0, nothing left).
-test('SIGTERM to the `npm start` process stops everything ("start": "exec tsx …")', async () => {
+// running without npm. `"start": "exec node --import tsx core/start.ts"` in package.json makes the shell
+// hand over to the app itself. (Not the tsx CLI: it relays signals to a child node process and
+// SIGKILLs it when the child does not confirm within 30 ms — on a loaded machine Ctrl-C then killed
+// the app instead of shutting it down.)
+test('SIGTERM to the `npm start` process stops everything ("start": "exec node --import tsx …")', async () => {
   const k = start('npm');
   await waitHealthy(k);
   const before = snapshot(k);

@@ -1,11 +1,10 @@
-// Helpers for tests that run KIM Flow as real processes (`npm start`, `tsx core/start.ts`) and look at
+// Helpers for tests that run KIM Flow as real processes (`npm start`, `node --import tsx core/start.ts`) and look at
 // what they leave behind in /proc. Linux only (procfs), like the embedded runtime's stale-PID handling.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface Proc { pid: number; ppid: number; pgid: number; state: string; start: string; cmd: string }
 
@@ -31,7 +30,7 @@ export function processesUsing(dir: string): Proc[] {
   return allProcs().filter((p) => p.state !== 'Z' && p.cmd.includes(dir) && p.pid !== process.pid);
 }
 
-/** pid and all its descendants (e.g. npm → sh → tsx → node → postgres + backends, temporal). */
+/** pid and all its descendants (e.g. npm → node → postgres + backends, temporal). */
 export function processTree(pid: number): Proc[] {
   const procs = allProcs();
   const tree: Proc[] = [];
@@ -88,11 +87,11 @@ export function kimEnv(dataDir: string, ports: Ports, extra: Record<string, stri
 }
 
 /**
- * Starts KIM Flow as a newcomer would: `npm start`, or `tsx core/start.ts` directly. Its own process
+ * Starts KIM Flow as a newcomer would: `npm start`, or `node --import tsx core/start.ts` directly. Its own process
  * group (detached), so that a Ctrl-C can be imitated (SIGINT to the group) and leftovers killed.
  */
-export function launch(how: 'npm' | 'tsx', env: NodeJS.ProcessEnv, url: string): KimProcess {
-  const [cmd, args] = how === 'npm' ? ['npm', ['start']] : [TSX, ['core/start.ts']];
+export function launch(how: 'npm' | 'direct', env: NodeJS.ProcessEnv, url: string): KimProcess {
+  const [cmd, args] = how === 'npm' ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'core/start.ts']];
   const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => { out += b.toString(); });

@@ -1,6 +1,6 @@
-// `npm run worker` as a separate process against a test stack — so a test can SIGKILL it. tsx runs the
-// worker in a child node process: the worker gets its own process group, and a kill hits the whole
-// group (a SIGKILL to the tsx wrapper alone would leave the real worker running).
+// `npm run worker` (node --import tsx worker/main.ts) as a separate process against a test stack — so a
+// test can SIGKILL it. It gets its own process group and a kill hits the whole group, so nothing the
+// worker started can outlive it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { LINK_SECRETS, PAYLOAD_KEYS, testEnv, type Stack } from './stack';
@@ -8,7 +8,7 @@ import { LINK_SECRETS, PAYLOAD_KEYS, testEnv, type Stack } from './stack';
 const root = path.join(__dirname, '..', '..');
 
 export function startWorkerProcess(stack: Stack, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['worker/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
     cwd: root,
     env: {
       ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: stack.databaseUrl,
@@ -37,7 +37,7 @@ function killGroup(child: ChildProcess) {
   try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
 }
 
-/** SIGKILL to the worker's whole process group (tsx and the node process running the worker); fails if any of it survives. */
+/** SIGKILL to the worker's whole process group; fails if any of it survives. */
 export const killProcess = (child: ChildProcess) => new Promise<void>((resolve, reject) => {
   const pgid = child.pid!;
   const groupGone = () => {

@@ -90,7 +90,7 @@ describe('npm start with an invalid configuration', () => {
 
   test('exits non-zero with the German message naming the variable, and starts nothing', async () => {
     const ports = { http: 0, pg: 0, temporal: 0, ui: 0, smtp: 0 };
-    const k = launch('tsx', kimEnv(dataDir, ports, { PORT: 'abc', LOG_LEVEL: 'loud' }), 'http://127.0.0.1:0');
+    const k = launch('direct', kimEnv(dataDir, ports, { PORT: 'abc', LOG_LEVEL: 'loud' }), 'http://127.0.0.1:0');
     group = k.pid;
     const exit = await exitWithin(k, 30_000);
     expect(exit.code).toBe(2);
