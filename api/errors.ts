@@ -87,7 +87,7 @@ export function sendError(res: Response, err: HttpError) {
 
 export function apiErrorHandler(err: unknown, req: Request, res: Response, _next: NextFunction) {
   const httpError = toHttpError(err);
-  if (httpError.status >= 500) req.log?.error({ err }, 'Fehler bei der Anfrage');
+  if (httpError.status >= 500) req.log?.error({ err, status: httpError.status }, 'Fehler bei der Anfrage');
   else req.log?.info({ status: httpError.status, code: httpError.code }, httpError.message);
   if (res.headersSent) return;
   sendError(res, httpError);

@@ -1,6 +1,6 @@
 // Calling workflow updates from the API: a validator's rejection becomes the matching HTTP error.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { badRequest, conflict, forbidden, type ErrorDetail } from '../errors';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { badRequest, conflict, forbidden, unavailable, type ErrorDetail } from '../errors';
 
 export async function callUpdate<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -18,6 +18,8 @@ export async function callUpdate<T>(fn: () => Promise<T>): Promise<T> {
       if (/completed before the Update completed|already completed/i.test(`${err.message} ${cause?.message ?? ''}`)) throw conflict('Der Vorgang ist bereits abgeschlossen.');
     }
     if (err instanceof WorkflowNotFoundError) throw conflict('Der Vorgang läuft nicht mehr.');
+    // the server did not take or finish the update in time (e.g. while a worker restarts): retryable, not a bug
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || err instanceof ServiceError) throw unavailable('Der Prozess-Server (Temporal)');
     const e = err as { message?: string; code?: number };
     if (/workflow execution already completed/i.test(e.message ?? '')) throw conflict('Der Vorgang ist bereits abgeschlossen.');
     throw err;

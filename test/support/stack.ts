@@ -79,7 +79,10 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean; wor
   await seedDemo(db, DEMO_PASSWORD);
   const log = opts.logLines
     ? createLogger('debug', 'kim', { write: (line: string) => { opts.logLines!.push(line); } })
-    : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+    : process.env.TEST_LOG_LEVEL
+      ? createLogger(process.env.TEST_LOG_LEVEL)
+      // quiet by default, but an unexpected 500 is printed with its error (to find its cause in CI output)
+      : createLogger('error', 'kim', { write: (line: string) => { if (line.includes('"status":500')) process.stderr.write(`[500] ${line}`); } });
   const capture = new SmtpCapture();
   const smtpPort = await capture.start(await freePort());
   const taskQueue = `test-${crypto.randomBytes(4).toString('hex')}`;
