@@ -8,7 +8,7 @@ import type { Db } from '../core/db/client';
 import { Prisma } from '../core/db/generated/client';
 import { chainDefinitionFor } from '../core/domain/chains';
 import { OPEN_TASK_STATUSES } from '../core/domain/handoff';
-import type { RetentionResult } from '../workflows/retention';
+import type { RetentionResult } from '../core/domain/retention';
 
 export interface RetentionActivityDeps { db: Db }
 

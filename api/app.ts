@@ -2,21 +2,17 @@
 // `npm start`, `npm run api` and the tests all run the same app.
 import crypto from 'node:crypto';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import type { Db } from '../core/db/client';
-import type { LinkKey } from '../core/links';
-import { requestContext, type Logger } from '../core/log';
-import type { SmtpCapture } from '../core/runtime/smtp-capture';
+import { requestContext } from '../core/log';
+import type { AppDeps } from './deps';
 import { createAuth, csrfValid } from './auth';
 import { HttpError, notFound, sendError, toHttpError } from './errors';
 import { html, page } from './html';
 import { adminPages } from './pages/admin-pages';
 import { authPages } from './pages/auth-pages';
 import { oidcPages } from './pages/oidc-pages';
-import type { OidcSettings } from './oidc/settings';
 import { casePages } from './pages/case-pages';
 import { dashboardPages } from './pages/dashboard-pages';
 import { devPages } from './pages/dev-pages';
@@ -27,27 +23,6 @@ import { taskPages } from './pages/task-pages';
 import { apiRouter } from './routes/api';
 import { codecRouter } from './routes/codec';
 import { healthRouter } from './routes/health';
-
-export interface AppDeps {
-  db: Db;
-  temporal: Client;
-  taskQueue: string;
-  log: Logger;
-  publicUrl: string;
-  secureCookies: boolean;
-  sessionHours: number;
-  capture?: SmtpCapture;
-  temporalUiUrl?: string;
-  linkKeys: LinkKey[];
-  /** >0: one working day lasts this many seconds (tests, demos) */
-  workingDaySeconds: number;
-  /** days after closure until a case is anonymised (KIM_RETENTION_DAYS; 0 = off): named in the Art. 15 export */
-  retentionDays?: number;
-  /** chains continue-as-new after this many history events (tests); default: when Temporal suggests */
-  continueAfterEvents?: number;
-  /** OIDC login; unset → off (its routes 404) */
-  oidc?: OidcSettings;
-}
 
 /** The path of the first string with a NUL or a lone surrogate (or of nesting deeper than any form), if any. */
 function findInvalidText(v: unknown, path = '', depth = 0): string | undefined {

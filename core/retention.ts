@@ -4,7 +4,7 @@
 // schedule idempotently at boot (or updates it when the settings changed; pauses it when off).
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleSpec } from '@temporalio/client';
 import type { Config } from './config';
-import type { RetentionInput } from '../workflows/retention';
+import type { RetentionInput } from './domain/retention';
 
 export interface RetentionSettings {
   enabled: boolean;

@@ -18,7 +18,7 @@ export function connectionOptions(config: Config, address: string): ConnectionOp
 }
 
 /** A lazy connection: the API starts even while Temporal is down and recovers when it is back.
- *  `codec`: the encrypting payload codec (core/codec.ts, resolvePayloadCodec in core/boot.ts). */
+ *  `codec`: the encrypting payload codec (core/codec.ts, resolvePayloadCodec in app/boot.ts). */
 export function createTemporalClient(config: Config, address: string, codec?: PayloadCodec): Client {
   const connection = Connection.lazy(connectionOptions(config, address));
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}) });

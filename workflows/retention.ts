@@ -3,18 +3,7 @@
 // in input and output; the work (and every name) stays in the activities and PostgreSQL.
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import type { RetentionActivities } from '../activities/retention';
-
-export interface RetentionInput {
-  /** a case is due when it was closed longer ago than this */
-  retentionSeconds: number;
-  /** cases per activity (each case is its own transaction inside it) */
-  batchSize?: number;
-  /** carried over continue-as-new: the same cut-off for the whole run */
-  cutoff?: string;
-  carried?: RetentionResult;
-}
-
-export interface RetentionResult { cases: number; persons: number }
+import type { RetentionInput, RetentionResult } from '../core/domain/retention';
 
 const { findDueCases, anonymizeCases } = proxyActivities<RetentionActivities>({
   startToCloseTimeout: '5 minutes',

@@ -2,7 +2,7 @@
 // by secret (client_secret_basic, or client_secret_post if that is all the provider offers) or none
 // (public client). Returns the ID token and the access token (used once for userinfo, never stored).
 import type { ProviderMetadata } from './discovery';
-import type { OidcSettings } from './settings';
+import type { OidcSettings } from '../../core/config';
 
 export class TokenError extends Error {
   constructor(readonly code: string) { super(`Token-Anfrage fehlgeschlagen: ${code}`); }

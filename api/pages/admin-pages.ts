@@ -4,7 +4,7 @@
 import { Router, type Request, type Response } from 'express';
 import { audit } from '../../core/audit';
 import { deadlineRuleBody, HANDOFF_STEPS } from '../../core/domain/handoff';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { forbidden } from '../errors';
 import { csrfField, errorSummary, field, fmtDateTime, html, page, select, type SafeHtml } from '../html';

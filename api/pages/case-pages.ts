@@ -6,7 +6,7 @@ import {
 } from '../../core/domain/records';
 import { caseListFilter } from '../access';
 import { actorOf } from '../auth';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { HttpError } from '../errors';
 import { CHAIN_TYPES, chainDefinitionFor } from '../../core/domain/chains';
 import { createHandoffBody, HANDOFF_STEPS, OPEN_TASK_STATUSES, TASK_STATUS_LABELS } from '../../core/domain/handoff';

@@ -2,7 +2,7 @@
 // date given) and a withdraw button per valid consent. The services decide (api/services/consents.ts).
 import { Router, type Request, type Response } from 'express';
 import { consentInput } from '../../core/domain/records';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { HttpError } from '../errors';
 import { checkboxes, csrfField, field, fmtDate, html, type SafeHtml } from '../html';

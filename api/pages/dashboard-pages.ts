@@ -5,7 +5,7 @@
 // swaps the [data-live-part] sections); `Accept: application/json` returns the same data as JSON.
 import { Router, type Request, type Response } from 'express';
 import { CHAIN_TITLES, CHAIN_TYPES, chainDefinitionFor } from '../../core/domain/chains';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { forbidden, HttpError } from '../errors';
 import { csrfField, errorSummary, fmtDate, fmtDateTime, html, page, select, textarea, type SafeHtml } from '../html';

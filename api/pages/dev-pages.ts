@@ -1,7 +1,7 @@
 // Dev inbox: the mails the embedded SMTP capture received (only when no SMTP_URL is set).
 import { Router } from 'express';
 import type { SmtpCapture } from '../../core/runtime/smtp-capture';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { fmtDateTime, html, page } from '../html';
 
 export function devPages(capture: SmtpCapture, deps: AppDeps) {

@@ -4,7 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import { audit } from '../../core/audit';
 import { HANDOFF_STEPS } from '../../core/domain/handoff';
 import { parseToken, verifyLink } from '../../core/links';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { HttpError } from '../errors';
 import { html, page } from '../html';
 import { actOnTask } from '../services/tasks';

@@ -14,7 +14,7 @@ import { html, page } from '../html';
 import { createOidcDiscovery, OidcFetchError } from '../oidc/discovery';
 import { IdTokenError, verifyIdToken } from '../oidc/id-token';
 import { consumeLogin, LOGIN_TTL_MS, OIDC_COOKIE, OIDC_COOKIE_PATH, startLogin } from '../oidc/login-state';
-import { oidcRedirectUri, type OidcSettings } from '../oidc/settings';
+import { oidcRedirectUri, type OidcSettings } from '../../core/config';
 import { exchangeCode, TokenError } from '../oidc/token';
 import { matchUser } from '../oidc/user-match';
 import { UserinfoError, withUserinfoEmail } from '../oidc/userinfo';

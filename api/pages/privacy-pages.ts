@@ -2,7 +2,7 @@
 // paging and a CSV link, and the section on the case page that links the log and the Art. 15 export.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { notFound, parseOr400 } from '../errors';
 import { html, page, type PageUser, type SafeHtml } from '../html';

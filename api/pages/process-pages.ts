@@ -6,7 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import { cancelBody } from '../../core/domain/handoff';
 import { CHAIN_TITLES, chainDefinitionFor, stepDataSchema, type ChainDefinition, type ChainType, type FieldSpec, type StepDefinition } from '../../core/domain/chains';
 import type { CurrentStep } from '../../core/domain/chains/state';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { forbidden, HttpError } from '../errors';
 import { csrfField, errorSummary, field, fmtDate, fmtDateTime, html, page, radios, select, textarea, type SafeHtml } from '../html';

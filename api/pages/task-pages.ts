@@ -1,7 +1,7 @@
 // The department's task inbox (login): list, detail with history, and the action forms.
 import { Router, type Request, type Response } from 'express';
 import { HANDOFF_STEPS, TASK_STATUS_LABELS, type HandoffAction } from '../../core/domain/handoff';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { HttpError } from '../errors';
 import { fmtDateTime, html, page, type SafeHtml } from '../html';

@@ -2,7 +2,7 @@
 // current step, hold / resume / cancel / reassign.
 import { z } from 'zod';
 import { CHAIN_TYPES } from '../../core/domain/chains';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { notFound } from '../errors';
 import type { JsonApi } from '../json-route';

@@ -37,7 +37,7 @@ const toWire = (p: Payload): WirePayload => ({
 });
 
 export interface CodecRouterDeps {
-  /** the API's Temporal client: its payload codecs are the ones applied (core/boot.ts) */
+  /** the API's Temporal client: its payload codecs are the ones applied (app/boot.ts) */
   temporal: Client;
   db?: Db;
   /** origin(s) of the Temporal Web UI allowed to call (KIM_TEMPORAL_UI_ORIGIN); default http://localhost:8233 */

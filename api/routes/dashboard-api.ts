@@ -1,7 +1,7 @@
 // Supervisor routes: process list as CSV, dashboard key figures, workload, bulk reassignment,
 // read-model reconciliation. Registered from registerChainRoutes (chains-api.ts).
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import type { JsonApi } from '../json-route';
 import { bulkReassign, dashboard, workload, writeProcessCsv } from '../services/dashboard';

@@ -1,7 +1,7 @@
 // GET /healthz: 200 when PostgreSQL and Temporal answer, 503 naming the failing check otherwise.
 import { Router } from 'express';
 import { temporalHealthy } from '../../core/temporal';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 
 async function databaseHealthy(deps: AppDeps): Promise<boolean> {
   try {

@@ -1,7 +1,7 @@
 // Data protection routes: the per-case audit log (supervisors) and the Art. 15 export of a person
 // (caseworker of the case and their team, supervisors). Registered from apiRouter (api.ts).
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { notFound } from '../errors';
 import type { JsonApi } from '../json-route';

@@ -4,7 +4,7 @@ import {
   HANDOFF_STEPS, cancelBody, completeBody, createHandoffBody, deadlineRuleBody, declineBody, forwardBody, TASK_STATUSES,
 } from '../../core/domain/handoff';
 import { audit } from '../../core/audit';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { badRequest, notFound } from '../errors';
 import type { JsonApi } from '../json-route';

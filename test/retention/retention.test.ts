@@ -6,11 +6,12 @@
 // (KIM_RETENTION_DAY_SECONDS=1); the schedule is per task queue, so it never touches another test file.
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { createRetentionActivities } from '../../activities/retention';
-import { bootRetentionSchedule } from '../../core/boot';
+import { bootRetentionSchedule } from '../../app/boot';
 import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/log';
 import { retentionScheduleId } from '../../core/retention';
-import { BATCHES_PER_RUN, type RetentionResult } from '../../workflows/retention';
+import type { RetentionResult } from '../../core/domain/retention';
+import { BATCHES_PER_RUN } from '../../workflows/retention';
 import { expectNoSeriousAxeViolations, launchBrowser } from '../support/browser';
 import { recordHistory } from '../support/histories';
 import { chainDriver } from '../support/chain-helpers';

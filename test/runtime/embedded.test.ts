@@ -80,8 +80,8 @@ async function expectNothingLeft(before: Proc[]) {
 }
 
 function appProcess(k: KimProcess): Proc {
-  // the node process running core/start.ts (under npm, or the launched process itself): what crashes or gets OOM-killed
-  const app = processTree(k.pid).find((p) => p.cmd.includes('--import tsx core/start.ts'));
+  // the node process running app/start.ts (under npm, or the launched process itself): what crashes or gets OOM-killed
+  const app = processTree(k.pid).find((p) => p.cmd.includes('--import tsx app/start.ts'));
   if (!app) throw new Error(`App-Prozess nicht gefunden: ${JSON.stringify(processTree(k.pid).map((p) => p.cmd))}`);
   return app;
 }
@@ -250,7 +250,7 @@ test('a start that fails (HTTP port taken) exits 1 with the reason and leaves no
 });
 
 // npm forwards SIGTERM to the shell that runs the script; dash does not pass it on, and the app keeps
-// running without npm. `"start": "exec node --import tsx core/start.ts"` in package.json makes the shell
+// running without npm. `"start": "exec node --import tsx app/start.ts"` in package.json makes the shell
 // hand over to the app itself. (Not the tsx CLI: it relays signals to a child node process and
 // SIGKILLs it when the child does not confirm within 30 ms — on a loaded machine Ctrl-C then killed
 // the app instead of shutting it down.)

@@ -1,4 +1,4 @@
-// Helpers for tests that run KIM Flow as real processes (`npm start`, `node --import tsx core/start.ts`) and look at
+// Helpers for tests that run KIM Flow as real processes (`npm start`, `node --import tsx app/start.ts`) and look at
 // what they leave behind in /proc. Linux only (procfs), like the embedded runtime's stale-PID handling.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -87,11 +87,11 @@ export function kimEnv(dataDir: string, ports: Ports, extra: Record<string, stri
 }
 
 /**
- * Starts KIM Flow as a newcomer would: `npm start`, or `node --import tsx core/start.ts` directly. Its own process
+ * Starts KIM Flow as a newcomer would: `npm start`, or `node --import tsx app/start.ts` directly. Its own process
  * group (detached), so that a Ctrl-C can be imitated (SIGINT to the group) and leftovers killed.
  */
 export function launch(how: 'npm' | 'direct', env: NodeJS.ProcessEnv, url: string): KimProcess {
-  const [cmd, args] = how === 'npm' ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'core/start.ts']];
+  const [cmd, args] = how === 'npm' ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'app/start.ts']];
   const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => { out += b.toString(); });

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../../api/app';
-import { createApiTemporalClient } from '../../core/boot';
+import { createApiTemporalClient } from '../../app/boot';
 import { loadConfig } from '../../core/config';
 import { createDb, type Db } from '../../core/db/client';
 import { migrate } from '../../core/db/migrate';

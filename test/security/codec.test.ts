@@ -12,7 +12,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { codecRouter } from '../../api/routes/codec';
 import { createAuth } from '../../api/auth';
 import { sendError, toHttpError } from '../../api/errors';
-import { resolvePayloadCodec } from '../../core/boot';
+import { resolvePayloadCodec } from '../../app/boot';
 import { AesGcmPayloadCodec, createPayloadCodec, generatePayloadKeySpec, parsePayloadKeys } from '../../core/codec';
 import { ConfigError, loadConfig } from '../../core/config';
 import { chainDriver } from '../support/chain-helpers';

@@ -29,7 +29,7 @@ it('the session cookie is HttpOnly and SameSite=Lax; Secure when the app runs in
   expect(session).toMatch(/; SameSite=Lax/);
   expect(session).not.toMatch(/; Secure/); // http://localhost in development
 
-  // production (NODE_ENV=production → secureCookies, core/boot.ts): the same cookie with Secure
+  // production (NODE_ENV=production → secureCookies, app/boot.ts): the same cookie with Secure
   const auth = createAuth(stack.db, { sessionHours: 1, secureCookies: true });
   const app = express().get('/x', (_req, r) => { auth.setSessionCookie(r, 'token', new Date(Date.now() + 60_000)); r.end(); });
   const port = await freePort();

@@ -7,7 +7,7 @@ import type http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
-import type { OidcSettings } from '../../api/oidc/settings';
+import type { OidcSettings } from '../../core/config';
 import { createPayloadCodec } from '../../core/codec';
 import { createDb, type Db } from '../../core/db/client';
 import { seedDemo } from '../../core/db/seed';

@@ -1,4 +1,4 @@
-// `npm run worker` (node --import tsx worker/main.ts) as a separate process against a test stack — so a
+// `npm run worker` (node --import tsx app/worker.ts) as a separate process against a test stack — so a
 // test can SIGKILL it. It gets its own process group and a kill hits the whole group, so nothing the
 // worker started can outlive it.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,7 +8,7 @@ import { LINK_SECRETS, PAYLOAD_KEYS, testEnv, type Stack } from './stack';
 const root = path.join(__dirname, '..', '..');
 
 export function startWorkerProcess(stack: Stack, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/worker.ts'], {
     cwd: root,
     env: {
       ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: stack.databaseUrl,

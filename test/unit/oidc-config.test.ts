@@ -1,7 +1,7 @@
 // KIM_OIDC_* in core/config.ts and their mapping to the OIDC login's settings (api/oidc/settings.ts).
 import { loadConfig } from '../../core/config';
 import { configError } from '../support/config-error';
-import { oidcRedirectUri, oidcSettings } from '../../api/oidc/settings';
+import { oidcRedirectUri, oidcSettings } from '../../core/config';
 
 
 test('off unless the issuer is set', () => {

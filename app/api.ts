@@ -1,6 +1,6 @@
 // `npm run api`: the web app and JSON API against DATABASE_URL / TEMPORAL_ADDRESS; without them it
 // attaches to the embedded services of a running `npm start`. Stateless: run as many as needed.
-import { onShutdown, prepareDatabase, runApi } from '../core/boot';
+import { onShutdown, prepareDatabase, runApi } from './boot';
 import { ConfigError, loadConfig } from '../core/config';
 import { createLogger } from '../core/log';
 import { embeddedDatabaseUrl } from '../core/runtime/services';

@@ -2,10 +2,10 @@
 // dev server, the SMTP capture, the worker and the web app. DATABASE_URL / TEMPORAL_ADDRESS / SMTP_URL
 // switch the embedded parts off. `--seed` seeds demo data also against an external database.
 import { onShutdown, prepareDatabase, runApi, runWorker } from './boot';
-import { ConfigError, loadConfig } from './config';
-import { DEMO_USERS } from './db/seed';
-import { createLogger } from './log';
-import { startServices } from './runtime/services';
+import { ConfigError, loadConfig } from '../core/config';
+import { DEMO_USERS } from '../core/db/seed';
+import { createLogger } from '../core/log';
+import { startServices } from '../core/runtime/services';
 
 const stops: Array<() => Promise<void>> = [];
 const stopAll = async () => { for (const s of stops.splice(0).reverse()) await s().catch(() => {}); };

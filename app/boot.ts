@@ -7,20 +7,20 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createPayloadCodec, generatePayloadKeySpec, type AesGcmPayloadCodec } from './codec';
-import { ConfigError, type Config } from './config';
-import { parseLinkKeys, type LinkKey } from './links';
-import { createDb, type Db } from './db/client';
-import { migrate } from './db/migrate';
-import { seedDemo } from './db/seed';
-import type { Logger } from './log';
-import { startOutboxSender } from './mail/outbox';
-import { ensureRetentionSchedule, retentionSettings, type ScheduleOutcome } from './retention';
-import type { SmtpCapture } from './runtime/smtp-capture';
-import { connectionOptions } from './temporal';
-import type { AppDeps } from '../api/app';
+import { createPayloadCodec, generatePayloadKeySpec, type AesGcmPayloadCodec } from '../core/codec';
+import { ConfigError, oidcSettings, type Config } from '../core/config';
+import { parseLinkKeys, type LinkKey } from '../core/links';
+import { createDb, type Db } from '../core/db/client';
+import { migrate } from '../core/db/migrate';
+import { seedDemo } from '../core/db/seed';
+import type { Logger } from '../core/log';
+import { startOutboxSender } from '../core/mail/outbox';
+import { ensureRetentionSchedule, retentionSettings, type ScheduleOutcome } from '../core/retention';
+import type { SmtpCapture } from '../core/runtime/smtp-capture';
+import { connectionOptions } from '../core/temporal';
+import type { AppDeps } from '../api/deps';
 import type { CodecRouterDeps } from '../api/routes/codec';
-import { oidcSettings } from '../api/oidc/settings';
+
 
 export async function prepareDatabase(config: Config, databaseUrl: string, log: Logger, seed: boolean): Promise<Db> {
   const applied = await migrate(databaseUrl, (m) => log.info(m));

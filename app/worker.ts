@@ -1,7 +1,7 @@
 // `npm run worker`: a worker (+ e-mail outbox sender) against DATABASE_URL / TEMPORAL_ADDRESS /
 // SMTP_URL; without them it attaches to the embedded services of a running `npm start`.
 // Run several for more throughput: the task queue and the outbox (SKIP LOCKED) share the work.
-import { onShutdown, prepareDatabase, runWorker } from '../core/boot';
+import { onShutdown, prepareDatabase, runWorker } from './boot';
 import { ConfigError, loadConfig } from '../core/config';
 import { createLogger } from '../core/log';
 import { embeddedDatabaseUrl } from '../core/runtime/services';

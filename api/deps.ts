@@ -1,0 +1,29 @@
+// What the HTTP app is built from: one object, assembled by the composition root (app/boot.ts) and
+// by the test stack, handed to every router and page.
+import type { Client } from '@temporalio/client';
+import type { OidcSettings } from '../core/config';
+import type { Db } from '../core/db/client';
+import type { LinkKey } from '../core/links';
+import type { Logger } from '../core/log';
+import type { SmtpCapture } from '../core/runtime/smtp-capture';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  log: Logger;
+  publicUrl: string;
+  secureCookies: boolean;
+  sessionHours: number;
+  capture?: SmtpCapture;
+  temporalUiUrl?: string;
+  linkKeys: LinkKey[];
+  /** >0: one working day lasts this many seconds (tests, demos) */
+  workingDaySeconds: number;
+  /** days after closure until a case is anonymised (KIM_RETENTION_DAYS; 0 = off): named in the Art. 15 export */
+  retentionDays?: number;
+  /** chains continue-as-new after this many history events (tests); default: when Temporal suggests */
+  continueAfterEvents?: number;
+  /** OIDC login; unset → off (its routes 404) */
+  oidc?: OidcSettings;
+}
