@@ -7,30 +7,17 @@ import { consentCovers } from '../core/consent';
 import type { Db } from '../core/db/client';
 import type { Prisma } from '../core/db/generated/client';
 import { resolveDeadlines } from '../core/deadlines';
-import type { ChainActor, ChainState } from '../core/domain/chains/state';
+import type { ConsentGate, HandoffRequest, HandoffTarget, PreparedHandoff, ProcessRecord, RuleName } from '../core/domain/chains/effects';
 import { HANDOFF_STEPS, handoffWorkflowId } from '../core/domain/handoff';
 import { chainMails } from '../core/mail/templates';
 
 export interface ChainActivityDeps { db: Db; publicUrl: string }
-
-export interface RecordProcessInput {
-  processId: string;
-  seq: number;
-  event: string;
-  actor: ChainActor;
-  details?: Record<string, unknown>;
-  stepData?: Record<string, unknown>;
-  state: ChainState;
-  titles: { current?: string; step?: string };
-}
 
 /** A stable UUID from a name: a retried activity creates the same task, never a second one. */
 function uuidFrom(name: string): string {
   const h = crypto.createHash('sha256').update(name).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
-
-export interface HandoffTarget { caseId: string; stepKey: string; department?: string; byBenefit?: Partial<Record<string, string>> }
 
 export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
   /** The department a handoff step goes to: fixed, or by the person's benefit type. */
@@ -42,7 +29,7 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
   }
 
   return {
-    async recordProcess(input: RecordProcessInput): Promise<'recorded' | 'duplicate'> {
+    async recordProcess(input: ProcessRecord): Promise<'recorded' | 'duplicate'> {
       const { processId, seq, event, actor, state } = input;
       return db.$transaction(async (tx) => {
         if (await tx.processEvent.findUnique({ where: { processId_seq: { processId, seq } } })) return 'duplicate';
@@ -106,12 +93,7 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
       }, { timeout: 20_000 });
     },
 
-    async prepareHandoff(input: {
-      processId: string; caseId: string; stepKey: string; handoffStep: string; department?: string;
-      byBenefit?: Partial<Record<string, string>>; createdById?: string;
-      /** unique per step instance and attempt: names the task, so a retried activity makes no second one */
-      instance: string;
-    }): Promise<{ taskId: string; departmentId: string; ackDays: number; completeDays: number }> {
+    async prepareHandoff(input: HandoffRequest): Promise<PreparedHandoff> {
       const { departmentId, caseworkerId } = await targetDepartment(input);
       const { ackDays, completeDays } = await resolveDeadlines(db, departmentId, input.handoffStep);
       const taskId = uuidFrom(`${input.processId}:${input.stepKey}:${input.instance}`);
@@ -128,12 +110,12 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
     },
 
     /** Does a valid consent of the case cover the step's department? (core/consent.ts) */
-    async checkConsent(input: HandoffTarget): Promise<{ departmentId: string; covered: boolean }> {
+    async checkConsent(input: HandoffTarget): Promise<ConsentGate> {
       const { departmentId } = await targetDepartment(input);
       return { departmentId, covered: await consentCovers(db, input.caseId, departmentId) };
     },
 
-    async evaluateRule({ caseId, rule }: { caseId: string; rule: 'isMinor' }): Promise<string> {
+    async evaluateRule({ caseId, rule }: { caseId: string; rule: RuleName }): Promise<string> {
       const c = await db.case.findUniqueOrThrow({ where: { id: caseId }, include: { person: { select: { birthDate: true } } } });
       if (rule === 'isMinor') {
         const b = c.person.birthDate;

@@ -185,6 +185,21 @@ export function scaledDeadline(start: Date, days: number, workingDaySeconds?: nu
   return addWorkingDays(start, days);
 }
 
+/**
+ * The last instant (23:59:59.999 Berlin time) of a calendar date given as "YYYY-MM-DD" — e.g. a
+ * handoff due on the move-in date. +01:00 in winter, +02:00 in summer.
+ * @throws RangeError if `isoDate` is not a valid calendar date.
+ */
+export function endOfBerlinDate(isoDate: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  const [year, month, day] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [NaN, NaN, NaN];
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (!m || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
+    throw new RangeError(`isoDate must be a calendar date YYYY-MM-DD, got ${isoDate}`);
+  }
+  return endOfBerlinDay(dayNumber(year, month, day));
+}
+
 /** German date "DD.MM.YYYY" of the Berlin calendar date, e.g. "03.12.2026". */
 export function formatGermanDate(date: Date): string {
   const t = berlinTime(assertValidDate(date, 'date'));

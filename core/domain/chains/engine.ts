@@ -1,0 +1,419 @@
+// The chain engine: a chain definition (data) interpreted as a step graph — outcomes and where they
+// lead, handoffs to departments, automatic rules, waits, deadlines, reminders, escalations, reviews,
+// the consent gate. Pure and deterministic: no Temporal, no I/O, no clock of its own. Each transition
+// is a generator that changes the state at once (so a second action arriving meanwhile sees it) and
+// then yields the effects to run in order (effects.ts); the chain workflow runs them, unit tests
+// answer them with plain values (test/unit/chain-engine.test.ts).
+import { stepDataSchema, type ChainDefinition, type StepDefinition } from './schema';
+import type { ChainActor, ChainInput, ChainState, CompleteStepArgs, CurrentStep } from './state';
+import { perform, type Run } from './effects';
+import type { HandoffResult } from '../handoff';
+import { endOfBerlinDate, scaledDeadline } from '../working-days';
+
+/** Handoff steps wait for a consent covering their department (added after the first recorded histories). */
+export const CONSENT_GATE = 'consent-gate';
+
+export const SYSTEM: ChainActor = { kind: 'system' };
+const DEPARTMENT: ChainActor = { kind: 'system', role: 'department' };
+
+/** Why an action is refused now: WrongState → 409, InvalidInput → 400. */
+export interface Rejection {
+  type: 'WrongState' | 'InvalidInput';
+  message: string;
+  details?: Array<{ field: string; message: string }>;
+}
+
+export type TimerKind = 'activate' | 'deadline' | 'escalation' | 'periodic' | 'review';
+/** The next thing due for the current step, at `at` (ms since the epoch). */
+export interface DueTimer { at: number; kind: TimerKind; stepSeq: number }
+
+export interface EngineOptions {
+  /** the workflow clock (deterministic in Temporal), ms since the epoch */
+  now: () => number;
+  /** >0: one (working) day lasts this many seconds — tests and demos */
+  daySeconds: number;
+  /** where handoffs signal their result */
+  workflowId: string;
+}
+
+const DONE_KEPT = 200;
+const wrongState = (message: string): Rejection => ({ type: 'WrongState', message });
+const invalid = (message: string, field: string, detail: string): Rejection => ({ type: 'InvalidInput', message, details: [{ field, message: detail }] });
+
+export function initialChainState(input: ChainInput): ChainState {
+  return {
+    processId: input.processId, caseId: input.caseId, type: input.definition.type, version: input.definition.version,
+    status: 'running', done: [], facts: {}, seq: 0, stepSeq: 0, runs: 0, assigneeId: input.assigneeId,
+  };
+}
+
+export class ChainEngine {
+  /** bumped on every change the host's wait loop must notice (a new step, a new phase, a status) */
+  changes = 0;
+  private gateBusy = false;
+  private gateAgain = false;
+  private readonly dayMs: number;
+
+  constructor(readonly state: ChainState, readonly def: ChainDefinition, private readonly opts: EngineOptions) {
+    this.dayMs = opts.daySeconds > 0 ? opts.daySeconds * 1000 : 86_400_000;
+  }
+
+  get ended(): boolean {
+    return this.state.status === 'completed' || this.state.status === 'cancelled';
+  }
+
+  // ── transitions ────────────────────────────────────────────────────────────────────────────────
+
+  *start(): Run {
+    yield* this.record('chain.started', SYSTEM, { type: this.def.type, version: this.def.version });
+    yield* this.enter(this.def.start);
+  }
+
+  /** A handoff started by this chain has ended (completed, declined or cancelled). */
+  *handoffEnded(r: HandoffResult): Run {
+    const cur = this.state.current;
+    if (!cur || cur.taskId !== r.taskId || this.ended) return;
+    if (r.status === 'completed' && r.outcome) {
+      this.finish(cur, r.outcome, undefined);
+      yield* this.afterFinish(cur, r.outcome, undefined, DEPARTMENT);
+    } else if (r.status === 'declined') {
+      yield* this.returnStep(cur, r.taskId, r.reason);
+    } else if (r.status === 'cancelled' && cur.phase === 'handoff') {
+      // cancelled from outside the chain: the consent was withdrawn (the step waits for a new one) or the
+      // caseworker cancelled the task (the step returns to them)
+      const step = this.def.steps[cur.key];
+      const gate = step.actor.kind === 'handoff' ? yield* perform({ kind: 'checkConsent', target: this.target(cur, step) }) : undefined;
+      if (this.state.current !== cur || cur.taskId !== r.taskId) return;
+      if (gate && !gate.covered) yield* this.waitForConsent(cur, gate.departmentId, r.taskId);
+      else yield* this.returnStep(cur, r.taskId, r.reason);
+    }
+  }
+
+  /** A consent of the case was given or withdrawn. One check at a time; a change arriving meanwhile checks once more. */
+  *consentChanged(): Run {
+    if (this.gateBusy) {
+      this.gateAgain = true;
+      return;
+    }
+    this.gateBusy = true;
+    try {
+      do {
+        this.gateAgain = false;
+        const cur = this.state.current;
+        if (!cur || cur.phase !== 'consent' || this.state.status !== 'running') return;
+        yield* this.activate(cur, this.def.steps[cur.key]);
+      } while (this.gateAgain);
+    } finally {
+      this.gateBusy = false;
+    }
+  }
+
+  *completeStep(a: CompleteStepArgs): Run {
+    const cur = this.state.current!;
+    const step = this.def.steps[cur.key];
+    if (a.outcome === 'retry') {
+      cur.phase = 'active';
+      this.changed();
+      yield* this.record('step.retry', a.actor, { step: cur.key });
+      this.state.stepSeq--; // the retried instance keeps its number
+      this.state.current = undefined;
+      yield* this.enter(cur.key);
+      return;
+    }
+    if (a.outcome === 'skip') {
+      const outcome = Object.keys(step.outcomes)[0];
+      const taskId = cur.phase === 'handoff' ? cur.taskId : undefined;
+      this.finish(cur, outcome, undefined, true);
+      if (taskId) yield* this.cancelHandoff(taskId, 'Schritt übersprungen');
+      yield* this.afterFinish(cur, outcome, undefined, a.actor, true);
+      return;
+    }
+    const data = a.data ? (stepDataSchema(step).parse(a.data) as Record<string, unknown>) : undefined;
+    this.finish(cur, a.outcome, data);
+    yield* this.afterFinish(cur, a.outcome, data, a.actor);
+  }
+
+  *hold(reason: string, actor: ChainActor): Run {
+    this.state.status = 'on_hold';
+    this.state.reason = reason;
+    this.changed();
+    yield* this.record('chain.held', actor, { reason });
+  }
+
+  *resume(actor: ChainActor): Run {
+    this.state.status = 'running';
+    this.state.reason = undefined;
+    this.changed();
+    yield* this.record('chain.resumed', actor);
+    if (this.state.current?.phase === 'consent') yield* this.consentChanged();
+  }
+
+  *cancel(reason: string, actor: ChainActor): Run {
+    const cur = this.state.current;
+    this.state.status = 'cancelled';
+    this.state.reason = reason;
+    this.changed();
+    if (cur?.phase === 'handoff' && cur.taskId) yield* this.cancelHandoff(cur.taskId, `Kette abgebrochen: ${reason}`);
+    yield* this.record('chain.cancelled', actor, { reason });
+  }
+
+  *reassign(assigneeId: string, reason: string | undefined, actor: ChainActor): Run {
+    const from = this.state.assigneeId;
+    this.state.assigneeId = assigneeId;
+    this.changed();
+    yield* this.record('chain.reassigned', actor, { from, to: assigneeId, reason });
+  }
+
+  // ── validation: may this action happen now? ────────────────────────────────────────────────────
+
+  checkCompleteStep(a: CompleteStepArgs): Rejection | undefined {
+    const s = this.state;
+    if (s.status !== 'running') return wrongState(s.status === 'on_hold' ? 'Die Kette ist angehalten.' : 'Die Kette ist beendet.');
+    const cur = s.current;
+    if (!cur || cur.key !== a.stepKey) return wrongState(`Der Schritt „${a.stepKey}“ ist nicht der aktuelle Schritt.`);
+    const step = this.def.steps[cur.key];
+    if (cur.phase === 'waiting') return wrongState(`Der Schritt „${step.title}“ beginnt erst am ${cur.activeFrom?.slice(0, 10)}.`);
+    if (a.outcome === 'skip') {
+      return step.optional ? undefined : invalid(`„${step.title}“ ist kein optionaler Schritt.`, 'outcome', 'nicht optional');
+    }
+    if (a.outcome === 'retry') {
+      return cur.phase === 'returned' || cur.phase === 'consent' ? undefined : wrongState('Nur eine abgelehnte Übergabe kann erneut übergeben werden.');
+    }
+    if (cur.phase === 'handoff') return wrongState(`„${step.title}“ liegt bei ${cur.department}; das Ergebnis kommt von dort.`);
+    if (cur.phase === 'consent') return wrongState(`„${step.title}“ wartet auf eine Einwilligung für die zuständige Stelle; erst danach wird übergeben.`);
+    if (!(a.outcome in step.outcomes)) {
+      const allowed = Object.keys(step.outcomes).join(', ');
+      return invalid(`Ergebnis „${a.outcome}“ ist für „${step.title}“ nicht erlaubt (erlaubt: ${allowed}).`, 'outcome', 'Ergebnis nicht erlaubt');
+    }
+    const r = stepDataSchema(step).safeParse(a.data ?? {});
+    if (r.success) return undefined;
+    const details = r.error.issues.map((i) => ({ field: ['data', ...i.path.map(String)].join('.'), message: i.message }));
+    return { type: 'InvalidInput', message: `Ungültige Daten: ${details.map((d) => d.message).join('; ')}`, details };
+  }
+
+  checkHold(reason: string | undefined): Rejection | undefined {
+    return this.mustRun('Anhalten') ?? (this.state.status === 'on_hold' ? wrongState('Die Kette ist bereits angehalten.') : undefined) ?? needsReason(reason);
+  }
+
+  checkResume(): Rejection | undefined {
+    return this.mustRun('Fortsetzen') ?? (this.state.status !== 'on_hold' ? wrongState('Die Kette ist nicht angehalten.') : undefined);
+  }
+
+  checkCancel(reason: string | undefined): Rejection | undefined {
+    return this.mustRun('Abbrechen') ?? needsReason(reason);
+  }
+
+  checkReassign(assigneeId: string | undefined): Rejection | undefined {
+    return this.mustRun('Übertragen') ?? (assigneeId ? undefined : invalid('Fallmanager/in fehlt.', 'caseworkerId', 'fehlt'));
+  }
+
+  private mustRun(what: string): Rejection | undefined {
+    return this.ended ? wrongState(`Die Kette ist beendet; ${what} ist nicht möglich.`) : undefined;
+  }
+
+  // ── timers ─────────────────────────────────────────────────────────────────────────────────────
+
+  /** The next thing due for the current step: activation of a waiting step, deadline reminder, escalation, periodic reminder, review. */
+  nextTimer(): DueTimer | undefined {
+    const cur = this.state.current;
+    if (this.state.status !== 'running' || !cur) return undefined;
+    const step = this.def.steps[cur.key];
+    const candidates: DueTimer[] = [];
+    const add = (at: number, kind: TimerKind) => candidates.push({ at, kind, stepSeq: cur.seq });
+    if (cur.phase === 'waiting' && cur.activeFrom) add(Date.parse(cur.activeFrom), 'activate');
+    if (cur.phase === 'active' || cur.phase === 'returned') {
+      const started = Date.parse(cur.activeFrom ?? cur.startedAt);
+      if (cur.dueAt && !cur.escalated) {
+        // first miss at the deadline (reminder), the second one interval later (escalation)
+        const due = Date.parse(cur.dueAt);
+        const interval = Math.max(1_000, due - started);
+        if (cur.overdue) add(due + interval, 'escalation');
+        else add(due, 'deadline');
+      }
+      if (step.remindEveryDays) add(started + (cur.pings + 1) * step.remindEveryDays * this.dayMs, 'periodic');
+      if (step.reviewAfterDays && !cur.reviewed) add(started + step.reviewAfterDays * this.dayMs, 'review');
+    }
+    return candidates.sort((a, b) => a.at - b.at)[0];
+  }
+
+  /** The timer from nextTimer() ran out. */
+  *fire(timer: DueTimer): Run {
+    const cur = this.state.current;
+    if (!cur || cur.seq !== timer.stepSeq) return;
+    switch (timer.kind) {
+      case 'activate':
+        yield* this.activate(cur, this.def.steps[cur.key]);
+        return;
+      case 'deadline':
+        cur.overdue = true;
+        cur.reminders++;
+        yield* this.record('step.reminder', SYSTEM, { step: cur.key, reason: 'deadline' });
+        return;
+      case 'escalation':
+        cur.overdue = true;
+        cur.escalated = true;
+        yield* this.record('step.escalation', SYSTEM, { step: cur.key });
+        return;
+      case 'periodic':
+        cur.pings++;
+        yield* this.record('step.reminder', SYSTEM, { step: cur.key, reason: 'periodic' });
+        return;
+      case 'review':
+        cur.reviewed = true;
+        yield* this.record('step.review', SYSTEM, { step: cur.key });
+        return;
+    }
+  }
+
+  // ── the step graph ─────────────────────────────────────────────────────────────────────────────
+
+  private *enter(key: string): Run {
+    const step = this.def.steps[key];
+    const cur: CurrentStep = {
+      key, seq: ++this.state.stepSeq, phase: 'active', startedAt: this.iso(), reminders: 0, pings: 0, escalated: false, reviewed: false, overdue: false,
+    };
+    this.state.current = cur;
+    this.changed();
+    if (step.waitDays) {
+      cur.phase = 'waiting';
+      cur.activeFrom = new Date(this.opts.now() + step.waitDays * this.dayMs).toISOString();
+      yield* this.record('step.waiting', SYSTEM, { activeFrom: cur.activeFrom });
+      return;
+    }
+    yield* this.activate(cur, step);
+  }
+
+  private *activate(cur: CurrentStep, step: StepDefinition): Run {
+    const actor = step.actor;
+    if (actor.kind === 'rule') {
+      const answer = yield* perform({ kind: 'evaluateRule', caseId: this.state.caseId, rule: actor.rule });
+      yield* this.record('step.started', SYSTEM);
+      const outcome = answer in step.outcomes ? answer : Object.keys(step.outcomes)[0];
+      this.finish(cur, outcome, undefined);
+      yield* this.afterFinish(cur, outcome, undefined, SYSTEM);
+      return;
+    }
+    if (actor.kind === 'handoff') {
+      if (yield* perform({ kind: 'patched', patchId: CONSENT_GATE })) {
+        const gate = yield* perform({ kind: 'checkConsent', target: this.target(cur, step) });
+        if (this.state.current !== cur || this.state.status === 'cancelled') return; // superseded while checking
+        if (!gate.covered) {
+          yield* this.waitForConsent(cur, gate.departmentId);
+          return;
+        }
+      }
+      const h = yield* perform({
+        kind: 'prepareHandoff',
+        request: { ...this.target(cur, step), processId: this.state.processId, handoffStep: actor.handoffStep, createdById: this.state.assigneeId, instance: `${cur.seq}:${this.state.seq}` },
+      });
+      cur.phase = 'handoff';
+      cur.taskId = h.taskId;
+      cur.department = h.departmentId;
+      cur.dueAt = this.dueFromField(actor.dueFromField);
+      yield* perform({
+        kind: 'startHandoff',
+        input: {
+          taskId: h.taskId, caseId: this.state.caseId, stepKey: actor.handoffStep, departmentId: h.departmentId,
+          ackDays: h.ackDays, completeDays: h.completeDays, workingDaySeconds: this.opts.daySeconds,
+          parentWorkflowId: this.opts.workflowId, dueAt: cur.dueAt,
+        },
+      });
+      yield* this.record('step.handoff', SYSTEM, { taskId: h.taskId, department: h.departmentId });
+      this.changed();
+      return;
+    }
+    cur.phase = 'active';
+    cur.dueAt = step.deadlineDays !== undefined ? scaledDeadline(new Date(this.opts.now()), step.deadlineDays, this.opts.daySeconds || undefined).toISOString() : undefined;
+    yield* this.record('step.started', SYSTEM, { dueAt: cur.dueAt });
+    this.changed();
+  }
+
+  /** No valid consent covers the department: the step waits, the caseworker is told what is missing. */
+  private *waitForConsent(cur: CurrentStep, departmentId: string, taskId?: string): Run {
+    const again = cur.phase === 'consent' && cur.department === departmentId;
+    cur.phase = 'consent';
+    cur.department = departmentId;
+    cur.taskId = undefined;
+    cur.dueAt = undefined;
+    this.changed();
+    if (!again) yield* this.record('step.consent_missing', SYSTEM, { department: departmentId, ...(taskId ? { cancelledTask: taskId } : {}) });
+  }
+
+  private *returnStep(cur: CurrentStep, taskId: string, reason: string | undefined): Run {
+    cur.phase = 'returned';
+    cur.declineReason = reason;
+    this.changed();
+    yield* this.record('step.returned', SYSTEM, { taskId, reason });
+  }
+
+  /** The step is done: its facts kept, its outcome in the list, no current step until the next is entered. */
+  private finish(cur: CurrentStep, outcome: string, data: Record<string, unknown> | undefined, skipped = false) {
+    for (const f of this.def.steps[cur.key].fields) {
+      const v = data?.[f.key];
+      if ((f.type === 'date' || f.type === 'number') && (typeof v === 'string' || typeof v === 'number')) this.state.facts[`${cur.key}.${f.key}`] = v;
+    }
+    this.state.done.push({ key: cur.key, seq: cur.seq, outcome, completedAt: this.iso(), ...(skipped ? { skipped } : {}) });
+    if (this.state.done.length > DONE_KEPT) this.state.done.splice(0, this.state.done.length - DONE_KEPT);
+    this.state.current = undefined;
+    this.changed();
+  }
+
+  /** Records the finished step and goes where its outcome leads: the next step, or the chain's end. */
+  private *afterFinish(cur: CurrentStep, outcome: string, data: Record<string, unknown> | undefined, actor: ChainActor, skipped = false): Run {
+    yield* this.record(skipped ? 'step.skipped' : 'step.completed', actor, { step: cur.key, outcome }, data);
+    const next = this.def.steps[cur.key].outcomes[outcome]?.next ?? 'end';
+    if (next !== 'end') {
+      yield* this.enter(next);
+      return;
+    }
+    this.state.status = 'completed';
+    this.changed();
+    yield* this.record('chain.completed', SYSTEM);
+  }
+
+  private *cancelHandoff(taskId: string, reason: string): Run {
+    yield* perform({ kind: 'cancelHandoff', taskId, reason });
+  }
+
+  private *record(event: string, actor: ChainActor, details?: Record<string, unknown>, stepData?: Record<string, unknown>): Run {
+    const s = this.state;
+    s.seq++;
+    const stepKey = typeof details?.step === 'string' ? details.step : undefined;
+    yield* perform({
+      kind: 'record',
+      record: {
+        processId: s.processId, seq: s.seq, event, actor, details, stepData,
+        state: { ...s, current: s.current && { ...s.current } },
+        titles: { current: s.current && this.def.steps[s.current.key].title, step: stepKey && this.def.steps[stepKey]?.title },
+      },
+    });
+  }
+
+  private target(cur: CurrentStep, step: StepDefinition) {
+    const a = step.actor.kind === 'handoff' ? step.actor : undefined;
+    return { caseId: this.state.caseId, stepKey: cur.key, department: a?.department, byBenefit: a?.byBenefit };
+  }
+
+  /** A handoff due on a date recorded by an earlier step (the move-in date): the end of that day in Berlin. */
+  private dueFromField(field: { step: string; field: string } | undefined): string | undefined {
+    const v = field ? this.state.facts[`${field.step}.${field.field}`] : undefined;
+    if (typeof v !== 'string') return undefined;
+    try {
+      return endOfBerlinDate(v).toISOString();
+    } catch {
+      return undefined; // not a calendar date: the department's own deadline applies
+    }
+  }
+
+  private changed() {
+    this.changes++;
+  }
+
+  private iso() {
+    return new Date(this.opts.now()).toISOString();
+  }
+}
+
+function needsReason(reason: string | undefined): Rejection | undefined {
+  return reason?.trim() ? undefined : invalid('Begründung fehlt.', 'reason', 'Begründung fehlt');
+}
