@@ -9,9 +9,10 @@ import {
 } from '@temporalio/workflow';
 import type { ChainActivities } from '../activities/chain';
 import type { Effect, Run } from '../core/domain/chains/effects';
-import { ChainEngine, initialChainState, type Rejection } from '../core/domain/chains/engine';
+import { ChainEngine, initialChainState } from '../core/domain/chains/engine';
 import type { ChainActor, ChainInput, ChainState, CompleteStepArgs } from '../core/domain/chains/state';
 import { handoffWorkflowId } from '../core/domain/handoff';
+import type { Rejection } from '../core/domain/rejection';
 import { cancelHandoffSignal, handoffResultSignal, handoffWorkflow } from './handoff';
 
 export const chainStateQuery = defineQuery<ChainState>('chainState');

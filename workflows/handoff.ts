@@ -1,16 +1,13 @@
-// A handoff (Übergabe) to a department as its own workflow (handoff-<taskId>):
-// created → notified → accepted | declined → completed, plus forwarded and cancelled.
-// Every action is an update with a validator (rejected actions leave no trace in the history).
-// Deadlines in working days: a missed one sends a reminder, the second miss an escalation.
-// When it ends, the result is signalled to the waiting workflow (a chain, or the case).
+// A handoff (Übergabe) to a department as its own workflow (handoff-<taskId>), running the rules of
+// core/domain/handoff-engine.ts: every action is an update whose validator asks the engine (rejected
+// actions leave no trace in the history); missed deadlines are timers; each transition is recorded by
+// a local activity. When it ends, the result is signalled to the waiting workflow (a chain, or the case).
 import {
   ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate,
   getExternalWorkflowHandle, proxyLocalActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
-import {
-  checkCompletion, HANDOFF_STEPS, type HandoffAction, type HandoffInput, type HandoffResult, type HandoffState,
-} from '../core/domain/handoff';
-import { scaledDeadline } from '../core/domain/working-days';
+import { HANDOFF_STEPS, type HandoffAction, type HandoffInput, type HandoffResult, type HandoffState } from '../core/domain/handoff';
+import { HandoffEngine, checkHandoffAction, type HandoffRecord } from '../core/domain/handoff-engine';
 import type { HandoffActivities } from '../activities/handoff';
 
 export const handoffStateQuery = defineQuery<HandoffState>('handoffState');
@@ -28,145 +25,39 @@ const { recordTask } = proxyLocalActivities<HandoffActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-const TERMINAL = ['completed', 'declined', 'cancelled'];
-const fail = (type: 'WrongState' | 'InvalidInput' | 'Forbidden', message: string, details?: unknown) => {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : undefined });
-};
-
-/** Validator: may this actor do this action now? Throws WrongState (409), InvalidInput (400), Forbidden (403). */
-export function validateAction(state: HandoffState, a: HandoffAction): void {
-  if (!a || typeof a !== 'object' || !a.actor) fail('InvalidInput', 'Aktion fehlt.');
-  if (a.action !== 'cancel' && a.actor.kind !== 'system' && a.actor.departmentId !== state.departmentId) {
-    fail('Forbidden', 'Diese Aufgabe liegt bei einer anderen Stelle.');
-  }
-  if (TERMINAL.includes(state.status)) fail('WrongState', `Die Aufgabe ist bereits ${state.status === 'completed' ? 'erledigt' : state.status === 'declined' ? 'abgelehnt' : 'abgebrochen'}.`);
-  switch (a.action) {
-    case 'accept':
-      if (state.status !== 'notified') fail('WrongState', state.status === 'accepted' ? 'Die Aufgabe wurde bereits angenommen.' : 'Die Aufgabe kann jetzt nicht angenommen werden.');
-      return;
-    case 'decline':
-    case 'cancel':
-      if (!a.reason || a.reason.trim().length < 3) fail('InvalidInput', 'Begründung fehlt.', [{ field: 'reason', message: 'Begründung fehlt' }]);
-      if (a.action === 'decline' && state.status === 'created') fail('WrongState', 'Die Aufgabe ist noch nicht zugestellt.');
-      return;
-    case 'forward':
-      if (!a.reason || a.reason.trim().length < 3) fail('InvalidInput', 'Begründung fehlt.', [{ field: 'reason', message: 'Begründung fehlt' }]);
-      if (a.departmentId === state.departmentId) fail('InvalidInput', 'Die Aufgabe liegt bereits bei dieser Stelle.', [{ field: 'department', message: 'gleiche Stelle' }]);
-      if (state.status === 'created') fail('WrongState', 'Die Aufgabe ist noch nicht zugestellt.');
-      return;
-    case 'complete': {
-      if (state.status !== 'accepted' && state.status !== 'notified') fail('WrongState', 'Die Aufgabe kann jetzt nicht erledigt werden.');
-      const r = checkCompletion(state.stepKey, a.outcome, a.data);
-      if (!r.ok) fail('InvalidInput', r.message, r.details);
-      return;
-    }
-    default:
-      fail('InvalidInput', 'Unbekannte Aktion.');
-  }
-}
-
 export async function handoffWorkflow(input: HandoffInput, carried?: HandoffState): Promise<HandoffResult> {
-  const state: HandoffState = carried ?? {
-    taskId: input.taskId, caseId: input.caseId, stepKey: input.stepKey, departmentId: input.departmentId,
-    status: 'created', overdue: false, reminders: 0, escalated: false, seq: 0,
-  };
-  const step = HANDOFF_STEPS[state.stepKey];
-  const deadline = (days: number) => scaledDeadline(new Date(), days, input.workingDaySeconds).toISOString();
-  let phaseStart = Date.now(); // the current deadline's interval starts here
-  let phaseMisses = 0;
-  let changes = 0;
+  const state = carried ?? HandoffEngine.initialState(input);
+  const engine = new HandoffEngine(state, input, () => Date.now());
 
-  const record = (event: string, actor: HandoffAction['actor'] | { kind: 'system' }, details?: Record<string, unknown>) => {
+  const record = ({ event, actor, details }: HandoffRecord) => {
     state.seq++;
     return recordTask({ taskId: state.taskId, seq: state.seq, event, actor, details, state: { ...state } });
-  };
-  const newPhase = (dueAt: string | undefined, which: 'ack' | 'complete') => {
-    phaseStart = Date.now();
-    phaseMisses = 0;
-    state.overdue = false;
-    if (which === 'ack') state.ackDueAt = dueAt; else state.dueAt = dueAt;
   };
 
   setHandler(handoffStateQuery, () => state);
   setHandler(handoffActionUpdate, async (a) => {
-    // state changes synchronously, before the first await: a concurrent second action sees it
-    changes++;
-    switch (a.action) {
-      case 'accept':
-        state.status = 'accepted';
-        newPhase(input.dueAt ?? deadline(input.completeDays), 'complete');
-        await record('accepted', a.actor);
-        break;
-      case 'decline':
-        state.status = 'declined';
-        state.reason = a.reason.trim();
-        await record('declined', a.actor, { reason: state.reason });
-        break;
-      case 'complete': {
-        const r = checkCompletion(state.stepKey, a.outcome, a.data);
-        state.status = 'completed';
-        state.outcome = a.outcome;
-        state.data = r.ok ? r.data : {};
-        await record('completed', a.actor, { outcome: a.outcome });
-        break;
-      }
-      case 'forward': {
-        const from = state.departmentId;
-        state.departmentId = a.departmentId;
-        state.status = 'notified';
-        state.reason = a.reason.trim();
-        state.dueAt = undefined;
-        newPhase(deadline(input.ackDays), 'ack');
-        await record('forwarded', a.actor, { from, to: a.departmentId, reason: state.reason });
-        break;
-      }
-      case 'cancel':
-        state.status = 'cancelled';
-        state.reason = a.reason.trim();
-        await record('cancelled', a.actor, { reason: state.reason });
-        break;
-    }
+    await record(engine.act(a)); // the state changed before the first await: a concurrent second action sees it
     return state;
-  }, { validator: (a) => validateAction(state, a) });
-
+  }, {
+    validator: (a) => {
+      const r = checkHandoffAction(state, a);
+      if (r) throw ApplicationFailure.create({ type: r.type, message: r.message, nonRetryable: true, details: r.details ? [r.details] : undefined });
+    },
+  });
   setHandler(cancelHandoffSignal, async ({ reason }) => {
-    if (TERMINAL.includes(state.status)) return;
-    state.status = 'cancelled';
-    state.reason = reason;
-    changes++;
-    await record('cancelled', { kind: 'system' }, { reason });
+    const r = engine.cancelledByChain(reason);
+    if (r) await record(r);
   });
 
-  if (state.status === 'created') {
-    state.status = 'notified';
-    newPhase(deadline(input.ackDays), 'ack');
-    await record('notified', { kind: 'system' }, { title: step?.title });
-  }
+  if (state.status === 'created') await record(engine.notify(HANDOFF_STEPS[state.stepKey]?.title));
 
-  while (!TERMINAL.includes(state.status)) {
-    const due = state.status === 'accepted' ? state.dueAt : state.ackDueAt;
-    const seen = changes;
-    const woken = () => changes !== seen;
-    if (!due) {
-      await condition(woken);
-    } else {
-      const interval = Math.max(1_000, Date.parse(due) - phaseStart);
-      const next = Date.parse(due) + phaseMisses * interval; // first miss at the deadline, second one interval later
-      const timedOut = phaseMisses < 2 && !(await condition(woken, Math.max(1, next - Date.now())));
-      if (phaseMisses >= 2) await condition(woken);
-      else if (timedOut) {
-        phaseMisses++;
-        state.overdue = true;
-        if (phaseMisses === 1) {
-          state.reminders++;
-          await record('reminder', { kind: 'system' }, { phase: state.status === 'accepted' ? 'complete' : 'ack', due });
-        } else {
-          state.escalated = true;
-          await record('escalation', { kind: 'system' }, { phase: state.status === 'accepted' ? 'complete' : 'ack', due });
-        }
-      }
-    }
-    if (workflowInfo().continueAsNewSuggested && !TERMINAL.includes(state.status)) {
+  while (!engine.ended) {
+    const seen = engine.changes;
+    const woken = () => engine.changes !== seen;
+    const miss = engine.nextMiss();
+    if (miss === undefined) await condition(woken);
+    else if (!(await condition(woken, Math.max(1, miss - Date.now())))) await record(engine.missed());
+    if (workflowInfo().continueAsNewSuggested && !engine.ended) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof handoffWorkflow>(input, state);
     }

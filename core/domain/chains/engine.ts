@@ -8,6 +8,7 @@ import { stepDataSchema, type ChainDefinition, type StepDefinition } from './sch
 import type { ChainActor, ChainInput, ChainState, CompleteStepArgs, CurrentStep } from './state';
 import { perform, type Run } from './effects';
 import type { HandoffResult } from '../handoff';
+import { invalid, wrongState, type Rejection } from '../rejection';
 import { endOfBerlinDate, scaledDeadline } from '../working-days';
 
 /** Handoff steps wait for a consent covering their department (added after the first recorded histories). */
@@ -15,13 +16,6 @@ export const CONSENT_GATE = 'consent-gate';
 
 export const SYSTEM: ChainActor = { kind: 'system' };
 const DEPARTMENT: ChainActor = { kind: 'system', role: 'department' };
-
-/** Why an action is refused now: WrongState → 409, InvalidInput → 400. */
-export interface Rejection {
-  type: 'WrongState' | 'InvalidInput';
-  message: string;
-  details?: Array<{ field: string; message: string }>;
-}
 
 export type TimerKind = 'activate' | 'deadline' | 'escalation' | 'periodic' | 'review';
 /** The next thing due for the current step, at `at` (ms since the epoch). */
@@ -37,8 +31,6 @@ export interface EngineOptions {
 }
 
 const DONE_KEPT = 200;
-const wrongState = (message: string): Rejection => ({ type: 'WrongState', message });
-const invalid = (message: string, field: string, detail: string): Rejection => ({ type: 'InvalidInput', message, details: [{ field, message: detail }] });
 
 export function initialChainState(input: ChainInput): ChainState {
   return {
