@@ -47,6 +47,7 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
   api.route({
     method: 'post', path: '/api/cases/:id/chains', tag: 'Prozesse', roles: ['caseworker'], status: 201,
     summary: 'Kette starten (eine laufende je Fall und Art; sonst 409 mit ihrer id)',
+    errors: { 404: 'Fall unbekannt', 409: 'Eine Kette dieser Art läuft schon (error.id), Fall abgeschlossen oder anonymisiert' },
     body: z.strictObject({ type: z.enum(CHAIN_TYPES, { error: `Typ muss ${CHAIN_TYPES.join(' oder ')} sein` }) }),
     response: z.object({ id: z.string() }),
     handler: async ({ req, body, params }) => ({ id: (await startChain(deps, req.user!, actorOf(req), checkId(params.id, 'Fall'), body.type)).id }),
@@ -60,7 +61,7 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
   });
 
   api.route({
-    method: 'get', path: '/api/processes/:id', tag: 'Prozesse', roles: ['caseworker', 'supervisor'], summary: 'Prozess mit Schritten und Verlauf',
+    method: 'get', path: '/api/processes/:id', tag: 'Prozesse', roles: ['caseworker', 'supervisor'], summary: 'Prozess mit Schritten und Verlauf', errors: { 404: 'Prozess unbekannt oder nicht sichtbar' },
     response: processDetailSchema,
     handler: async ({ req, params }) => processDetail((await getProcess(deps, req.user!, actorOf(req), checkId(params.id))).process),
   });
@@ -71,6 +72,7 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
   api.route({
     method: 'post', path: '/api/processes/:id/steps/:key/complete', tag: 'Prozesse', roles: ['caseworker'],
     summary: 'Ergebnis des aktuellen Schritts erfassen (nicht aktuell → 409, Ergebnis nicht erlaubt → 400)',
+    errors: { 404: 'Prozess unbekannt', 409: 'Schritt nicht aktuell oder Kette nicht mehr laufend' },
     body: z.strictObject({
       outcome: z.string({ error: 'Ergebnis fehlt' }).trim().min(1, 'Ergebnis fehlt').max(64),
       data: z.record(z.string(), z.unknown(), { error: 'Daten müssen ein Objekt sein' }).optional(),
@@ -90,6 +92,7 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
     api.route({
       method: 'post', path: `/api/processes/:id/${action}`, tag: 'Prozesse', roles: action === 'cancel' ? ['caseworker'] : ['caseworker', 'supervisor'],
       summary: { hold: 'Anhalten (mit Begründung)', resume: 'Fortsetzen', cancel: 'Abbrechen (offene Übergaben werden abgebrochen, Stellen informiert)', reassign: 'Anderer Fallmanagerin / anderem Fallmanager übertragen' }[action],
+      errors: { 404: 'Prozess unbekannt', 409: 'Im aktuellen Zustand nicht möglich (z. B. schon angehalten oder beendet)' },
       body, response: processDetailSchema,
       handler: async ({ req, body: b, params }) => {
         const id = checkId(params.id);

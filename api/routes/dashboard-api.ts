@@ -21,7 +21,7 @@ export function registerDashboardRoutes(api: JsonApi, deps: AppDeps, processQuer
   api.route({
     method: 'get', path: '/api/processes.csv', tag: 'Prozesse', roles: ['caseworker', 'supervisor'],
     summary: 'Gefilterte Prozessliste als CSV für Excel (text/csv; „;“, UTF-8-BOM, CRLF, Datum TT.MM.JJJJ; höchstens 50.000 Zeilen, X-Truncated)',
-    query: csvQuery,
+    query: csvQuery, contentType: 'text/csv',
     response: z.string().describe('text/csv; charset=utf-8'),
     handler: async ({ req, res, query }) => {
       await writeProcessCsv(deps.db, req.user!, actorOf(req), query as never, res);
