@@ -1,7 +1,7 @@
 // JSON API of handoffs (API.md "Handoffs") and of deadline rules (admin).
 import { z } from 'zod';
 import {
-  HANDOFF_STEPS, cancelBody, completeBody, createHandoffBody, deadlineRuleBody, declineBody, forwardBody, TASK_STATUSES,
+  HANDOFF_STEPS, cancelBody, completeBody, createHandoffBody, deadlineRuleBody, declineBody, forwardBody, TASK_STATUSES, type HandoffAction,
 } from '../../core/domain/handoff';
 import { audit } from '../../core/audit';
 import type { AppDeps } from '../deps';
@@ -66,11 +66,11 @@ export function registerTaskRoutes(api: JsonApi, deps: AppDeps) {
       await assertMayAct(deps.db, req.user!, id, name);
       const actor = userActor(req.user!);
       const data = b as Record<string, unknown>;
-      const action = name === 'accept' ? { action: name, actor }
+      const action: HandoffAction = name === 'accept' ? { action: name, actor }
         : name === 'decline' || name === 'cancel' ? { action: name, actor, reason: String(data.reason) }
           : name === 'forward' ? { action: name, actor, departmentId: String(data.department), reason: String(data.reason) }
             : { action: name, actor, outcome: String(data.outcome), data: data.data as Record<string, unknown> | undefined };
-      const s = await actOnTask(deps, id, action as never);
+      const s = await actOnTask(deps, id, action);
       return { id, status: s.status, department: s.departmentId, overdue: s.overdue, outcome: s.outcome ?? null };
     },
   });
