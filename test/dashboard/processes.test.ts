@@ -125,7 +125,7 @@ describe('sort and cursor', () => {
   it.each(cases)('walks every page (%s): no duplicates, nothing missing, in order', async (query, key, order) => {
     const seen: Array<{ id: string; startedAt: string; currentStep: { dueAt: string | null } | null }> = [];
     let cursor: string | null = null;
-    let total = -1;
+    let total: number;
     let pages = 0;
     do {
       const r = await get(`/api/processes?limit=7&${query}${cursor ? `&cursor=${cursor}` : ''}`);

@@ -5,9 +5,15 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 
-interface MediaType { schema?: object }
-interface Operation { responses?: Record<string, { content?: Record<string, MediaType> }> }
-export interface OpenApiDocument { paths: Record<string, Record<string, Operation>> }
+interface MediaType {
+  schema?: object;
+}
+interface Operation {
+  responses?: Record<string, { content?: Record<string, MediaType> }>;
+}
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, Operation>>;
+}
 
 export interface ContractResponse {
   status: number;
@@ -20,7 +26,13 @@ export interface ContractResponse {
 /** /api/ paths the document does not describe on purpose: the Temporal codec server protocol (api/routes/codec.ts). */
 const OUTSIDE_DOCUMENT = [/^\/api\/codec\//];
 
-interface Route { method: string; template: string; pattern: RegExp; staticSegments: number; op: Operation }
+interface Route {
+  method: string;
+  template: string;
+  pattern: RegExp;
+  staticSegments: number;
+  op: Operation;
+}
 
 const pointer = (...parts: string[]) => '#/' + parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 const mediaType = (contentType: string | null) => (contentType ?? '').split(';')[0].trim().toLowerCase();
@@ -33,11 +45,22 @@ export class OpenApiContract {
   constructor(readonly document: OpenApiDocument) {
     addFormats(this.ajv);
     this.ajv.addSchema(document, 'openapi');
-    this.routes = Object.entries(document.paths).flatMap(([template, ops]) => Object.entries(ops).map(([method, op]) => ({
-      method: method.toUpperCase(), template, op,
-      pattern: new RegExp('^' + template.split(/\{\w+\}/).map((s) => s.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+') + '$'),
-      staticSegments: template.split('/').filter((s) => s && !s.startsWith('{')).length,
-    })));
+    this.routes = Object.entries(document.paths).flatMap(([template, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({
+        method: method.toUpperCase(),
+        template,
+        op,
+        pattern: new RegExp(
+          '^' +
+            template
+              .split(/\{\w+\}/)
+              .map((s) => s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+              .join('[^/]+') +
+            '$',
+        ),
+        staticSegments: template.split('/').filter((s) => s && !s.startsWith('{')).length,
+      })),
+    );
   }
 
   /** The documented route (template) an Express app would take for this method and path, if any. */
@@ -62,14 +85,21 @@ export class OpenApiContract {
     const where = `${M} ${route.template}`;
     const declared = route.op.responses?.[String(res.status)];
     if (!declared) {
-      return [`${where} answered ${res.status}, which the OpenAPI document does not list (listed: ${Object.keys(route.op.responses ?? {}).join(', ')})`];
+      return [
+        `${where} answered ${res.status}, which the OpenAPI document does not list (listed: ${Object.keys(route.op.responses ?? {}).join(', ')})`,
+      ];
     }
     const content = declared.content ?? {};
     const type = mediaType(res.contentType);
     if (!Object.keys(content).length) return [];
-    if (!(type in content)) return [`${where} ${res.status} answered ${type || 'no content type'}, the document says ${Object.keys(content).join(' or ')}`];
+    if (!(type in content))
+      return [`${where} ${res.status} answered ${type || 'no content type'}, the document says ${Object.keys(content).join(' or ')}`];
     if (type !== 'application/json' || !content[type].schema) return [];
-    return this.bodyProblems(`${where} ${res.status}`, res, 'openapi' + pointer('paths', route.template, route.method.toLowerCase(), 'responses', String(res.status), 'content', type, 'schema'));
+    return this.bodyProblems(
+      `${where} ${res.status}`,
+      res,
+      'openapi' + pointer('paths', route.template, route.method.toLowerCase(), 'responses', String(res.status), 'content', type, 'schema'),
+    );
   }
 
   /** Throws naming the route, method and status when the answer does not conform. */
@@ -93,6 +123,13 @@ export class OpenApiContract {
 
 /** The error shape of API.md, for answers of routes the document does not have (the JSON 404). */
 const errorShape = {
-  type: 'object', required: ['error'],
-  properties: { error: { type: 'object', required: ['code', 'message', 'details'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' } } } },
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'details'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' } },
+    },
+  },
 };
