@@ -162,6 +162,7 @@ describe('sort and cursor', () => {
 describe('GET /api/processes.csv', () => {
   async function csv(query = '', token = supervisor) {
     const res = await fetch(`${stack.url}/api/processes.csv${query}`, { headers: { authorization: `Bearer ${token}` } });
+    await (await stack.contract()).checkResponse('GET', `/api/processes.csv${query}`, res);
     return { res, bytes: Buffer.from(await res.arrayBuffer()) };
   }
 

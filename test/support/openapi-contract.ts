@@ -110,6 +110,18 @@ export class OpenApiContract {
     }
   }
 
+  /** check() for a fetch Response (read from a clone, so the caller can still read the body). */
+  async checkResponse(method: string, path: string, res: Response): Promise<void> {
+    const text = await res.clone().text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    this.check(method, path, { status: res.status, contentType: res.headers.get('content-type'), body });
+  }
+
   private bodyProblems(where: string, res: ContractResponse, ref: string, schema?: object): string[] {
     let validate = this.validators.get(ref);
     if (!validate) {
