@@ -28,7 +28,8 @@ module.exports = {
     },
     {
       name: 'workflows-sandbox',
-      comment: 'Workflows are bundled into the deterministic sandbox: only core/domain, @temporalio/workflow and other workflows (type-only imports, e.g. of activities, are fine).',
+      comment:
+        'Workflows are bundled into the deterministic sandbox: only core/domain, @temporalio/workflow and other workflows (type-only imports, e.g. of activities, are fine).',
       severity: 'error',
       from: { path: '^workflows/' },
       to: {
@@ -69,7 +70,11 @@ module.exports = {
     doNotFollow: { path: ['node_modules', '^core/db/generated/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'], exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      extensions: ['.ts', '.js', '.json'],
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };
