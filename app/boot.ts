@@ -78,7 +78,7 @@ function installRuntimeOnce(level: string) {
 export async function runWorker(opts: { config: Config; db: Db; temporalAddress: string; smtpUrl: string; log: Logger }) {
   const { createKimWorker } = await import('../worker/worker');
   installRuntimeOnce(opts.config.LOG_LEVEL);
-  const connection = await NativeConnection.connect(connectionOptions(opts.config, opts.temporalAddress) as never);
+  const connection = await NativeConnection.connect(connectionOptions(opts.config, opts.temporalAddress));
   const worker = await createKimWorker({
     connection, namespace: opts.config.TEMPORAL_NAMESPACE, taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
     db: opts.db, publicUrl: opts.config.publicUrl, log: opts.log,

@@ -5,7 +5,10 @@ import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Config } from './config';
 
-export function connectionOptions(config: Config, address: string): ConnectionOptions {
+/** What both the client's Connection and the worker's NativeConnection take (an API key as text only). */
+export type TemporalConnectionOptions = Pick<ConnectionOptions, 'address' | 'tls' | 'connectTimeout'> & { apiKey?: string };
+
+export function connectionOptions(config: Config, address: string): TemporalConnectionOptions {
   const tls = config.TEMPORAL_TLS || config.TEMPORAL_TLS_CERT || config.TEMPORAL_API_KEY
     ? {
       clientCertPair: config.TEMPORAL_TLS_CERT && config.TEMPORAL_TLS_KEY

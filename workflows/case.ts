@@ -49,7 +49,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     state.status = status;
     state.updatedAt = new Date().toISOString();
     changes++;
-    upsertSearchAttributes([{ key: KimStatus, value: status }] as never);
+    upsertSearchAttributes([{ key: KimStatus, value: status }]);
     await recordCaseStatus({ caseId: state.caseId, status });
     return state;
   }, {

@@ -1,7 +1,7 @@
 // Shared by the task inbox and the e-mail link pages: the task summary and one form per action,
 // whose fields come from the step's zod schema; parsing a posted form back into an action.
 import { z } from 'zod';
-import { cancelBody, declineBody, forwardBody, HANDOFF_STEPS, TASK_STATUS_LABELS, type TaskStatus } from '../../core/domain/handoff';
+import { cancelBody, declineBody, forwardBody, HANDOFF_STEPS, TASK_STATUS_LABELS, type HandoffAction, type TaskStatus } from '../../core/domain/handoff';
 import { validateForm, type FieldErrors } from './forms';
 import { errorSummary, fmtDate, fmtDateTime, html, type SafeHtml } from '../html';
 
@@ -88,19 +88,22 @@ export function actionForm(opts: {
 }
 
 /** A posted action form → the fields of the action, or per-field errors. */
+/** A handoff action as a posted form gives it; the page adds who acts. */
+export type ActionFields = HandoffAction extends infer A ? (A extends HandoffAction ? Omit<A, 'actor'> : never) : never;
+
 export function parseActionForm(action: string, stepKey: string, body: Record<string, unknown>):
-  { ok: true; fields: Record<string, unknown> } | { ok: false; errors: FieldErrors; values: Record<string, string> } {
+  { ok: true; fields: ActionFields } | { ok: false; errors: FieldErrors; values: Record<string, string> } {
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(body ?? {})) if (typeof v === 'string' && !k.startsWith('_')) values[k] = v;
   const str = (k: string) => (values[k] ?? '').trim();
-  if (action === 'accept') return { ok: true, fields: {} };
+  if (action === 'accept') return { ok: true, fields: { action } };
   if (action === 'decline' || action === 'cancel') {
     const r = validateForm(action === 'decline' ? declineBody : cancelBody, { reason: str('reason') || undefined });
-    return r.ok ? { ok: true, fields: r.data } : { ok: false, errors: r.errors, values };
+    return r.ok ? { ok: true, fields: { action, reason: r.data.reason } } : { ok: false, errors: r.errors, values };
   }
   if (action === 'forward') {
     const r = validateForm(forwardBody, { department: str('department') || undefined, reason: str('reason') || undefined });
-    return r.ok ? { ok: true, fields: { departmentId: r.data.department, reason: r.data.reason } } : { ok: false, errors: r.errors, values };
+    return r.ok ? { ok: true, fields: { action, departmentId: r.data.department, reason: r.data.reason } } : { ok: false, errors: r.errors, values };
   }
   if (action === 'complete') {
     const step = HANDOFF_STEPS[stepKey];
@@ -122,7 +125,7 @@ export function parseActionForm(action: string, stepKey: string, body: Record<st
       const r = step.data.safeParse(data);
       if (!r.success) for (const i of r.error.issues) errors[`data.${i.path.join('.')}`] ??= `${FIELD_TITLES[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`;
     }
-    return Object.keys(errors).length ? { ok: false, errors, values } : { ok: true, fields: { outcome, data } };
+    return Object.keys(errors).length ? { ok: false, errors, values } : { ok: true, fields: { action, outcome, data } };
   }
   return { ok: false, errors: { action: 'Unbekannte Aktion' }, values };
 }

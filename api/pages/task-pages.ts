@@ -72,7 +72,7 @@ export function taskPages(deps: AppDeps) {
     const form = parseActionForm(action, t.stepKey, req.body);
     if (!form.ok) return detail(req, res, id, 400, { action, values: form.values, errors: form.errors });
     try {
-      await actOnTask(deps, id, { action, actor: userActor(req.user!), ...form.fields } as never);
+      await actOnTask(deps, id, { ...form.fields, actor: userActor(req.user!) });
     } catch (err) {
       if (err instanceof HttpError && [400, 403, 409].includes(err.status)) {
         const errors = err.details.length ? Object.fromEntries(err.details.map((d) => [d.field, d.message])) : { action: err.message };

@@ -32,6 +32,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   api.route({
     method: 'post', path: '/api/session', tag: 'Auth', roles: 'public', summary: 'Anmelden: liefert ein API-Token',
     body: sessionInput, response: z.object({ token: z.string(), expiresAt: z.string() }),
+    errors: { 401: 'E-Mail oder Passwort falsch (auch: Konto gesperrt oder inaktiv)', 429: 'Zu viele fehlgeschlagene Anmeldungen von dieser Adresse' },
     handler: async ({ req, body }) => {
       const user = await auth.login(body.email, body.password, req);
       const s = await auth.createSession(user.id, 'api');
@@ -46,7 +47,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
 
   api.route({
     method: 'post', path: '/api/persons', tag: 'Akten', roles: ['caseworker'], status: 201,
-    summary: 'Person anlegen (Idempotency-Key-Header verhindert Doppelanlage)', body: personInput, response: idResponse,
+    summary: 'Person anlegen (Idempotency-Key-Header verhindert Doppelanlage)', body: personInput, response: idResponse, idempotent: true,
     handler: async ({ req, res, body }) => {
       const r = await createPerson(deps, req.user!, actorOf(req), body, idempotencyKey(req.get('idempotency-key')));
       if (!r.created) res.locals.status = 200; // the same request again: the first result
@@ -55,7 +56,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   });
 
   api.route({
-    method: 'get', path: '/api/persons/:id', tag: 'Akten', roles: ['caseworker'], summary: 'Person lesen',
+    method: 'get', path: '/api/persons/:id', tag: 'Akten', roles: ['caseworker'], summary: 'Person lesen', errors: { 404: 'Person unbekannt oder nicht sichtbar' },
     response: personInput.extend({ id: z.string() }).partial({ firstName: true }),
     handler: async ({ req, params }) => {
       const p = await deps.db.person.findUnique({ where: { id: z.uuid().safeParse(params.id).success ? params.id : '00000000-0000-0000-0000-000000000000' }, include: { cases: true } });
@@ -70,7 +71,8 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
 
   api.route({
     method: 'post', path: '/api/cases', tag: 'Akten', roles: ['caseworker'], status: 201,
-    summary: 'Fall anlegen und seinen Prozess starten', body: caseInput, response: z.object({ id: z.string(), reference: z.string() }),
+    summary: 'Fall anlegen und seinen Prozess starten', body: caseInput, response: z.object({ id: z.string(), reference: z.string() }), idempotent: true,
+    errors: { 409: 'Die Person ist anonymisiert' },
     handler: async ({ req, res, body }) => {
       const r = await createCase(deps, req.user!, actorOf(req), body, idempotencyKey(req.get('idempotency-key')));
       if (!r.created) res.locals.status = 200; // the same request again: the first result
@@ -89,7 +91,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   });
 
   api.route({
-    method: 'get', path: '/api/cases/:id', tag: 'Akten', roles: ['caseworker', 'supervisor'], summary: 'Fall mit Live-Status und Ketten',
+    method: 'get', path: '/api/cases/:id', tag: 'Akten', roles: ['caseworker', 'supervisor'], summary: 'Fall mit Live-Status und Ketten', errors: { 404: 'Fall unbekannt' },
     response: caseSummary.extend({
       live: z.boolean().describe('false, wenn Temporal nicht erreichbar war (Status aus dem Lesemodell)'),
       anonymizedAt: z.string().nullable().describe('gesetzt, wenn der Fall nach Ablauf der Löschfrist anonymisiert wurde (nur noch lesbar)'),
@@ -116,7 +118,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
 
   api.route({
     method: 'post', path: '/api/cases/:id/follow-ups', tag: 'Akten', roles: ['caseworker'], status: 201,
-    summary: 'Wiedervorlage setzen (ersetzt eine offene)', body: followUpInput, response: z.object({ id: z.string(), dueAt: z.string() }),
+    summary: 'Wiedervorlage setzen (ersetzt eine offene)', errors: { 404: 'Fall unbekannt', 409: 'Fall abgeschlossen oder anonymisiert' }, body: followUpInput, response: z.object({ id: z.string(), dueAt: z.string() }),
     handler: async ({ req, body, params }) => {
       if (!z.uuid().safeParse(params.id).success) throw notFound('Fall');
       const f = await setFollowUp(deps, req.user!, actorOf(req), params.id, body);
@@ -126,7 +128,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
 
   api.route({
     method: 'post', path: '/api/cases/:id/status', tag: 'Akten', roles: ['caseworker'],
-    summary: 'Status des Falls ändern', body: caseStatusInput, response: z.object({ status: z.enum(CASE_STATUSES) }),
+    summary: 'Status des Falls ändern', errors: { 404: 'Fall unbekannt', 409: 'Statuswechsel im aktuellen Zustand nicht möglich, Fall anonymisiert oder Vorgang beendet' }, body: caseStatusInput, response: z.object({ status: z.enum(CASE_STATUSES) }),
     handler: async ({ req, body, params }) => {
       if (!z.uuid().safeParse(params.id).success) throw notFound('Fall');
       const s = await setStatus(deps, req.user!, actorOf(req), params.id, body.status);
@@ -136,7 +138,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
 
   api.route({
     method: 'post', path: '/api/cases/:id/consents', tag: 'Akten', roles: ['caseworker'], status: 201,
-    summary: 'Einwilligung / Schweigepflichtentbindung erfassen', body: consentInput, response: idResponse,
+    summary: 'Einwilligung / Schweigepflichtentbindung erfassen', errors: { 404: 'Fall unbekannt', 409: 'Fall anonymisiert' }, body: consentInput, response: idResponse,
     handler: async ({ req, body, params }) => {
       if (!z.uuid().safeParse(params.id).success) throw notFound('Fall');
       const k = await addConsent(deps, req.user!, actorOf(req), params.id, body);
@@ -147,6 +149,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   api.route({
     method: 'post', path: '/api/cases/:id/consents/:consentId/withdraw', tag: 'Akten', roles: ['caseworker'],
     summary: 'Einwilligung widerrufen: offene Übergaben an Stellen, die sie nicht mehr abdeckt, werden abgebrochen und die Stellen informiert',
+    errors: { 404: 'Fall oder Einwilligung unbekannt', 409: 'Einwilligung bereits widerrufen oder Fall anonymisiert' },
     body: z.strictObject({}),
     response: z.object({ id: z.string(), withdrawnAt: z.string(), cancelledTasks: z.array(z.string()), pendingTasks: z.array(z.string()) }),
     handler: async ({ req, params }) => {
@@ -176,7 +179,6 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
     });
   }
 
-  const document = api.document();
-  router.get('/api/openapi.json', (_req, res) => { res.json(document); });
+  api.serveDocument('/api/openapi.json');
   return router;
 }

@@ -8,10 +8,12 @@ import { notFound } from '../errors';
 import type { JsonApi } from '../json-route';
 import { chainAction, completeStep, getProcess, listProcesses, processDetail, startChain } from '../services/chains';
 import { registerDashboardRoutes } from './dashboard-api';
+import { PROCESS_STATUSES, processQuery } from './process-query';
+
+export { processQuery };
 
 const uuid = z.uuid();
 const checkId = (id: string, what = 'Prozess') => { if (!uuid.safeParse(id).success) throw notFound(what); return id; };
-const PROCESS_STATUSES = ['running', 'on_hold', 'completed', 'cancelled'] as const;
 
 const currentStep = z.object({
   key: z.string(), title: z.string(), department: z.string().nullable(), assignee: z.string(), status: z.string(),
@@ -25,28 +27,13 @@ const processDetailSchema = processItem.extend({
   steps: z.array(z.object({ key: z.string(), title: z.string(), status: z.string(), department: z.string().nullable(), dueAt: z.string().nullable(), completedAt: z.string().nullable(), outcome: z.string().nullable(), taskId: z.string().nullable() })),
   history: z.array(z.object({ at: z.string(), actor: z.string(), event: z.string(), step: z.string().nullable(), details: z.unknown() })),
 });
-export const processQuery = z.object({
-  type: z.enum(CHAIN_TYPES, { error: `Typ muss ${CHAIN_TYPES.join(' oder ')} sein` }).optional(),
-  status: z.enum(PROCESS_STATUSES, { error: 'Status muss running, on_hold, completed oder cancelled sein' }).optional(),
-  department: z.string().max(64).optional(),
-  overdue: z.enum(['true', 'false'], { error: 'overdue muss true oder false sein' }).transform((v) => v === 'true').optional(),
-  caseId: z.uuid({ error: 'caseId ungültig' }).optional(),
-  limit: z.coerce.number({ error: 'limit muss eine Zahl sein' }).int().min(1, 'limit mindestens 1').max(200, 'limit höchstens 200').default(50),
-  cursor: z.string().max(400, 'cursor zu lang').optional(),
-  caseworker: z.uuid({ error: 'caseworker muss die ID einer Fallmanagerin / eines Fallmanagers sein' }).optional(),
-  step: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'step muss ein Schritt-Schlüssel sein (z. B. wbs)').optional(),
-  olderThanDays: z.coerce.number({ error: 'olderThanDays muss eine Zahl sein' }).int('olderThanDays muss eine ganze Zahl sein')
-    .min(0, 'olderThanDays mindestens 0').max(3650, 'olderThanDays höchstens 3650').optional(),
-  q: z.string().trim().min(1, 'q darf nicht leer sein').max(64, 'q höchstens 64 Zeichen').optional(),
-  sort: z.enum(['startedAt', 'dueAt'], { error: 'sort muss startedAt oder dueAt sein' }).optional(),
-  order: z.enum(['asc', 'desc'], { error: 'order muss asc oder desc sein' }).optional(),
-});
 const reason = z.string({ error: (i) => (i.input === undefined ? 'Begründung fehlt' : 'Begründung muss Text sein') }).trim().min(3, 'Begründung: mindestens 3 Zeichen').max(1000);
 
 export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
   api.route({
     method: 'post', path: '/api/cases/:id/chains', tag: 'Prozesse', roles: ['caseworker'], status: 201,
     summary: 'Kette starten (eine laufende je Fall und Art; sonst 409 mit ihrer id)',
+    errors: { 404: 'Fall unbekannt', 409: 'Eine Kette dieser Art läuft schon (error.id), Fall abgeschlossen oder anonymisiert' },
     body: z.strictObject({ type: z.enum(CHAIN_TYPES, { error: `Typ muss ${CHAIN_TYPES.join(' oder ')} sein` }) }),
     response: z.object({ id: z.string() }),
     handler: async ({ req, body, params }) => ({ id: (await startChain(deps, req.user!, actorOf(req), checkId(params.id, 'Fall'), body.type)).id }),
@@ -60,7 +47,7 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
   });
 
   api.route({
-    method: 'get', path: '/api/processes/:id', tag: 'Prozesse', roles: ['caseworker', 'supervisor'], summary: 'Prozess mit Schritten und Verlauf',
+    method: 'get', path: '/api/processes/:id', tag: 'Prozesse', roles: ['caseworker', 'supervisor'], summary: 'Prozess mit Schritten und Verlauf', errors: { 404: 'Prozess unbekannt oder nicht sichtbar' },
     response: processDetailSchema,
     handler: async ({ req, params }) => processDetail((await getProcess(deps, req.user!, actorOf(req), checkId(params.id))).process),
   });
@@ -71,6 +58,7 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
   api.route({
     method: 'post', path: '/api/processes/:id/steps/:key/complete', tag: 'Prozesse', roles: ['caseworker'],
     summary: 'Ergebnis des aktuellen Schritts erfassen (nicht aktuell → 409, Ergebnis nicht erlaubt → 400)',
+    errors: { 404: 'Prozess unbekannt', 409: 'Schritt nicht aktuell oder Kette nicht mehr laufend' },
     body: z.strictObject({
       outcome: z.string({ error: 'Ergebnis fehlt' }).trim().min(1, 'Ergebnis fehlt').max(64),
       data: z.record(z.string(), z.unknown(), { error: 'Daten müssen ein Objekt sein' }).optional(),
@@ -90,6 +78,7 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
     api.route({
       method: 'post', path: `/api/processes/:id/${action}`, tag: 'Prozesse', roles: action === 'cancel' ? ['caseworker'] : ['caseworker', 'supervisor'],
       summary: { hold: 'Anhalten (mit Begründung)', resume: 'Fortsetzen', cancel: 'Abbrechen (offene Übergaben werden abgebrochen, Stellen informiert)', reassign: 'Anderer Fallmanagerin / anderem Fallmanager übertragen' }[action],
+      errors: { 404: 'Prozess unbekannt', 409: 'Im aktuellen Zustand nicht möglich (z. B. schon angehalten oder beendet)' },
       body, response: processDetailSchema,
       handler: async ({ req, body: b, params }) => {
         const id = checkId(params.id);
@@ -99,5 +88,5 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
     });
   }
 
-  registerDashboardRoutes(api, deps, processQuery);
+  registerDashboardRoutes(api, deps);
 }

@@ -7,6 +7,7 @@ import type { JsonApi } from '../json-route';
 import { bulkReassign, dashboard, workload, writeProcessCsv } from '../services/dashboard';
 import { reconcileConsents } from '../services/consents';
 import { reconcileProcesses } from '../services/reconcile';
+import { processQuery } from './process-query';
 
 /** The bulk reassignment's input: the JSON route and the form on /leitung. */
 export const bulkReassignBody = z.strictObject({
@@ -16,15 +17,15 @@ export const bulkReassignBody = z.strictObject({
   processIds: z.array(z.uuid({ error: 'processIds: ungültige Prozess-ID' }), { error: 'processIds muss eine Liste sein' }).min(1, 'processIds darf nicht leer sein').max(1000, 'processIds: höchstens 1000').optional(),
 });
 
-export function registerDashboardRoutes(api: JsonApi, deps: AppDeps, processQuery: z.ZodObject) {
+export function registerDashboardRoutes(api: JsonApi, deps: AppDeps) {
   const csvQuery = processQuery.omit({ limit: true, cursor: true });
   api.route({
     method: 'get', path: '/api/processes.csv', tag: 'Prozesse', roles: ['caseworker', 'supervisor'],
     summary: 'Gefilterte Prozessliste als CSV für Excel (text/csv; „;“, UTF-8-BOM, CRLF, Datum TT.MM.JJJJ; höchstens 50.000 Zeilen, X-Truncated)',
-    query: csvQuery,
+    query: csvQuery, contentType: 'text/csv',
     response: z.string().describe('text/csv; charset=utf-8'),
     handler: async ({ req, res, query }) => {
-      await writeProcessCsv(deps.db, req.user!, actorOf(req), query as never, res);
+      await writeProcessCsv(deps.db, req.user!, actorOf(req), query, res);
     },
   });
 

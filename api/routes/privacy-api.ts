@@ -33,6 +33,7 @@ export function registerPrivacyRoutes(api: JsonApi, deps: AppDeps, opts: Privacy
   api.route({
     method: 'get', path: '/api/cases/:id/audit', tag: 'Datenschutz', roles: ['supervisor'],
     summary: 'Protokoll eines Falls (Zugriffe und Änderungen an Fall, Übergaben, Ketten und Person), neueste zuerst; der Abruf wird selbst protokolliert',
+    errors: { 404: 'Fall unbekannt' },
     query: caseAuditQuery,
     response: z.object({ items: z.array(auditItem), nextCursor: z.string().nullable() }),
     handler: async ({ req, query, params }) => {
@@ -44,7 +45,7 @@ export function registerPrivacyRoutes(api: JsonApi, deps: AppDeps, opts: Privacy
   api.route({
     method: 'get', path: '/api/cases/:id/audit.csv', tag: 'Datenschutz', roles: ['supervisor'],
     summary: 'Protokoll eines Falls als CSV für Excel (text/csv; „;“, UTF-8-BOM, CRLF; höchstens 50.000 Zeilen); der Export wird protokolliert',
-    response: z.string().describe('text/csv; charset=utf-8'),
+    errors: { 404: 'Fall unbekannt' }, contentType: 'text/csv', response: z.string().describe('text/csv; charset=utf-8'),
     handler: async ({ req, res, params }) => {
       await writeCaseAuditCsv(deps.db, req.user!, actorOf(req), uuidOr404(params.id, 'Fall'), res);
     },
@@ -53,6 +54,7 @@ export function registerPrivacyRoutes(api: JsonApi, deps: AppDeps, opts: Privacy
   api.route({
     method: 'get', path: '/api/persons/:id/export', tag: 'Datenschutz', roles: ['caseworker', 'supervisor'],
     summary: 'Auskunft nach Art. 15 DSGVO als JSON (Anhang): Person, Haushalt, Fälle mit Einwilligungen, Wiedervorlagen, Ketten, Übergaben, E-Mails und Zugriffen',
+    errors: { 404: 'Person unbekannt oder nicht sichtbar' },
     response: z.object({ format: z.literal('kim-flow/art15-export'), version: z.number(), generatedAt: z.string() }).loose(),
     handler: async ({ req, res, params }) => {
       const x = await buildPersonExport(deps.db, req.user!, actorOf(req), uuidOr404(params.id, 'Person'), 'json', opts);
@@ -65,7 +67,7 @@ export function registerPrivacyRoutes(api: JsonApi, deps: AppDeps, opts: Privacy
   api.route({
     method: 'get', path: '/api/persons/:id/export.pdf', tag: 'Datenschutz', roles: ['caseworker', 'supervisor'],
     summary: 'Auskunft nach Art. 15 DSGVO als lesbares PDF (Anhang)',
-    response: z.string().describe('application/pdf'),
+    errors: { 404: 'Person unbekannt oder nicht sichtbar' }, contentType: 'application/pdf', response: z.string().describe('application/pdf'),
     handler: async ({ req, res, params }) => {
       const x = await buildPersonExport(deps.db, req.user!, actorOf(req), uuidOr404(params.id, 'Person'), 'pdf', opts);
       const pdf = await renderPersonExportPdf(x);

@@ -1,7 +1,7 @@
 // JSON API of handoffs (API.md "Handoffs") and of deadline rules (admin).
 import { z } from 'zod';
 import {
-  HANDOFF_STEPS, cancelBody, completeBody, createHandoffBody, deadlineRuleBody, declineBody, forwardBody, TASK_STATUSES,
+  HANDOFF_STEPS, cancelBody, completeBody, createHandoffBody, deadlineRuleBody, declineBody, forwardBody, TASK_STATUSES, type HandoffAction,
 } from '../../core/domain/handoff';
 import { audit } from '../../core/audit';
 import type { AppDeps } from '../deps';
@@ -21,6 +21,7 @@ export function registerTaskRoutes(api: JsonApi, deps: AppDeps) {
   api.route({
     method: 'post', path: '/api/cases/:id/handoffs', tag: 'Übergaben', roles: ['caseworker'], status: 201,
     summary: 'Einen Schritt an eine Stelle übergeben (startet den Übergabe-Prozess)', body: createHandoffBody,
+    errors: { 404: 'Fall unbekannt', 409: 'Keine Einwilligung für die Stelle, Schritt schon übergeben (error.taskId), Fall abgeschlossen oder anonymisiert' },
     response: z.object({ id: z.string() }),
     handler: async ({ req, body, params }) => {
       const r = await createHandoff(deps, req.user!, actorOf(req), checkId(params.id, 'Fall'), body);
@@ -41,7 +42,7 @@ export function registerTaskRoutes(api: JsonApi, deps: AppDeps) {
 
   api.route({
     method: 'get', path: '/api/tasks/:id', tag: 'Übergaben', roles: ['department_member', 'caseworker', 'supervisor'],
-    summary: 'Aufgabe mit Verlauf',
+    summary: 'Aufgabe mit Verlauf', errors: { 404: 'Aufgabe unbekannt oder nicht sichtbar' },
     response: taskItem.extend({
       caseReference: z.string(), outcome: z.string().nullable(), reason: z.string().nullable(), reminders: z.number(), escalated: z.boolean(),
       history: z.array(z.object({ at: z.string(), actor: z.string(), event: z.string(), details: z.unknown() })),
@@ -59,16 +60,17 @@ export function registerTaskRoutes(api: JsonApi, deps: AppDeps) {
   const act = (name: 'accept' | 'decline' | 'complete' | 'forward' | 'cancel', summary: string, body: z.ZodObject | undefined) => api.route({
     method: 'post', path: `/api/tasks/:id/${name}`, tag: 'Übergaben', roles: name === 'cancel' ? ['caseworker'] : ['department_member'],
     summary, body: body ?? z.strictObject({}), response: actionResponse,
+    errors: { 404: 'Aufgabe unbekannt', 409: 'Im aktuellen Zustand der Aufgabe nicht möglich' + (name === 'forward' ? ' oder keine Einwilligung für die neue Stelle' : '') },
     handler: async ({ req, body: b, params }) => {
       const id = checkId(params.id);
       await assertMayAct(deps.db, req.user!, id, name);
       const actor = userActor(req.user!);
       const data = b as Record<string, unknown>;
-      const action = name === 'accept' ? { action: name, actor }
+      const action: HandoffAction = name === 'accept' ? { action: name, actor }
         : name === 'decline' || name === 'cancel' ? { action: name, actor, reason: String(data.reason) }
           : name === 'forward' ? { action: name, actor, departmentId: String(data.department), reason: String(data.reason) }
             : { action: name, actor, outcome: String(data.outcome), data: data.data as Record<string, unknown> | undefined };
-      const s = await actOnTask(deps, id, action as never);
+      const s = await actOnTask(deps, id, action);
       return { id, status: s.status, department: s.departmentId, overdue: s.overdue, outcome: s.outcome ?? null };
     },
   });

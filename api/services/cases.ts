@@ -86,7 +86,7 @@ export async function createCase(deps: CaseDeps, user: AuthUser, actor: Actor, i
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       typedSearchAttributes: [
         { key: KimCaseId, value: id }, { key: KimKind, value: 'case' }, { key: KimStatus, value: 'open' },
-      ] as never,
+      ],
     });
     return { id, reference };
   }, TX));

@@ -43,7 +43,7 @@ export async function startChain(deps: ChainDeps, user: AuthUser, actor: Actor, 
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         args: [{ processId: id, caseId, definition: def, daySeconds: deps.workingDaySeconds, assigneeId: c.caseworkerId, continueAfterEvents: deps.continueAfterEvents }],
-        typedSearchAttributes: [{ key: KimCaseId, value: caseId }, { key: KimKind, value: type }, { key: KimStatus, value: 'running' }] as never,
+        typedSearchAttributes: [{ key: KimCaseId, value: caseId }, { key: KimKind, value: type }, { key: KimStatus, value: 'running' }],
       });
       return { id, workflowId };
     }, { timeout: 20_000, maxWait: 5_000 });

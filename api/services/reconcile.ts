@@ -34,7 +34,8 @@ export function expectedFields(state: ChainState, fallbackAssignee: string,
 const same = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date
   ? (a as Date | null)?.getTime() === (b as Date | null)?.getTime()
   : a === b);
-const show = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+type Shown = string | number | boolean | null;
+const show = (v: Date | Shown | undefined): Shown => (v instanceof Date ? v.toISOString() : v ?? null);
 
 export interface ReconcileResult { checked: number; repaired: number; skipped: number; repairs: Array<{ id: string; fields: string[] }> }
 
@@ -73,8 +74,8 @@ export async function reconcileProcesses(db: Db, temporal: Client, actor: Actor 
           const u = await tx.process.updateMany({ where: { id: p.id, updatedAt: p.updatedAt }, data });
           if (!u.count) return false;
           await audit(tx, actor, 'process.reconcile', { type: 'Process', id: p.id, caseId: p.caseId }, {
-            fields: changed, before: Object.fromEntries(changed.map((k) => [k, show(p[k]) ?? null])), after: Object.fromEntries(changed.map((k) => [k, show(want[k]) ?? null])),
-          } as never);
+            fields: changed, before: Object.fromEntries(changed.map((k) => [k, show(p[k])])), after: Object.fromEntries(changed.map((k) => [k, show(want[k])])),
+          });
           return true;
         });
         if (done) { result.repaired++; result.repairs.push({ id: p.id, fields: changed }); } else result.skipped++;

@@ -56,7 +56,7 @@ export async function createHandoff(deps: TaskDeps, user: AuthUser, actor: Actor
       typedSearchAttributes: [
         { key: KimCaseId, value: caseId }, { key: KimKind, value: 'handoff' },
         { key: KimDepartment, value: department.id }, { key: KimStep, value: input.step },
-      ] as never,
+      ],
     });
     return { id, workflowId };
   }, { timeout: 20_000, maxWait: 5_000 });

@@ -52,7 +52,7 @@ export async function migrate(databaseUrl: string, log: (msg: string) => void = 
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');
-        throw new Error(`Migration ${name} fehlgeschlagen: ${(err as Error).message}`);
+        throw new Error(`Migration ${name} fehlgeschlagen: ${(err as Error).message}`, { cause: err });
       }
       applied.push(name);
       log(`Migration angewendet: ${name}`);

@@ -28,7 +28,9 @@ export function backoffMs(attempts: number, maxMs: number): number {
 }
 
 export function startOutboxSender(opts: OutboxOptions) {
-  const transport = nodemailer.createTransport(opts.smtpUrl, { connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 15_000 } as never);
+  // the timeouts go with the URL into the transport's options (as createTransport's second argument they
+  // were message defaults, and the connection kept nodemailer's 2-minute and 10-minute defaults)
+  const transport = nodemailer.createTransport({ url: opts.smtpUrl, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 15_000 });
   const pollMs = opts.pollMs ?? 500;
   const maxBackoff = opts.maxBackoffMs ?? 5 * 60_000;
   let stopping = false;

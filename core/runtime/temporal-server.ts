@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { trackChild } from './children';
 import { resolveTemporalCli } from './temporal-cli';
@@ -124,7 +125,7 @@ async function startDownloaded(opts: { dataDir: string; port: number; uiPort?: n
       uiPort: opts.uiPort,
       dbFilename: path.join(opts.dataDir, 'temporal.sqlite'),
       namespace: opts.namespace,
-      searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => ({ name, type: type.toUpperCase() }) as never),
+      searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => defineSearchAttributeKey(name, type === 'Bool' ? SearchAttributeType.BOOL : SearchAttributeType.KEYWORD)),
       extraArgs: ['--sqlite-pragma', 'journal_mode=WAL'],
     },
   });

@@ -1,5 +1,6 @@
 // JSON API for persons and cases on the real stack: valid, invalid, unauthenticated, double submit,
 // the case workflow and its follow-up reminder e-mail, and the audit log.
+import crypto from 'node:crypto';
 import { caseWorkflowId } from '../../core/domain/case-state';
 import { caseStateQuery } from '../../workflows/case';
 import { recordHistory } from '../support/histories';
@@ -212,6 +213,27 @@ describe('runtime routes', () => {
     const person = r.body.paths['/api/persons'].post.requestBody.content['application/json'].schema;
     expect(person.required).toEqual(['firstName', 'lastName']);
     expect(person.properties.benefitType.enum).toEqual(['asylblg', 'sgb2', 'sgb12', 'none']);
+  });
+
+  it('every operation lists its statuses: 400 and 503 always, 401 unless public, 404 with path parameters, 413 with a body, never 500', async () => {
+    const doc = (await stack.api('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, { security: unknown[]; requestBody?: unknown; responses: Record<string, unknown> }>> };
+    const missing: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const want = ['400', '503', ...(op.security.length ? ['401'] : []), ...(path.includes('{') ? ['404'] : []), ...(op.requestBody ? ['413'] : [])];
+        for (const s of want) if (!(s in op.responses)) missing.push(`${method.toUpperCase()} ${path} ${s}`);
+        if ('500' in op.responses) missing.push(`${method.toUpperCase()} ${path} lists 500`);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(doc.paths['/api/cases/{id}/chains'].post.responses).toHaveProperty('409');
+  });
+
+  it('stack.api checks every answer against the document: an undeclared status fails naming route, method and status', async () => {
+    const contract = await stack.contract();
+    const conflict = { status: 409, contentType: 'application/json', body: { error: { code: 'conflict', message: 'x', details: [] } } };
+    expect(contract.problems('GET', `/api/cases/${crypto.randomUUID()}`, conflict)).toEqual([expect.stringContaining('GET /api/cases/{id} answered 409, which the OpenAPI document does not list')]);
+    expect(contract.problems('POST', `/api/cases/${crypto.randomUUID()}/chains`, conflict)).toEqual([]);
   });
 
   it('unknown API route is a JSON 404', async () => {

@@ -152,6 +152,6 @@ async function main() {
 }
 
 // Ctrl-C: stop the services this script started (no orphaned postgres or temporal)
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { globalTeardown().finally(() => process.exit(130)); });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { void globalTeardown().finally(() => process.exit(130)); });
 // stdout to a pipe is asynchronous: flush before exiting (the SDK's native runtime keeps the process alive)
 main().then(() => process.stdout.write('', () => process.exit(0)), (err) => { console.error(err); process.exit(1); });

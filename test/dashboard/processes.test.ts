@@ -125,7 +125,7 @@ describe('sort and cursor', () => {
   it.each(cases)('walks every page (%s): no duplicates, nothing missing, in order', async (query, key, order) => {
     const seen: Array<{ id: string; startedAt: string; currentStep: { dueAt: string | null } | null }> = [];
     let cursor: string | null = null;
-    let total = -1;
+    let total: number;
     let pages = 0;
     do {
       const r = await get(`/api/processes?limit=7&${query}${cursor ? `&cursor=${cursor}` : ''}`);
@@ -162,6 +162,7 @@ describe('sort and cursor', () => {
 describe('GET /api/processes.csv', () => {
   async function csv(query = '', token = supervisor) {
     const res = await fetch(`${stack.url}/api/processes.csv${query}`, { headers: { authorization: `Bearer ${token}` } });
+    await (await stack.contract()).checkResponse('GET', `/api/processes.csv${query}`, res);
     return { res, bytes: Buffer.from(await res.arrayBuffer()) };
   }
 

@@ -44,7 +44,7 @@ const mailsFor = (to: string, reference: string, subjectStart = '') =>
 const waitMail = (to: string, reference: string, subjectStart: string, n = 1) =>
   eventually(() => { const m = mailsFor(to, reference, subjectStart); return m.length >= n ? m : undefined; });
 
-const linkFor = (links: string[], action: string, taskId: string) => {
+const linkFor = (links: string[], _action: string, _taskId: string) => {
   // every /t/ link is opaque: find the one for this action by asking the database (test-side only)
   return links.filter((l) => l.includes('/t/')).map((l) => new URL(l).pathname.slice(3));
 };

@@ -85,6 +85,7 @@ it('pages with a cursor: every event once, in order; a bad cursor or limit is a 
 
 it('CSV for German Excel: BOM, „;“, CRLF, German header and labels; the export is audited', async () => {
   const res = await fetch(`${stack.url}/api/cases/${c.id}/audit.csv`, { headers: { authorization: `Bearer ${supervisor}` } });
+  await (await stack.contract()).checkResponse('GET', `/api/cases/${c.id}/audit.csv`, res);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
   expect(res.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="protokoll-${c.reference}-\\d{4}-\\d{2}-\\d{2}\\.csv"$`));

@@ -19,6 +19,7 @@ const PERSON = { firstName: 'Jürgen', lastName: 'Weiß-Größe', birthDate: '19
 
 async function download(path: string, token?: string) {
   const res = await fetch(stack.url + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  await (await stack.contract()).checkResponse('GET', path, res);
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 

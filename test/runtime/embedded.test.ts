@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from '../support/ports';
 import {
-  exitWithin, kimEnv, killLeftovers, launch, processesUsing, processTree, request, ROOT, stillRunning, waitHealthy,
+  exitWithin, kimEnv, killLeftovers, launch, processesUsing, processTree, request, stillRunning, waitHealthy,
   type KimProcess, type Ports, type Proc,
 } from './kim-process';
 

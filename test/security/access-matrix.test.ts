@@ -56,6 +56,7 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'GET /api/persons/{id}/export': [CW, SV],
   'GET /api/persons/{id}/export.pdf': [CW, SV],
   'GET /api/dev/mails': 'public', // only with the embedded SMTP capture (no SMTP_URL), loopback by default
+  'GET /api/openapi.json': 'public',
 };
 
 let stack: Stack;

@@ -74,15 +74,22 @@ interface Finding { label: string; method: string; path: string; status: number;
 async function send(r: Req): Promise<Finding | undefined> {
   const headers: Record<string, string> = { authorization: `Bearer ${r.token}` };
   if (r.body !== undefined) headers['content-type'] = r.contentType ?? 'application/json';
-  let status = 0;
-  let text = '';
+  let status: number;
+  let text: string;
+  let contentType: string | null;
   try {
     const res = await fetch(stack.url + r.path, { method: r.method, headers, body: r.body });
     status = res.status;
+    contentType = res.headers.get('content-type');
     text = await res.text();
   } catch (err) {
     return { label: r.label, method: r.method, path: r.path.slice(0, 200), status: -1, body: String(err), sent: r.body?.slice(0, 200) };
   }
+  // the status must be listed for the route in the OpenAPI document, the body match its schema
+  let parsed: unknown = text;
+  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  const contract = (await stack.contract()).problems(r.method, r.path, { status, contentType, body: parsed });
+  if (contract.length) return { label: `${r.label} — ${contract.join('; ')}`, method: r.method, path: r.path.slice(0, 200), status, body: text.slice(0, 500), sent: r.body?.slice(0, 200) };
   if (r.mayPass && status >= 200 && status < 300) return undefined;
   let ok = status >= 400 && status < 500;
   try {

@@ -58,7 +58,7 @@ export async function launchBrowser(opts: { baseURL?: string } = {}): Promise<Te
     });
   } catch (err) {
     fs.rmSync(userDataDir, { recursive: true, force: true });
-    throw new Error(`Chromium (${CHROMIUM_PATH}) ließ sich nicht starten: ${(err as Error).message}`);
+    throw new Error(`Chromium (${CHROMIUM_PATH}) ließ sich nicht starten: ${(err as Error).message}`, { cause: err });
   }
   context.setDefaultTimeout(10_000);
   const problems: string[] = [];

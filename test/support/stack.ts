@@ -18,6 +18,7 @@ import { ensureDatabase } from '../../core/runtime/postgres';
 import { SmtpCapture } from '../../core/runtime/smtp-capture';
 import { createKimWorker } from '../../worker/worker';
 import type { TestEnv } from '../global-setup';
+import { OpenApiContract, type OpenApiDocument } from './openapi-contract';
 import { freePort } from './ports';
 
 export const DEMO_PASSWORD = 'test-demo-password';
@@ -57,7 +58,10 @@ export interface Stack {
   stopWorker(): Promise<void>;
   outbox?: OutboxSender;
   token(email: string, password?: string): Promise<string>;
+  /** Calls the API; every /api/ answer is checked against /api/openapi.json (status listed, body matches) and throws if not. */
   api(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  /** The app's OpenAPI document as a checker, for tests that call the API with their own fetch. */
+  contract(): Promise<OpenApiContract>;
   stop(): Promise<void>;
 }
 
@@ -99,6 +103,7 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean; wor
 
   let workerConn: NativeConnection | undefined;
   let running: Promise<void> | undefined;
+  let contract: Promise<OpenApiContract> | undefined;
   const stack: Stack = {
     url, db, databaseUrl, client, rawClient, capture, smtpPort, taskQueue,
     async startWorker() {
@@ -134,7 +139,12 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean; wor
       const text = await res.text();
       let body: unknown = text;
       try { body = JSON.parse(text); } catch { /* not JSON */ }
+      (await stack.contract()).check(method, path, { status: res.status, contentType: res.headers.get('content-type'), body });
       return { status: res.status, body, headers: res.headers };
+    },
+    contract() {
+      contract ??= fetch(`${url}/api/openapi.json`).then(async (r) => new OpenApiContract(await r.json() as OpenApiDocument));
+      return contract;
     },
     async stop() {
       await stack.outbox?.stop();
