@@ -1,13 +1,14 @@
 // Administration pages (admin role only): deadline rules for handoffs (/admin/fristen). The form
 // upserts a rule exactly like PUT /api/admin/deadlines: validated by deadlineRuleBody, department and
 // step must exist, one rule per (department, step), audited as deadline.set.
+import { formatDateTime } from '../../core/format/dates';
 import { Router, type Request, type Response } from 'express';
 import { audit } from '../../core/audit';
 import { deadlineRuleBody, HANDOFF_STEPS } from '../../core/domain/handoff';
 import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { forbidden } from '../errors';
-import { csrfField, errorSummary, field, fmtDateTime, html, page, select, type SafeHtml } from '../html';
+import { csrfField, errorSummary, field, html, page, select, type SafeHtml } from '../html';
 import type { FieldErrors } from './forms';
 
 const LABELS: Record<string, string> = { department: 'Stelle', step: 'Schritt', ackDays: 'Eingang bestätigen (Arbeitstage)', completeDays: 'Erledigen (Arbeitstage)' };
@@ -40,7 +41,7 @@ export function adminPages(deps: AppDeps) {
           <thead><tr><th scope="col">Stelle</th><th scope="col">Schritt</th><th scope="col">Eingang bestätigen</th><th scope="col">Erledigen</th><th scope="col">Geändert</th></tr></thead>
           <tbody>${rules.map((r) => html`<tr><td>${deptName(r.departmentId)}</td><td>${stepName(r.stepKey)}</td>
             <td>${days(r.ackDays)}</td><td>${days(r.completeDays)}</td>
-            <td>${fmtDateTime(r.updatedAt)}${r.updatedById ? ` von ${editors.find((u) => u.id === r.updatedById)?.name ?? 'unbekannt'}` : ''}</td></tr>`)}</tbody></table>`}
+            <td>${formatDateTime(r.updatedAt)}${r.updatedById ? ` von ${editors.find((u) => u.id === r.updatedById)?.name ?? 'unbekannt'}` : ''}</td></tr>`)}</tbody></table>`}
       </section>
       <section aria-labelledby="h-setzen"><h2 id="h-setzen">Regel setzen</h2>
         <p class="hint">Gibt es für Stelle und Schritt schon eine Regel, wird sie überschrieben. Pflichtangaben sind mit * gekennzeichnet.</p>

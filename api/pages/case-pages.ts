@@ -1,7 +1,8 @@
 // Caseworker pages: case list, new person, new case, case detail with live status and follow-up.
+import { berlinLocalToIso, formatDate, formatDateTime } from '../../core/format/dates';
 import { Router, type Request, type Response } from 'express';
 import {
-  BENEFIT_LABELS, BENEFIT_TYPES, caseInput, followUpInput, personInput, STATUS_LABELS, CASE_STATUSES, TOPIC_LABELS, CASE_TOPICS,
+  BENEFIT_TYPES, caseInput, followUpInput, personInput, CASE_STATUSES, CASE_TOPICS,
   type CaseStatus,
 } from '../../core/domain/records';
 import { caseListFilter } from '../access';
@@ -9,16 +10,16 @@ import { actorOf } from '../auth';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../errors';
 import { CHAIN_TYPES, chainDefinitionFor } from '../../core/domain/chains';
-import { createHandoffBody, HANDOFF_STEPS, OPEN_TASK_STATUSES, TASK_STATUS_LABELS } from '../../core/domain/handoff';
-import { csrfField, errorSummary, field, fmtDate, fmtDateTime, html, page, select, type SafeHtml } from '../html';
+import { createHandoffBody, HANDOFF_STEPS, OPEN_TASK_STATUSES } from '../../core/domain/handoff';
+import { BENEFIT_LABELS, CASE_STATUS_LABELS as STATUS_LABELS, chainTitle, PROCESS_STATUS_LABELS, TASK_STATUS_LABELS, TOPIC_LABELS } from '../../core/format/labels';
+import { csrfField, errorSummary, field, html, page, select, type SafeHtml } from '../html';
 import { consentPages, consentSection } from './consent-pages';
 import { createCase, createPerson, getCase, listCases, setFollowUp, setStatus } from '../services/cases';
 import { startChain } from '../services/chains';
 import { createHandoff } from '../services/tasks';
 import type { StepPhase } from '../../core/domain/chains/state';
 import { chainDiagram } from './chain-diagram';
-import { berlinLocalToIso, formValues, validateForm, type FieldErrors } from './forms';
-import { chainTitle, PROCESS_STATUS_LABELS } from './process-pages';
+import { formValues, validateForm, type FieldErrors } from './forms';
 import { privacySection } from './privacy-pages';
 
 const statusBadge = (s: CaseStatus) => html`<span class="status status-${s}">${STATUS_LABELS[s]}</span>`;
@@ -52,7 +53,7 @@ export function casePages(deps: AppDeps) {
           <td>${TOPIC_LABELS[c.topic]}</td>
           <td>${statusBadge(c.status)}</td>
           <td>${c.caseworker.name}</td>
-          <td>${fmtDate(c.createdAt)}</td></tr>`)}
+          <td>${formatDate(c.createdAt)}</td></tr>`)}
         </tbody></table>`}`));
   });
 
@@ -94,7 +95,7 @@ export function casePages(deps: AppDeps) {
         <input type="hidden" name="_csrf" value="${req.csrfToken ?? ''}">
         <input type="hidden" name="_key" value="${String(values._key ?? crypto.randomUUID())}">
         ${select({ name: 'personId', label: 'Person', required: true, value: String(values.personId ?? ''), error: errors.personId,
-          options: [['', '– bitte wählen –'], ...persons.map((p): [string, string] => [p.id, `${p.lastName}, ${p.firstName}${p.birthDate ? ` (geb. ${fmtDate(p.birthDate)})` : ''}`])] })}
+          options: [['', '– bitte wählen –'], ...persons.map((p): [string, string] => [p.id, `${p.lastName}, ${p.firstName}${p.birthDate ? ` (geb. ${formatDate(p.birthDate)})` : ''}`])] })}
         ${select({ name: 'topic', label: 'Thema', required: true, value: String(values.topic ?? 'housing'), error: errors.topic, options: CASE_TOPICS.map((t) => [t, TOPIC_LABELS[t]]) })}
         <button type="submit">Fall anlegen</button>
       </form>`);
@@ -148,7 +149,7 @@ export function casePages(deps: AppDeps) {
         return html`<section class="card" aria-labelledby="h-kette-${p.id}"><h3 id="h-kette-${p.id}">${chainTitle(p.type)}</h3>
           <dl class="facts">
             <dt>Status</dt><dd><span class="status status-${p.status}">${PROCESS_STATUS_LABELS[p.status] ?? p.status}</span>${p.reason && p.status !== 'running' ? html` – ${p.reason}` : ''}</dd>
-            <dt>Gestartet</dt><dd>${fmtDateTime(p.startedAt)}</dd>
+            <dt>Gestartet</dt><dd>${formatDateTime(p.startedAt)}</dd>
             ${current ? html`<dt>Aktueller Schritt</dt><dd>${p.currentTitle ?? p.currentStep}${p.overdue ? html` <strong class="overdue">überfällig</strong>` : ''}</dd>` : ''}
           </dl>
           ${def ? chainDiagram({ id: p.id, definition: def, status: p.status, steps: p.steps, current }) : ''}
@@ -172,7 +173,7 @@ export function casePages(deps: AppDeps) {
           const isOpen = OPEN_TASK_STATUSES.includes(t.status);
           return html`<tr><td><a href="/aufgaben/${t.id}">${HANDOFF_STEPS[t.stepKey]?.title ?? t.title}</a></td><td>${deptName(t.departmentId)}</td>
             <td>${TASK_STATUS_LABELS[t.status]}${t.overdue && isOpen ? html` <strong class="overdue">überfällig</strong>` : ''}</td>
-            <td>${due && isOpen ? html`${t.status === 'accepted' ? 'erledigen bis' : 'bestätigen bis'} ${fmtDateTime(due)}` : '–'}</td></tr>`;
+            <td>${due && isOpen ? html`${t.status === 'accepted' ? 'erledigen bis' : 'bestätigen bis'} ${formatDateTime(due)}` : '–'}</td></tr>`;
         })}</tbody></table>`}
       ${canChange && open ? html`<h3 id="h-uebergabe-neu">Schritt an eine Stelle übergeben</h3>
         <form method="post" action="/faelle/${c.id}/uebergaben" novalidate aria-labelledby="h-uebergabe-neu">
@@ -188,14 +189,14 @@ export function casePages(deps: AppDeps) {
       ${notice ? html`<p class="notice ok" role="status">${notice}</p>` : ''}
       ${problem ?? errorSummary(errors)}
       <dl class="facts">
-        ${c.anonymizedAt ? html`<dt>Person</dt><dd>anonymisiert</dd><dt>Anonymisiert</dt><dd>Anonymisiert am ${fmtDate(c.anonymizedAt)} (Löschfrist nach Abschluss abgelaufen)</dd>`
-          : html`<dt>Person</dt><dd>${c.person.lastName}, ${c.person.firstName}${c.person.birthDate ? ` (geb. ${fmtDate(c.person.birthDate)})` : ''}</dd>`}
+        ${c.anonymizedAt ? html`<dt>Person</dt><dd>anonymisiert</dd><dt>Anonymisiert</dt><dd>Anonymisiert am ${formatDate(c.anonymizedAt)} (Löschfrist nach Abschluss abgelaufen)</dd>`
+          : html`<dt>Person</dt><dd>${c.person.lastName}, ${c.person.firstName}${c.person.birthDate ? ` (geb. ${formatDate(c.person.birthDate)})` : ''}</dd>`}
         <dt>Leistungsart</dt><dd>${BENEFIT_LABELS[c.person.benefitType]}</dd>
         <dt>Thema</dt><dd>${TOPIC_LABELS[c.topic]}</dd>
         <dt>Status</dt><dd><span data-live-status="/faelle/${c.id}/status" aria-live="polite">${STATUS_LABELS[status]}</span>${live ? '' : html` <span class="hint">(Prozess-Server nicht erreichbar – gespeicherter Stand)</span>`}</dd>
         <dt>Fallmanagement</dt><dd>${c.caseworker.name}</dd>
-        <dt>Angelegt</dt><dd>${fmtDateTime(c.createdAt)}</dd>
-        <dt>Wiedervorlage</dt><dd>${pending ? fmtDateTime(pending.dueAt) : 'keine offen'}</dd>
+        <dt>Angelegt</dt><dd>${formatDateTime(c.createdAt)}</dd>
+        <dt>Wiedervorlage</dt><dd>${pending ? formatDateTime(pending.dueAt) : 'keine offen'}</dd>
       </dl>
       ${canChange && open ? html`
       <section aria-labelledby="h-wv"><h2 id="h-wv">Wiedervorlage setzen</h2>
@@ -212,7 +213,7 @@ export function casePages(deps: AppDeps) {
           <button type="submit">Status speichern</button>
         </form></section>` : ''}
       <section aria-labelledby="h-wvl"><h2 id="h-wvl">Wiedervorlagen</h2>
-        ${c.followUps.length ? html`<ul>${c.followUps.map((f) => html`<li>${fmtDateTime(f.dueAt)}${f.note ? ` – ${f.note}` : ''}: ${f.remindedAt ? `erinnert am ${fmtDateTime(f.remindedAt)}` : f.cancelledAt ? 'ersetzt' : 'offen'}</li>`)}</ul>` : html`<p>Keine.</p>`}
+        ${c.followUps.length ? html`<ul>${c.followUps.map((f) => html`<li>${formatDateTime(f.dueAt)}${f.note ? ` – ${f.note}` : ''}: ${f.remindedAt ? `erinnert am ${formatDateTime(f.remindedAt)}` : f.cancelledAt ? 'ersetzt' : 'offen'}</li>`)}</ul>` : html`<p>Keine.</p>`}
       </section>
       ${chains}
       ${handoffs}

@@ -1,18 +1,17 @@
 // Consents on the case page: the list (given, withdrawn), the form to record one (departments, purpose,
 // date given) and a withdraw button per valid consent. The services decide (api/services/consents.ts).
+import { formatDate, isoDay } from '../../core/format/dates';
 import { Router, type Request, type Response } from 'express';
 import { consentInput } from '../../core/domain/records';
 import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { HttpError } from '../errors';
-import { checkboxes, csrfField, field, fmtDate, html, type SafeHtml } from '../html';
+import { checkboxes, csrfField, field, html, type SafeHtml } from '../html';
 import { addConsent, withdrawConsent } from '../services/consents';
 import { formValues, validateForm, type FieldErrors } from './forms';
 
 interface ConsentRow { id: string; departments: string[]; purpose: string; givenAt: Date; withdrawnAt: Date | null }
 type Detail = (req: Request, id: string, errors?: FieldErrors, notice?: string, typed?: Record<string, string>, problem?: SafeHtml) => Promise<string>;
-
-const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Berlin' }); // YYYY-MM-DD
 
 export function consentSection(req: Request, c: { id: string; consents: ConsentRow[] }, departments: Array<{ id: string; name: string }>,
   canChange: boolean, errors: FieldErrors, typed: Record<string, string>): SafeHtml {
@@ -22,7 +21,7 @@ export function consentSection(req: Request, c: { id: string; consents: ConsentR
     <p class="hint">Eine Stelle erhält Daten dieses Falls nur mit einer gültigen Einwilligung (Schweigepflichtentbindung), die sie nennt.</p>
     ${c.consents.length ? html`<ul class="consents">${c.consents.map((k) => html`<li>
       <strong>${k.departments.map(name).join(', ')}</strong>${k.purpose ? ` – ${k.purpose}` : ''}
-      (erteilt ${fmtDate(k.givenAt)}${k.withdrawnAt ? html`, <strong>widerrufen ${fmtDate(k.withdrawnAt)}</strong>` : ''})
+      (erteilt ${formatDate(k.givenAt)}${k.withdrawnAt ? html`, <strong>widerrufen ${formatDate(k.withdrawnAt)}</strong>` : ''})
       ${canChange && !k.withdrawnAt ? html`<form method="post" action="/faelle/${c.id}/einwilligungen/${k.id}/widerruf" class="inline-form">
         ${csrfField(req.csrfToken)}
         <button type="submit" class="secondary" aria-describedby="widerruf-hinweis">Widerruf erfassen<span class="visually-hidden"> (${k.departments.map(name).join(', ')})</span></button>
@@ -35,7 +34,7 @@ export function consentSection(req: Request, c: { id: string; consents: ConsentR
       ${checkboxes({ name: 'departments', id: 'f-consentDepartments', legend: 'Stellen, die Daten erhalten dürfen', required: true, values: chosen, error: errors.consentDepartments,
         options: departments.map((d): [string, string] => [d.id, d.name]) })}
       ${field({ name: 'purpose', id: 'f-consentPurpose', label: 'Zweck', required: true, value: typed.consentPurpose, error: errors.consentPurpose, hint: 'z. B. „Wohnungssuche und Auszug aus der Notunterkunft“' })}
-      ${field({ name: 'givenAt', id: 'f-consentGivenAt', label: 'Erteilt am', type: 'date', required: true, value: typed.consentGivenAt ?? today(), error: errors.consentGivenAt })}
+      ${field({ name: 'givenAt', id: 'f-consentGivenAt', label: 'Erteilt am', type: 'date', required: true, value: typed.consentGivenAt ?? isoDay(), error: errors.consentGivenAt })}
       <button type="submit">Einwilligung speichern</button>
     </form>` : ''}
   </section>`;

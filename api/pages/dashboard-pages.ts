@@ -3,18 +3,19 @@
 // department and caseworker. Caseworkers see the same page for their own scope; everyone else gets
 // 403. Live updates are progressive enhancement (app.js re-fetches this URL every few seconds and
 // swaps the [data-live-part] sections); `Accept: application/json` returns the same data as JSON.
+import { formatDate, formatDateTime } from '../../core/format/dates';
 import { Router, type Request, type Response } from 'express';
 import { CHAIN_TITLES, CHAIN_TYPES, chainDefinitionFor } from '../../core/domain/chains';
 import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { forbidden, HttpError } from '../errors';
-import { csrfField, errorSummary, fmtDate, fmtDateTime, html, page, select, textarea, type SafeHtml } from '../html';
+import { csrfField, errorSummary, html, page, select, textarea, type SafeHtml } from '../html';
 import { bulkReassignBody } from '../routes/dashboard-api';
 import { processQuery } from '../routes/chains-api';
 import { listProcesses } from '../services/chains';
 import { bulkReassign, dashboard, workload } from '../services/dashboard';
 import { formValues, validateForm } from './forms';
-import { chainTitle, PROCESS_STATUS_LABELS } from './process-pages';
+import { chainTitle, PROCESS_STATUS_LABELS } from '../../core/format/labels';
 
 const PAGE_SIZE = 25;
 /** the list filters of the form, in the order they appear in URLs */
@@ -131,7 +132,7 @@ export function dashboardPages(deps: AppDeps) {
         </section>
         <section aria-labelledby="h-monat" class="card"><h3 id="h-monat">Dieser Monat</h3>
           <dl class="facts"><dt>Gestartet</dt><dd>${figures.thisMonth.started}</dd><dt>Abgeschlossen</dt><dd>${figures.thisMonth.completed}</dd></dl>
-          <p class="hint">seit ${fmtDate(figures.thisMonth.since)}</p>
+          <p class="hint">seit ${formatDate(figures.thisMonth.since)}</p>
         </section>
         <section aria-labelledby="h-median" class="card"><h3 id="h-median">Dauer bis zum Auszug</h3>
           <p>${figures.medianDaysToMove.days === null ? 'Noch kein abgeschlossener Umzug.'
@@ -141,7 +142,7 @@ export function dashboardPages(deps: AppDeps) {
       <section aria-labelledby="h-aelteste"><h3 id="h-aelteste">Am längsten wartende Schritte</h3>
         ${figures.oldestWaitingSteps.length ? html`<table><thead><tr><th scope="col">Aktenzeichen</th><th scope="col">Kette</th><th scope="col">Schritt</th><th scope="col">Liegt bei</th><th scope="col">Wartet seit</th><th scope="col">Fällig</th></tr></thead>
           <tbody>${figures.oldestWaitingSteps.map((s) => html`<tr><td><a href="/prozesse/${s.processId}">${s.caseReference}</a></td><td>${chainTitle(s.type)}</td><td>${s.title}</td>
-            <td>${s.department ? deptName(s.department) : 'Fallmanagement'}</td><td>${fmtDateTime(s.startedAt)} (${s.waitingDays} ${s.waitingDays === 1 ? 'Tag' : 'Tage'})</td><td>${s.dueAt ? fmtDateTime(s.dueAt) : 'keine Frist'}</td></tr>`)}</tbody></table>`
+            <td>${s.department ? deptName(s.department) : 'Fallmanagement'}</td><td>${formatDateTime(s.startedAt)} (${s.waitingDays} ${s.waitingDays === 1 ? 'Tag' : 'Tage'})</td><td>${s.dueAt ? formatDateTime(s.dueAt) : 'keine Frist'}</td></tr>`)}</tbody></table>`
           : html`<p>Keine offenen Schritte.</p>`}
       </section>`;
 
@@ -160,8 +161,8 @@ export function dashboardPages(deps: AppDeps) {
         <td>${PROCESS_STATUS_LABELS[p.status] ?? p.status}</td>
         <td>${cur ? cur.title : '–'}</td>
         <td>${holder}</td>
-        <td>${cur?.dueAt ? fmtDateTime(cur.dueAt) : task?.status === 'accepted' && task.dueAt ? fmtDateTime(task.dueAt)
-          : task?.ackDueAt ? `Eingang bestätigen bis ${fmtDateTime(task.ackDueAt)}` : '–'}</td>
+        <td>${cur?.dueAt ? formatDateTime(cur.dueAt) : task?.status === 'accepted' && task.dueAt ? formatDateTime(task.dueAt)
+          : task?.ackDueAt ? `Eingang bestätigen bis ${formatDateTime(task.ackDueAt)}` : '–'}</td>
         <td>${cur?.overdue ? html`<strong class="overdue-mark">überfällig</strong>` : task?.overdue ? html`<strong class="overdue-mark">Übergabe überfällig</strong>` : 'nein'}</td>
       </tr>`;
     });

@@ -7,8 +7,9 @@ import { actorOf } from '../auth';
 import { notFound, parseOr400 } from '../errors';
 import { html, page, type PageUser, type SafeHtml } from '../html';
 import { caseAuditQuery } from '../routes/privacy-api';
-import { auditEntityLabel, auditRoleLabel } from '../services/audit-labels';
-import { formatDateTimeDe, pageCaseAudit } from '../services/case-audit';
+import { formatDateTimeSeconds } from '../../core/format/dates';
+import { actorRoleLabel, auditEntityLabel } from '../../core/format/labels';
+import { pageCaseAudit } from '../services/case-audit';
 
 /** The case page's section: the audit log (supervisors) and the Art. 15 export (caseworkers, supervisors). */
 export function privacySection(user: PageUser, caseId: string, personId: string): SafeHtml {
@@ -44,9 +45,9 @@ export function privacyPages(deps: AppDeps) {
         <caption class="hint">${q.cursor ? 'Ältere Einträge' : 'Neueste Einträge'}, ${items.length === 1 ? '1 Eintrag' : `${items.length} Einträge`} auf dieser Seite</caption>
         <thead><tr><th scope="col">Zeitpunkt</th><th scope="col">Wer</th><th scope="col">Rolle</th><th scope="col">Aktion</th><th scope="col">Objekt</th><th scope="col">Herkunft (IP)</th></tr></thead>
         <tbody>${items.map((i) => html`<tr>
-          <td>${formatDateTimeDe(i.at)}</td>
+          <td>${formatDateTimeSeconds(i.at)}</td>
           <td>${i.actor.email ?? (i.actor.id ? i.actor.id : 'System')}</td>
-          <td>${auditRoleLabel(i.actor.role)}</td>
+          <td>${actorRoleLabel(i.actor.role)}</td>
           <td>${i.label}</td>
           <td>${auditEntityLabel(i.entityType)}${i.entityId ? html` <span class="hint">${i.entityId.slice(0, 8)}</span>` : ''}</td>
           <td>${i.ip ?? '–'}</td></tr>`)}

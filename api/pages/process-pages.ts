@@ -2,34 +2,19 @@
 // the form of a caseworker step generated from the definition's field specs, retry/skip, the chain
 // actions (hold, resume, cancel, reassign) and the full history. Services decide; their 400/403/409
 // come back as the page with the message, never a 500.
+import { formatDate, formatDateTime, formatDay } from '../../core/format/dates';
 import { Router, type Request, type Response } from 'express';
 import { cancelBody } from '../../core/domain/handoff';
-import { CHAIN_TITLES, chainDefinitionFor, stepDataSchema, type ChainDefinition, type ChainType, type FieldSpec, type StepDefinition } from '../../core/domain/chains';
+import { chainDefinitionFor, stepDataSchema, type ChainDefinition, type FieldSpec, type StepDefinition } from '../../core/domain/chains';
+import { chainEventLabel, chainTitle, mailStatusLabel, PROCESS_STATUS_LABELS, stepPhaseLabel } from '../../core/format/labels';
 import type { CurrentStep } from '../../core/domain/chains/state';
 import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { forbidden, HttpError } from '../errors';
-import { csrfField, errorSummary, field, fmtDate, fmtDateTime, html, page, radios, select, textarea, type SafeHtml } from '../html';
+import { csrfField, errorSummary, field, html, page, radios, select, textarea, type SafeHtml } from '../html';
 import { chainAction, completeStep, getProcess } from '../services/chains';
 import { chainDiagram, type DiagramCurrent } from './chain-diagram';
 import type { FieldErrors } from './forms';
-
-export const PROCESS_STATUS_LABELS: Record<string, string> = { running: 'läuft', on_hold: 'angehalten', completed: 'abgeschlossen', cancelled: 'abgebrochen' };
-export const chainTitle = (type: string) => CHAIN_TITLES[type as ChainType] ?? type;
-
-const EVENT_LABELS: Record<string, string> = {
-  'chain.started': 'Kette gestartet', 'chain.completed': 'Kette abgeschlossen', 'chain.held': 'Kette angehalten',
-  'chain.resumed': 'Kette fortgesetzt', 'chain.cancelled': 'Kette abgebrochen', 'chain.reassigned': 'Kette übertragen',
-  'step.started': 'Schritt begonnen', 'step.waiting': 'Wartezeit begonnen', 'step.handoff': 'an Stelle übergeben',
-  'step.completed': 'Ergebnis erfasst', 'step.skipped': 'Schritt übersprungen', 'step.returned': 'Übergabe abgelehnt – zurück beim Fallmanagement',
-  'step.retry': 'erneut übergeben', 'step.reminder': 'Erinnerung versandt', 'step.escalation': 'Eskalation an die Leitung',
-  'step.review': 'Fallbesprechung mit der Leitung fällig', 'step.consent_missing': 'wartet auf Einwilligung',
-};
-
-const PHASE_LABELS: Record<string, string> = {
-  waiting: 'wartet', active: 'in Bearbeitung beim Fallmanagement', handoff: 'an eine Stelle übergeben', returned: 'von der Stelle abgelehnt – zurück beim Fallmanagement',
-  consent: 'wartet auf eine Einwilligung – die Übergabe beginnt, sobald sie erfasst ist',
-};
 
 /** Route segment → chain action of services/chains.ts. */
 const ACTIONS = { anhalten: 'hold', fortsetzen: 'resume', abbrechen: 'cancel', uebertragen: 'reassign' } as const;
@@ -151,12 +136,12 @@ export function processPages(deps: AppDeps) {
       ${!cur || !step ? html`<p>${p.status === 'completed' ? 'Die Kette ist abgeschlossen.' : p.status === 'cancelled' ? 'Die Kette wurde abgebrochen.' : 'Die Kette wird gestartet … Bitte die Seite in einigen Sekunden neu laden.'}</p>` : html`
       <dl class="facts">
         <dt>Schritt</dt><dd>${step.title}</dd>
-        <dt>Stand</dt><dd>${PHASE_LABELS[cur.phase] ?? cur.phase}${p.status === 'on_hold' ? ' (Kette angehalten)' : ''}${cur.overdue ? html` <strong class="overdue">überfällig</strong>` : ''}</dd>
+        <dt>Stand</dt><dd>${stepPhaseLabel(cur.phase)}${p.status === 'on_hold' ? ' (Kette angehalten)' : ''}${cur.overdue ? html` <strong class="overdue">überfällig</strong>` : ''}</dd>
         <dt>Liegt bei</dt><dd>${cur.phase === 'handoff' ? holder : `Fallmanagement (${userName(p.assigneeId)})`}</dd>
         ${cur.phase === 'consent' ? html`<dt>Übergabe an</dt><dd>${holder} (Einwilligung fehlt)</dd>` : ''}
         ${cur.phase === 'waiting'
-          ? html`<dt>Beginnt</dt><dd>${cur.activeFrom ? `beginnt am ${fmtDateTime(cur.activeFrom)}` : '–'}</dd>`
-          : html`<dt>${cur.phase === 'handoff' && task?.status !== 'accepted' ? 'Eingang bestätigen bis' : 'Fällig bis'}</dt><dd>${due ? fmtDateTime(due) : 'keine Frist'}</dd>`}
+          ? html`<dt>Beginnt</dt><dd>${cur.activeFrom ? `beginnt am ${formatDateTime(cur.activeFrom)}` : '–'}</dd>`
+          : html`<dt>${cur.phase === 'handoff' && task?.status !== 'accepted' ? 'Eingang bestätigen bis' : 'Fällig bis'}</dt><dd>${due ? formatDateTime(due) : 'keine Frist'}</dd>`}
         ${cur.phase === 'handoff' && cur.taskId ? html`<dt>Übergabe</dt><dd><a href="/aufgaben/${cur.taskId}">Aufgabe der Stelle ansehen</a></dd>` : ''}
       </dl>
       ${declineReason ? html`<p class="notice warn"><strong>Begründung der Ablehnung:</strong> ${declineReason}</p>` : ''}
@@ -235,8 +220,8 @@ export function processPages(deps: AppDeps) {
       const str = (k: string) => (typeof d[k] === 'string' ? d[k] as string : undefined);
       switch (e.event) {
         case 'chain.started': return `Version ${String(d.version ?? p.version)}`;
-        case 'step.started': return str('dueAt') ? `fällig bis ${fmtDateTime(str('dueAt')!)}` : '';
-        case 'step.waiting': return str('activeFrom') ? `beginnt am ${fmtDateTime(str('activeFrom')!)}` : '';
+        case 'step.started': return str('dueAt') ? `fällig bis ${formatDateTime(str('dueAt')!)}` : '';
+        case 'step.waiting': return str('activeFrom') ? `beginnt am ${formatDateTime(str('activeFrom')!)}` : '';
         case 'step.handoff': return `an ${deptName(str('department'))}`;
         case 'step.consent_missing': return `Einwilligung für ${deptName(str('department'))} fehlt${str('cancelledTask') ? '; die offene Übergabe wurde abgebrochen' : ''}`;
         case 'step.returned': case 'chain.held': case 'chain.cancelled': return str('reason') ? html`Begründung: ${str('reason')}` : '';
@@ -251,7 +236,7 @@ export function processPages(deps: AppDeps) {
           const data = (row?.data ?? {}) as Record<string, unknown>;
           const facts = (stepDef?.fields ?? []).filter((f) => data[f.key] !== undefined && data[f.key] !== null).map((f) => {
             const v = data[f.key];
-            const shown = f.type === 'select' ? f.options?.[String(v)] ?? String(v) : f.type === 'date' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? fmtDate(`${v}T12:00:00Z`) : String(v);
+            const shown = f.type === 'select' ? f.options?.[String(v)] ?? String(v) : f.type === 'date' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDay(v) : String(v);
             return `${f.label}: ${shown}`;
           });
           return [label, ...facts].filter(Boolean).join('; ');
@@ -264,7 +249,7 @@ export function processPages(deps: AppDeps) {
         <thead><tr><th scope="col">Zeit</th><th scope="col">Wer</th><th scope="col">Ereignis</th><th scope="col">Schritt</th><th scope="col">Details</th></tr></thead>
         <tbody>${p.events.map((e) => {
           const s = typeof (e.details as Record<string, unknown> | null)?.step === 'string' ? (e.details as Record<string, string>).step : e.step;
-          return html`<tr><td>${fmtDateTime(e.at)}</td><td>${who(e.actor, s)}</td><td>${EVENT_LABELS[e.event] ?? e.event}</td><td>${stepTitle(s)}</td><td>${details(e)}</td></tr>`;
+          return html`<tr><td>${formatDateTime(e.at)}</td><td>${who(e.actor, s)}</td><td>${chainEventLabel(e.event)}</td><td>${stepTitle(s)}</td><td>${details(e)}</td></tr>`;
         })}</tbody></table>`}</section>`;
 
     // the handoffs of this chain and every e-mail sent for them or for the chain, with their status
@@ -273,14 +258,13 @@ export function processPages(deps: AppDeps) {
       where: { OR: [{ idempotencyKey: { startsWith: `process:${p.id}:` } }, ...chainTasks.map((t) => ({ idempotencyKey: { startsWith: `task:${t.id}:` } }))] },
       orderBy: { createdAt: 'asc' }, select: { subject: true, to: true, status: true, attempts: true, createdAt: true, sentAt: true },
     });
-    const MAIL_STATUS: Record<string, string> = { pending: 'wartet auf Versand', sent: 'versandt', failed: 'fehlgeschlagen' };
     const handoffs = html`<section aria-labelledby="h-uebergaben"><h2 id="h-uebergaben">Übergaben und E-Mails</h2>
       ${chainTasks.length === 0 ? html`<p>Noch keine Übergaben.</p>` : html`<table><caption class="hint">Übergaben dieser Kette</caption>
         <thead><tr><th scope="col">Aufgabe</th><th scope="col">Stelle</th><th scope="col">Status</th><th scope="col">Angelegt</th></tr></thead>
-        <tbody>${chainTasks.map((t) => html`<tr><td><a href="/aufgaben/${t.id}">${t.title}</a></td><td>${t.department.name}</td><td>${t.status}${t.overdue ? ' (überfällig)' : ''}</td><td>${fmtDateTime(t.createdAt)}</td></tr>`)}</tbody></table>`}
+        <tbody>${chainTasks.map((t) => html`<tr><td><a href="/aufgaben/${t.id}">${t.title}</a></td><td>${t.department.name}</td><td>${t.status}${t.overdue ? ' (überfällig)' : ''}</td><td>${formatDateTime(t.createdAt)}</td></tr>`)}</tbody></table>`}
       ${mails.length === 0 ? html`<p>Noch keine E-Mails.</p>` : html`<table><caption class="hint">E-Mails, älteste zuerst</caption>
         <thead><tr><th scope="col">Betreff</th><th scope="col">An</th><th scope="col">Status</th><th scope="col">Erstellt</th></tr></thead>
-        <tbody>${mails.map((m) => html`<tr><td>${m.subject}</td><td>${m.to.join(', ')}</td><td>${MAIL_STATUS[m.status] ?? m.status}${m.status === 'sent' && m.sentAt ? ` ${fmtDateTime(m.sentAt)}` : m.attempts > 1 ? ` (${m.attempts} Versuche)` : ''}</td><td>${fmtDateTime(m.createdAt)}</td></tr>`)}</tbody></table>`}
+        <tbody>${mails.map((m) => html`<tr><td>${m.subject}</td><td>${m.to.join(', ')}</td><td>${mailStatusLabel(m.status)}${m.status === 'sent' && m.sentAt ? ` ${formatDateTime(m.sentAt)}` : m.attempts > 1 ? ` (${m.attempts} Versuche)` : ''}</td><td>${formatDateTime(m.createdAt)}</td></tr>`)}</tbody></table>`}
       ${deps.temporalUiUrl && req.user!.role !== 'caseworker' ? html`<p class="hint">Für Technik: <a href="${deps.temporalUiUrl}/namespaces/default/workflows/${p.workflowId}">Prozess in der Temporal Web UI</a></p>` : ''}
     </section>`;
 
@@ -295,8 +279,8 @@ export function processPages(deps: AppDeps) {
         <dt>Status</dt><dd><span class="status status-${p.status}">${PROCESS_STATUS_LABELS[p.status] ?? p.status}</span>${p.reason && p.status !== 'running' ? html` – Begründung: ${p.reason}` : ''}${!ended && !live ? html` <span class="hint">(Prozess-Server nicht erreichbar – gespeicherter Stand)</span>` : ''}</dd>
         <dt>Version</dt><dd>${p.version}</dd>
         <dt>Fallmanagement</dt><dd>${userName(p.assigneeId)}</dd>
-        <dt>Gestartet</dt><dd>${fmtDateTime(p.startedAt)} von ${userName(p.startedById)}</dd>
-        ${p.completedAt ? html`<dt>Beendet</dt><dd>${fmtDateTime(p.completedAt)}</dd>` : ''}
+        <dt>Gestartet</dt><dd>${formatDateTime(p.startedAt)} von ${userName(p.startedById)}</dd>
+        ${p.completedAt ? html`<dt>Beendet</dt><dd>${formatDateTime(p.completedAt)}</dd>` : ''}
       </dl>
       <div class="process-layout">
         <section aria-labelledby="h-ablauf"><h2 id="h-ablauf">Ablauf</h2>

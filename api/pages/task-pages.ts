@@ -1,17 +1,14 @@
 // The department's task inbox (login): list, detail with history, and the action forms.
+import { formatDateTime } from '../../core/format/dates';
 import { Router, type Request, type Response } from 'express';
-import { HANDOFF_STEPS, TASK_STATUS_LABELS, type HandoffAction } from '../../core/domain/handoff';
+import { HANDOFF_STEPS, type HandoffAction } from '../../core/domain/handoff';
+import { TASK_STATUS_LABELS, taskEventLabel } from '../../core/format/labels';
 import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { HttpError } from '../errors';
-import { fmtDateTime, html, page, type SafeHtml } from '../html';
+import { html, page, type SafeHtml } from '../html';
 import { actOnTask, assertMayAct, getTask, listTasks, userActor } from '../services/tasks';
 import { ACTION_TITLES, actionForm, parseActionForm, taskSummary } from './task-forms';
-
-const EVENT_LABELS: Record<string, string> = {
-  notified: 'an die Stelle übergeben', accepted: 'angenommen', declined: 'abgelehnt', completed: 'erledigt',
-  forwarded: 'weitergeleitet', cancelled: 'abgebrochen', reminder: 'Erinnerung versandt', escalation: 'eskaliert',
-};
 
 export function taskPages(deps: AppDeps) {
   const router = Router();
@@ -28,7 +25,7 @@ export function taskPages(deps: AppDeps) {
           const due = t.status === 'accepted' ? t.dueAt : t.ackDueAt;
           return html`<tr><td>${t.case.reference}</td><td><a href="/aufgaben/${t.id}">${HANDOFF_STEPS[t.stepKey]?.title ?? t.title}</a></td>
             <td>${t.departmentId}</td><td>${TASK_STATUS_LABELS[t.status]}${t.overdue ? html` <strong class="overdue">überfällig</strong>` : ''}</td>
-            <td>${due ? fmtDateTime(due) : '–'}</td></tr>`;
+            <td>${due ? formatDateTime(due) : '–'}</td></tr>`;
         })}</tbody></table>`}`));
   });
 
@@ -55,7 +52,7 @@ export function taskPages(deps: AppDeps) {
         ${actionForm({ action: a, postUrl: `/aufgaben/${t.id}/${a}`, stepKey: t.stepKey, csrf: req.csrfToken, departments,
           values: form?.action === a ? form.values : undefined, errors: form?.action === a ? form.errors : undefined })}</section>`)}
       <section aria-labelledby="h-verlauf"><h2 id="h-verlauf">Verlauf</h2>
-        <ol>${t.events.map((e) => html`<li>${fmtDateTime(e.at)}: ${EVENT_LABELS[e.event] ?? e.event}${e.actor.startsWith('link:') ? ` (per E-Mail-Link)` : e.actor === 'system' ? '' : ' (in KIM Flow)'}</li>`)}</ol>
+        <ol>${t.events.map((e) => html`<li>${formatDateTime(e.at)}: ${taskEventLabel(e.event)}${e.actor.startsWith('link:') ? ` (per E-Mail-Link)` : e.actor === 'system' ? '' : ' (in KIM Flow)'}</li>`)}</ol>
       </section>`));
   }
 

@@ -5,7 +5,8 @@ import type { Response } from 'express';
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import { Prisma } from '../../core/db/generated/client';
-import { CHAIN_TITLES } from '../../core/domain/chains';
+import { formatDate, isoDay } from '../../core/format/dates';
+import { chainTitle, processStatusLabel } from '../../core/format/labels';
 import type { AuthUser } from '../auth';
 import { badRequest, forbidden } from '../errors';
 import { chainAction, pageProcesses, type ChainDeps, type ProcessFilters, type ProcessRow } from './chains';
@@ -16,11 +17,6 @@ import { chainAction, pageProcesses, type ChainDeps, type ProcessFilters, type P
 
 export const CSV_MAX_ROWS = 50_000;
 export const CSV_HEADER = ['Aktenzeichen', 'Kette', 'Status', 'Aktueller Schritt', 'Stelle', 'Zuständig', 'Fällig am', 'Überfällig', 'Gestartet am'];
-const STATUS_DE: Record<string, string> = { running: 'läuft', on_hold: 'angehalten', completed: 'abgeschlossen', cancelled: 'abgebrochen' };
-
-const berlinDate = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric' });
-/** dd.mm.yyyy in Europe/Berlin */
-export const formatDateDe = (d: Date | null | undefined) => (d ? berlinDate.format(d) : '');
 
 /** One CSV cell: formula injection neutralised (= + - @ and tab/CR at the start), quoted when needed. */
 export function csvCell(value: unknown): string {
@@ -33,14 +29,14 @@ export const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(';')}\r\
 function csvRow(p: ProcessRow, names: Map<string, string>) {
   return csvLine([
     p.case.reference,
-    CHAIN_TITLES[p.type as keyof typeof CHAIN_TITLES] ?? p.type,
-    STATUS_DE[p.status] ?? p.status,
+    chainTitle(p.type),
+    processStatusLabel(p.status),
     p.currentStep ? p.currentTitle ?? p.currentStep : '',
     p.currentStep ? p.currentDepartment ?? 'Fallmanagement' : '',
     names.get(p.assigneeId) ?? p.assigneeId,
-    formatDateDe(p.dueAt),
+    formatDate(p.dueAt),
     p.overdue ? 'ja' : 'nein',
-    formatDateDe(p.startedAt),
+    formatDate(p.startedAt),
   ]);
 }
 
@@ -54,10 +50,9 @@ export async function writeProcessCsv(db: Db, user: AuthUser, actor: Actor, f: O
     if (!missing.length) return;
     for (const u of await db.user.findMany({ where: { id: { in: missing } }, select: { id: true, name: true } })) names.set(u.id, u.name);
   };
-  const stamp = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin' }).format(new Date()); // yyyy-mm-dd
   res.status(200);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="prozesse-${stamp}.csv"`);
+  res.setHeader('Content-Disposition', `attachment; filename="prozesse-${isoDay()}.csv"`);
   res.setHeader('X-Total-Count', String(first.total));
   res.setHeader('X-Truncated', first.total > CSV_MAX_ROWS ? 'true' : 'false');
   res.setHeader('Cache-Control', 'no-store');
@@ -130,7 +125,7 @@ export async function dashboard(db: Db, user: AuthUser) {
   const now = Date.now();
   return {
     scope: (user.role === 'supervisor' ? 'all' : 'own') as 'all' | 'own',
-    runningByType: byType.map((r) => ({ type: r.type, title: CHAIN_TITLES[r.type as keyof typeof CHAIN_TITLES] ?? r.type, running: Number(r.running), onHold: Number(r.on_hold) })),
+    runningByType: byType.map((r) => ({ type: r.type, title: chainTitle(r.type), running: Number(r.running), onHold: Number(r.on_hold) })),
     overdueHandoffsByDepartment: overdue.map((r) => ({ department: r.department, overdue: Number(r.overdue) })),
     thisMonth: { since: month[0].since.toISOString(), started: Number(month[0].started), completed: Number(month[0].completed) },
     medianDaysToMove: { days: num(move[0]?.median), chains: Number(move[0]?.n ?? 0) },

@@ -10,16 +10,6 @@ export const CASE_STATUSES = ['open', 'in_progress', 'on_hold', 'closed'] as con
 export type CaseTopic = (typeof CASE_TOPICS)[number];
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export const BENEFIT_LABELS: Record<(typeof BENEFIT_TYPES)[number], string> = {
-  asylblg: 'AsylbLG', sgb2: 'SGB II (Jobcenter)', sgb12: 'SGB XII', none: 'keine / unbekannt',
-};
-export const TOPIC_LABELS: Record<CaseTopic, string> = {
-  housing: 'Wohnen', education_work: 'Bildung und Arbeit', health: 'Gesundheit',
-};
-export const STATUS_LABELS: Record<CaseStatus, string> = {
-  open: 'offen', in_progress: 'in Bearbeitung', on_hold: 'pausiert', closed: 'abgeschlossen',
-};
-
 /** German names of fields, for error messages that name the field. */
 export const FIELD_LABELS: Record<string, string> = {
   firstName: 'Vorname', lastName: 'Nachname', birthDate: 'Geburtsdatum', householdSize: 'Haushaltsgröße',
