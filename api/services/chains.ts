@@ -14,6 +14,7 @@ import { canChangeCase, canReadCase, caseListFilter } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, isTemporalDown, notFound } from '../errors';
 import { refuseAnonymized } from './anonymized';
+import { listDepartments } from './departments';
 import { callUpdate } from './workflow-calls';
 
 export interface ChainDeps { db: Db; temporal: Client; taskQueue: string; workingDaySeconds: number; continueAfterEvents?: number }
@@ -94,7 +95,7 @@ export interface ProcessFilters {
 const DAY_MS = 86_400_000;
 
 /** LIKE wildcards in a search term are matched literally. */
-const likeLiteral = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const likeLiteral = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function processWhere(user: AuthUser, f: Omit<ProcessFilters, 'limit'>, now = new Date()): Prisma.ProcessWhereInput {
   if (user.role !== 'caseworker' && user.role !== 'supervisor') throw forbidden();
@@ -246,3 +247,49 @@ export async function chainAction(deps: ChainDeps, user: AuthUser, id: string, a
   if (action === 'resume') return callUpdate(() => handle.executeUpdate(resumeUpdate, { args: [{ actor }] }));
   return callUpdate(() => handle.executeUpdate(cancelUpdate, { args: [{ reason: body.reason ?? '', actor }] }));
 }
+
+/**
+ * The workflow records its first step a moment after the start: wait briefly for it (up to 3 s), so
+ * that the process page shows the step and its history at once (if the worker is slow, the page says so).
+ */
+export async function waitForFirstStep(db: Db, processId: string) {
+  for (let i = 0; i < 30; i++) {
+    const row = await db.process.findUnique({ where: { id: processId }, select: { currentStep: true, status: true } });
+    if (row?.currentStep || row?.status !== 'running') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The definition of one step of a process's chain (in the version it runs), if both exist. */
+export async function stepDefinitionOf(db: Db, processId: string, stepKey: string) {
+  const p = await db.process.findUnique({ where: { id: processId }, select: { type: true, version: true } });
+  return p ? chainDefinitionFor(p.type, p.version)?.steps[stepKey] : undefined;
+}
+
+/**
+ * The process page: the process (read, audited) with live state, the departments, the chain's handoffs
+ * with every e-mail sent for them or the chain, the names of everyone in its history, and the
+ * caseworkers of the case's team it can be reassigned to.
+ */
+export async function processPage(deps: ChainDeps, user: AuthUser, actor: Actor, id: string) {
+  const { process: p, live } = await getProcess(deps, user, actor, id);
+  const userIds = new Set<string>([p.assigneeId, p.startedById]);
+  for (const e of p.events) {
+    if (e.actor.startsWith('user:')) userIds.add(e.actor.slice(5));
+    const d = (e.details ?? {}) as Record<string, unknown>;
+    for (const k of ['from', 'to']) if (typeof d[k] === 'string') userIds.add(d[k] as string);
+  }
+  const caseDept = p.case.departmentId;
+  const [departments, tasks, users, caseworkers] = await Promise.all([
+    listDepartments(deps.db),
+    deps.db.task.findMany({ where: { processId: p.id }, orderBy: { createdAt: 'asc' }, include: { department: { select: { name: true } } } }),
+    deps.db.user.findMany({ where: { id: { in: [...userIds] } }, select: { id: true, name: true } }),
+    deps.db.user.findMany({ where: { role: 'caseworker', active: true, ...(caseDept ? { departmentId: caseDept } : {}) }, orderBy: { name: 'asc' }, select: { id: true, name: true } }),
+  ]);
+  const mails = await deps.db.mail.findMany({
+    where: { OR: [{ idempotencyKey: { startsWith: `process:${p.id}:` } }, ...tasks.map((t) => ({ idempotencyKey: { startsWith: `task:${t.id}:` } }))] },
+    orderBy: { createdAt: 'asc' }, select: { subject: true, to: true, status: true, attempts: true, createdAt: true, sentAt: true },
+  });
+  return { process: p, live, departments, tasks, users, caseworkers, mails };
+}
+export type ProcessPage = Awaited<ReturnType<typeof processPage>>;
