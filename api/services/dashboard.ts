@@ -9,7 +9,8 @@ import { formatDate, isoDay } from '../../core/format/dates';
 import { chainTitle, processStatusLabel } from '../../core/format/labels';
 import type { AuthUser } from '../auth';
 import { badRequest, forbidden } from '../errors';
-import { chainAction, pageProcesses, type ChainDeps, type ProcessFilters, type ProcessRow } from './chains';
+import { chainAction, listProcesses, pageProcesses, type ChainDeps, type ProcessFilters, type ProcessRow } from './chains';
+import { listDepartments } from './departments';
 
 // ---------------------------------------------------------------------------------------------
 // CSV
@@ -203,3 +204,36 @@ export async function bulkReassign(deps: ChainDeps, user: AuthUser, actor: Actor
   });
   return { matched: candidates.length, reassigned: reassigned.length, failed, skipped };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The dashboard page
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Everything /leitung shows: key figures, workload, one page of processes, the filter choices
+ * (departments, the caseworkers in scope) and for the listed processes the assignees' names and the
+ * open handoff of each (a handoff's deadlines and overdue flag live on its task).
+ */
+export async function dashboardPage(db: Db, user: AuthUser, filters: ProcessFilters) {
+  const [figures, load, list, departments, caseworkers] = await Promise.all([
+    dashboard(db, user),
+    workload(db, user),
+    listProcesses(db, user, filters),
+    listDepartments(db),
+    db.user.findMany({
+      where: { role: 'caseworker', ...(user.role === 'supervisor' ? {} : user.departmentId ? { OR: [{ id: user.id }, { departmentId: user.departmentId }] } : { id: user.id }) },
+      select: { id: true, name: true, active: true }, orderBy: { name: 'asc' },
+    }),
+  ]);
+  const assigneeIds = [...new Set(list.items.map((p) => p.currentStep?.assignee).filter((x): x is string => Boolean(x)))];
+  const handoffIds = list.items.filter((p) => p.currentStep?.status === 'handoff').map((p) => p.id);
+  const [assignees, openTasks] = await Promise.all([
+    assigneeIds.length ? db.user.findMany({ where: { id: { in: assigneeIds } }, select: { id: true, name: true } }) : [],
+    handoffIds.length ? db.task.findMany({
+      where: { processId: { in: handoffIds }, status: { in: ['created', 'notified', 'accepted'] } },
+      select: { processId: true, status: true, ackDueAt: true, dueAt: true, overdue: true }, orderBy: { createdAt: 'desc' },
+    }) : [],
+  ]);
+  return { figures, load, list, departments, caseworkers, assignees, openTasks };
+}
+export type DashboardPage = Awaited<ReturnType<typeof dashboardPage>>;
