@@ -2,7 +2,8 @@
 // rules the pages and services ask by name, and the case-level rules. Caseworkers: their own cases and
 // their team's (department); supervisors: read all; admins: no case content; department members: only
 // through tasks. One place for the rules, so that an organisation level later is a change here.
-import type { Role } from '../core/db/generated/client';
+import type { Prisma, Role } from '../core/db/generated/client';
+import { forbidden } from './errors';
 import type { AuthUser } from './auth';
 
 /** Role sets of the page routes and the rules below. */
@@ -11,6 +12,8 @@ export const ROLES = {
   caseFiles: ['caseworker', 'supervisor'],
   /** work on cases: persons, cases, follow-ups, status, consents, chains, handoffs, step outcomes */
   caseWork: ['caseworker'],
+  /** act on a handoff for the department: accept, decline, complete, forward */
+  departmentWork: ['department_member'],
   /** a task inbox: department members (their department's), caseworkers (their cases'), supervisors (all) */
   taskInbox: ['department_member', 'caseworker', 'supervisor'],
   /** the dashboard (/leitung): supervisors all, caseworkers their own scope */
@@ -39,6 +42,8 @@ export const steersChains = within(ROLES.chainSteering);
 /** only the case's caseworker side ends a chain for good */
 export const cancelsChains = within(ROLES.caseWork);
 export const recordsStepOutcomes = within(ROLES.caseWork);
+/** the supervisor's console (/leitung in the navigation) */
+export const supervises = within(ROLES.supervision);
 export const reassignsInBulk = within(ROLES.supervision);
 export const readsCaseAudit = within(ROLES.supervision);
 export const exportsPersonData = within(ROLES.personExport);
@@ -75,3 +80,22 @@ export function caseListFilter(user: AuthUser) {
   }
   return { id: '__none__' };
 }
+
+/** Which tasks a user may list: department members their department's, caseworkers their cases', supervisors all. */
+export function taskFilter(user: AuthUser, department?: string): Prisma.TaskWhereInput {
+  if (user.role === 'department_member') {
+    if (department && department !== user.departmentId) throw forbidden('Nur Aufgaben der eigenen Stelle.');
+    return { departmentId: user.departmentId ?? '__none__' };
+  }
+  if (user.role === 'supervisor') return department ? { departmentId: department } : {};
+  if (user.role === 'caseworker') {
+    return { case: { OR: [{ caseworkerId: user.id }, ...(user.departmentId ? [{ departmentId: user.departmentId }] : [])] }, ...(department ? { departmentId: department } : {}) };
+  }
+  throw forbidden();
+}
+
+export function canSeeTask(user: AuthUser, t: { departmentId: string; case: { caseworkerId: string; departmentId: string | null } }) {
+  if (user.role === 'department_member') return t.departmentId === user.departmentId;
+  return canReadCase(user, t.case);
+}
+

@@ -2,21 +2,19 @@
 // lives in core/html.ts (the e-mails use it too). Forms work without JavaScript.
 import { escapeHtml, html, SafeHtml } from '../core/html';
 import { roleLabel } from '../core/format/labels';
+import { administersDeadlines, hasTaskInbox, supervises, worksOnCases } from './access';
 
 export { escapeHtml, html, SafeHtml };
 export interface PageUser { name: string; role: string }
-
-/** Who has a task inbox: department members (their department's), caseworkers (their cases'), supervisors (all). */
-const TASK_ROLES = new Set(['department_member', 'caseworker', 'supervisor']);
 
 export function page(opts: { title: string; user?: PageUser; csrf?: string; body: SafeHtml; devInbox?: boolean }): string {
   const nav = opts.user ? html`
     <nav aria-label="Hauptnavigation"><ul>
       <li><a href="/faelle">Fälle</a></li>
-      ${opts.user.role === 'caseworker' ? html`<li><a href="/faelle/neu">Neuer Fall</a></li>` : ''}
-      ${TASK_ROLES.has(opts.user.role) ? html`<li><a href="/aufgaben">Aufgaben</a></li>` : ''}
-      ${opts.user.role === 'supervisor' ? html`<li><a href="/leitung">Leitung</a></li>` : ''}
-      ${opts.user.role === 'admin' ? html`<li><a href="/admin/fristen">Fristen</a></li>` : ''}
+      ${worksOnCases(opts.user) ? html`<li><a href="/faelle/neu">Neuer Fall</a></li>` : ''}
+      ${hasTaskInbox(opts.user) ? html`<li><a href="/aufgaben">Aufgaben</a></li>` : ''}
+      ${supervises(opts.user) ? html`<li><a href="/leitung">Leitung</a></li>` : ''}
+      ${administersDeadlines(opts.user) ? html`<li><a href="/admin/fristen">Fristen</a></li>` : ''}
       ${opts.devInbox ? html`<li><a href="/dev/postfach">Dev-Postfach</a></li>` : ''}
     </ul>
     <form method="post" action="/logout" class="logout">

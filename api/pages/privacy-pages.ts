@@ -2,6 +2,7 @@
 // paging and a CSV link, and the section on the case page that links the log and the Art. 15 export.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { exportsPersonData, readsCaseAudit } from '../access';
 import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { notFound, parseOr400 } from '../errors';
@@ -13,10 +14,9 @@ import { pageCaseAudit } from '../services/case-audit';
 
 /** The case page's section: the audit log (supervisors) and the Art. 15 export (caseworkers, supervisors). */
 export function privacySection(user: PageUser, caseId: string, personId: string): SafeHtml {
-  const exports = user.role === 'caseworker' || user.role === 'supervisor';
-  if (!exports) return html``;
+  if (!exportsPersonData(user)) return html``;
   return html`<section aria-labelledby="h-datenschutz"><h2 id="h-datenschutz">Datenschutz</h2>
-    ${user.role === 'supervisor' ? html`<p><a href="/faelle/${caseId}/protokoll">Protokoll des Falls</a> <span class="hint">– wer hat wann was gelesen oder geändert</span></p>` : ''}
+    ${readsCaseAudit(user) ? html`<p><a href="/faelle/${caseId}/protokoll">Protokoll des Falls</a> <span class="hint">– wer hat wann was gelesen oder geändert</span></p>` : ''}
     <h3 id="h-auskunft">Auskunft (Art. 15 DSGVO)</h3>
     <p class="hint">Alle Daten der Person aus den Fällen, die Sie sehen dürfen; der Abruf wird protokolliert.</p>
     <ul>

@@ -6,6 +6,7 @@ import type { Response } from 'express';
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
+import { readsCaseAudit } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, forbidden, notFound } from '../errors';
 import { formatDateTimeSeconds, isoDay } from '../../core/format/dates';
@@ -28,7 +29,7 @@ type Row = Prisma.AuditEventGetPayload<object>;
 
 /** Only supervisors read a case's audit log (README access matrix). */
 function requireSupervisor(user: AuthUser) {
-  if (user.role !== 'supervisor') throw forbidden('Nur die Leitung kann das Protokoll eines Falls einsehen.');
+  if (!readsCaseAudit(user)) throw forbidden('Nur die Leitung kann das Protokoll eines Falls einsehen.');
 }
 
 /** The case (404 if unknown) and the filter of its audit events. */

@@ -10,7 +10,7 @@ import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attribut
 import {
   cancelUpdate, chainStateQuery, chainWorkflow, completeStepUpdate, holdUpdate, reassignUpdate, resumeUpdate,
 } from '../../workflows/chain';
-import { canChangeCase, canReadCase, caseListFilter } from '../access';
+import { cancelsChains, canChangeCase, canReadCase, caseListFilter, recordsStepOutcomes, seesCaseFiles } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, isTemporalDown, notFound } from '../errors';
 import { refuseAnonymized } from './anonymized';
@@ -98,7 +98,7 @@ const DAY_MS = 86_400_000;
 export const likeLiteral = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function processWhere(user: AuthUser, f: Omit<ProcessFilters, 'limit'>, now = new Date()): Prisma.ProcessWhereInput {
-  if (user.role !== 'caseworker' && user.role !== 'supervisor') throw forbidden();
+  if (!seesCaseFiles(user)) throw forbidden();
   const q = f.q?.trim();
   return {
     case: q ? { AND: [caseListFilter(user), { reference: { contains: likeLiteral(q), mode: 'insensitive' } }] } : caseListFilter(user),
@@ -229,7 +229,7 @@ const chainActor = (user: AuthUser): ChainActor => ({ kind: 'user', userId: user
 
 export async function completeStep(deps: ChainDeps, user: AuthUser, id: string, stepKey: string, body: { outcome: string; data?: Record<string, unknown> }) {
   const p = await processForChange(deps.db, user, id);
-  if (user.role !== 'caseworker') throw forbidden('Nur das Fallmanagement erfasst Ergebnisse.');
+  if (!recordsStepOutcomes(user)) throw forbidden('Nur das Fallmanagement erfasst Ergebnisse.');
   return callUpdate(() => deps.temporal.workflow.getHandle(p.workflowId).executeUpdate(completeStepUpdate, { args: [{ stepKey, outcome: body.outcome, data: body.data, actor: chainActor(user) }] }));
 }
 
@@ -237,7 +237,7 @@ export async function chainAction(deps: ChainDeps, user: AuthUser, id: string, a
   const p = await processForChange(deps.db, user, id);
   const handle = deps.temporal.workflow.getHandle(p.workflowId);
   const actor = chainActor(user);
-  if (action === 'cancel' && user.role !== 'caseworker') throw forbidden('Nur das Fallmanagement kann eine Kette abbrechen.');
+  if (action === 'cancel' && !cancelsChains(user)) throw forbidden('Nur das Fallmanagement kann eine Kette abbrechen.');
   if (action === 'reassign') {
     const target = await deps.db.user.findUnique({ where: { id: body.caseworkerId ?? '' } });
     if (!target || target.role !== 'caseworker' || !target.active) throw badRequest('Unbekannte/r Fallmanager/in.', [{ field: 'caseworkerId', message: 'unbekannt' }]);

@@ -7,6 +7,7 @@ import type { Db } from '../../core/db/client';
 import { Prisma } from '../../core/db/generated/client';
 import { formatDate, isoDay } from '../../core/format/dates';
 import { chainTitle, processStatusLabel } from '../../core/format/labels';
+import { reassignsInBulk, seesDashboard } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, forbidden } from '../errors';
 import { chainAction, listProcesses, pageProcesses, type ChainDeps, type ProcessFilters, type ProcessRow } from './chains';
@@ -78,7 +79,7 @@ export async function writeProcessCsv(db: Db, user: AuthUser, actor: Actor, f: O
 // ---------------------------------------------------------------------------------------------
 
 function requireReader(user: AuthUser) {
-  if (user.role !== 'supervisor' && user.role !== 'caseworker') throw forbidden();
+  if (!seesDashboard(user)) throw forbidden();
 }
 
 /** SQL condition on a "Case" alias: the cases the user may see (access.ts caseListFilter). */
@@ -171,7 +172,7 @@ export async function workload(db: Db, user: AuthUser) {
 export interface BulkReassign { fromCaseworkerId: string; toCaseworkerId: string; reason: string; processIds?: string[] }
 
 export async function bulkReassign(deps: ChainDeps, user: AuthUser, actor: Actor, body: BulkReassign) {
-  if (user.role !== 'supervisor') throw forbidden('Nur die Leitung kann Ketten gesammelt übertragen.');
+  if (!reassignsInBulk(user)) throw forbidden('Nur die Leitung kann Ketten gesammelt übertragen.');
   if (body.fromCaseworkerId === body.toCaseworkerId) {
     throw badRequest('Bisherige und neue Zuständigkeit sind gleich.', [{ field: 'toCaseworkerId', message: 'muss sich von fromCaseworkerId unterscheiden' }]);
   }
