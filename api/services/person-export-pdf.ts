@@ -131,6 +131,12 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
     kv('Angelegt am', dt(c.createdAt));
     if (c.closedAt) kv('Abgeschlossen am', dt(c.closedAt));
 
+    h3('Statusänderungen');
+    if (!c.statusHistory.length) none('Keine.');
+    for (const ch of c.statusHistory) {
+      line(`• ${dt(ch.at)}: ${ch.fromLabel} → ${ch.toLabel}${ch.closureLabel ? ` (${ch.closureLabel})` : ''}${ch.reason ? ` – Begründung: ${ch.reason}` : ''}`);
+    }
+
     h3('Einwilligungen / Schweigepflichtentbindungen');
     if (!c.consents.length) none('Keine erfasst.');
     for (const k of c.consents) {

@@ -10,7 +10,7 @@ import { chainDefinitionFor } from '../../core/domain/chains';
 import { HANDOFF_STEPS, type TaskStatus } from '../../core/domain/handoff';
 import { isoDay } from '../../core/format/dates';
 import {
-  actorRoleLabel, auditActionLabel, BENEFIT_LABELS, CASE_STATUS_LABELS, chainTitle, handoffStepTitle, mailStatusLabel, processStatusLabel,
+  actorRoleLabel, auditActionLabel, BENEFIT_LABELS, CASE_STATUS_LABELS, chainTitle, closureCodeLabel, handoffStepTitle, mailStatusLabel, processStatusLabel,
   stepStatusLabel, TASK_STATUS_LABELS, taskEventLabel, TOPIC_LABELS,
 } from '../../core/format/labels';
 import { canReadCase } from '../access';
@@ -56,6 +56,7 @@ export async function buildPersonExport(db: Db, user: AuthUser, actor: Actor, pe
         caseworker: { select: { name: true, departmentId: true } },
         consents: { orderBy: { givenAt: 'asc' } },
         followUps: { orderBy: { dueAt: 'asc' } },
+        statusChanges: { orderBy: [{ changedAt: 'asc' }, { id: 'asc' }] },
         processes: { orderBy: { startedAt: 'asc' }, include: { steps: { orderBy: { seq: 'asc' } } } },
         tasks: { orderBy: { createdAt: 'asc' }, include: { events: { orderBy: [{ at: 'asc' }, { seq: 'asc' }] } } },
       },
@@ -119,6 +120,10 @@ export async function buildPersonExport(db: Db, user: AuthUser, actor: Actor, pe
       consents: c.consents.map((k) => ({
         id: k.id, departments: k.departments.map((d) => ({ id: d, name: deptName(d) })), purpose: k.purpose,
         givenAt: iso(k.givenAt), withdrawnAt: iso(k.withdrawnAt), recordedAt: iso(k.createdAt),
+      })),
+      statusHistory: c.statusChanges.map((ch) => ({
+        at: iso(ch.changedAt), from: ch.fromStatus, fromLabel: CASE_STATUS_LABELS[ch.fromStatus], to: ch.toStatus, toLabel: CASE_STATUS_LABELS[ch.toStatus],
+        reason: ch.reason, closureCode: ch.closureCode, closureLabel: ch.closureCode ? closureCodeLabel(ch.closureCode) : null,
       })),
       followUps: c.followUps.map((f) => ({ id: f.id, dueAt: iso(f.dueAt), note: f.note, createdAt: iso(f.createdAt), remindedAt: iso(f.remindedAt), cancelledAt: iso(f.cancelledAt) })),
       processes: c.processes.map((p) => ({

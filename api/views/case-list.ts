@@ -21,7 +21,8 @@ const listUrl = (q: string, page: number) => {
 };
 
 function caption(r: CaseListPage, q: string): string {
-  const what = r.pages > 1 ? `${r.from}–${r.to} von ${count(r.total)}` : count(r.total);
+  // a total only when everything is on this page; else which part of how many
+  const what = r.pages > 1 ? `${r.from}–${r.to} von ${r.total} Fällen` : count(r.total);
   return `${what}${q ? ' zur Suche' : ''}, neueste zuerst`;
 }
 
