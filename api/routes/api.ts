@@ -116,7 +116,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
         followUp: f ? { id: f.id, dueAt: f.dueAt.toISOString(), remindedAt: f.remindedAt?.toISOString() ?? null } : null,
         consents: c.consents.map((k) => ({ id: k.id, departments: k.departments, purpose: k.purpose, givenAt: k.givenAt.toISOString(), withdrawnAt: k.withdrawnAt?.toISOString() ?? null })),
         chains: (await caseChains(deps, c.id)).map((p) => ({ id: p.id, type: p.type, status: p.status, currentStep: p.currentStep })),
-        ...statusSummary(c.statusChanges, status) as { statusReason: string | null; closureCode: ClosureCode | null; closureReason: string | null },
+        ...statusSummary(c.statusChanges, status),
         statusHistory: c.statusChanges.map((ch) => ({
           at: ch.changedAt.toISOString(), from: ch.fromStatus, to: ch.toStatus, reason: ch.reason, closureCode: ch.closureCode as ClosureCode | null,
         })),

@@ -7,7 +7,7 @@ import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
 import { caseWorkflowId, type CaseState } from '../../core/domain/case-state';
-import type { CaseInput, CaseStatus, CaseStatusInput, FollowUpInput, PersonInput } from '../../core/domain/records';
+import type { CaseInput, CaseStatus, CaseStatusInput, ClosureCode, FollowUpInput, PersonInput } from '../../core/domain/records';
 import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attributes';
 import { caseStateQuery, caseWorkflow, setFollowUpSignal, setStatusUpdate } from '../../workflows/case';
 import { canChangeCase, canReadCase, caseListFilter, seesCaseFiles } from '../access';
@@ -178,7 +178,8 @@ export async function setStatus(deps: CaseDeps, user: AuthUser, actor: Actor, id
 export function statusSummary(changes: Array<{ toStatus: CaseStatus; reason: string | null; closureCode: string | null }>, status: CaseStatus) {
   const latest = changes[0];
   const closing = status === 'closed' ? changes.find((ch) => ch.toStatus === 'closed') : undefined;
-  return { statusReason: latest?.reason ?? null, closureCode: closing?.closureCode ?? null, closureReason: closing?.reason ?? null };
+  // closureCode is validated against CLOSURE_CODES on the way in
+  return { statusReason: latest?.reason ?? null, closureCode: (closing?.closureCode ?? null) as ClosureCode | null, closureReason: closing?.reason ?? null };
 }
 
 export { HttpError };
