@@ -55,6 +55,8 @@ const asObject = (v: Prisma.JsonValue | null): Record<string, unknown> | undefin
 async function anonymizeCaseData(tx: Tx, caseId: string) {
   await tx.followUp.updateMany({ where: { caseId }, data: { note: null } });
   await tx.consent.updateMany({ where: { caseId }, data: { purpose: '' } });
+  // the reasons given for status changes are free text; the statuses and closure codes stay (statistics)
+  await tx.caseStatusChange.updateMany({ where: { caseId }, data: { reason: null } });
 
   const processes = await tx.process.findMany({ where: { caseId }, select: { id: true, type: true, version: true } });
   const processIds = processes.map((p) => p.id);

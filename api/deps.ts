@@ -17,6 +17,8 @@ export interface AppDeps {
   sessionHours: number;
   capture?: SmtpCapture;
   temporalUiUrl?: string;
+  /** the Temporal namespace the app's client uses (TEMPORAL_NAMESPACE): the Web UI links point into it; default "default" */
+  temporalNamespace?: string;
   linkKeys: LinkKey[];
   /** >0: one working day lasts this many seconds (tests, demos) */
   workingDaySeconds: number;

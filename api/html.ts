@@ -1,49 +1,25 @@
-// Server-rendered HTML without a framework: a tagged template that escapes every interpolation
-// unless it is already SafeHtml. Forms work without JavaScript.
-export class SafeHtml {
-  constructor(readonly value: string) {}
-  toString() { return this.value; }
-}
+// Server-rendered pages without a framework: the layout and the form fields. The escaping `html` tag
+// lives in core/html.ts (the e-mails use it too). Forms work without JavaScript.
+import { escapeHtml, html, SafeHtml } from '../core/html';
+import { roleLabel } from '../core/format/labels';
+import { administersDeadlines, hasTaskInbox, supervises, worksOnCases } from './access';
 
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-type Value = string | number | boolean | null | undefined | SafeHtml | Value[];
-
-function render(v: Value): string {
-  if (v === null || v === undefined || v === false) return '';
-  if (Array.isArray(v)) return v.map(render).join('');
-  if (v instanceof SafeHtml) return v.value;
-  return escapeHtml(String(v));
-}
-
-export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtml {
-  let out = strings[0];
-  values.forEach((v, i) => { out += render(v) + strings[i + 1]; });
-  return new SafeHtml(out);
-}
-
+export { escapeHtml, html, SafeHtml };
 export interface PageUser { name: string; role: string }
-
-const ROLE_LABELS: Record<string, string> = {
-  caseworker: 'Fallmanagement', department_member: 'Fachstelle', supervisor: 'Leitung', admin: 'Administration',
-};
-
-/** Who has a task inbox: department members (their department's), caseworkers (their cases'), supervisors (all). */
-const TASK_ROLES = new Set(['department_member', 'caseworker', 'supervisor']);
 
 export function page(opts: { title: string; user?: PageUser; csrf?: string; body: SafeHtml; devInbox?: boolean }): string {
   const nav = opts.user ? html`
     <nav aria-label="Hauptnavigation"><ul>
       <li><a href="/faelle">Fälle</a></li>
-      ${opts.user.role === 'caseworker' ? html`<li><a href="/faelle/neu">Neuer Fall</a></li>` : ''}
-      ${TASK_ROLES.has(opts.user.role) ? html`<li><a href="/aufgaben">Aufgaben</a></li>` : ''}
-      ${opts.user.role === 'supervisor' ? html`<li><a href="/leitung">Leitung</a></li>` : ''}
-      ${opts.user.role === 'admin' ? html`<li><a href="/admin/fristen">Fristen</a></li>` : ''}
+      ${worksOnCases(opts.user) ? html`<li><a href="/faelle/neu">Neuer Fall</a></li>` : ''}
+      ${hasTaskInbox(opts.user) ? html`<li><a href="/aufgaben">Aufgaben</a></li>` : ''}
+      ${supervises(opts.user) ? html`<li><a href="/leitung">Leitung</a></li>` : ''}
+      ${administersDeadlines(opts.user) ? html`<li><a href="/admin/fristen">Fristen</a></li>` : ''}
       ${opts.devInbox ? html`<li><a href="/dev/postfach">Dev-Postfach</a></li>` : ''}
     </ul>
     <form method="post" action="/logout" class="logout">
       <input type="hidden" name="_csrf" value="${opts.csrf ?? ''}">
-      <span>${opts.user.name} (${ROLE_LABELS[opts.user.role] ?? opts.user.role})</span>
+      <span>${opts.user.name} (${roleLabel(opts.user.role)})</span>
       <button type="submit">Abmelden</button>
     </form></nav>` : '';
   // A page that shows an error summary says so in its title: the title is the first thing a screen
@@ -104,9 +80,6 @@ export function errorSummary(errors: Record<string, string>): SafeHtml {
   <h2>Bitte korrigieren Sie ${entries.length === 1 ? 'die folgende Angabe' : `die folgenden ${entries.length} Angaben`}:</h2>
   <ul>${entries.map(([f, m]) => html`<li><a href="#f-${f}">${m}</a></li>`)}</ul></div>`;
 }
-
-export const fmtDateTime = (d: Date | string) => new Date(d).toLocaleString('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
-export const fmtDate = (d: Date | string) => new Date(d).toLocaleDateString('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric' });
 
 /** The session's CSRF token as the hidden field every POST form carries. */
 export const csrfField = (token?: string) => html`<input type="hidden" name="_csrf" value="${token ?? ''}">`;

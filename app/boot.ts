@@ -148,6 +148,7 @@ export async function runApi(opts: { config: Config; db: Db; temporalAddress: st
     db: opts.db, temporal, taskQueue: opts.config.TEMPORAL_TASK_QUEUE, log: opts.log, publicUrl: opts.config.publicUrl,
     secureCookies: opts.config.NODE_ENV === 'production', sessionHours: opts.config.KIM_SESSION_HOURS,
     capture: opts.capture, temporalUiUrl: opts.temporalUiUrl, temporalUiOrigin: opts.config.KIM_TEMPORAL_UI_ORIGIN,
+    temporalNamespace: opts.config.TEMPORAL_NAMESPACE,
     linkKeys: resolveLinkKeys(opts.config), workingDaySeconds: opts.config.KIM_WORKING_DAY_SECONDS,
     oidc: oidcSettings(opts.config),
     retentionDays: opts.config.KIM_RETENTION_DAYS,

@@ -4,9 +4,10 @@
 // back-edges (loops) as dashed arrows on the right. No script, no inline styles: geometry and fonts
 // as presentation attributes, colours through classes in app.css (contrast ≥ 4.5:1 for text,
 // ≥ 3:1 for borders and arrows). Below the SVG: a text alternative (ordered list) for screen readers.
+import { formatDate } from '../../core/format/dates';
 import type { ChainDefinition } from '../../core/domain/chains';
 import type { StepPhase } from '../../core/domain/chains/state';
-import { fmtDate, html, type SafeHtml } from '../html';
+import { html, type SafeHtml } from '../html';
 
 export type StepState = 'done' | 'skipped' | 'current' | 'upcoming' | 'bypassed' | 'cancelled';
 
@@ -39,11 +40,11 @@ function currentText(c: DiagramCurrent, status: DiagramInput['status']): string 
   const parts: string[] = [];
   if (status === 'on_hold') parts.push('angehalten');
   if (c.phase === 'waiting') {
-    parts.push(c.activeFrom ? `wartet, beginnt am ${fmtDate(c.activeFrom)}` : 'wartet');
+    parts.push(c.activeFrom ? `wartet, beginnt am ${formatDate(c.activeFrom)}` : 'wartet');
   } else {
     parts.push(c.phase === 'returned' ? 'zurückgegeben an Fallmanagement' : c.phase === 'handoff' ? `bei ${c.holder}`
       : c.phase === 'consent' ? `wartet: Einwilligung für ${c.holder} fehlt` : `aktuell bei ${c.holder}`);
-    if (c.dueAt) parts.push(`fällig bis ${fmtDate(c.dueAt)}`);
+    if (c.dueAt) parts.push(`fällig bis ${formatDate(c.dueAt)}`);
   }
   if (c.overdue) parts.push('überfällig');
   return parts.join(' · ');

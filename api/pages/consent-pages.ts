@@ -1,54 +1,25 @@
-// Consents on the case page: the list (given, withdrawn), the form to record one (departments, purpose,
-// date given) and a withdraw button per valid consent. The services decide (api/services/consents.ts).
-import { Router, type Request, type Response } from 'express';
+// Consent routes of the case page: record one, withdraw one. The services decide (services/consents.ts);
+// the section itself is views/case-consents.ts.
+import type { Request, Response } from 'express';
 import { consentInput } from '../../core/domain/records';
+import { ROLES } from '../access';
 import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { HttpError } from '../errors';
-import { checkboxes, csrfField, field, fmtDate, html, type SafeHtml } from '../html';
+import type { SafeHtml } from '../html';
 import { addConsent, withdrawConsent } from '../services/consents';
 import { formValues, validateForm, type FieldErrors } from './forms';
+import { pageRouter } from './page-route';
 
-interface ConsentRow { id: string; departments: string[]; purpose: string; givenAt: Date; withdrawnAt: Date | null }
 type Detail = (req: Request, id: string, errors?: FieldErrors, notice?: string, typed?: Record<string, string>, problem?: SafeHtml) => Promise<string>;
-
-const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Berlin' }); // YYYY-MM-DD
-
-export function consentSection(req: Request, c: { id: string; consents: ConsentRow[] }, departments: Array<{ id: string; name: string }>,
-  canChange: boolean, errors: FieldErrors, typed: Record<string, string>): SafeHtml {
-  const name = (d: string) => departments.find((x) => x.id === d)?.name ?? d;
-  const chosen = (typed.consentDepartments ?? '').split(',').filter(Boolean);
-  return html`<section aria-labelledby="h-ew"><h2 id="h-ew">Einwilligungen</h2>
-    <p class="hint">Eine Stelle erhält Daten dieses Falls nur mit einer gültigen Einwilligung (Schweigepflichtentbindung), die sie nennt.</p>
-    ${c.consents.length ? html`<ul class="consents">${c.consents.map((k) => html`<li>
-      <strong>${k.departments.map(name).join(', ')}</strong>${k.purpose ? ` – ${k.purpose}` : ''}
-      (erteilt ${fmtDate(k.givenAt)}${k.withdrawnAt ? html`, <strong>widerrufen ${fmtDate(k.withdrawnAt)}</strong>` : ''})
-      ${canChange && !k.withdrawnAt ? html`<form method="post" action="/faelle/${c.id}/einwilligungen/${k.id}/widerruf" class="inline-form">
-        ${csrfField(req.csrfToken)}
-        <button type="submit" class="secondary" aria-describedby="widerruf-hinweis">Widerruf erfassen<span class="visually-hidden"> (${k.departments.map(name).join(', ')})</span></button>
-      </form>` : ''}</li>`)}</ul>
-      ${canChange ? html`<p class="hint" id="widerruf-hinweis">Ein Widerruf bricht offene Übergaben an Stellen ab, die keine andere gültige Einwilligung mehr abdeckt; die Stellen werden per E-Mail informiert.</p>` : ''}`
-    : html`<p>Noch keine Einwilligung erfasst.</p>`}
-    ${canChange ? html`<h3 id="h-ew-neu">Einwilligung erfassen</h3>
-    <form method="post" action="/faelle/${c.id}/einwilligungen" novalidate aria-labelledby="h-ew-neu">
-      ${csrfField(req.csrfToken)}
-      ${checkboxes({ name: 'departments', id: 'f-consentDepartments', legend: 'Stellen, die Daten erhalten dürfen', required: true, values: chosen, error: errors.consentDepartments,
-        options: departments.map((d): [string, string] => [d.id, d.name]) })}
-      ${field({ name: 'purpose', id: 'f-consentPurpose', label: 'Zweck', required: true, value: typed.consentPurpose, error: errors.consentPurpose, hint: 'z. B. „Wohnungssuche und Auszug aus der Notunterkunft“' })}
-      ${field({ name: 'givenAt', id: 'f-consentGivenAt', label: 'Erteilt am', type: 'date', required: true, value: typed.consentGivenAt ?? today(), error: errors.consentGivenAt })}
-      <button type="submit">Einwilligung speichern</button>
-    </form>` : ''}
-  </section>`;
-}
 
 const FORM_FIELDS: Record<string, string> = { departments: 'consentDepartments', purpose: 'consentPurpose', givenAt: 'consentGivenAt' };
 
 export function consentPages(deps: AppDeps, detail: Detail) {
-  const router = Router();
+  const pages = pageRouter();
 
-  router.post('/faelle/:id/einwilligungen', async (req: Request, res: Response) => {
+  pages.post('/faelle/:id/einwilligungen', { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann Einwilligungen erfassen.' }, async (req: Request, res: Response) => {
     const id = String(req.params.id);
-    if (req.user!.role !== 'caseworker') throw new HttpError(403, 'forbidden', 'Nur das Fallmanagement kann Einwilligungen erfassen.');
     const raw = req.body?.departments;
     const departments = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((d): d is string => typeof d === 'string' && d.trim() !== '');
     const values: Record<string, unknown> = { ...formValues(req.body), departments };
@@ -70,9 +41,8 @@ export function consentPages(deps: AppDeps, detail: Detail) {
     res.redirect(303, `/faelle/${id}?ok=einwilligung#h-ew`);
   });
 
-  router.post('/faelle/:id/einwilligungen/:consentId/widerruf', async (req: Request, res: Response) => {
+  pages.post('/faelle/:id/einwilligungen/:consentId/widerruf', { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann einen Widerruf erfassen.' }, async (req: Request, res: Response) => {
     const id = String(req.params.id);
-    if (req.user!.role !== 'caseworker') throw new HttpError(403, 'forbidden', 'Nur das Fallmanagement kann einen Widerruf erfassen.');
     try {
       await withdrawConsent(deps, req.user!, actorOf(req), id, String(req.params.consentId));
     } catch (err) {
@@ -82,5 +52,5 @@ export function consentPages(deps: AppDeps, detail: Detail) {
     res.redirect(303, `/faelle/${id}?ok=widerruf#h-ew`);
   });
 
-  return router;
+  return pages.router;
 }

@@ -1,8 +1,9 @@
 // Dev inbox: the mails the embedded SMTP capture received (only when no SMTP_URL is set).
+import { formatDateTime } from '../../core/format/dates';
 import { Router } from 'express';
 import type { SmtpCapture } from '../../core/runtime/smtp-capture';
 import type { AppDeps } from '../deps';
-import { fmtDateTime, html, page } from '../html';
+import { html, page } from '../html';
 
 export function devPages(capture: SmtpCapture, deps: AppDeps) {
   const router = Router();
@@ -15,7 +16,7 @@ export function devPages(capture: SmtpCapture, deps: AppDeps) {
         ${mails.length === 0 ? html`<p>Noch keine E-Mails.</p>` : mails.map((m) => html`
         <article class="mail" aria-labelledby="m-${m.id}">
           <h2 id="m-${m.id}">${m.subject}</h2>
-          <p class="hint">An ${m.to.join(', ')} · ${fmtDateTime(m.receivedAt)}</p>
+          <p class="hint">An ${m.to.join(', ')} · ${formatDateTime(m.receivedAt)}</p>
           <pre>${m.text}</pre>
         </article>`)}`,
     }));

@@ -28,22 +28,3 @@ export function validateForm<S extends z.ZodType>(schema: S, values: Record<stri
   }
   return { ok: false, errors };
 }
-
-/** A local date-time input (Europe/Berlin, "YYYY-MM-DDTHH:mm" with optional seconds) → ISO instant. */
-export function berlinLocalToIso(local: string): string | undefined {
-  const m = local.match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?$/);
-  if (!m) return undefined;
-  const asUtc = new Date(`${m[1]}T${m[2]}${m[3] ?? ':00'}Z`);
-  if (Number.isNaN(asUtc.getTime()) || !asUtc.toISOString().startsWith(m[1])) return undefined; // e.g. 2026-02-30
-  // The offset at the wall-clock time read as UTC can be the wrong one for the hours around a DST switch;
-  // the offset at the first guess is right (a wall-clock time skipped in spring maps to one hour later).
-  const guess = asUtc.getTime() - berlinOffsetMinutes(asUtc) * 60_000;
-  return new Date(asUtc.getTime() - berlinOffsetMinutes(new Date(guess)) * 60_000).toISOString();
-}
-
-function berlinOffsetMinutes(at: Date): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', timeZoneName: 'shortOffset' }).formatToParts(at);
-  const tz = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT+1';
-  const m = tz.match(/GMT([+-]\d+)(?::(\d+))?/);
-  return m ? Number(m[1]) * 60 + Math.sign(Number(m[1])) * Number(m[2] ?? 0) : 60;
-}

@@ -1,43 +1,23 @@
 // E-mail action links. GET /t/<token> only shows the task and a confirm form (mail scanners
 // pre-fetch links); POST acts. Forged → 403, expired or used → 410; nothing changes, it is audited.
 import { Router, type Request, type Response } from 'express';
-import { audit } from '../../core/audit';
+import type { Actor } from '../../core/audit';
 import { HANDOFF_STEPS } from '../../core/domain/handoff';
-import { parseToken, verifyLink } from '../../core/links';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../errors';
 import { html, page } from '../html';
+import { checkLink, linkTask, spendLink, taskStepKey, type CheckedLink, type LinkToken } from '../services/links';
 import { actOnTask } from '../services/tasks';
 import { ACTION_TITLES, actionForm, parseActionForm, taskSummary } from './task-forms';
 
 const formStrings = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body ?? {}).filter(([k, v]) => typeof v === 'string' && !k.startsWith('_'))) as Record<string, string>;
 
-type Checked = { ok: true; token: { id: string; taskId: string; action: string; recipient: string; departmentId: string } } | { ok: false; status: 403 | 410; reason: string };
-
 export function linkPages(deps: AppDeps) {
   const router = Router();
+  const linkActor = (req: Request): Actor => ({ id: null, role: 'link', ip: req.ip, requestId: req.requestId });
+  const check = (req: Request, raw: string) => checkLink(deps, linkActor(req), raw, req.method);
 
-  async function check(req: Request, raw: string): Promise<Checked> {
-    const parsed = parseToken(raw);
-    const row = parsed ? await deps.db.actionToken.findUnique({ where: { id: parsed.nonce } }) : null;
-    let result: Checked;
-    if (!parsed || !row || !verifyLink(deps.linkKeys, parsed, { taskId: row.taskId, action: row.action, recipient: row.recipient })) {
-      result = { ok: false, status: 403, reason: 'forged' };
-    } else if (row.expiresAt.getTime() < Date.now() || parsed.exp * 1000 < Date.now()) {
-      result = { ok: false, status: 410, reason: 'expired' };
-    } else if (row.usedAt) {
-      result = { ok: false, status: 410, reason: 'used' };
-    } else {
-      result = { ok: true, token: row };
-    }
-    if (!result.ok) {
-      await audit(deps.db, { id: null, role: 'link', ip: req.ip, requestId: req.requestId }, 'link.rejected',
-        { type: 'ActionToken', id: row?.id, caseId: undefined }, { reason: result.reason, method: req.method });
-    }
-    return result;
-  }
-
-  function rejected(res: Response, c: Extract<Checked, { ok: false }>) {
+  function rejected(res: Response, c: Extract<CheckedLink, { ok: false }>) {
     const text = c.reason === 'forged' ? 'Dieser Link ist ungültig.' : c.reason === 'expired' ? 'Dieser Link ist abgelaufen.' : 'Dieser Link wurde bereits verwendet.';
     res.status(c.status).send(page({
       title: c.status === 403 ? 'Link ungültig' : 'Link nicht mehr gültig',
@@ -45,13 +25,8 @@ export function linkPages(deps: AppDeps) {
     }));
   }
 
-  async function render(req: Request, res: Response, raw: string, token: Extract<Checked, { ok: true }>['token'], status = 200, values?: Record<string, string>, errors?: Record<string, string>) {
-    const t = await deps.db.task.findUniqueOrThrow({
-      where: { id: token.taskId },
-      include: { case: { select: { reference: true, person: { select: { firstName: true, lastName: true, birthDate: true } } } }, department: true },
-    });
-    const departments = await deps.db.department.findMany({ where: { id: { not: t.departmentId } }, orderBy: { name: 'asc' } });
-    await audit(deps.db, { id: null, role: 'link', ip: req.ip, requestId: req.requestId }, 'task.read', { type: 'Task', id: t.id, caseId: t.caseId }, { recipient: token.recipient });
+  async function render(req: Request, res: Response, raw: string, token: LinkToken, status = 200, values?: Record<string, string>, errors?: Record<string, string>) {
+    const { task: t, departments } = await linkTask(deps, linkActor(req), token);
     res.status(status).send(page({
       title: `${ACTION_TITLES[token.action] ?? token.action}: ${HANDOFF_STEPS[t.stepKey]?.title ?? t.title}`,
       body: html`${taskSummary({
@@ -74,8 +49,7 @@ export function linkPages(deps: AppDeps) {
     const raw = String(req.params.token);
     const c = await check(req, raw);
     if (!c.ok) return rejected(res, c);
-    const task = await deps.db.task.findUniqueOrThrow({ where: { id: c.token.taskId }, select: { stepKey: true } });
-    const form = parseActionForm(c.token.action, task.stepKey, req.body);
+    const form = parseActionForm(c.token.action, await taskStepKey(deps.db, c.token.taskId), req.body);
     if (!form.ok) return render(req, res, raw, c.token, 400, form.values, form.errors);
     const actor = { kind: 'link' as const, recipient: c.token.recipient, departmentId: c.token.departmentId };
     try {
@@ -89,8 +63,7 @@ export function linkPages(deps: AppDeps) {
       }
       throw err;
     }
-    // single use: the link is spent once its action took effect
-    await deps.db.actionToken.updateMany({ where: { id: c.token.id, usedAt: null }, data: { usedAt: new Date() } });
+    await spendLink(deps.db, c.token.id);
     res.send(page({
       title: 'Erledigt',
       body: html`<p class="notice ok" role="status">Danke – „${ACTION_TITLES[c.token.action] ?? c.token.action}“ wurde gespeichert. Das Fallmanagement sieht das Ergebnis sofort.</p>`,

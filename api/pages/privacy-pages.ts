@@ -2,20 +2,21 @@
 // paging and a CSV link, and the section on the case page that links the log and the Art. 15 export.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { exportsPersonData, readsCaseAudit } from '../access';
 import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { notFound, parseOr400 } from '../errors';
 import { html, page, type PageUser, type SafeHtml } from '../html';
 import { caseAuditQuery } from '../routes/privacy-api';
-import { auditEntityLabel, auditRoleLabel } from '../services/audit-labels';
-import { formatDateTimeDe, pageCaseAudit } from '../services/case-audit';
+import { formatDateTimeSeconds } from '../../core/format/dates';
+import { actorRoleLabel, auditEntityLabel } from '../../core/format/labels';
+import { pageCaseAudit } from '../services/case-audit';
 
 /** The case page's section: the audit log (supervisors) and the Art. 15 export (caseworkers, supervisors). */
 export function privacySection(user: PageUser, caseId: string, personId: string): SafeHtml {
-  const exports = user.role === 'caseworker' || user.role === 'supervisor';
-  if (!exports) return html``;
+  if (!exportsPersonData(user)) return html``;
   return html`<section aria-labelledby="h-datenschutz"><h2 id="h-datenschutz">Datenschutz</h2>
-    ${user.role === 'supervisor' ? html`<p><a href="/faelle/${caseId}/protokoll">Protokoll des Falls</a> <span class="hint">– wer hat wann was gelesen oder geändert</span></p>` : ''}
+    ${readsCaseAudit(user) ? html`<p><a href="/faelle/${caseId}/protokoll">Protokoll des Falls</a> <span class="hint">– wer hat wann was gelesen oder geändert</span></p>` : ''}
     <h3 id="h-auskunft">Auskunft (Art. 15 DSGVO)</h3>
     <p class="hint">Alle Daten der Person aus den Fällen, die Sie sehen dürfen; der Abruf wird protokolliert.</p>
     <ul>
@@ -44,9 +45,9 @@ export function privacyPages(deps: AppDeps) {
         <caption class="hint">${q.cursor ? 'Ältere Einträge' : 'Neueste Einträge'}, ${items.length === 1 ? '1 Eintrag' : `${items.length} Einträge`} auf dieser Seite</caption>
         <thead><tr><th scope="col">Zeitpunkt</th><th scope="col">Wer</th><th scope="col">Rolle</th><th scope="col">Aktion</th><th scope="col">Objekt</th><th scope="col">Herkunft (IP)</th></tr></thead>
         <tbody>${items.map((i) => html`<tr>
-          <td>${formatDateTimeDe(i.at)}</td>
+          <td>${formatDateTimeSeconds(i.at)}</td>
           <td>${i.actor.email ?? (i.actor.id ? i.actor.id : 'System')}</td>
-          <td>${auditRoleLabel(i.actor.role)}</td>
+          <td>${actorRoleLabel(i.actor.role)}</td>
           <td>${i.label}</td>
           <td>${auditEntityLabel(i.entityType)}${i.entityId ? html` <span class="hint">${i.entityId.slice(0, 8)}</span>` : ''}</td>
           <td>${i.ip ?? '–'}</td></tr>`)}

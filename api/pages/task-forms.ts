@@ -1,9 +1,11 @@
 // Shared by the task inbox and the e-mail link pages: the task summary and one form per action,
 // whose fields come from the step's zod schema; parsing a posted form back into an action.
+import { formatDate, formatDateTime } from '../../core/format/dates';
 import { z } from 'zod';
-import { cancelBody, declineBody, forwardBody, HANDOFF_STEPS, TASK_STATUS_LABELS, type HandoffAction, type TaskStatus } from '../../core/domain/handoff';
+import { cancelBody, declineBody, forwardBody, HANDOFF_STEPS, type HandoffAction, type TaskStatus } from '../../core/domain/handoff';
+import { TASK_STATUS_LABELS } from '../../core/format/labels';
 import { validateForm, type FieldErrors } from './forms';
-import { errorSummary, fmtDate, fmtDateTime, html, type SafeHtml } from '../html';
+import { errorSummary, html, type SafeHtml } from '../html';
 
 export const ACTION_TITLES: Record<string, string> = {
   accept: 'Eingang bestätigen', decline: 'Ablehnen', complete: 'Erledigen', forward: 'Weiterleiten', cancel: 'Abbrechen',
@@ -22,11 +24,11 @@ export function taskSummary(t: TaskSummary): SafeHtml {
   const due = t.status === 'accepted' ? t.dueAt : t.ackDueAt;
   return html`<dl class="facts">
     <dt>Fall</dt><dd>${t.reference}</dd>
-    ${t.personName ? html`<dt>Person</dt><dd>${t.personName}${t.birthDate ? ` (geb. ${fmtDate(t.birthDate)})` : ''}</dd>` : ''}
+    ${t.personName ? html`<dt>Person</dt><dd>${t.personName}${t.birthDate ? ` (geb. ${formatDate(t.birthDate)})` : ''}</dd>` : ''}
     <dt>Aufgabe</dt><dd>${HANDOFF_STEPS[t.stepKey]?.title ?? t.title}</dd>
     <dt>Stelle</dt><dd>${t.departmentName}</dd>
     <dt>Status</dt><dd><span class="status">${TASK_STATUS_LABELS[t.status]}</span>${t.overdue ? html` <strong class="overdue">überfällig</strong>` : ''}</dd>
-    <dt>${t.status === 'accepted' ? 'Erledigen bis' : 'Bestätigen bis'}</dt><dd>${due ? fmtDateTime(due) : '–'}</dd>
+    <dt>${t.status === 'accepted' ? 'Erledigen bis' : 'Bestätigen bis'}</dt><dd>${due ? formatDateTime(due) : '–'}</dd>
   </dl>`;
 }
 

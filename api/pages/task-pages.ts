@@ -1,23 +1,23 @@
 // The department's task inbox (login): list, detail with history, and the action forms.
-import { Router, type Request, type Response } from 'express';
-import { HANDOFF_STEPS, TASK_STATUS_LABELS, type HandoffAction } from '../../core/domain/handoff';
+import { formatDateTime } from '../../core/format/dates';
+import type { Request, Response } from 'express';
+import { HANDOFF_STEPS, type HandoffAction } from '../../core/domain/handoff';
+import { TASK_STATUS_LABELS, taskEventLabel } from '../../core/format/labels';
 import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { HttpError } from '../errors';
-import { fmtDateTime, html, page, type SafeHtml } from '../html';
-import { actOnTask, assertMayAct, getTask, listTasks, userActor } from '../services/tasks';
+import { html, type SafeHtml } from '../html';
+import { ROLES, taskActionsFor } from '../access';
+import { actOnTask, assertMayAct, listTasks, taskPage, userActor } from '../services/tasks';
+import { layout, LOGIN, pageRouter } from './page-route';
 import { ACTION_TITLES, actionForm, parseActionForm, taskSummary } from './task-forms';
 
-const EVENT_LABELS: Record<string, string> = {
-  notified: 'an die Stelle übergeben', accepted: 'angenommen', declined: 'abgelehnt', completed: 'erledigt',
-  forwarded: 'weitergeleitet', cancelled: 'abgebrochen', reminder: 'Erinnerung versandt', escalation: 'eskaliert',
-};
-
 export function taskPages(deps: AppDeps) {
-  const router = Router();
-  const view = (req: Request, title: string, body: SafeHtml) => page({ title, body, user: req.user, csrf: req.csrfToken, devInbox: Boolean(deps.capture) });
+  const pages = pageRouter();
+  const view = (req: Request, title: string, body: SafeHtml) => layout(deps, req, title, body);
+  const INBOX = { roles: ROLES.taskInbox, denied: 'Ihre Rolle hat keine Aufgaben.' };
 
-  router.get('/aufgaben', async (req: Request, res: Response) => {
+  pages.get('/aufgaben', INBOX, async (req: Request, res: Response) => {
     const showAll = req.query.alle === '1';
     const tasks = await listTasks(deps.db, req.user!, { open: !showAll });
     res.send(view(req, 'Aufgaben', html`
@@ -28,26 +28,19 @@ export function taskPages(deps: AppDeps) {
           const due = t.status === 'accepted' ? t.dueAt : t.ackDueAt;
           return html`<tr><td>${t.case.reference}</td><td><a href="/aufgaben/${t.id}">${HANDOFF_STEPS[t.stepKey]?.title ?? t.title}</a></td>
             <td>${t.departmentId}</td><td>${TASK_STATUS_LABELS[t.status]}${t.overdue ? html` <strong class="overdue">überfällig</strong>` : ''}</td>
-            <td>${due ? fmtDateTime(due) : '–'}</td></tr>`;
+            <td>${due ? formatDateTime(due) : '–'}</td></tr>`;
         })}</tbody></table>`}`));
   });
 
   async function detail(req: Request, res: Response, id: string, status = 200, form?: { action: string; values: Record<string, string>; errors: Record<string, string> }, notice?: string) {
-    const { task: t } = await getTask(deps, req.user!, actorOf(req), id);
-    const full = await deps.db.task.findUniqueOrThrow({
-      where: { id }, include: { department: true, case: { select: { anonymizedAt: true, person: { select: { firstName: true, lastName: true, birthDate: true } } } } },
-    });
-    const departments = await deps.db.department.findMany({ where: { id: { not: t.departmentId } }, orderBy: { name: 'asc' } });
-    const open = ['notified', 'accepted', 'created', 'forwarded'].includes(t.status);
-    const member = req.user!.role === 'department_member' && req.user!.departmentId === t.departmentId;
-    const actions = !open ? [] : member ? (t.status === 'accepted' ? ['complete', 'decline', 'forward'] : ['accept', 'complete', 'decline', 'forward'])
-      : req.user!.role === 'caseworker' ? ['cancel'] : [];
+    const { task: t, departmentName, person, departments } = await taskPage(deps, req.user!, actorOf(req), id);
+    const actions = taskActionsFor(req.user!, t);
     res.status(status).send(view(req, `Aufgabe: ${HANDOFF_STEPS[t.stepKey]?.title ?? t.title}`, html`
       ${notice ? html`<p class="notice ok" role="status">${notice}</p>` : ''}
       ${taskSummary({
-        reference: t.case.reference, stepKey: t.stepKey, title: t.title, departmentName: full.department.name, status: t.status,
+        reference: t.case.reference, stepKey: t.stepKey, title: t.title, departmentName, status: t.status,
         ackDueAt: t.ackDueAt, dueAt: t.dueAt, overdue: t.overdue,
-        ...(full.case.anonymizedAt ? {} : { personName: `${full.case.person.firstName} ${full.case.person.lastName}`, birthDate: full.case.person.birthDate }),
+        ...(person ? { personName: `${person.firstName} ${person.lastName}`, birthDate: person.birthDate } : {}),
       })}
       ${t.reason ? html`<p><strong>Begründung:</strong> ${t.reason}</p>` : ''}
       ${t.outcome ? html`<p><strong>Ergebnis:</strong> ${HANDOFF_STEPS[t.stepKey]?.outcomes[t.outcome] ?? t.outcome}</p>` : ''}
@@ -55,33 +48,36 @@ export function taskPages(deps: AppDeps) {
         ${actionForm({ action: a, postUrl: `/aufgaben/${t.id}/${a}`, stepKey: t.stepKey, csrf: req.csrfToken, departments,
           values: form?.action === a ? form.values : undefined, errors: form?.action === a ? form.errors : undefined })}</section>`)}
       <section aria-labelledby="h-verlauf"><h2 id="h-verlauf">Verlauf</h2>
-        <ol>${t.events.map((e) => html`<li>${fmtDateTime(e.at)}: ${EVENT_LABELS[e.event] ?? e.event}${e.actor.startsWith('link:') ? ` (per E-Mail-Link)` : e.actor === 'system' ? '' : ' (in KIM Flow)'}</li>`)}</ol>
+        <ol>${t.events.map((e) => html`<li>${formatDateTime(e.at)}: ${taskEventLabel(e.event)}${e.actor.startsWith('link:') ? ` (per E-Mail-Link)` : e.actor === 'system' ? '' : ' (in KIM Flow)'}</li>`)}</ol>
       </section>`));
   }
 
-  router.get('/aufgaben/:id', async (req: Request, res: Response) => {
+  pages.get('/aufgaben/:id', LOGIN, async (req: Request, res: Response) => {
     const ok = typeof req.query.ok === 'string' && ACTION_TITLES[req.query.ok] ? `${ACTION_TITLES[req.query.ok]}: gespeichert.` : undefined;
     await detail(req, res, String(req.params.id), 200, undefined, ok);
   });
 
-  router.post('/aufgaben/:id/:action', async (req: Request, res: Response) => {
-    const id = String(req.params.id);
-    const action = String(req.params.action);
-    if (!ACTION_TITLES[action]) throw new HttpError(404, 'not_found', 'Aktion nicht gefunden.');
-    const t = await assertMayAct(deps.db, req.user!, id, action as HandoffAction['action']);
-    const form = parseActionForm(action, t.stepKey, req.body);
-    if (!form.ok) return detail(req, res, id, 400, { action, values: form.values, errors: form.errors });
-    try {
-      await actOnTask(deps, id, { ...form.fields, actor: userActor(req.user!) });
-    } catch (err) {
-      if (err instanceof HttpError && [400, 403, 409].includes(err.status)) {
-        const errors = err.details.length ? Object.fromEntries(err.details.map((d) => [d.field, d.message])) : { action: err.message };
-        return detail(req, res, id, err.status, { action, values: {}, errors });
+  for (const action of Object.keys(ACTION_TITLES) as Array<HandoffAction['action']>) {
+    const access = action === 'cancel'
+      ? { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann eine Übergabe abbrechen.' }
+      : { roles: ROLES.departmentWork, denied: 'Nur Mitglieder der zuständigen Stelle können diese Aufgabe bearbeiten.' };
+    pages.post(`/aufgaben/:id/${action}`, access, async (req: Request, res: Response) => {
+      const id = String(req.params.id);
+      const t = await assertMayAct(deps.db, req.user!, id, action);
+      const form = parseActionForm(action, t.stepKey, req.body);
+      if (!form.ok) return detail(req, res, id, 400, { action, values: form.values, errors: form.errors });
+      try {
+        await actOnTask(deps, id, { ...form.fields, actor: userActor(req.user!) });
+      } catch (err) {
+        if (err instanceof HttpError && [400, 403, 409].includes(err.status)) {
+          const errors = err.details.length ? Object.fromEntries(err.details.map((d) => [d.field, d.message])) : { action: err.message };
+          return detail(req, res, id, err.status, { action, values: {}, errors });
+        }
+        throw err;
       }
-      throw err;
-    }
-    res.redirect(303, `/aufgaben/${id}?ok=${action}`);
-  });
+      res.redirect(303, `/aufgaben/${id}?ok=${action}`);
+    });
+  }
 
-  return router;
+  return pages.router;
 }

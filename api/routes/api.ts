@@ -1,7 +1,9 @@
 // The JSON API of API.md: session, persons, cases, dev inbox.
 import { Router } from 'express';
 import { z } from 'zod';
-import { caseInput, caseStatusInput, CASE_STATUSES, CASE_TOPICS, consentInput, followUpInput, personInput, sessionInput } from '../../core/domain/records';
+import {
+  caseInput, caseStatusInput, CASE_STATUSES, CASE_TOPICS, CLOSURE_CODES, consentInput, followUpInput, personInput, sessionInput, type ClosureCode,
+} from '../../core/domain/records';
 import { caseListFilter } from '../access';
 import { actorOf, type Auth } from '../auth';
 import { badRequest, notFound } from '../errors';
@@ -10,7 +12,7 @@ import type { AppDeps } from '../deps';
 import { registerChainRoutes } from './chains-api';
 import { registerPrivacyRoutes } from './privacy-api';
 import { registerTaskRoutes } from './tasks-api';
-import { createCase, createPerson, getCase, listCases, setFollowUp, setStatus } from '../services/cases';
+import { caseChains, createCase, createPerson, getCase, listCases, readPerson, setFollowUp, setStatus, statusSummary } from '../services/cases';
 import { addConsent, withdrawConsent } from '../services/consents';
 
 const idResponse = z.object({ id: z.string() });
@@ -59,9 +61,8 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
     method: 'get', path: '/api/persons/:id', tag: 'Akten', roles: ['caseworker'], summary: 'Person lesen', errors: { 404: 'Person unbekannt oder nicht sichtbar' },
     response: personInput.extend({ id: z.string() }).partial({ firstName: true }),
     handler: async ({ req, params }) => {
-      const p = await deps.db.person.findUnique({ where: { id: z.uuid().safeParse(params.id).success ? params.id : '00000000-0000-0000-0000-000000000000' }, include: { cases: true } });
-      if (!p || (p.createdById !== req.user!.id && !p.cases.some((c) => c.caseworkerId === req.user!.id || c.departmentId === req.user!.departmentId))) throw notFound('Person');
-      await deps.db.auditEvent.create({ data: { actorId: req.user!.id, actorRole: req.user!.role, action: 'person.read', entityType: 'Person', entityId: p.id, ip: req.ip, requestId: req.requestId } });
+      if (!z.uuid().safeParse(params.id).success) throw notFound('Person');
+      const p = await readPerson(deps, req.user!, actorOf(req), params.id);
       return {
         id: p.id, firstName: p.firstName, lastName: p.lastName, birthDate: p.birthDate?.toISOString().slice(0, 10),
         householdSize: p.householdSize ?? undefined, shelterId: p.shelterId ?? undefined, benefitType: p.benefitType,
@@ -99,6 +100,12 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
       followUp: z.object({ id: z.string(), dueAt: z.string(), remindedAt: z.string().nullable() }).nullable(),
       consents: z.array(z.object({ id: z.string(), departments: z.array(z.string()), purpose: z.string(), givenAt: z.string(), withdrawnAt: z.string().nullable() })),
       chains: z.array(z.object({ id: z.string(), type: z.string(), status: z.string(), currentStep: z.string().nullable() })),
+      statusReason: z.string().nullable().describe('Begründung der letzten Statusänderung'),
+      closureCode: z.enum(CLOSURE_CODES).nullable().describe('Abschlussgrund, wenn der Fall abgeschlossen ist'),
+      closureReason: z.string().nullable().describe('Begründung des Abschlusses'),
+      statusHistory: z.array(z.object({
+        at: z.string(), from: z.enum(CASE_STATUSES), to: z.enum(CASE_STATUSES), reason: z.string().nullable(), closureCode: z.enum(CLOSURE_CODES).nullable(),
+      })).describe('Statusänderungen, neueste zuerst (höchstens 50)'),
     }),
     handler: async ({ req, params }) => {
       if (!z.uuid().safeParse(params.id).success) throw notFound('Fall');
@@ -110,8 +117,11 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
         person: { id: c.person.id, firstName: c.person.firstName, lastName: c.person.lastName },
         followUp: f ? { id: f.id, dueAt: f.dueAt.toISOString(), remindedAt: f.remindedAt?.toISOString() ?? null } : null,
         consents: c.consents.map((k) => ({ id: k.id, departments: k.departments, purpose: k.purpose, givenAt: k.givenAt.toISOString(), withdrawnAt: k.withdrawnAt?.toISOString() ?? null })),
-        chains: (await deps.db.process.findMany({ where: { caseId: c.id }, orderBy: { startedAt: 'desc' } }))
-          .map((p) => ({ id: p.id, type: p.type, status: p.status, currentStep: p.currentStep })),
+        chains: (await caseChains(deps, c.id)).map((p) => ({ id: p.id, type: p.type, status: p.status, currentStep: p.currentStep })),
+        ...statusSummary(c.statusChanges, status),
+        statusHistory: c.statusChanges.map((ch) => ({
+          at: ch.changedAt.toISOString(), from: ch.fromStatus, to: ch.toStatus, reason: ch.reason, closureCode: ch.closureCode as ClosureCode | null,
+        })),
       };
     },
   });
@@ -131,7 +141,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
     summary: 'Status des Falls ändern', errors: { 404: 'Fall unbekannt', 409: 'Statuswechsel im aktuellen Zustand nicht möglich, Fall anonymisiert oder Vorgang beendet' }, body: caseStatusInput, response: z.object({ status: z.enum(CASE_STATUSES) }),
     handler: async ({ req, body, params }) => {
       if (!z.uuid().safeParse(params.id).success) throw notFound('Fall');
-      const s = await setStatus(deps, req.user!, actorOf(req), params.id, body.status);
+      const s = await setStatus(deps, req.user!, actorOf(req), params.id, body);
       return { status: s.status };
     },
   });

@@ -1,13 +1,13 @@
 // JSON API of handoffs (API.md "Handoffs") and of deadline rules (admin).
 import { z } from 'zod';
 import {
-  HANDOFF_STEPS, cancelBody, completeBody, createHandoffBody, deadlineRuleBody, declineBody, forwardBody, TASK_STATUSES, type HandoffAction,
+  cancelBody, completeBody, createHandoffBody, deadlineRuleBody, declineBody, forwardBody, TASK_STATUSES, type HandoffAction,
 } from '../../core/domain/handoff';
-import { audit } from '../../core/audit';
 import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
-import { badRequest, notFound } from '../errors';
+import { notFound } from '../errors';
 import type { JsonApi } from '../json-route';
+import { listDeadlineRules, setDeadlineRule } from '../services/deadlines';
 import { actOnTask, assertMayAct, createHandoff, getTask, listTasks, taskView, userActor } from '../services/tasks';
 
 const uuid = z.uuid();
@@ -85,23 +85,14 @@ export function registerTaskRoutes(api: JsonApi, deps: AppDeps) {
     method: 'get', path: '/api/admin/deadlines', tag: 'Administration', roles: ['admin'], summary: 'Fristenregeln (Arbeitstage)',
     response: z.object({ items: z.array(ruleItem) }),
     handler: async () => ({
-      items: (await deps.db.deadlineRule.findMany({ orderBy: [{ departmentId: 'asc' }, { stepKey: 'asc' }] }))
-        .map((r) => ({ department: r.departmentId, step: r.stepKey, ackDays: r.ackDays, completeDays: r.completeDays })),
+      items: (await listDeadlineRules(deps.db)).map((r) => ({ department: r.departmentId, step: r.stepKey, ackDays: r.ackDays, completeDays: r.completeDays })),
     }),
   });
   api.route({
     method: 'put', path: '/api/admin/deadlines', tag: 'Administration', roles: ['admin'],
     summary: 'Fristenregel setzen (pro Stelle und/oder Schritt; gilt für neue Übergaben)', body: deadlineRuleBody, response: ruleItem,
     handler: async ({ req, body }) => {
-      if (body.department && !(await deps.db.department.findUnique({ where: { id: body.department } }))) {
-        throw badRequest(`Unbekannte Stelle: ${body.department}`, [{ field: 'department', message: 'Stelle: unbekannt' }]);
-      }
-      if (body.step && !HANDOFF_STEPS[body.step]) throw badRequest(`Unbekannter Schritt: ${body.step}`, [{ field: 'step', message: 'Schritt: unbekannt' }]);
-      const existing = await deps.db.deadlineRule.findFirst({ where: { departmentId: body.department, stepKey: body.step } });
-      const rule = existing
-        ? await deps.db.deadlineRule.update({ where: { id: existing.id }, data: { ackDays: body.ackDays, completeDays: body.completeDays, updatedById: req.user!.id } })
-        : await deps.db.deadlineRule.create({ data: { departmentId: body.department, stepKey: body.step, ackDays: body.ackDays, completeDays: body.completeDays, updatedById: req.user!.id } });
-      await audit(deps.db, actorOf(req), 'deadline.set', { type: 'DeadlineRule', id: rule.id }, body);
+      const rule = await setDeadlineRule(deps.db, req.user!, actorOf(req), body);
       return { department: rule.departmentId, step: rule.stepKey, ackDays: rule.ackDays, completeDays: rule.completeDays };
     },
   });

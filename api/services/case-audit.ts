@@ -6,9 +6,11 @@ import type { Response } from 'express';
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
+import { readsCaseAudit } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, forbidden, notFound } from '../errors';
-import { auditActionLabel, auditEntityLabel, auditRoleLabel } from './audit-labels';
+import { formatDateTimeSeconds, isoDay } from '../../core/format/dates';
+import { actorRoleLabel, auditActionLabel, auditEntityLabel } from '../../core/format/labels';
 import { CSV_MAX_ROWS, csvLine } from './dashboard';
 
 export interface CaseAuditItem {
@@ -27,7 +29,7 @@ type Row = Prisma.AuditEventGetPayload<object>;
 
 /** Only supervisors read a case's audit log (README access matrix). */
 function requireSupervisor(user: AuthUser) {
-  if (user.role !== 'supervisor') throw forbidden('Nur die Leitung kann das Protokoll eines Falls einsehen.');
+  if (!readsCaseAudit(user)) throw forbidden('Nur die Leitung kann das Protokoll eines Falls einsehen.');
 }
 
 /** The case (404 if unknown) and the filter of its audit events. */
@@ -84,22 +86,15 @@ export async function pageCaseAudit(db: Db, user: AuthUser, actor: Actor, caseId
 
 export const CASE_AUDIT_CSV_HEADER = ['Zeitpunkt', 'Wer', 'Rolle', 'Aktion', 'Aktion (technisch)', 'Objekt', 'Objekt-ID', 'Herkunft (IP)', 'Anfrage-ID', 'Details'];
 
-const berlinDateTime = new Intl.DateTimeFormat('de-DE', {
-  timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit',
-});
-/** dd.mm.yyyy, hh:mm:ss in Europe/Berlin */
-export const formatDateTimeDe = (d: Date | string) => berlinDateTime.format(new Date(d));
-
 /** The whole log of the case (at most CSV_MAX_ROWS, newest first) as CSV: `;`, UTF-8 BOM, CRLF. */
 export async function writeCaseAuditCsv(db: Db, user: AuthUser, actor: Actor, caseId: string, res: Response) {
   requireSupervisor(user);
   const { reference, where } = await caseAuditFilter(db, caseId);
   const total = await db.auditEvent.count({ where });
   await audit(db, actor, 'case.audit.export', { type: 'Case', id: caseId, caseId }, { format: 'csv', rows: Math.min(total + 1, CSV_MAX_ROWS) });
-  const stamp = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin' }).format(new Date());
   res.status(200);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="protokoll-${reference}-${stamp}.csv"`);
+  res.setHeader('Content-Disposition', `attachment; filename="protokoll-${reference}-${isoDay()}.csv"`);
   res.setHeader('X-Truncated', total + 1 > CSV_MAX_ROWS ? 'true' : 'false');
   res.setHeader('Cache-Control', 'no-store');
   res.write(`\uFEFF${csvLine(CASE_AUDIT_CSV_HEADER)}`);
@@ -112,7 +107,7 @@ export async function writeCaseAuditCsv(db: Db, user: AuthUser, actor: Actor, ca
     });
     if (!rows.length) break;
     const chunk = (await toItems(db, rows)).map((i) => csvLine([
-      formatDateTimeDe(i.at), i.actor.email ?? (i.actor.id ? i.actor.id : 'System'), auditRoleLabel(i.actor.role), i.label, i.action,
+      formatDateTimeSeconds(i.at), i.actor.email ?? (i.actor.id ? i.actor.id : 'System'), actorRoleLabel(i.actor.role), i.label, i.action,
       auditEntityLabel(i.entityType), i.entityId, i.ip, i.requestId, i.details === null ? '' : JSON.stringify(i.details),
     ])).join('');
     written += rows.length;

@@ -5,14 +5,17 @@
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
+import type { Prisma } from '../../core/db/generated/client';
 import { caseWorkflowId, type CaseState } from '../../core/domain/case-state';
-import type { CaseInput, CaseStatus, FollowUpInput, PersonInput } from '../../core/domain/records';
+import type { CaseInput, CaseStatus, CaseStatusInput, ClosureCode, FollowUpInput, PersonInput } from '../../core/domain/records';
 import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attributes';
 import { caseStateQuery, caseWorkflow, setFollowUpSignal, setStatusUpdate } from '../../workflows/case';
-import { canChangeCase, canReadCase } from '../access';
+import { canChangeCase, canReadCase, caseListFilter, seesCaseFiles } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, HttpError, isTemporalDown, notFound } from '../errors';
 import { refuseAnonymized } from './anonymized';
+import { likeLiteral } from './chains';
+import { listDepartments } from './departments';
 import { callUpdate } from './workflow-calls';
 
 export interface CaseDeps { db: Db; temporal: Client; taskQueue: string }
@@ -100,6 +103,7 @@ async function loadCase(db: Db, id: string) {
       caseworker: { select: { id: true, name: true, email: true } },
       followUps: { orderBy: { dueAt: 'desc' }, take: 20 },
       consents: { orderBy: { givenAt: 'desc' } },
+      statusChanges: { orderBy: [{ changedAt: 'desc' }, { id: 'desc' }], take: 50 },
     },
   });
   if (!c) throw notFound('Fall');
@@ -152,12 +156,112 @@ export async function setFollowUp(deps: CaseDeps, user: AuthUser, actor: Actor, 
   }, TX);
 }
 
-export async function setStatus(deps: CaseDeps, user: AuthUser, actor: Actor, id: string, status: CaseStatus) {
+/** The workflow decides (a closed case stays closed); the change is then kept with its reason and closure code. */
+export async function setStatus(deps: CaseDeps, user: AuthUser, actor: Actor, id: string, input: CaseStatusInput) {
   const c = await caseForChange(deps.db, user, id);
+  const { status, reason, closureCode } = input;
   const state = await callUpdate(() => deps.temporal.workflow.getHandle(c.workflowId)
     .executeUpdate(setStatusUpdate, { args: [{ status }] }));
-  await audit(deps.db, actor, 'case.status', { type: 'Case', id, caseId: id }, { from: c.status, to: status });
+  await deps.db.$transaction(async (tx) => {
+    const change = await tx.caseStatusChange.create({
+      data: { caseId: id, fromStatus: c.status, toStatus: status, reason: reason ?? null, closureCode: closureCode ?? null, changedById: user.id },
+    });
+    // the audit log names that a reason was given, not the reason (it is free text about the person)
+    await audit(tx, actor, 'case.status', { type: 'Case', id, caseId: id }, {
+      from: c.status, to: status, change: change.id, reason: Boolean(reason), ...(closureCode ? { closureCode } : {}),
+    });
+  }, TX);
   return state;
 }
 
+/** The latest reason, and for a closed case the closing's code and reason (GET /api/cases/{id}, API.md). */
+export function statusSummary(changes: Array<{ toStatus: CaseStatus; reason: string | null; closureCode: string | null }>, status: CaseStatus) {
+  const latest = changes[0];
+  const closing = status === 'closed' ? changes.find((ch) => ch.toStatus === 'closed') : undefined;
+  // closureCode is validated against CLOSURE_CODES on the way in
+  return { statusReason: latest?.reason ?? null, closureCode: (closing?.closureCode ?? null) as ClosureCode | null, closureReason: closing?.reason ?? null };
+}
+
 export { HttpError };
+
+// ---------------------------------------------------------------------------------------------
+// Reads for the pages and the API
+// ---------------------------------------------------------------------------------------------
+
+export const CASE_PAGE_SIZE = 50;
+
+export interface CaseListQuery { q?: string; page?: number; pageSize?: number }
+
+/** Every term must match the reference — or, for those who see names, the person's first or last name. */
+function caseSearch(user: AuthUser, q?: string): { where: Prisma.CaseWhereInput[]; fields: string[] } {
+  const terms = (q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 5);
+  const byName = seesCaseFiles(user);
+  const like = (t: string) => ({ contains: likeLiteral(t), mode: 'insensitive' as const });
+  return {
+    fields: terms.length ? ['reference', ...(byName ? ['name'] : [])] : [],
+    where: terms.map((t) => ({
+      OR: [
+        { reference: like(t) },
+        // an anonymised person is „Anonymisiert“: not found by that
+        ...(byName ? [{ anonymizedAt: null, person: { OR: [{ firstName: like(t) }, { lastName: like(t) }] } }] : []),
+      ],
+    })),
+  };
+}
+
+/**
+ * One page of the cases the user may list, newest first, optionally searched. A search shows names
+ * in answer to a query: it is audited as a read of every case it shows (`case.search`, the query
+ * itself is not logged).
+ */
+export async function pageCases({ db }: CaseDeps, user: AuthUser, actor: Actor, query: CaseListQuery) {
+  const pageSize = query.pageSize ?? CASE_PAGE_SIZE;
+  const search = caseSearch(user, query.q);
+  const where: Prisma.CaseWhereInput = { AND: [caseListFilter(user), ...search.where] };
+  const total = await db.case.count({ where });
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(1, Math.floor(query.page ?? 1)), pages);
+  const items = await db.case.findMany({
+    where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * pageSize, take: pageSize,
+    include: { person: { select: { firstName: true, lastName: true } }, caseworker: { select: { name: true } } },
+  });
+  if (search.fields.length && items.length) {
+    await db.$transaction(async (tx) => {
+      for (const c of items) await audit(tx, actor, 'case.search', { type: 'Case', id: c.id, caseId: c.id }, { fields: search.fields, results: total });
+    }, TX);
+  }
+  return { items, total, page, pages, pageSize, from: items.length ? (page - 1) * pageSize + 1 : 0, to: (page - 1) * pageSize + items.length };
+}
+
+/** The persons a caseworker recorded (the new-case form's choice), newest first. */
+export function personsForNewCase({ db }: CaseDeps, user: AuthUser) {
+  return db.person.findMany({
+    where: { createdById: user.id, anonymizedAt: null }, orderBy: { createdAt: 'desc' }, take: 200,
+    select: { id: true, firstName: true, lastName: true, birthDate: true },
+  });
+}
+
+/** GET /api/persons/{id}: the creator and whoever may read one of the person's cases; audited. */
+export async function readPerson({ db }: CaseDeps, user: AuthUser, actor: Actor, id: string) {
+  const p = await db.person.findUnique({ where: { id }, include: { cases: { select: { caseworkerId: true, departmentId: true } } } });
+  if (!p || (p.createdById !== user.id && !p.cases.some((c) => canReadCase(user, c)))) throw notFound('Person');
+  await audit(db, actor, 'person.read', { type: 'Person', id: p.id });
+  return p;
+}
+
+/** The chains of a case, newest first (GET /api/cases/{id}). */
+export function caseChains({ db }: CaseDeps, caseId: string) {
+  return db.process.findMany({ where: { caseId }, orderBy: { startedAt: 'desc' } });
+}
+
+/** The case page: the case (read, audited), its chains with their steps, its handoffs and the departments. */
+export async function caseOverview(deps: CaseDeps, user: AuthUser, actor: Actor, id: string) {
+  const c = await getCase(deps, user, actor, id);
+  const [processes, tasks, departments] = await Promise.all([
+    deps.db.process.findMany({ where: { caseId: id }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], include: { steps: { orderBy: { seq: 'asc' } } } }),
+    deps.db.task.findMany({ where: { caseId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 200 }),
+    listDepartments(deps.db),
+  ]);
+  return { ...c, processes, tasks, departments };
+}
+export type CaseOverview = Awaited<ReturnType<typeof caseOverview>>;

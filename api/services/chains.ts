@@ -10,10 +10,11 @@ import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attribut
 import {
   cancelUpdate, chainStateQuery, chainWorkflow, completeStepUpdate, holdUpdate, reassignUpdate, resumeUpdate,
 } from '../../workflows/chain';
-import { canChangeCase, canReadCase, caseListFilter } from '../access';
+import { cancelsChains, canChangeCase, canReadCase, caseListFilter, recordsStepOutcomes, seesCaseFiles } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, isTemporalDown, notFound } from '../errors';
 import { refuseAnonymized } from './anonymized';
+import { listDepartments } from './departments';
 import { callUpdate } from './workflow-calls';
 
 export interface ChainDeps { db: Db; temporal: Client; taskQueue: string; workingDaySeconds: number; continueAfterEvents?: number }
@@ -94,10 +95,10 @@ export interface ProcessFilters {
 const DAY_MS = 86_400_000;
 
 /** LIKE wildcards in a search term are matched literally. */
-const likeLiteral = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
+export const likeLiteral = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function processWhere(user: AuthUser, f: Omit<ProcessFilters, 'limit'>, now = new Date()): Prisma.ProcessWhereInput {
-  if (user.role !== 'caseworker' && user.role !== 'supervisor') throw forbidden();
+  if (!seesCaseFiles(user)) throw forbidden();
   const q = f.q?.trim();
   return {
     case: q ? { AND: [caseListFilter(user), { reference: { contains: likeLiteral(q), mode: 'insensitive' } }] } : caseListFilter(user),
@@ -228,7 +229,7 @@ const chainActor = (user: AuthUser): ChainActor => ({ kind: 'user', userId: user
 
 export async function completeStep(deps: ChainDeps, user: AuthUser, id: string, stepKey: string, body: { outcome: string; data?: Record<string, unknown> }) {
   const p = await processForChange(deps.db, user, id);
-  if (user.role !== 'caseworker') throw forbidden('Nur das Fallmanagement erfasst Ergebnisse.');
+  if (!recordsStepOutcomes(user)) throw forbidden('Nur das Fallmanagement erfasst Ergebnisse.');
   return callUpdate(() => deps.temporal.workflow.getHandle(p.workflowId).executeUpdate(completeStepUpdate, { args: [{ stepKey, outcome: body.outcome, data: body.data, actor: chainActor(user) }] }));
 }
 
@@ -236,7 +237,7 @@ export async function chainAction(deps: ChainDeps, user: AuthUser, id: string, a
   const p = await processForChange(deps.db, user, id);
   const handle = deps.temporal.workflow.getHandle(p.workflowId);
   const actor = chainActor(user);
-  if (action === 'cancel' && user.role !== 'caseworker') throw forbidden('Nur das Fallmanagement kann eine Kette abbrechen.');
+  if (action === 'cancel' && !cancelsChains(user)) throw forbidden('Nur das Fallmanagement kann eine Kette abbrechen.');
   if (action === 'reassign') {
     const target = await deps.db.user.findUnique({ where: { id: body.caseworkerId ?? '' } });
     if (!target || target.role !== 'caseworker' || !target.active) throw badRequest('Unbekannte/r Fallmanager/in.', [{ field: 'caseworkerId', message: 'unbekannt' }]);
@@ -246,3 +247,49 @@ export async function chainAction(deps: ChainDeps, user: AuthUser, id: string, a
   if (action === 'resume') return callUpdate(() => handle.executeUpdate(resumeUpdate, { args: [{ actor }] }));
   return callUpdate(() => handle.executeUpdate(cancelUpdate, { args: [{ reason: body.reason ?? '', actor }] }));
 }
+
+/**
+ * The workflow records its first step a moment after the start: wait briefly for it (up to 3 s), so
+ * that the process page shows the step and its history at once (if the worker is slow, the page says so).
+ */
+export async function waitForFirstStep(db: Db, processId: string) {
+  for (let i = 0; i < 30; i++) {
+    const row = await db.process.findUnique({ where: { id: processId }, select: { currentStep: true, status: true } });
+    if (row?.currentStep || row?.status !== 'running') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The definition of one step of a process's chain (in the version it runs), if both exist. */
+export async function stepDefinitionOf(db: Db, processId: string, stepKey: string) {
+  const p = await db.process.findUnique({ where: { id: processId }, select: { type: true, version: true } });
+  return p ? chainDefinitionFor(p.type, p.version)?.steps[stepKey] : undefined;
+}
+
+/**
+ * The process page: the process (read, audited) with live state, the departments, the chain's handoffs
+ * with every e-mail sent for them or the chain, the names of everyone in its history, and the
+ * caseworkers of the case's team it can be reassigned to.
+ */
+export async function processPage(deps: ChainDeps, user: AuthUser, actor: Actor, id: string) {
+  const { process: p, live } = await getProcess(deps, user, actor, id);
+  const userIds = new Set<string>([p.assigneeId, p.startedById]);
+  for (const e of p.events) {
+    if (e.actor.startsWith('user:')) userIds.add(e.actor.slice(5));
+    const d = (e.details ?? {}) as Record<string, unknown>;
+    for (const k of ['from', 'to']) if (typeof d[k] === 'string') userIds.add(d[k] as string);
+  }
+  const caseDept = p.case.departmentId;
+  const [departments, tasks, users, caseworkers] = await Promise.all([
+    listDepartments(deps.db),
+    deps.db.task.findMany({ where: { processId: p.id }, orderBy: { createdAt: 'asc' }, include: { department: { select: { name: true } } } }),
+    deps.db.user.findMany({ where: { id: { in: [...userIds] } }, select: { id: true, name: true } }),
+    deps.db.user.findMany({ where: { role: 'caseworker', active: true, ...(caseDept ? { departmentId: caseDept } : {}) }, orderBy: { name: 'asc' }, select: { id: true, name: true } }),
+  ]);
+  const mails = await deps.db.mail.findMany({
+    where: { OR: [{ idempotencyKey: { startsWith: `process:${p.id}:` } }, ...tasks.map((t) => ({ idempotencyKey: { startsWith: `task:${t.id}:` } }))] },
+    orderBy: { createdAt: 'asc' }, select: { subject: true, to: true, status: true, attempts: true, createdAt: true, sentAt: true },
+  });
+  return { process: p, live, departments, tasks, users, caseworkers, mails };
+}
+export type ProcessPage = Awaited<ReturnType<typeof processPage>>;

@@ -9,6 +9,7 @@ import { casesWithUncoveredOpenHandoffs, CONSENT_WITHDRAWN_REASON, uncoveredDepa
 import type { Db } from '../../core/db/client';
 import { OPEN_TASK_STATUSES } from '../../core/domain/handoff';
 import type { ConsentInput } from '../../core/domain/records';
+import { formatDate } from '../../core/format/dates';
 import type { Logger } from '../../core/log';
 import { handoffActionUpdate } from '../../workflows/handoff';
 import { consentChangedSignal } from '../../workflows/chain';
@@ -43,7 +44,7 @@ export async function withdrawConsent(deps: ConsentDeps, user: AuthUser, actor: 
   const withdrawn = await db.$transaction(async (tx) => {
     const k = await tx.consent.findFirst({ where: { id: consentId, caseId } });
     if (!k) throw notFound('Einwilligung');
-    if (k.withdrawnAt) throw conflict(`Die Einwilligung wurde bereits am ${k.withdrawnAt.toLocaleDateString('de-DE', { timeZone: 'Europe/Berlin' })} widerrufen.`);
+    if (k.withdrawnAt) throw conflict(`Die Einwilligung wurde bereits am ${formatDate(k.withdrawnAt)} widerrufen.`);
     const updated = await tx.consent.update({ where: { id: k.id }, data: { withdrawnAt: new Date() } });
     await audit(tx, actor, 'case.consent.withdraw', { type: 'Consent', id: k.id, caseId }, { departments: k.departments });
     return updated;

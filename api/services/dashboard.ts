@@ -5,10 +5,13 @@ import type { Response } from 'express';
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import { Prisma } from '../../core/db/generated/client';
-import { CHAIN_TITLES } from '../../core/domain/chains';
+import { formatDate, isoDay } from '../../core/format/dates';
+import { chainTitle, processStatusLabel } from '../../core/format/labels';
+import { reassignsInBulk, seesDashboard } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, forbidden } from '../errors';
-import { chainAction, pageProcesses, type ChainDeps, type ProcessFilters, type ProcessRow } from './chains';
+import { chainAction, listProcesses, pageProcesses, type ChainDeps, type ProcessFilters, type ProcessRow } from './chains';
+import { listDepartments } from './departments';
 
 // ---------------------------------------------------------------------------------------------
 // CSV
@@ -16,11 +19,6 @@ import { chainAction, pageProcesses, type ChainDeps, type ProcessFilters, type P
 
 export const CSV_MAX_ROWS = 50_000;
 export const CSV_HEADER = ['Aktenzeichen', 'Kette', 'Status', 'Aktueller Schritt', 'Stelle', 'Zuständig', 'Fällig am', 'Überfällig', 'Gestartet am'];
-const STATUS_DE: Record<string, string> = { running: 'läuft', on_hold: 'angehalten', completed: 'abgeschlossen', cancelled: 'abgebrochen' };
-
-const berlinDate = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric' });
-/** dd.mm.yyyy in Europe/Berlin */
-export const formatDateDe = (d: Date | null | undefined) => (d ? berlinDate.format(d) : '');
 
 /** One CSV cell: formula injection neutralised (= + - @ and tab/CR at the start), quoted when needed. */
 export function csvCell(value: unknown): string {
@@ -33,14 +31,14 @@ export const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(';')}\r\
 function csvRow(p: ProcessRow, names: Map<string, string>) {
   return csvLine([
     p.case.reference,
-    CHAIN_TITLES[p.type as keyof typeof CHAIN_TITLES] ?? p.type,
-    STATUS_DE[p.status] ?? p.status,
+    chainTitle(p.type),
+    processStatusLabel(p.status),
     p.currentStep ? p.currentTitle ?? p.currentStep : '',
     p.currentStep ? p.currentDepartment ?? 'Fallmanagement' : '',
     names.get(p.assigneeId) ?? p.assigneeId,
-    formatDateDe(p.dueAt),
+    formatDate(p.dueAt),
     p.overdue ? 'ja' : 'nein',
-    formatDateDe(p.startedAt),
+    formatDate(p.startedAt),
   ]);
 }
 
@@ -54,10 +52,9 @@ export async function writeProcessCsv(db: Db, user: AuthUser, actor: Actor, f: O
     if (!missing.length) return;
     for (const u of await db.user.findMany({ where: { id: { in: missing } }, select: { id: true, name: true } })) names.set(u.id, u.name);
   };
-  const stamp = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin' }).format(new Date()); // yyyy-mm-dd
   res.status(200);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="prozesse-${stamp}.csv"`);
+  res.setHeader('Content-Disposition', `attachment; filename="prozesse-${isoDay()}.csv"`);
   res.setHeader('X-Total-Count', String(first.total));
   res.setHeader('X-Truncated', first.total > CSV_MAX_ROWS ? 'true' : 'false');
   res.setHeader('Cache-Control', 'no-store');
@@ -82,7 +79,7 @@ export async function writeProcessCsv(db: Db, user: AuthUser, actor: Actor, f: O
 // ---------------------------------------------------------------------------------------------
 
 function requireReader(user: AuthUser) {
-  if (user.role !== 'supervisor' && user.role !== 'caseworker') throw forbidden();
+  if (!seesDashboard(user)) throw forbidden();
 }
 
 /** SQL condition on a "Case" alias: the cases the user may see (access.ts caseListFilter). */
@@ -130,7 +127,7 @@ export async function dashboard(db: Db, user: AuthUser) {
   const now = Date.now();
   return {
     scope: (user.role === 'supervisor' ? 'all' : 'own') as 'all' | 'own',
-    runningByType: byType.map((r) => ({ type: r.type, title: CHAIN_TITLES[r.type as keyof typeof CHAIN_TITLES] ?? r.type, running: Number(r.running), onHold: Number(r.on_hold) })),
+    runningByType: byType.map((r) => ({ type: r.type, title: chainTitle(r.type), running: Number(r.running), onHold: Number(r.on_hold) })),
     overdueHandoffsByDepartment: overdue.map((r) => ({ department: r.department, overdue: Number(r.overdue) })),
     thisMonth: { since: month[0].since.toISOString(), started: Number(month[0].started), completed: Number(month[0].completed) },
     medianDaysToMove: { days: num(move[0]?.median), chains: Number(move[0]?.n ?? 0) },
@@ -175,7 +172,7 @@ export async function workload(db: Db, user: AuthUser) {
 export interface BulkReassign { fromCaseworkerId: string; toCaseworkerId: string; reason: string; processIds?: string[] }
 
 export async function bulkReassign(deps: ChainDeps, user: AuthUser, actor: Actor, body: BulkReassign) {
-  if (user.role !== 'supervisor') throw forbidden('Nur die Leitung kann Ketten gesammelt übertragen.');
+  if (!reassignsInBulk(user)) throw forbidden('Nur die Leitung kann Ketten gesammelt übertragen.');
   if (body.fromCaseworkerId === body.toCaseworkerId) {
     throw badRequest('Bisherige und neue Zuständigkeit sind gleich.', [{ field: 'toCaseworkerId', message: 'muss sich von fromCaseworkerId unterscheiden' }]);
   }
@@ -208,3 +205,36 @@ export async function bulkReassign(deps: ChainDeps, user: AuthUser, actor: Actor
   });
   return { matched: candidates.length, reassigned: reassigned.length, failed, skipped };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The dashboard page
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Everything /leitung shows: key figures, workload, one page of processes, the filter choices
+ * (departments, the caseworkers in scope) and for the listed processes the assignees' names and the
+ * open handoff of each (a handoff's deadlines and overdue flag live on its task).
+ */
+export async function dashboardPage(db: Db, user: AuthUser, filters: ProcessFilters) {
+  const [figures, load, list, departments, caseworkers] = await Promise.all([
+    dashboard(db, user),
+    workload(db, user),
+    listProcesses(db, user, filters),
+    listDepartments(db),
+    db.user.findMany({
+      where: { role: 'caseworker', ...(user.role === 'supervisor' ? {} : user.departmentId ? { OR: [{ id: user.id }, { departmentId: user.departmentId }] } : { id: user.id }) },
+      select: { id: true, name: true, active: true }, orderBy: { name: 'asc' },
+    }),
+  ]);
+  const assigneeIds = [...new Set(list.items.map((p) => p.currentStep?.assignee).filter((x): x is string => Boolean(x)))];
+  const handoffIds = list.items.filter((p) => p.currentStep?.status === 'handoff').map((p) => p.id);
+  const [assignees, openTasks] = await Promise.all([
+    assigneeIds.length ? db.user.findMany({ where: { id: { in: assigneeIds } }, select: { id: true, name: true } }) : [],
+    handoffIds.length ? db.task.findMany({
+      where: { processId: { in: handoffIds }, status: { in: ['created', 'notified', 'accepted'] } },
+      select: { processId: true, status: true, ackDueAt: true, dueAt: true, overdue: true }, orderBy: { createdAt: 'desc' },
+    }) : [],
+  ]);
+  return { figures, load, list, departments, caseworkers, assignees, openTasks };
+}
+export type DashboardPage = Awaited<ReturnType<typeof dashboardPage>>;

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import type { PersonExport } from './person-export';
-import { formatDateTimeDe } from './case-audit';
+import { formatDate, formatDateTime, formatDay } from '../../core/format/dates';
 
 /** Where the Unicode fonts are looked for (regular, bold), first existing pair wins. */
 export const PDF_FONT_CANDIDATES: Array<[string, string]> = [
@@ -29,8 +29,8 @@ const toWinAnsi = (s: string) => [...s].map((ch) => {
   return (c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.has(ch) ? ch : '?';
 }).join('');
 
-const dt = (v: string | null | undefined) => (v ? formatDateTimeDe(v).replace(/:\d\d$/, '') : '–');
-const d = (v: string | null | undefined) => (v ? formatDateTimeDe(v).slice(0, 10) : '–');
+const dt = (v: string | null | undefined) => formatDateTime(v, '–');
+const d = (v: string | null | undefined) => formatDate(v, '–');
 
 /** Step or handoff data as "Feld: Wert; …" (values are what the caseworker or department entered). */
 function dataText(data: unknown, labels: Record<string, string> = {}): string {
@@ -102,7 +102,7 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
   h2('1. Angaben zur Person');
   kv('Vorname', x.person.firstName);
   kv('Nachname', x.person.lastName);
-  kv('Geburtsdatum', x.person.birthDate ? d(`${x.person.birthDate}T12:00:00Z`) : null);
+  kv('Geburtsdatum', formatDay(x.person.birthDate) || null);
   kv('Haushaltsgröße', x.person.householdSize);
   kv('Unterkunft', x.person.shelterId);
   kv('Leistungsart', x.person.benefitTypeLabel);
@@ -130,6 +130,12 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
     kv('Fallmanagement', `${c.caseworker}${c.team ? ` (${c.team})` : ''}`);
     kv('Angelegt am', dt(c.createdAt));
     if (c.closedAt) kv('Abgeschlossen am', dt(c.closedAt));
+
+    h3('Statusänderungen');
+    if (!c.statusHistory.length) none('Keine.');
+    for (const ch of c.statusHistory) {
+      line(`• ${dt(ch.at)}: ${ch.fromLabel} → ${ch.toLabel}${ch.closureLabel ? ` (${ch.closureLabel})` : ''}${ch.reason ? ` – Begründung: ${ch.reason}` : ''}`);
+    }
 
     h3('Einwilligungen / Schweigepflichtentbindungen');
     if (!c.consents.length) none('Keine erfasst.');

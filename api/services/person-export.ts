@@ -6,25 +6,19 @@
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
-import { CHAIN_TITLES, chainDefinitionFor } from '../../core/domain/chains';
-import { HANDOFF_STEPS, TASK_STATUS_LABELS, type TaskStatus } from '../../core/domain/handoff';
-import { BENEFIT_LABELS, STATUS_LABELS, TOPIC_LABELS } from '../../core/domain/records';
+import { chainDefinitionFor } from '../../core/domain/chains';
+import { HANDOFF_STEPS, type TaskStatus } from '../../core/domain/handoff';
+import { isoDay } from '../../core/format/dates';
+import {
+  actorRoleLabel, auditActionLabel, BENEFIT_LABELS, CASE_STATUS_LABELS, chainTitle, closureCodeLabel, handoffStepTitle, mailStatusLabel, processStatusLabel,
+  stepStatusLabel, TASK_STATUS_LABELS, taskEventLabel, TOPIC_LABELS,
+} from '../../core/format/labels';
 import { canReadCase } from '../access';
 import type { AuthUser } from '../auth';
 import { notFound } from '../errors';
-import { auditActionLabel, auditRoleLabel } from './audit-labels';
 
 /** Access events listed one by one in the export (newest first); the counts per action cover all. */
 export const EXPORT_ACCESS_EVENTS = 1000;
-const PROCESS_STATUS: Record<string, string> = { running: 'läuft', on_hold: 'angehalten', completed: 'abgeschlossen', cancelled: 'abgebrochen' };
-const MAIL_STATUS: Record<string, string> = { pending: 'wartet auf Versand', sent: 'versandt', failed: 'Versand fehlgeschlagen' };
-const STEP_STATUS: Record<string, string> = {
-  waiting: 'wartet', active: 'offen', handoff: 'bei einer Stelle', returned: 'zurückgegeben', done: 'erledigt', skipped: 'übersprungen', cancelled: 'abgebrochen',
-};
-const TASK_EVENTS: Record<string, string> = {
-  created: 'angelegt', notified: 'Stelle benachrichtigt', accepted: 'angenommen', declined: 'abgelehnt', completed: 'erledigt',
-  forwarded: 'weitergeleitet', cancelled: 'zurückgezogen', reminder: 'Erinnerung', escalation: 'Eskalation',
-};
 
 export interface ExportOptions {
   /** the configured storage period (retention), shown in the header; default „gemäß Aufbewahrungsfrist“ */
@@ -62,6 +56,7 @@ export async function buildPersonExport(db: Db, user: AuthUser, actor: Actor, pe
         caseworker: { select: { name: true, departmentId: true } },
         consents: { orderBy: { givenAt: 'asc' } },
         followUps: { orderBy: { dueAt: 'asc' } },
+        statusChanges: { orderBy: [{ changedAt: 'asc' }, { id: 'asc' }] },
         processes: { orderBy: { startedAt: 'asc' }, include: { steps: { orderBy: { seq: 'asc' } } } },
         tasks: { orderBy: { createdAt: 'asc' }, include: { events: { orderBy: [{ at: 'asc' }, { seq: 'asc' }] } } },
       },
@@ -120,21 +115,25 @@ export async function buildPersonExport(db: Db, user: AuthUser, actor: Actor, pe
     recipients: [...recipients.values()].map((r) => ({ department: r.department, name: r.name, firstAt: r.firstAt.toISOString(), handoffs: r.handoffs })),
     omittedCases: omitted,
     cases: cases.map((c) => ({
-      id: c.id, reference: c.reference, topic: c.topic, topicLabel: TOPIC_LABELS[c.topic], status: c.status, statusLabel: STATUS_LABELS[c.status],
+      id: c.id, reference: c.reference, topic: c.topic, topicLabel: TOPIC_LABELS[c.topic], status: c.status, statusLabel: CASE_STATUS_LABELS[c.status],
       caseworker: c.caseworker.name, team: deptName(c.departmentId), createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt), closedAt: iso(c.closedAt),
       consents: c.consents.map((k) => ({
         id: k.id, departments: k.departments.map((d) => ({ id: d, name: deptName(d) })), purpose: k.purpose,
         givenAt: iso(k.givenAt), withdrawnAt: iso(k.withdrawnAt), recordedAt: iso(k.createdAt),
       })),
+      statusHistory: c.statusChanges.map((ch) => ({
+        at: iso(ch.changedAt), from: ch.fromStatus, fromLabel: CASE_STATUS_LABELS[ch.fromStatus], to: ch.toStatus, toLabel: CASE_STATUS_LABELS[ch.toStatus],
+        reason: ch.reason, closureCode: ch.closureCode, closureLabel: ch.closureCode ? closureCodeLabel(ch.closureCode) : null,
+      })),
       followUps: c.followUps.map((f) => ({ id: f.id, dueAt: iso(f.dueAt), note: f.note, createdAt: iso(f.createdAt), remindedAt: iso(f.remindedAt), cancelledAt: iso(f.cancelledAt) })),
       processes: c.processes.map((p) => ({
-        id: p.id, type: p.type, title: CHAIN_TITLES[p.type as keyof typeof CHAIN_TITLES] ?? p.type, version: p.version,
-        status: p.status, statusLabel: PROCESS_STATUS[p.status] ?? p.status, reason: p.reason,
+        id: p.id, type: p.type, title: chainTitle(p.type), version: p.version,
+        status: p.status, statusLabel: processStatusLabel(p.status), reason: p.reason,
         currentStep: p.currentTitle ?? p.currentStep, startedAt: iso(p.startedAt), completedAt: iso(p.completedAt),
         steps: p.steps.map((s) => {
           const def = chainDefinitionFor(p.type, p.version)?.steps[s.key];
           return {
-            seq: s.seq, key: s.key, title: s.title, status: s.status, statusLabel: STEP_STATUS[s.status] ?? s.status,
+            seq: s.seq, key: s.key, title: s.title, status: s.status, statusLabel: stepStatusLabel(s.status),
             department: s.department, departmentName: deptName(s.department),
             startedAt: iso(s.startedAt), dueAt: iso(s.dueAt), completedAt: iso(s.completedAt),
             outcome: s.outcome, outcomeLabel: s.outcome ? def?.outcomes[s.outcome]?.label ?? s.outcome : null,
@@ -143,18 +142,18 @@ export async function buildPersonExport(db: Db, user: AuthUser, actor: Actor, pe
         }),
       })),
       handoffs: c.tasks.map((t) => ({
-        id: t.id, step: t.stepKey, title: HANDOFF_STEPS[t.stepKey]?.title ?? t.title, department: t.departmentId, departmentName: deptName(t.departmentId),
+        id: t.id, step: t.stepKey, title: handoffStepTitle(t.stepKey, t.title), department: t.departmentId, departmentName: deptName(t.departmentId),
         status: t.status, statusLabel: TASK_STATUS_LABELS[t.status as TaskStatus], createdAt: iso(t.createdAt), ackDueAt: iso(t.ackDueAt), dueAt: iso(t.dueAt),
         acceptedAt: iso(t.acceptedAt), completedAt: iso(t.completedAt),
         outcome: t.outcome, outcomeLabel: t.outcome ? HANDOFF_STEPS[t.stepKey]?.outcomes[t.outcome] ?? t.outcome : null, data: t.data ?? null, reason: t.reason,
         events: t.events.map((e) => ({
-          at: e.at.toISOString(), event: e.event, label: TASK_EVENTS[e.event] ?? e.event,
+          at: e.at.toISOString(), event: e.event, label: taskEventLabel(e.event),
           by: e.actor.startsWith('link:') ? 'Stelle (E-Mail-Link)' : e.actor.startsWith('user:') ? 'Mitarbeiter/in' : 'System',
           details: e.details ?? null,
         })),
       })),
       mails: mails.filter((m) => m.caseId === c.id).map((m) => ({
-        to: m.to, subject: m.subject, createdAt: iso(m.createdAt), sentAt: iso(m.sentAt), status: m.status, statusLabel: MAIL_STATUS[m.status] ?? m.status,
+        to: m.to, subject: m.subject, createdAt: iso(m.createdAt), sentAt: iso(m.sentAt), status: m.status, statusLabel: mailStatusLabel(m.status),
       })),
     })),
     accessLog: {
@@ -163,7 +162,7 @@ export async function buildPersonExport(db: Db, user: AuthUser, actor: Actor, pe
       events: events.map((e) => {
         const u = e.actorId ? actors.get(e.actorId) : undefined;
         const role = e.actorRole === 'user' && u ? u.role : e.actorRole ?? 'system';
-        return { at: e.at.toISOString(), role, roleLabel: auditRoleLabel(role), department: deptName(u?.departmentId), action: e.action, label: auditActionLabel(e.action) };
+        return { at: e.at.toISOString(), role, roleLabel: actorRoleLabel(role), department: deptName(u?.departmentId), action: e.action, label: auditActionLabel(e.action) };
       }),
       truncated: total > EXPORT_ACCESS_EVENTS,
     },
@@ -172,6 +171,5 @@ export async function buildPersonExport(db: Db, user: AuthUser, actor: Actor, pe
 
 /** `auskunft-<person id>-<yyyy-mm-dd>.<ext>`: ids and the date only, never a name. */
 export function exportFileName(personId: string, ext: 'json' | 'pdf', now = new Date()) {
-  const stamp = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin' }).format(now);
-  return `auskunft-${personId}-${stamp}.${ext}`;
+  return `auskunft-${personId}-${isoDay(now)}.${ext}`;
 }

@@ -11,10 +11,11 @@ import {
 } from '../../core/domain/handoff';
 import { KimCaseId, KimDepartment, KimKind, KimStep } from '../../core/domain/search-attributes';
 import { handoffActionUpdate, handoffWorkflow } from '../../workflows/handoff';
-import { canChangeCase, canReadCase } from '../access';
+import { canChangeCase, canSeeTask, taskFilter } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { refuseAnonymized } from './anonymized';
+import { listDepartments } from './departments';
 import { callUpdate } from './workflow-calls';
 
 export interface TaskDeps { db: Db; temporal: Client; taskQueue: string; workingDaySeconds: number }
@@ -70,30 +71,12 @@ export function taskView(t: { id: string; processId: string | null; stepKey: str
   };
 }
 
-/** Which tasks a user may list: department members their department's, caseworkers their cases', supervisors all. */
-export function taskFilter(user: AuthUser, department?: string): Prisma.TaskWhereInput {
-  if (user.role === 'department_member') {
-    if (department && department !== user.departmentId) throw forbidden('Nur Aufgaben der eigenen Stelle.');
-    return { departmentId: user.departmentId ?? '__none__' };
-  }
-  if (user.role === 'supervisor') return department ? { departmentId: department } : {};
-  if (user.role === 'caseworker') {
-    return { case: { OR: [{ caseworkerId: user.id }, ...(user.departmentId ? [{ departmentId: user.departmentId }] : [])] }, ...(department ? { departmentId: department } : {}) };
-  }
-  throw forbidden();
-}
-
 export async function listTasks(db: Db, user: AuthUser, q: { department?: string; status?: TaskStatus; open?: boolean }) {
   const where: Prisma.TaskWhereInput = {
     ...taskFilter(user, q.department),
     ...(q.status ? { status: q.status } : q.open ? { status: { in: OPEN_TASK_STATUSES } } : {}),
   };
   return db.task.findMany({ where, orderBy: [{ overdue: 'desc' }, { createdAt: 'asc' }], take: 500, include: { case: { select: { reference: true } } } });
-}
-
-export function canSeeTask(user: AuthUser, t: { departmentId: string; case: { caseworkerId: string; departmentId: string | null } }) {
-  if (user.role === 'department_member') return t.departmentId === user.departmentId;
-  return canReadCase(user, t.case);
 }
 
 export async function getTask(deps: TaskDeps, user: AuthUser, actor: Actor, id: string) {
@@ -134,4 +117,16 @@ export async function assertMayAct(db: Db, user: AuthUser, taskId: string, actio
   }
   if (user.role !== 'department_member') throw forbidden('Nur Mitglieder der zuständigen Stelle können diese Aufgabe bearbeiten.');
   return t; // the department itself is checked by the workflow's validator (403)
+}
+
+/** The task page: the task (read, audited), its department, the person unless anonymised, and the departments it can be forwarded to. */
+export async function taskPage(deps: TaskDeps, user: AuthUser, actor: Actor, id: string) {
+  const { task } = await getTask(deps, user, actor, id);
+  const [full, departments] = await Promise.all([
+    deps.db.task.findUniqueOrThrow({
+      where: { id }, include: { department: true, case: { select: { anonymizedAt: true, person: { select: { firstName: true, lastName: true, birthDate: true } } } } },
+    }),
+    listDepartments(deps.db, { except: task.departmentId }),
+  ]);
+  return { task, departmentName: full.department.name, person: full.case.anonymizedAt ? undefined : full.case.person, departments };
 }

@@ -7,11 +7,6 @@ export const TASK_STATUSES = ['created', 'notified', 'accepted', 'declined', 'co
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const OPEN_TASK_STATUSES: TaskStatus[] = ['created', 'notified', 'accepted', 'forwarded'];
 
-export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
-  created: 'angelegt', notified: 'benachrichtigt', accepted: 'angenommen', declined: 'abgelehnt',
-  completed: 'erledigt', forwarded: 'weitergeleitet', cancelled: 'abgebrochen',
-};
-
 export interface HandoffStep {
   key: string;
   title: string;

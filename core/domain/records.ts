@@ -10,22 +10,12 @@ export const CASE_STATUSES = ['open', 'in_progress', 'on_hold', 'closed'] as con
 export type CaseTopic = (typeof CASE_TOPICS)[number];
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export const BENEFIT_LABELS: Record<(typeof BENEFIT_TYPES)[number], string> = {
-  asylblg: 'AsylbLG', sgb2: 'SGB II (Jobcenter)', sgb12: 'SGB XII', none: 'keine / unbekannt',
-};
-export const TOPIC_LABELS: Record<CaseTopic, string> = {
-  housing: 'Wohnen', education_work: 'Bildung und Arbeit', health: 'Gesundheit',
-};
-export const STATUS_LABELS: Record<CaseStatus, string> = {
-  open: 'offen', in_progress: 'in Bearbeitung', on_hold: 'pausiert', closed: 'abgeschlossen',
-};
-
 /** German names of fields, for error messages that name the field. */
 export const FIELD_LABELS: Record<string, string> = {
   firstName: 'Vorname', lastName: 'Nachname', birthDate: 'Geburtsdatum', householdSize: 'Haushaltsgröße',
   shelterId: 'Unterkunft', benefitType: 'Leistungsart', personId: 'Person', topic: 'Thema',
   dueAt: 'Wiedervorlage am', note: 'Notiz', departments: 'Stellen', purpose: 'Zweck', givenAt: 'Erteilt am',
-  email: 'E-Mail', password: 'Passwort', status: 'Status', reason: 'Begründung', idempotencyKey: 'Formularschlüssel',
+  email: 'E-Mail', password: 'Passwort', status: 'Status', reason: 'Begründung', closureCode: 'Abschlussgrund', idempotencyKey: 'Formularschlüssel',
 };
 
 const text = (label: string) => z.string({ error: (iss) => (iss.input === undefined ? `${label} fehlt` : `${label} muss Text sein`) });
@@ -60,10 +50,18 @@ export const followUpInput = z.strictObject({
 });
 export type FollowUpInput = z.infer<typeof followUpInput>;
 
+/** Why a case was closed (API.md); labels in core/format/labels.ts. */
+export const CLOSURE_CODES = ['goal_reached', 'own_flat', 'moved_away', 'handed_over', 'ended_by_person', 'deceased', 'other'] as const;
+export type ClosureCode = (typeof CLOSURE_CODES)[number];
+
 export const caseStatusInput = z.strictObject({
   status: z.enum(CASE_STATUSES, { error: 'Status muss open, in_progress, on_hold oder closed sein' }),
-  reason: z.string().trim().max(500).optional(),
-});
+  reason: z.string().trim().max(500, 'Begründung ist zu lang (höchstens 500 Zeichen)')
+    .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), 'Begründung enthält Steuerzeichen')
+    .transform((v) => v || undefined).optional(),
+  closureCode: z.enum(CLOSURE_CODES, { error: `Abschlussgrund muss ${CLOSURE_CODES.join(', ')} sein` }).optional(),
+}).refine((v) => !v.closureCode || v.status === 'closed', { path: ['closureCode'], message: 'Abschlussgrund nur beim Abschließen (Status closed)' });
+export type CaseStatusInput = z.infer<typeof caseStatusInput>;
 
 export const consentInput = z.strictObject({
   departments: z.array(z.string().trim().min(1).max(64), { error: 'Stellen müssen eine Liste sein' }).min(1, 'mindestens eine Stelle angeben').max(20),

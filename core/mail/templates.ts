@@ -1,20 +1,24 @@
 // German e-mail texts. Minimum personal data: case reference, what is due, a link. No names.
+// The HTML parts are built with the pages' escaping `html` tag; dates with core/format/dates.ts.
+import { formatDate, formatDateTime } from '../format/dates';
+import { html } from '../html';
+
 export interface MailContent { subject: string; text: string; html: string }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const paragraphs = (lines: string[]) => lines.map((l, i) => html`${i ? '\n' : ''}<p>${l}</p>`);
 
-function layout(title: string, paragraphs: string[], link: { href: string; label: string }): string {
-  return `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${esc(title)}</title></head>
+function layout(title: string, lines: string[], link: { href: string; label: string }): string {
+  return html`<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${title}</title></head>
 <body style="font-family:Arial,sans-serif;color:#1a1a1a;line-height:1.5">
-<h1 style="font-size:1.2em">${esc(title)}</h1>
-${paragraphs.map((p) => `<p>${esc(p)}</p>`).join('\n')}
-<p><a href="${esc(link.href)}" style="color:#0b4f8a">${esc(link.label)}</a></p>
+<h1 style="font-size:1.2em">${title}</h1>
+${paragraphs(lines)}
+<p><a href="${link.href}" style="color:#0b4f8a">${link.label}</a></p>
 <p style="color:#555;font-size:0.9em">Diese Nachricht wurde von KIM Flow automatisch versandt.</p>
-</body></html>`;
+</body></html>`.value;
 }
 
 export function followUpReminderMail(p: { reference: string; dueAt: Date; link: string }): MailContent {
-  const due = p.dueAt.toLocaleString('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
+  const due = formatDateTime(p.dueAt);
   const title = `Wiedervorlage fällig – Fall ${p.reference}`;
   const lines = [`Die Wiedervorlage für den Fall ${p.reference} ist fällig (${due} Uhr).`, 'Bitte den Fall ansehen und die nächsten Schritte festhalten.'];
   return {
@@ -38,26 +42,24 @@ export const CONSENT_WITHDRAWN_LINES = [
   'Bitte verwenden Sie die zu diesem Fall übermittelten Daten nicht weiter und löschen Sie sie, soweit keine gesetzliche Aufbewahrungspflicht besteht.',
 ];
 
-const germanDate = (d: Date) => d.toLocaleDateString('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric' });
-
 function taskMail(kind: string, p: TaskMailParams, lines: string[]): MailContent {
-  const subject = `[KIM] ${kind}: ${p.stepTitle} – Fall ${p.reference}${p.due ? ` – bis ${germanDate(p.due)}` : ''}`;
+  const subject = `[KIM] ${kind}: ${p.stepTitle} – Fall ${p.reference}${p.due ? ` – bis ${formatDate(p.due)}` : ''}`;
   const all = [...lines, ...(p.extra ?? [])];
   const linkText = p.links.map((l) => `${l.label}: ${l.href}`).join('\n');
-  const html = `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${esc(subject)}</title></head>
+  const body = html`<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${subject}</title></head>
 <body style="font-family:Arial,sans-serif;color:#1a1a1a;line-height:1.5">
-<h1 style="font-size:1.2em">${esc(kind)}: ${esc(p.stepTitle)} – Fall ${esc(p.reference)}</h1>
-${all.map((l) => `<p>${esc(l)}</p>`).join('\n')}
-<ul>${p.links.map((l) => `<li><a href="${esc(l.href)}" style="color:#0b4f8a">${esc(l.label)}</a></li>`).join('')}</ul>
+<h1 style="font-size:1.2em">${kind}: ${p.stepTitle} – Fall ${p.reference}</h1>
+${paragraphs(all)}
+<ul>${p.links.map((l) => html`<li><a href="${l.href}" style="color:#0b4f8a">${l.label}</a></li>`)}</ul>
 <p style="color:#555;font-size:0.9em">Die Links sind persönlich für Ihr Postfach, gelten befristet und jeweils nur einmal nutzbar. Einzelheiten zum Fall sehen Sie nach dem Öffnen des Links.</p>
 </body></html>`;
-  return { subject, text: `${all.join('\n')}\n\n${linkText}\n\n-- \nKIM Flow (automatische Nachricht)`, html };
+  return { subject, text: `${all.join('\n')}\n\n${linkText}\n\n-- \nKIM Flow (automatische Nachricht)`, html: body.value };
 }
 
 export const taskMails = {
   notify: (p: TaskMailParams) => taskMail('Bitte bestätigen', p, [
     `Für den Fall ${p.reference} ist eine Aufgabe an Ihre Stelle übergeben worden: ${p.stepTitle}.`,
-    p.due ? `Bitte bestätigen Sie den Eingang bis ${germanDate(p.due)}.` : 'Bitte bestätigen Sie den Eingang.',
+    p.due ? `Bitte bestätigen Sie den Eingang bis ${formatDate(p.due)}.` : 'Bitte bestätigen Sie den Eingang.',
   ]),
   reminder: (p: TaskMailParams) => taskMail('Erinnerung', p, [
     `Die Frist für die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} ist abgelaufen.`, 'Bitte bearbeiten Sie die Aufgabe.',

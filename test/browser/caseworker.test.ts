@@ -2,8 +2,7 @@
 // stack: keyboard login, a person form with a validation error, the new case, the case detail with a
 // follow-up, the case list — and axe-core (WCAG 2.0 A/AA, 2.1 AA) on every page on the way.
 // The tests run in order and share one browser and one stack (one journey, ~10 s).
-import { fmtDateTime } from '../../api/html';
-import { berlinLocalToIso } from '../../api/pages/forms';
+import { berlinLocalToIso, formatDateTime } from '../../core/format/dates';
 import { expectNoSeriousAxeViolations as expectAxeClean, startStackAndBrowser, type TestBrowser, SCREENSHOT_DIR, UUID } from '../support/browser';
 import { DEMO_PASSWORD, type Stack } from '../support/stack';
 
@@ -141,9 +140,9 @@ it('case detail: sets a follow-up (datetime-local, ~2 minutes ahead) and lists i
   await Promise.all([p.waitForURL(url(`/faelle/${caseId}?ok=wv`)), p.getByRole('button', { name: 'Wiedervorlage speichern' }).click()]);
 
   expect(await text('p.notice.ok')).toBe('Wiedervorlage gespeichert.');
-  expect(await text('dl.facts')).toContain(`Wiedervorlage\n${fmtDateTime(dueAt)}`);
+  expect(await text('dl.facts')).toContain(`Wiedervorlage\n${formatDateTime(dueAt)}`);
   const items = await p.locator('section[aria-labelledby="h-wvl"] li').allInnerTexts();
-  expect(items).toEqual([`${fmtDateTime(dueAt)} – Unterlagen nachfragen: offen`]);
+  expect(items).toEqual([`${formatDateTime(dueAt)} – Unterlagen nachfragen: offen`]);
   const f = await stack.db.followUp.findFirstOrThrow({ where: { caseId } });
   expect(f.dueAt.toISOString()).toBe(dueAt.toISOString());
   await expectNoSeriousAxeViolations('/faelle/:id (mit Wiedervorlage)');

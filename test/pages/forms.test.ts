@@ -1,7 +1,7 @@
 // The HTML forms without a browser: plain fetch with a small cookie jar against the full stack.
 // CSRF (session token on every form, double-submit cookie on the login form), the login redirect,
 // idempotent double submits, output escaping of hostile names, and the Content-Security-Policy.
-import { berlinLocalToIso } from '../../api/pages/forms';
+import { berlinLocalToIso } from '../../core/format/dates';
 import { DEMO_PASSWORD, startStack, type Stack } from '../support/stack';
 import { FormClient, hidden, type Reply } from '../support/form-client';
 

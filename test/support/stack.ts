@@ -97,6 +97,7 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean; wor
   const url = `http://127.0.0.1:${port}`;
   const app = createApp({
     db, temporal: client, taskQueue, log, publicUrl: url, secureCookies: false, sessionHours: 1, capture,
+    temporalNamespace: 'default',
     linkKeys: LINK_KEYS, workingDaySeconds: opts.workingDaySeconds ?? 0, continueAfterEvents: opts.continueAfterEvents, oidc: opts.oidc,
   });
   const server: http.Server = await new Promise((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });

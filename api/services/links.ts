@@ -1,0 +1,49 @@
+// E-mail action links (/t/<token>): the signed single-use token is checked against its row (forged →
+// 403, expired or used → 410, audited as link.rejected), the task it acts on is read (audited as
+// task.read by the link's recipient) and the token is spent once its action took effect.
+import { audit, type Actor } from '../../core/audit';
+import type { Db } from '../../core/db/client';
+import { parseToken, verifyLink, type LinkKey } from '../../core/links';
+import { listDepartments } from './departments';
+
+export interface LinkDeps { db: Db; linkKeys: LinkKey[] }
+export interface LinkToken { id: string; taskId: string; action: string; recipient: string; departmentId: string }
+export type CheckedLink = { ok: true; token: LinkToken } | { ok: false; status: 403 | 410; reason: 'forged' | 'expired' | 'used' };
+
+/** `actor`: the request's origin (ip, request id) with role 'link' */
+export async function checkLink(deps: LinkDeps, actor: Actor, raw: string, method: string): Promise<CheckedLink> {
+  const parsed = parseToken(raw);
+  const row = parsed ? await deps.db.actionToken.findUnique({ where: { id: parsed.nonce } }) : null;
+  let result: CheckedLink;
+  if (!parsed || !row || !verifyLink(deps.linkKeys, parsed, { taskId: row.taskId, action: row.action, recipient: row.recipient })) {
+    result = { ok: false, status: 403, reason: 'forged' };
+  } else if (row.expiresAt.getTime() < Date.now() || parsed.exp * 1000 < Date.now()) {
+    result = { ok: false, status: 410, reason: 'expired' };
+  } else if (row.usedAt) {
+    result = { ok: false, status: 410, reason: 'used' };
+  } else {
+    result = { ok: true, token: row };
+  }
+  if (!result.ok) await audit(deps.db, actor, 'link.rejected', { type: 'ActionToken', id: row?.id, caseId: undefined }, { reason: result.reason, method });
+  return result;
+}
+
+/** The task of a valid link with case and person (the recipient's department has a consent), audited as read. */
+export async function linkTask(deps: LinkDeps, actor: Actor, token: LinkToken) {
+  const t = await deps.db.task.findUniqueOrThrow({
+    where: { id: token.taskId },
+    include: { case: { select: { reference: true, person: { select: { firstName: true, lastName: true, birthDate: true } } } }, department: true },
+  });
+  const departments = await listDepartments(deps.db, { except: t.departmentId });
+  await audit(deps.db, actor, 'task.read', { type: 'Task', id: t.id, caseId: t.caseId }, { recipient: token.recipient });
+  return { task: t, departments };
+}
+
+export async function taskStepKey(db: Db, taskId: string) {
+  return (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { stepKey: true } })).stepKey;
+}
+
+/** Single use: the link is spent once its action took effect. */
+export async function spendLink(db: Db, tokenId: string) {
+  await db.actionToken.updateMany({ where: { id: tokenId, usedAt: null }, data: { usedAt: new Date() } });
+}
