@@ -1,5 +1,6 @@
 // Server-rendered pages without a framework: the layout and the form fields. The escaping `html` tag
 // lives in core/html.ts (the e-mails use it too). Forms work without JavaScript.
+import crypto from 'node:crypto';
 import { escapeHtml, html, SafeHtml } from '../core/html';
 import { roleLabel } from '../core/format/labels';
 import { administersDeadlines, hasTaskInbox, supervises, worksOnCases } from './access';
@@ -82,7 +83,12 @@ export function errorSummary(errors: Record<string, string>): SafeHtml {
 }
 
 /** The session's CSRF token as the hidden field every POST form carries. */
-export const csrfField = (token?: string) => html`<input type="hidden" name="_csrf" value="${token ?? ''}">`;
+/**
+ * Every form's hidden fields: the CSRF token and a one-time submission key (api/submission.ts). A form
+ * shown again after an error passes its key back, so the corrected submission stays the same one.
+ */
+export const csrfField = (token?: string, submissionKey?: unknown) =>
+  html`<input type="hidden" name="_csrf" value="${token ?? ''}"><input type="hidden" name="_key" value="${typeof submissionKey === 'string' && submissionKey ? submissionKey : crypto.randomUUID()}">`;
 
 /** A labelled multi-line field with its error message. */
 export function textarea(opts: { name: string; id?: string; label: string; value?: string; required?: boolean; error?: string; hint?: string; rows?: number; maxlength?: number }): SafeHtml {

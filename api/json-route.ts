@@ -88,8 +88,8 @@ export class JsonApi {
         ...(def.body ? { body: { content: { 'application/json': { schema: def.body } } } } : {}),
       },
       responses: {
-        [status]: { description: 'Erfolg', ...success },
-        ...(def.idempotent ? { 200: { description: 'Derselbe Idempotency-Key noch einmal: das erste Ergebnis', ...success } } : {}),
+        [status]: { description: def.idempotent && status === 200 ? 'Erfolg; derselbe Idempotency-Key noch einmal: die Aktion läuft nur einmal, dasselbe Ergebnis' : 'Erfolg', ...success },
+        ...(def.idempotent && status !== 200 ? { 200: { description: 'Derselbe Idempotency-Key noch einmal: das erste Ergebnis', ...success } } : {}),
         ...Object.fromEntries(Object.entries(errors).map(([s, description]) => [s, { description, ...errorContent }])),
       },
     });

@@ -53,7 +53,7 @@ export function linkPages(deps: AppDeps) {
     if (!form.ok) return render(req, res, raw, c.token, 400, form.values, form.errors);
     const actor = { kind: 'link' as const, recipient: c.token.recipient, departmentId: c.token.departmentId };
     try {
-      await actOnTask(deps, c.token.taskId, { ...form.fields, actor });
+      await actOnTask(deps, c.token.taskId, { ...form.fields, actor }, `link:${c.token.id}`); // one action per link, even double-clicked
     } catch (err) {
       if (err instanceof HttpError && err.status === 400) {
         return render(req, res, raw, c.token, 400, formStrings(req.body), Object.fromEntries(err.details.map((d) => [d.field, d.message])));

@@ -9,6 +9,7 @@ import { ROLES } from '../access';
 import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { HttpError } from '../errors';
+import { updateIdOf } from '../submission';
 import { chainAction, completeStep, processPage, stepDefinitionOf } from '../services/chains';
 import { dataId } from '../views/process-current';
 import type { FormState } from '../views/process-model';
@@ -91,14 +92,14 @@ export function processPages(deps: AppDeps) {
     const toField = (f: string) => (f.startsWith('data.') ? dataId(f.slice(5)) : f === 'outcome' ? 'outcome' : f);
     try {
       if (outcome === 'retry' || outcome === 'skip') {
-        await completeStep(deps, req.user!, id, key, { outcome });
+        await completeStep(deps, req.user!, id, key, { outcome }, updateIdOf(req, `step:${id}:${key}`));
         return res.redirect(303, `/prozesse/${id}?ok=${outcome}`);
       }
       const step = await stepDefinitionOf(deps.db, id, key);
       if (step) {
         const parsed = parseStepForm(step, values);
         if (!parsed.ok) return render(req, res, id, 400, { form: 'step', values, errors: parsed.errors });
-        await completeStep(deps, req.user!, id, key, { outcome: parsed.outcome, data: parsed.data });
+        await completeStep(deps, req.user!, id, key, { outcome: parsed.outcome, data: parsed.data }, updateIdOf(req, `step:${id}:${key}`));
       } else {
         await completeStep(deps, req.user!, id, key, { outcome }); // unknown step: the service says 404/409
       }
@@ -130,7 +131,7 @@ export function processPages(deps: AppDeps) {
       const toField = (f: string) => (f === 'caseworkerId' ? 'reassign-caseworkerId' : f === 'reason' ? `${action}-reason` : f);
       try {
         if (Object.keys(errors).length) return render(req, res, id, 400, { form: action, values, errors });
-        await chainAction(deps, req.user!, id, action, body);
+        await chainAction(deps, req.user!, id, action, body, updateIdOf(req, `${action}:${id}`));
       } catch (err) {
         return failed(req, res, id, err, action, values, toField);
       }

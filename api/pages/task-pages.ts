@@ -8,6 +8,7 @@ import { actorOf } from '../auth';
 import { HttpError } from '../errors';
 import { html, type SafeHtml } from '../html';
 import { ROLES, taskActionsFor } from '../access';
+import { updateIdOf } from '../submission';
 import { actOnTask, assertMayAct, listTasks, taskPage, userActor } from '../services/tasks';
 import { layout, LOGIN, pageRouter } from './page-route';
 import { ACTION_TITLES, actionForm, parseActionForm, taskSummary } from './task-forms';
@@ -67,7 +68,7 @@ export function taskPages(deps: AppDeps) {
       const form = parseActionForm(action, t.stepKey, req.body);
       if (!form.ok) return detail(req, res, id, 400, { action, values: form.values, errors: form.errors });
       try {
-        await actOnTask(deps, id, { ...form.fields, actor: userActor(req.user!) });
+        await actOnTask(deps, id, { ...form.fields, actor: userActor(req.user!) }, updateIdOf(req, `${action}:${id}`));
       } catch (err) {
         if (err instanceof HttpError && [400, 403, 409].includes(err.status)) {
           const errors = err.details.length ? Object.fromEntries(err.details.map((d) => [d.field, d.message])) : { action: err.message };

@@ -14,13 +14,9 @@ import { registerPrivacyRoutes } from './privacy-api';
 import { registerTaskRoutes } from './tasks-api';
 import { caseChains, createCase, createPerson, getCase, listCases, readPerson, setFollowUp, setStatus, statusSummary } from '../services/cases';
 import { addConsent, withdrawConsent } from '../services/consents';
+import { idempotencyKeyHeader } from '../submission';
 
 const idResponse = z.object({ id: z.string() });
-const idempotencyKey = (h: string | undefined) => {
-  if (h === undefined) return undefined;
-  if (!/^[\w-]{8,100}$/.test(h)) throw badRequest('Idempotency-Key ungültig (8–100 Zeichen: Buchstaben, Ziffern, - und _).', [{ field: 'Idempotency-Key', message: 'ungültig' }]);
-  return h;
-};
 
 const caseSummary = z.object({
   id: z.string(), reference: z.string(), topic: z.enum(CASE_TOPICS), status: z.enum(CASE_STATUSES),
@@ -51,7 +47,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
     method: 'post', path: '/api/persons', tag: 'Akten', roles: ['caseworker'], status: 201,
     summary: 'Person anlegen (Idempotency-Key-Header verhindert Doppelanlage)', body: personInput, response: idResponse, idempotent: true,
     handler: async ({ req, res, body }) => {
-      const r = await createPerson(deps, req.user!, actorOf(req), body, idempotencyKey(req.get('idempotency-key')));
+      const r = await createPerson(deps, req.user!, actorOf(req), body, idempotencyKeyHeader(req));
       if (!r.created) res.locals.status = 200; // the same request again: the first result
       return { id: r.id };
     },
@@ -75,7 +71,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
     summary: 'Fall anlegen und seinen Prozess starten', body: caseInput, response: z.object({ id: z.string(), reference: z.string() }), idempotent: true,
     errors: { 409: 'Die Person ist anonymisiert' },
     handler: async ({ req, res, body }) => {
-      const r = await createCase(deps, req.user!, actorOf(req), body, idempotencyKey(req.get('idempotency-key')));
+      const r = await createCase(deps, req.user!, actorOf(req), body, idempotencyKeyHeader(req));
       if (!r.created) res.locals.status = 200; // the same request again: the first result
       return { id: r.id, reference: r.reference };
     },

@@ -6,6 +6,7 @@ import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { notFound } from '../errors';
 import type { JsonApi } from '../json-route';
+import { updateIdOf } from '../submission';
 import { chainAction, completeStep, getProcess, listProcesses, processDetail, startChain } from '../services/chains';
 import { registerDashboardRoutes } from './dashboard-api';
 import { PROCESS_STATUSES, processQuery } from './process-query';
@@ -63,10 +64,11 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
       outcome: z.string({ error: 'Ergebnis fehlt' }).trim().min(1, 'Ergebnis fehlt').max(64),
       data: z.record(z.string(), z.unknown(), { error: 'Daten müssen ein Objekt sein' }).optional(),
     }),
-    response: processDetailSchema,
+    response: processDetailSchema, idempotent: true,
     handler: async ({ req, body, params }) => {
       const id = checkId(params.id);
-      await completeStep(deps, req.user!, id, String(params.key).slice(0, 64), body);
+      const key = String(params.key).slice(0, 64);
+      await completeStep(deps, req.user!, id, key, body, updateIdOf(req, `step:${id}:${key}`));
       return fresh(req, id);
     },
   });
@@ -79,10 +81,10 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
       method: 'post', path: `/api/processes/:id/${action}`, tag: 'Prozesse', roles: action === 'cancel' ? ['caseworker'] : ['caseworker', 'supervisor'],
       summary: { hold: 'Anhalten (mit Begründung)', resume: 'Fortsetzen', cancel: 'Abbrechen (offene Übergaben werden abgebrochen, Stellen informiert)', reassign: 'Anderer Fallmanagerin / anderem Fallmanager übertragen' }[action],
       errors: { 404: 'Prozess unbekannt', 409: 'Im aktuellen Zustand nicht möglich (z. B. schon angehalten oder beendet)' },
-      body, response: processDetailSchema,
+      body, response: processDetailSchema, idempotent: true,
       handler: async ({ req, body: b, params }) => {
         const id = checkId(params.id);
-        await chainAction(deps, req.user!, id, action, b as { reason?: string; caseworkerId?: string });
+        await chainAction(deps, req.user!, id, action, b as { reason?: string; caseworkerId?: string }, updateIdOf(req, `${action}:${id}`));
         return fresh(req, id);
       },
     });

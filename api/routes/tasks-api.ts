@@ -8,6 +8,7 @@ import { actorOf } from '../auth';
 import { notFound } from '../errors';
 import type { JsonApi } from '../json-route';
 import { listDeadlineRules, setDeadlineRule } from '../services/deadlines';
+import { updateIdOf } from '../submission';
 import { actOnTask, assertMayAct, createHandoff, getTask, listTasks, taskView, userActor } from '../services/tasks';
 
 const uuid = z.uuid();
@@ -59,7 +60,7 @@ export function registerTaskRoutes(api: JsonApi, deps: AppDeps) {
   const actionResponse = taskItem.pick({ id: true, status: true, department: true, overdue: true }).extend({ outcome: z.string().nullable() });
   const act = (name: 'accept' | 'decline' | 'complete' | 'forward' | 'cancel', summary: string, body: z.ZodObject | undefined) => api.route({
     method: 'post', path: `/api/tasks/:id/${name}`, tag: 'Übergaben', roles: name === 'cancel' ? ['caseworker'] : ['department_member'],
-    summary, body: body ?? z.strictObject({}), response: actionResponse,
+    summary, body: body ?? z.strictObject({}), response: actionResponse, idempotent: true,
     errors: { 404: 'Aufgabe unbekannt', 409: 'Im aktuellen Zustand der Aufgabe nicht möglich' + (name === 'forward' ? ' oder keine Einwilligung für die neue Stelle' : '') },
     handler: async ({ req, body: b, params }) => {
       const id = checkId(params.id);
@@ -70,7 +71,7 @@ export function registerTaskRoutes(api: JsonApi, deps: AppDeps) {
         : name === 'decline' || name === 'cancel' ? { action: name, actor, reason: String(data.reason) }
           : name === 'forward' ? { action: name, actor, departmentId: String(data.department), reason: String(data.reason) }
             : { action: name, actor, outcome: String(data.outcome), data: data.data as Record<string, unknown> | undefined };
-      const s = await actOnTask(deps, id, action);
+      const s = await actOnTask(deps, id, action, updateIdOf(req, `${name}:${id}`));
       return { id, status: s.status, department: s.departmentId, overdue: s.overdue, outcome: s.outcome ?? null };
     },
   });

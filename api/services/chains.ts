@@ -227,13 +227,14 @@ async function processForChange(db: Db, user: AuthUser, id: string) {
 
 const chainActor = (user: AuthUser): ChainActor => ({ kind: 'user', userId: user.id, role: user.role });
 
-export async function completeStep(deps: ChainDeps, user: AuthUser, id: string, stepKey: string, body: { outcome: string; data?: Record<string, unknown> }) {
+/** `updateId` (api/submission.ts): the same submission again gets the first one's result, never a second step. */
+export async function completeStep(deps: ChainDeps, user: AuthUser, id: string, stepKey: string, body: { outcome: string; data?: Record<string, unknown> }, updateId?: string) {
   const p = await processForChange(deps.db, user, id);
   if (!recordsStepOutcomes(user)) throw forbidden('Nur das Fallmanagement erfasst Ergebnisse.');
-  return callUpdate(() => deps.temporal.workflow.getHandle(p.workflowId).executeUpdate(completeStepUpdate, { args: [{ stepKey, outcome: body.outcome, data: body.data, actor: chainActor(user) }] }));
+  return callUpdate(() => deps.temporal.workflow.getHandle(p.workflowId).executeUpdate(completeStepUpdate, { args: [{ stepKey, outcome: body.outcome, data: body.data, actor: chainActor(user) }], updateId }));
 }
 
-export async function chainAction(deps: ChainDeps, user: AuthUser, id: string, action: 'hold' | 'resume' | 'cancel' | 'reassign', body: { reason?: string; caseworkerId?: string }) {
+export async function chainAction(deps: ChainDeps, user: AuthUser, id: string, action: 'hold' | 'resume' | 'cancel' | 'reassign', body: { reason?: string; caseworkerId?: string }, updateId?: string) {
   const p = await processForChange(deps.db, user, id);
   const handle = deps.temporal.workflow.getHandle(p.workflowId);
   const actor = chainActor(user);
@@ -241,11 +242,11 @@ export async function chainAction(deps: ChainDeps, user: AuthUser, id: string, a
   if (action === 'reassign') {
     const target = await deps.db.user.findUnique({ where: { id: body.caseworkerId ?? '' } });
     if (!target || target.role !== 'caseworker' || !target.active) throw badRequest('Unbekannte/r Fallmanager/in.', [{ field: 'caseworkerId', message: 'unbekannt' }]);
-    return callUpdate(() => handle.executeUpdate(reassignUpdate, { args: [{ assigneeId: target.id, reason: body.reason, actor }] }));
+    return callUpdate(() => handle.executeUpdate(reassignUpdate, { args: [{ assigneeId: target.id, reason: body.reason, actor }], updateId }));
   }
-  if (action === 'hold') return callUpdate(() => handle.executeUpdate(holdUpdate, { args: [{ reason: body.reason ?? '', actor }] }));
-  if (action === 'resume') return callUpdate(() => handle.executeUpdate(resumeUpdate, { args: [{ actor }] }));
-  return callUpdate(() => handle.executeUpdate(cancelUpdate, { args: [{ reason: body.reason ?? '', actor }] }));
+  if (action === 'hold') return callUpdate(() => handle.executeUpdate(holdUpdate, { args: [{ reason: body.reason ?? '', actor }], updateId }));
+  if (action === 'resume') return callUpdate(() => handle.executeUpdate(resumeUpdate, { args: [{ actor }], updateId }));
+  return callUpdate(() => handle.executeUpdate(cancelUpdate, { args: [{ reason: body.reason ?? '', actor }], updateId }));
 }
 
 /**

@@ -90,7 +90,7 @@ export async function getTask(deps: TaskDeps, user: AuthUser, actor: Actor, id: 
 }
 
 /** Runs an action as a workflow update; the workflow's validator decides (409/400/403). */
-export async function actOnTask(deps: TaskDeps, taskId: string, action: HandoffAction): Promise<HandoffState> {
+export async function actOnTask(deps: TaskDeps, taskId: string, action: HandoffAction, updateId?: string): Promise<HandoffState> {
   const t = await deps.db.task.findUnique({ where: { id: taskId }, select: { workflowId: true, caseId: true } });
   if (!t) throw notFound('Aufgabe');
   if (action.action === 'forward') {
@@ -100,7 +100,7 @@ export async function actOnTask(deps: TaskDeps, taskId: string, action: HandoffA
       throw conflict(`${await missingConsentMessage(deps.db, target.id)}: Weiterleiten ist erst möglich, wenn das Fallmanagement sie erfasst hat.`, { field: 'department' });
     }
   }
-  return callUpdate(() => deps.temporal.workflow.getHandle(t.workflowId).executeUpdate(handoffActionUpdate, { args: [action] }));
+  return callUpdate(() => deps.temporal.workflow.getHandle(t.workflowId).executeUpdate(handoffActionUpdate, { args: [action], updateId }));
 }
 
 export function userActor(user: AuthUser): HandoffActor {

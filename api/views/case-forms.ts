@@ -7,15 +7,13 @@ import { csrfField, errorSummary, field, html, select, type SafeHtml } from '../
 type Values = Record<string, unknown>;
 type Errors = Record<string, string>;
 const str = (v: unknown, fallback = '') => String(v ?? fallback);
-const onceKey = (values: Values) => html`<input type="hidden" name="_key" value="${str(values._key ?? crypto.randomUUID())}">`;
 
 export function personFormView(csrf: string | undefined, values: Values, errors: Errors): SafeHtml {
   return html`
     ${errorSummary(errors)}
     <p class="hint">Pflichtangaben sind mit * gekennzeichnet.</p>
     <form method="post" action="/personen/neu" novalidate>
-      ${csrfField(csrf)}
-      ${onceKey(values)}
+      ${csrfField(csrf, values._key)}
       ${field({ name: 'firstName', label: 'Vorname', value: str(values.firstName), required: true, error: errors.firstName, attrs: 'autocomplete="off"' })}
       ${field({ name: 'lastName', label: 'Nachname', value: str(values.lastName), required: true, error: errors.lastName, attrs: 'autocomplete="off"' })}
       ${field({ name: 'birthDate', label: 'Geburtsdatum', type: 'date', value: str(values.birthDate), error: errors.birthDate })}
@@ -34,8 +32,7 @@ export function caseFormView(csrf: string | undefined, persons: PersonChoice[], 
     <p>Person noch nicht erfasst? <a href="/personen/neu">Neue Person anlegen</a></p>
     <p class="hint">Pflichtangaben sind mit * gekennzeichnet.</p>
     <form method="post" action="/faelle/neu" novalidate>
-      ${csrfField(csrf)}
-      ${onceKey(values)}
+      ${csrfField(csrf, values._key)}
       ${select({ name: 'personId', label: 'Person', required: true, value: str(values.personId), error: errors.personId,
         options: [['', '– bitte wählen –'], ...persons.map((p): [string, string] => [p.id, `${p.lastName}, ${p.firstName}${p.birthDate ? ` (geb. ${formatDate(p.birthDate)})` : ''}`])] })}
       ${select({ name: 'topic', label: 'Thema', required: true, value: str(values.topic, 'housing'), error: errors.topic, options: CASE_TOPICS.map((t) => [t, TOPIC_LABELS[t]]) })}
