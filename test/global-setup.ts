@@ -31,7 +31,7 @@ export default async function globalSetup() {
   const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
 
   const [pg, temporal, bundle] = await Promise.all([
-    startPostgres({ dataDir: pgDataDir, port: pgPort, password: pgPassword }),
+    startPostgres({ dataDir: pgDataDir, port: pgPort, password: pgPassword, notice: (l) => console.log(`[setup] ${l}`) }),
     startTemporalServer({ dataDir: path.join(dir, 'temporal'), port: temporalPort, toolsDir, cliPath: process.env.TEMPORAL_CLI_PATH, log: (m) => console.log(`[temporal] ${m}`) }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never }),
   ]);
