@@ -16,7 +16,7 @@ export const PG_HOME = '/var/lib/kim-flow';
 /** As root: the ids of the system user "postgres" (created if missing); otherwise run as ourselves. */
 export function runAs(): RunAs {
   if (process.getuid?.() !== 0) return {};
-  const id = (flag: string) => Number(execFileSync('id', [flag, PG_USER]).toString().trim());
+  const id = (flag: string) => Number(execFileSync('id', [flag, PG_USER], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim());
   try {
     return { uid: id('-u'), gid: id('-g') };
   } catch {

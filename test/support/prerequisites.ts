@@ -88,7 +88,7 @@ export function ensurePrerequisites(rootDir: string, files: string[], log: (line
       log(`[setup] Es fehlt ${r.what} (für ${users} Testdatei(en)): wird einmalig mit ${r.script} installiert …`);
       const run = spawnSync('bash', [path.join(rootDir, r.script)], { cwd: rootDir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
       const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim();
-      if (run.status === 0 && r.present()) { log(`[setup] ${output.split('\n').pop()} – ${((Date.now() - t) / 1000).toFixed(0)} s`); continue; }
+      if (run.status === 0 && r.present()) { log(`[setup] ${(run.stdout ?? '').trim().split('\n').pop()} – ${((Date.now() - t) / 1000).toFixed(0)} s`); continue; }
       log(`[setup] ${r.script} fehlgeschlagen (Code ${run.status}): ${output.slice(-1500)}`);
     }
     problems.push(`Es fehlt ${r.what} für ${users} Testdatei(en)${apt && r.script ? '' : ' (nicht automatisch installierbar: braucht root oder sudo ohne Passwort und apt-get)'} – installieren: ${r.howTo}.`);
