@@ -5,7 +5,9 @@
 // stores a mail before it answers 250, and the sender marks it sent only after that answer.
 import net from 'node:net';
 import { startOutboxSender } from '../../core/mail/outbox';
+import { handoffWorkflowId } from '../../core/domain/handoff';
 import { createLogger } from '../../core/log';
+import { handoffStateQuery } from '../../workflows/handoff';
 import { giveConsent } from '../support/consent';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { killProcess as kill, startWorkerProcess as startWorker } from '../support/worker-process';
@@ -44,6 +46,14 @@ async function sentWithin(taskId: string, ms: number) {
   return { mail, ms: Date.now() - t };
 }
 
+/**
+ * The handoff workflow has recorded the notification. A worker killed right after the mail was queued
+ * may have died before its workflow task completed: the next worker runs it again after the task's
+ * timeout (the mail's transaction is idempotent), and until then an action is answered with 409.
+ */
+const notified = (taskId: string) => eventually(() => stack.client.workflow.getHandle(handoffWorkflowId(taskId))
+  .query(handoffStateQuery).then((s) => s.status === 'notified', () => false), 30_000);
+
 /** A mail server that accepts connections and never answers (hung): a sender stays mid-delivery. */
 async function hungSmtp(port: number) {
   const sockets = new Set<net.Socket>();
@@ -74,6 +84,7 @@ it('worker killed while it was handing the mail to SMTP: after restart the mail 
     console.log(`mail sent ${ms} ms after the restarted worker was ready`);
     expect(notifyMails(reference)).toHaveLength(1);
     // the handoff itself survived the kill: the restarted worker runs it on
+    await notified(taskId);
     expect((await stack.api('POST', `/api/tasks/${taskId}/accept`, { token: member })).status).toBe(200);
     expect(await stack.db.taskEvent.count({ where: { taskId } })).toBe(2); // notified, accepted — none repeated
   } finally {
@@ -101,6 +112,7 @@ it('worker killed after the mail was queued and sending failed (back-off at its 
     console.log(`mail sent ${ms} ms after the restarted worker was ready`);
     expect(mail.id).toBe(queued.id);
     expect(notifyMails(reference)).toHaveLength(1);
+    await notified(taskId);
     expect((await stack.api('POST', `/api/tasks/${taskId}/accept`, { token: member })).status).toBe(200);
     expect(await stack.db.taskEvent.count({ where: { taskId } })).toBe(2);
   } finally {
