@@ -9,6 +9,7 @@ import { migrate } from '../core/db/migrate';
 import { ensureDatabase, startPostgres } from '../core/runtime/postgres';
 import { startTemporalServer } from '../core/runtime/temporal-server';
 import { freePort } from './support/ports';
+import { ensurePrerequisites, selectedTestFiles } from './support/prerequisites';
 
 export interface TestEnv {
   dir: string;
@@ -21,7 +22,20 @@ export interface TestEnv {
   pgDataDir: string;
 }
 
-export default async function globalSetup() {
+type JestGlobalConfig = { testPathPatterns?: Parameters<typeof selectedTestFiles>[1] };
+
+/** Chromium and fonts for the files of this run: installed if missing, else the run stops with one line each. */
+function prerequisites(globalConfig: JestGlobalConfig | undefined) {
+  const rootDir = path.join(__dirname, '..');
+  const missing = ensurePrerequisites(rootDir, selectedTestFiles(rootDir, globalConfig?.testPathPatterns), (l) => console.log(l));
+  if (missing.length === 0) return;
+  const err = new Error(`\n${missing.join('\n')}\n`);
+  err.stack = err.message; // the lines are the message; a stack trace would only bury them
+  throw err;
+}
+
+export default async function globalSetup(globalConfig?: JestGlobalConfig) {
+  prerequisites(globalConfig);
   const t0 = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-test-'));
   fs.chmodSync(dir, 0o755);
@@ -31,7 +45,7 @@ export default async function globalSetup() {
   const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
 
   const [pg, temporal, bundle] = await Promise.all([
-    startPostgres({ dataDir: pgDataDir, port: pgPort, password: pgPassword }),
+    startPostgres({ dataDir: pgDataDir, port: pgPort, password: pgPassword, notice: (l) => console.log(`[setup] ${l}`) }),
     startTemporalServer({ dataDir: path.join(dir, 'temporal'), port: temporalPort, toolsDir, cliPath: process.env.TEMPORAL_CLI_PATH, log: (m) => console.log(`[temporal] ${m}`) }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never }),
   ]);

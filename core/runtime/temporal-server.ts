@@ -37,10 +37,13 @@ async function killStale(pidFile: string, dbFile: string) {
   fs.rmSync(pidFile, { force: true });
 }
 
+/** Ended during start-up (as opposed to not getting ready in time). */
+class StartupExit extends Error {}
+
 async function waitReady(address: string, child: ChildProcess, output: () => string) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Temporal-Server beendet (Code ${child.exitCode}):\n${output().slice(-3000)}`);
+    if (child.exitCode !== null) throw new StartupExit(`Temporal-Server beendet (Code ${child.exitCode}):\n${output()}`);
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1_000 });
       try {
@@ -84,18 +87,32 @@ export async function startTemporalServer(opts: {
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
 
-  const child = trackChild(spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
-  fs.writeFileSync(pidFile, String(child.pid));
-  let out = '';
-  const collect = (b: Buffer) => { out = (out + b.toString()).slice(-20_000); };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
   const address = `127.0.0.1:${opts.port}`;
-  try {
-    await waitReady(address, child, () => out);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
+  // A crash during start-up is tried once more (seen once while several test runs shared the machine:
+  // exit 2, a Go panic while the server was being built — the dev server takes several random free
+  // ports for its internal services, which a busy machine can take in between). The cause is logged.
+  let child: ChildProcess;
+  for (let attempt = 1; ; attempt++) {
+    child = trackChild(spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    fs.writeFileSync(pidFile, String(child.pid));
+    let head = '';
+    let tail = '';
+    const collect = (b: Buffer) => {
+      if (head.length < 4_000) head += b.toString();
+      else tail = (tail + b.toString()).slice(-3_000);
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    try {
+      // a Go panic prints its reason first, then every goroutine: keep the beginning and the end
+      await waitReady(address, child, () => (tail ? `${head.slice(0, 4_000)}\n…\n${tail}` : head));
+      break;
+    } catch (err) {
+      child.kill('SIGKILL');
+      if (!(err instanceof StartupExit) || attempt >= 2) throw err;
+      const reason = (err.message.match(/^(panic|.*error).*$/im)?.[0] ?? err.message.split('\n')[0]).slice(0, 500);
+      opts.log(`Temporal-Server beim Start abgestürzt, zweiter Versuch: ${reason}`);
+    }
   }
   let stopped: Promise<void> | undefined;
   return {

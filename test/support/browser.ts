@@ -1,21 +1,23 @@
 // Browser tests drive Debian's Chromium through playwright-core: no browser download, a fresh
 // temporary profile per launch, and the flags from DESIGN.md §5 (without the networking flags
 // Chromium keeps trying hosts this closed network refuses). A missing Chromium fails the test
-// with the command that installs it — browser tests are never skipped silently.
+// with the command that installs it — browser tests are never skipped silently (test/global-setup.ts
+// installs Chromium before the run, or stops it at once with one line saying how).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Result } from 'axe-core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_PATH, chromiumPresent } from './prerequisites';
 import { DEMO_PASSWORD, startStack, type Stack } from './stack';
+
+export { CHROMIUM_PATH };
 
 /** where browser tests put their screenshots */
 export const SCREENSHOT_DIR = process.env.KIM_SCREENSHOT_DIR ?? '/tmp';
 /** a UUID inside a URL pattern (new RegExp(`/faelle/${UUID}$`)) */
 export const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -31,9 +33,7 @@ export interface TestBrowser {
 }
 
 export function assertChromium(executable = CHROMIUM_PATH): void {
-  let ok = false;
-  try { fs.accessSync(executable, fs.constants.X_OK); ok = fs.statSync(executable).isFile(); } catch { /* missing */ }
-  if (!ok) {
+  if (!chromiumPresent(executable)) {
     throw new Error(`Chromium nicht gefunden unter ${executable}. Die Browser-Tests brauchen Debians Chromium: `
       + '`npm run setup:browser` ausführen (oder CHROMIUM_PATH auf eine Chromium-Binärdatei setzen).');
   }
