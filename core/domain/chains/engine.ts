@@ -5,10 +5,12 @@
 // then yields the effects to run in order (effects.ts); the chain workflow runs them, unit tests
 // answer them with plain values (test/unit/chain-engine.test.ts).
 import { stepDataSchema, type ChainDefinition, type StepDefinition } from './schema';
+import { nextTimer, type DueTimer } from './timers';
+import { checkCancel, checkCompleteStep, checkHold, checkReassign, checkResume } from './validation';
 import type { ChainActor, ChainInput, ChainState, CompleteStepArgs, CurrentStep } from './state';
 import { perform, type Run } from './effects';
 import type { HandoffResult } from '../handoff';
-import { invalid, wrongState, type Rejection } from '../rejection';
+import type { Rejection } from '../rejection';
 import { endOfBerlinDate, scaledDeadline } from '../working-days';
 
 /** Handoff steps wait for a consent covering their department (added after the first recorded histories). */
@@ -16,10 +18,6 @@ export const CONSENT_GATE = 'consent-gate';
 
 export const SYSTEM: ChainActor = { kind: 'system' };
 const DEPARTMENT: ChainActor = { kind: 'system', role: 'department' };
-
-export type TimerKind = 'activate' | 'deadline' | 'escalation' | 'periodic' | 'review';
-/** The next thing due for the current step, at `at` (ms since the epoch). */
-export interface DueTimer { at: number; kind: TimerKind; stepSeq: number }
 
 export interface EngineOptions {
   /** the workflow clock (deterministic in Temporal), ms since the epoch */
@@ -156,76 +154,33 @@ export class ChainEngine {
     yield* this.record('chain.reassigned', actor, { from, to: assigneeId, reason });
   }
 
-  // ── validation: may this action happen now? ────────────────────────────────────────────────────
+  // ── validation: may this action happen now? (validation.ts) ──────────────────────────────────
 
   checkCompleteStep(a: CompleteStepArgs): Rejection | undefined {
-    const s = this.state;
-    if (s.status !== 'running') return wrongState(s.status === 'on_hold' ? 'Die Kette ist angehalten.' : 'Die Kette ist beendet.');
-    const cur = s.current;
-    if (!cur || cur.key !== a.stepKey) return wrongState(`Der Schritt „${a.stepKey}“ ist nicht der aktuelle Schritt.`);
-    const step = this.def.steps[cur.key];
-    if (cur.phase === 'waiting') return wrongState(`Der Schritt „${step.title}“ beginnt erst am ${cur.activeFrom?.slice(0, 10)}.`);
-    if (a.outcome === 'skip') {
-      return step.optional ? undefined : invalid(`„${step.title}“ ist kein optionaler Schritt.`, 'outcome', 'nicht optional');
-    }
-    if (a.outcome === 'retry') {
-      return cur.phase === 'returned' || cur.phase === 'consent' ? undefined : wrongState('Nur eine abgelehnte Übergabe kann erneut übergeben werden.');
-    }
-    if (cur.phase === 'handoff') return wrongState(`„${step.title}“ liegt bei ${cur.department}; das Ergebnis kommt von dort.`);
-    if (cur.phase === 'consent') return wrongState(`„${step.title}“ wartet auf eine Einwilligung für die zuständige Stelle; erst danach wird übergeben.`);
-    if (!(a.outcome in step.outcomes)) {
-      const allowed = Object.keys(step.outcomes).join(', ');
-      return invalid(`Ergebnis „${a.outcome}“ ist für „${step.title}“ nicht erlaubt (erlaubt: ${allowed}).`, 'outcome', 'Ergebnis nicht erlaubt');
-    }
-    const r = stepDataSchema(step).safeParse(a.data ?? {});
-    if (r.success) return undefined;
-    const details = r.error.issues.map((i) => ({ field: ['data', ...i.path.map(String)].join('.'), message: i.message }));
-    return { type: 'InvalidInput', message: `Ungültige Daten: ${details.map((d) => d.message).join('; ')}`, details };
+    return checkCompleteStep(this.state, this.def, a);
   }
 
   checkHold(reason: string | undefined): Rejection | undefined {
-    return this.mustRun('Anhalten') ?? (this.state.status === 'on_hold' ? wrongState('Die Kette ist bereits angehalten.') : undefined) ?? needsReason(reason);
+    return checkHold(this.state, reason);
   }
 
   checkResume(): Rejection | undefined {
-    return this.mustRun('Fortsetzen') ?? (this.state.status !== 'on_hold' ? wrongState('Die Kette ist nicht angehalten.') : undefined);
+    return checkResume(this.state);
   }
 
   checkCancel(reason: string | undefined): Rejection | undefined {
-    return this.mustRun('Abbrechen') ?? needsReason(reason);
+    return checkCancel(this.state, reason);
   }
 
   checkReassign(assigneeId: string | undefined): Rejection | undefined {
-    return this.mustRun('Übertragen') ?? (assigneeId ? undefined : invalid('Fallmanager/in fehlt.', 'caseworkerId', 'fehlt'));
-  }
-
-  private mustRun(what: string): Rejection | undefined {
-    return this.ended ? wrongState(`Die Kette ist beendet; ${what} ist nicht möglich.`) : undefined;
+    return checkReassign(this.state, assigneeId);
   }
 
   // ── timers ─────────────────────────────────────────────────────────────────────────────────────
 
-  /** The next thing due for the current step: activation of a waiting step, deadline reminder, escalation, periodic reminder, review. */
+  /** The next thing due for the current step (timers.ts). */
   nextTimer(): DueTimer | undefined {
-    const cur = this.state.current;
-    if (this.state.status !== 'running' || !cur) return undefined;
-    const step = this.def.steps[cur.key];
-    const candidates: DueTimer[] = [];
-    const add = (at: number, kind: TimerKind) => candidates.push({ at, kind, stepSeq: cur.seq });
-    if (cur.phase === 'waiting' && cur.activeFrom) add(Date.parse(cur.activeFrom), 'activate');
-    if (cur.phase === 'active' || cur.phase === 'returned') {
-      const started = Date.parse(cur.activeFrom ?? cur.startedAt);
-      if (cur.dueAt && !cur.escalated) {
-        // first miss at the deadline (reminder), the second one interval later (escalation)
-        const due = Date.parse(cur.dueAt);
-        const interval = Math.max(1_000, due - started);
-        if (cur.overdue) add(due + interval, 'escalation');
-        else add(due, 'deadline');
-      }
-      if (step.remindEveryDays) add(started + (cur.pings + 1) * step.remindEveryDays * this.dayMs, 'periodic');
-      if (step.reviewAfterDays && !cur.reviewed) add(started + step.reviewAfterDays * this.dayMs, 'review');
-    }
-    return candidates.sort((a, b) => a.at - b.at)[0];
+    return nextTimer(this.state, this.def, this.dayMs);
   }
 
   /** The timer from nextTimer() ran out. */
@@ -404,8 +359,4 @@ export class ChainEngine {
   private iso() {
     return new Date(this.opts.now()).toISOString();
   }
-}
-
-function needsReason(reason: string | undefined): Rejection | undefined {
-  return reason?.trim() ? undefined : invalid('Begründung fehlt.', 'reason', 'Begründung fehlt');
 }
