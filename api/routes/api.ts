@@ -6,7 +6,7 @@ import {
 } from '../../core/domain/records';
 import { caseListFilter } from '../access';
 import { actorOf, type Auth } from '../auth';
-import { badRequest, notFound } from '../errors';
+import { notFound } from '../errors';
 import { JsonApi } from '../json-route';
 import type { AppDeps } from '../deps';
 import { registerChainRoutes } from './chains-api';

@@ -77,7 +77,7 @@ it('API: closing with reason and closure code stores both; GET returns them with
     expect.objectContaining({ from: 'in_progress', to: 'closed', reason: 'Mietvertrag unterschrieben', closureCode: 'own_flat', closureLabel: 'eigene Wohnung bezogen' }),
   ]);
   const pdf = await fetch(`${stack.url}/api/persons/${personId}/export.pdf`, { headers: { authorization: `Bearer ${token}` } });
-  const text = await pdfText(Buffer.from(await pdf.arrayBuffer()));
+  const text = pdfText(Buffer.from(await pdf.arrayBuffer()));
   expect(text).toContain('Statusänderungen');
   expect(text).toContain('Mietvertrag unterschrieben');
 
