@@ -37,7 +37,8 @@ function findInvalidText(v: unknown, path = '', depth = 0): string | undefined {
   return undefined;
 }
 
-const wantsJson = (req: Request) => req.path.startsWith('/api/') || req.path === '/healthz' || (req.get('accept') ?? '').startsWith('application/json');
+const wantsJson = (req: Request) =>
+  req.path.startsWith('/api/') || req.path === '/healthz' || (req.get('accept') ?? '').startsWith('application/json');
 
 export function createApp(deps: AppDeps) {
   const app = express();
@@ -52,24 +53,39 @@ export function createApp(deps: AppDeps) {
     req.log = deps.log;
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      requestContext.run({ requestId: req.requestId }, () => deps.log.info({
-        method: req.method, path: req.route?.path ?? req.path.replace(/[0-9a-f-]{36}/g, ':id'), status: res.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-      }, 'Anfrage'));
+      requestContext.run({ requestId: req.requestId }, () =>
+        deps.log.info(
+          {
+            method: req.method,
+            path: req.route?.path ?? req.path.replace(/[0-9a-f-]{36}/g, ':id'),
+            status: res.statusCode,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+          },
+          'Anfrage',
+        ),
+      );
     });
     requestContext.run({ requestId: req.requestId }, next);
   });
 
-  app.use(helmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"], baseUri: ["'self'"],
-        upgradeInsecureRequests: deps.secureCookies ? [] : null,
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          upgradeInsecureRequests: deps.secureCookies ? [] : null,
+        },
       },
-    },
-    hsts: deps.secureCookies,
-  }));
+      hsts: deps.secureCookies,
+    }),
+  );
   app.use('/static', express.static(path.join(__dirname, 'static'), { maxAge: '1h', index: false }));
   app.use(healthRouter(deps));
   app.use(express.json({ limit: '100kb', strict: true }));
@@ -78,17 +94,25 @@ export function createApp(deps: AppDeps) {
   // PostgreSQL cannot store NUL, and a lone surrogate is not text: refuse both in every input up front
   app.use((req: Request, _res: Response, next: NextFunction) => {
     const bad = findInvalidText(req.query) ?? findInvalidText(req.body);
-    if (bad) return next(new HttpError(400, 'invalid_input', `Ungültige Zeichen im Feld ${bad} (Nullzeichen oder unvollständiges Unicode).`, [{ field: bad, message: 'ungültige Zeichen' }]));
+    if (bad)
+      return next(
+        new HttpError(400, 'invalid_input', `Ungültige Zeichen im Feld ${bad} (Nullzeichen oder unvollständiges Unicode).`, [
+          { field: bad, message: 'ungültige Zeichen' },
+        ]),
+      );
     next();
   });
-  app.use((req, res, next) => { auth.authenticate(req, res, next).catch(next); });
+  app.use((req, res, next) => {
+    auth.authenticate(req, res, next).catch(next);
+  });
 
   // CSRF: every browser form post except the login form (double-submit there) needs the session token.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     // /t/<token>: the signed single-use token in the URL is the credential (no session)
     if (req.method !== 'POST' || req.path.startsWith('/api/') || req.path === '/login' || req.path.startsWith('/t/')) return next();
     if (!req.user) return next(new HttpError(401, 'unauthorized', 'Bitte anmelden.'));
-    if (!csrfValid(req)) return next(new HttpError(403, 'csrf', 'Das Formular ist abgelaufen oder ungültig. Bitte die Seite neu laden und erneut absenden.'));
+    if (!csrfValid(req))
+      return next(new HttpError(403, 'csrf', 'Das Formular ist abgelaufen oder ungültig. Bitte die Seite neu laden und erneut absenden.'));
     next();
   });
 
@@ -117,11 +141,23 @@ export function createApp(deps: AppDeps) {
     if (res.headersSent) return;
     if (wantsJson(req)) return sendError(res, e);
     if (e.status === 401) return res.redirect(303, '/login');
-    res.status(e.status).send(page({
-      title: e.status === 404 ? 'Nicht gefunden' : e.status === 403 ? 'Kein Zugriff' : e.status === 503 ? 'Vorübergehend nicht verfügbar' : 'Fehler',
-      user: req.user, csrf: req.csrfToken,
-      body: html`<p role="alert">${e.message}</p><p class="hint">Vorgangsnummer: ${req.requestId}</p><p><a href="/faelle">Zur Fallübersicht</a></p>`,
-    }));
+    res.status(e.status).send(
+      page({
+        title:
+          e.status === 404
+            ? 'Nicht gefunden'
+            : e.status === 403
+              ? 'Kein Zugriff'
+              : e.status === 503
+                ? 'Vorübergehend nicht verfügbar'
+                : 'Fehler',
+        user: req.user,
+        csrf: req.csrfToken,
+        body: html`<p role="alert">${e.message}</p>
+          <p class="hint">Vorgangsnummer: ${req.requestId}</p>
+          <p><a href="/faelle">Zur Fallübersicht</a></p>`,
+      }),
+    );
   });
   return app;
 }

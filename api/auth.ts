@@ -8,7 +8,13 @@ import { audit, type Actor } from '../core/audit';
 import { hashPassword, verifyPassword } from '../core/passwords';
 import { forbidden, HttpError, unauthorized } from './errors';
 
-export interface AuthUser { id: string; email: string; name: string; role: Role; departmentId: string | null }
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  departmentId: string | null;
+}
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -71,7 +77,10 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
       throw new HttpError(429, 'too_many_attempts', 'Zu viele Anmeldeversuche. Bitte in einigen Minuten erneut versuchen.');
     }
     const generic = new HttpError(401, 'invalid_credentials', 'E-Mail oder Passwort ist falsch.');
-    const failed = () => { ipFailures.fail(ip); return generic; };
+    const failed = () => {
+      ipFailures.fail(ip);
+      return generic;
+    };
     const user = await db.user.findUnique({ where: { email } });
     if (!user || !user.passwordHash || !user.active) {
       await verifyPassword(await DUMMY_HASH, password);
@@ -79,7 +88,10 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
       throw failed();
     }
     if (user.lockedUntil && user.lockedUntil > new Date()) {
-      await audit(db, { id: user.id, role: user.role, ip: req.ip, requestId: req.requestId }, 'login.locked', { type: 'User', id: user.id });
+      await audit(db, { id: user.id, role: user.role, ip: req.ip, requestId: req.requestId }, 'login.locked', {
+        type: 'User',
+        id: user.id,
+      });
       throw failed(); // no hint that the account exists or is locked
     }
     const ok = await verifyPassword(user.passwordHash, password);
@@ -87,9 +99,15 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
       const count = user.failedLogins + 1;
       await db.user.update({
         where: { id: user.id },
-        data: { failedLogins: count >= MAX_FAILED ? 0 : count, lockedUntil: count >= MAX_FAILED ? new Date(Date.now() + LOCK_MINUTES * 60_000) : undefined },
+        data: {
+          failedLogins: count >= MAX_FAILED ? 0 : count,
+          lockedUntil: count >= MAX_FAILED ? new Date(Date.now() + LOCK_MINUTES * 60_000) : undefined,
+        },
       });
-      await audit(db, { id: user.id, role: user.role, ip: req.ip, requestId: req.requestId }, 'login.failed', { type: 'User', id: user.id });
+      await audit(db, { id: user.id, role: user.role, ip: req.ip, requestId: req.requestId }, 'login.failed', {
+        type: 'User',
+        id: user.id,
+      });
       throw failed();
     }
     await db.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
@@ -118,7 +136,13 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
     const session = await db.session.findUnique({ where: { id: sha256(token) }, include: { user: true } });
     if (!session || session.revokedAt || session.expiresAt < new Date() || !session.user.active) return next();
     if (bearer ? session.kind !== 'api' : session.kind !== 'browser') return next();
-    req.user = { id: session.user.id, email: session.user.email, name: session.user.name, role: session.user.role, departmentId: session.user.departmentId };
+    req.user = {
+      id: session.user.id,
+      email: session.user.email,
+      name: session.user.name,
+      role: session.user.role,
+      departmentId: session.user.departmentId,
+    };
     req.sessionId = session.id;
     req.csrfToken = session.csrfToken;
     if (Date.now() - session.lastSeenAt.getTime() > 60_000) {

@@ -7,7 +7,13 @@ import { argon2id, argon2Verify } from 'hash-wasm';
 
 export function hashPassword(password: string): Promise<string> {
   return argon2id({
-    password, salt: crypto.randomBytes(16), parallelism: 1, iterations: 2, memorySize: 19_456, hashLength: 32, outputType: 'encoded',
+    password,
+    salt: crypto.randomBytes(16),
+    parallelism: 1,
+    iterations: 2,
+    memorySize: 19_456,
+    hashLength: 32,
+    outputType: 'encoded',
   });
 }
 

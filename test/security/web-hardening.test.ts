@@ -10,16 +10,22 @@ import { DEMO_PASSWORD, startStack, type Stack } from '../support/stack';
 
 const logLines: string[] = [];
 let stack: Stack;
-beforeAll(async () => { stack = await startStack({ worker: false, outbox: false, logLines }); });
+beforeAll(async () => {
+  stack = await startStack({ worker: false, outbox: false, logLines });
+});
 afterAll(() => stack?.stop());
 
 it('the session cookie is HttpOnly and SameSite=Lax; Secure when the app runs in production', async () => {
   const res = await fetch(`${stack.url}/login`);
   const form = await res.text();
   const csrf = form.match(/name="_csrf" value="([^"]+)"/)![1];
-  const loginCookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const loginCookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const login = await fetch(`${stack.url}/login`, {
-    method: 'POST', redirect: 'manual',
+    method: 'POST',
+    redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie },
     body: new URLSearchParams({ _csrf: csrf, next: '', email: 'fallmanagement@kim.example', password: DEMO_PASSWORD }).toString(),
   });
@@ -31,7 +37,10 @@ it('the session cookie is HttpOnly and SameSite=Lax; Secure when the app runs in
 
   // production (NODE_ENV=production → secureCookies, app/boot.ts): the same cookie with Secure
   const auth = createAuth(stack.db, { sessionHours: 1, secureCookies: true });
-  const app = express().get('/x', (_req, r) => { auth.setSessionCookie(r, 'token', new Date(Date.now() + 60_000)); r.end(); });
+  const app = express().get('/x', (_req, r) => {
+    auth.setSessionCookie(r, 'token', new Date(Date.now() + 60_000));
+    r.end();
+  });
   const port = await freePort();
   const server = app.listen(port, '127.0.0.1');
   try {
@@ -45,7 +54,8 @@ it('the session cookie is HttpOnly and SameSite=Lax; Secure when the app runs in
 
 it('five wrong passwords lock the account for a while: then even the right one gets the same generic 401', async () => {
   const email = 'jobcenter@kim.example';
-  const login = (password: string, i: number) => stack.api('POST', '/api/session', { body: { email, password }, headers: { 'X-Forwarded-For': `198.51.100.${i}` } });
+  const login = (password: string, i: number) =>
+    stack.api('POST', '/api/session', { body: { email, password }, headers: { 'X-Forwarded-For': `198.51.100.${i}` } });
   for (let i = 0; i < 5; i++) expect((await login('falsch', i)).status).toBe(401);
   const locked = await login(DEMO_PASSWORD, 9);
   expect(locked.status).toBe(401);
@@ -60,7 +70,9 @@ it('five wrong passwords lock the account for a while: then even the right one g
 it('the audit log is append-only: the database refuses UPDATE and DELETE', async () => {
   const before = await stack.db.auditEvent.count();
   expect(before).toBeGreaterThan(0);
-  await expect(stack.db.$executeRaw`UPDATE "AuditEvent" SET "action" = 'geändert'`).rejects.toThrow(/append-only|nicht erlaubt|not allowed|AuditEvent/i);
+  await expect(stack.db.$executeRaw`UPDATE "AuditEvent" SET "action" = 'geändert'`).rejects.toThrow(
+    /append-only|nicht erlaubt|not allowed|AuditEvent/i,
+  );
   await expect(stack.db.$executeRaw`DELETE FROM "AuditEvent"`).rejects.toThrow(/append-only|nicht erlaubt|not allowed|AuditEvent/i);
   expect(await stack.db.auditEvent.count()).toBe(before);
   expect(await stack.db.auditEvent.count({ where: { action: 'geändert' } })).toBe(0);
