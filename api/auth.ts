@@ -1,11 +1,11 @@
 // Authentication: argon2id passwords, server-side sessions in PostgreSQL (browser cookie or API
-// bearer token; only the token's SHA-256 is stored), account lockout, per-IP login rate limit, CSRF.
+// bearer token; only the token's SHA-256 is stored), login limits per address and per (address, account), CSRF.
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../core/db/client';
 import type { Role } from '../core/db/generated/client';
 import { audit, type Actor } from '../core/audit';
-import { hashPassword, verifyPassword } from '../core/passwords';
+import { hashPassword, PasswordCheckBusy, verifyPassword } from '../core/passwords';
 import { forbidden, HttpError, unauthorized } from './errors';
 
 export interface AuthUser {
@@ -28,8 +28,6 @@ declare module 'express-serve-static-core' {
 
 export const SESSION_COOKIE = 'kim_session';
 export const LOGIN_CSRF_COOKIE = 'kim_login_csrf';
-const MAX_FAILED = 5;
-const LOCK_MINUTES = 15;
 const DUMMY_HASH = hashPassword('timing-equaliser');
 
 export const randomToken = (bytes = 32) => crypto.randomBytes(bytes).toString('base64url');
@@ -52,67 +50,61 @@ export function createRateLimiter(limit: number, windowMs: number) {
   };
 }
 
-/** Failed attempts per key in a sliding window: only failures count, so an office behind one address can log in all day. */
-export function createFailureWindow(limit: number, windowMs: number) {
-  const failures = new Map<string, number[]>();
-  const recent = (key: string, now: number) => (failures.get(key) ?? []).filter((t) => now - t < windowMs);
-  return {
-    blocked: (key: string) => recent(key, Date.now()).length >= limit,
-    fail(key: string) {
-      const now = Date.now();
-      failures.set(key, [...recent(key, now), now]);
-      if (failures.size > 10_000) for (const [k, v] of failures) if (v.every((t) => now - t >= windowMs)) failures.delete(k);
-    },
-  };
-}
-
 export const LOGIN_FAILURES_PER_IP = 30;
+/** failed attempts per (address, account) before that pair is backed off for the rest of the window */
+export const LOGIN_FAILURES_PER_ACCOUNT = 5;
+const LOGIN_WINDOW_SECONDS = 15 * 60;
+const TOO_MANY = 'Zu viele Anmeldeversuche. Bitte in einigen Minuten erneut versuchen.';
 
 export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: boolean }) {
-  const ipFailures = createFailureWindow(LOGIN_FAILURES_PER_IP, 15 * 60_000);
+  /** Counts one attempt atomically (one statement, also across API instances) and returns the count in the window. */
+  async function count(key: string): Promise<number> {
+    const rows = await db.$queryRaw<{ count: number }[]>`
+      INSERT INTO "LoginThrottle" ("key", "count", "windowStart") VALUES (${key}, 1, now())
+      ON CONFLICT ("key") DO UPDATE SET
+        "count" = CASE WHEN "LoginThrottle"."windowStart" < now() - make_interval(secs => ${LOGIN_WINDOW_SECONDS}::float8) THEN 1 ELSE "LoginThrottle"."count" + 1 END,
+        "windowStart" = CASE WHEN "LoginThrottle"."windowStart" < now() - make_interval(secs => ${LOGIN_WINDOW_SECONDS}::float8) THEN now() ELSE "LoginThrottle"."windowStart" END
+      RETURNING "count"`;
+    return Number(rows[0].count);
+  }
 
+  /** A password check in the worker thread; too many waiting → 503 instead of an ever longer queue. */
+  async function check(hash: string, password: string): Promise<boolean> {
+    try {
+      return await verifyPassword(hash, password);
+    } catch (e) {
+      if (e instanceof PasswordCheckBusy)
+        throw new HttpError(503, 'busy', 'Der Dienst ist gerade ausgelastet. Bitte in einigen Sekunden erneut versuchen.');
+      throw e;
+    }
+  }
+
+  // Every attempt is counted BEFORE its password is checked, per address and per (address, account), so a
+  // burst of parallel requests gets no more checks than the limits allow. A success takes its attempt back.
+  // The account key is the submitted e-mail (hashed), whether or not the account exists: the back-off
+  // answer (429) is the same for both and costs a password check, so it reveals nothing.
   async function login(email: string, password: string, req: Request): Promise<AuthUser> {
     const ip = req.ip ?? 'unknown';
-    if (ipFailures.blocked(ip)) {
-      throw new HttpError(429, 'too_many_attempts', 'Zu viele Anmeldeversuche. Bitte in einigen Minuten erneut versuchen.');
-    }
-    const generic = new HttpError(401, 'invalid_credentials', 'E-Mail oder Passwort ist falsch.');
-    const failed = () => {
-      ipFailures.fail(ip);
-      return generic;
-    };
+    const ipKey = `ip:${ip}`;
+    const pairKey = `acct:${ip}:${sha256(email.trim().toLowerCase())}`;
+    if ((await count(ipKey)) > LOGIN_FAILURES_PER_IP) throw new HttpError(429, 'too_many_attempts', TOO_MANY);
+    const backedOff = (await count(pairKey)) > LOGIN_FAILURES_PER_ACCOUNT;
     const user = await db.user.findUnique({ where: { email } });
-    if (!user || !user.passwordHash || !user.active) {
-      await verifyPassword(await DUMMY_HASH, password);
-      await audit(db, { id: null, role: 'anonymous', ip: req.ip, requestId: req.requestId }, 'login.failed', { type: 'User' });
-      throw failed();
+    const usable = user && user.passwordHash && user.active ? user : undefined;
+    const actor: Actor = { id: usable?.id ?? null, role: usable?.role ?? 'anonymous', ip: req.ip, requestId: req.requestId };
+    const ok = await check(usable && !backedOff ? usable.passwordHash! : await DUMMY_HASH, password);
+    if (backedOff) {
+      await audit(db, actor, 'login.throttled', { type: 'User', id: usable?.id });
+      throw new HttpError(429, 'too_many_attempts', TOO_MANY);
     }
-    if (user.lockedUntil && user.lockedUntil > new Date()) {
-      await audit(db, { id: user.id, role: user.role, ip: req.ip, requestId: req.requestId }, 'login.locked', {
-        type: 'User',
-        id: user.id,
-      });
-      throw failed(); // no hint that the account exists or is locked
+    if (!usable || !ok) {
+      await audit(db, actor, 'login.failed', { type: 'User', id: usable?.id });
+      throw new HttpError(401, 'invalid_credentials', 'E-Mail oder Passwort ist falsch.');
     }
-    const ok = await verifyPassword(user.passwordHash, password);
-    if (!ok) {
-      const count = user.failedLogins + 1;
-      await db.user.update({
-        where: { id: user.id },
-        data: {
-          failedLogins: count >= MAX_FAILED ? 0 : count,
-          lockedUntil: count >= MAX_FAILED ? new Date(Date.now() + LOCK_MINUTES * 60_000) : undefined,
-        },
-      });
-      await audit(db, { id: user.id, role: user.role, ip: req.ip, requestId: req.requestId }, 'login.failed', {
-        type: 'User',
-        id: user.id,
-      });
-      throw failed();
-    }
-    await db.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
-    await audit(db, { id: user.id, role: user.role, ip: req.ip, requestId: req.requestId }, 'login.ok', { type: 'User', id: user.id });
-    return { id: user.id, email: user.email, name: user.name, role: user.role, departmentId: user.departmentId };
+    await db.$executeRaw`UPDATE "LoginThrottle" SET "count" = GREATEST("count" - 1, 0) WHERE "key" = ${ipKey}`;
+    await db.loginThrottle.deleteMany({ where: { key: pairKey } });
+    await audit(db, actor, 'login.ok', { type: 'User', id: usable.id });
+    return { id: usable.id, email: usable.email, name: usable.name, role: usable.role, departmentId: usable.departmentId };
   }
 
   async function createSession(userId: string, kind: 'browser' | 'api'): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
