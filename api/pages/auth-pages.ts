@@ -13,20 +13,18 @@ import { validateForm } from './forms';
 // form already on screen fail with 403.
 const LOGIN_TOKEN = /^[\w-]{32}$/;
 
-function loginPage(
-  req: Request,
-  res: Response,
-  opts: { email?: string; errors?: Record<string, string>; message?: string; secure: boolean; next?: string; oidcLabel?: string },
-) {
+function loginPage(req: Request, res: Response, opts: { email?: string; errors?: Record<string, string>; message?: string; secure: boolean; next?: string; oidcLabel?: string }) {
   const existing = String(req.cookies?.[LOGIN_CSRF_COOKIE] ?? '');
   const token = LOGIN_TOKEN.test(existing) ? existing : randomToken(24);
   res.cookie(LOGIN_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: opts.secure, path: '/login' });
   return page({
     title: 'Anmelden',
-    body: html` ${opts.message ? html`<p class="notice warn" role="alert">${opts.message}</p>` : ''} ${errorSummary(opts.errors ?? {})}
+    body: html`
+      ${opts.message ? html`<p class="notice warn" role="alert">${opts.message}</p>` : ''}
+      ${errorSummary(opts.errors ?? {})}
       <form method="post" action="/login" novalidate>
-        <input type="hidden" name="_csrf" value="${token}" />
-        <input type="hidden" name="next" value="${opts.next ?? ''}" />
+        <input type="hidden" name="_csrf" value="${token}">
+        <input type="hidden" name="next" value="${opts.next ?? ''}">
         ${field({ name: 'email', label: 'E-Mail', type: 'email', value: opts.email, required: true, error: opts.errors?.email, attrs: 'autocomplete="username"' })}
         ${field({ name: 'password', label: 'Passwort', type: 'password', required: true, error: opts.errors?.password, attrs: 'autocomplete="current-password"' })}
         <button type="submit">Anmelden</button>
@@ -50,21 +48,11 @@ export function authPages(auth: Auth, secure: boolean, oidcLabel?: string) {
     const sent = String(req.body?._csrf ?? '');
     const cookie = String(req.cookies?.[LOGIN_CSRF_COOKIE] ?? '');
     if (!sent || sent.length !== cookie.length || !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(cookie))) {
-      return res
-        .status(403)
-        .send(
-          loginPage(req, res, {
-            secure,
-            oidcLabel,
-            message: 'Das Formular ist abgelaufen. Bitte erneut anmelden.',
-            next: safeNext(req.body?.next),
-          }),
-        );
+      return res.status(403).send(loginPage(req, res, { secure, oidcLabel, message: 'Das Formular ist abgelaufen. Bitte erneut anmelden.', next: safeNext(req.body?.next) }));
     }
     const next = safeNext(req.body?.next);
     const v = validateForm(sessionInput, { email: req.body?.email ?? '', password: req.body?.password ?? '' });
-    if (!v.ok)
-      return res.status(400).send(loginPage(req, res, { secure, oidcLabel, email: String(req.body?.email ?? ''), errors: v.errors, next }));
+    if (!v.ok) return res.status(400).send(loginPage(req, res, { secure, oidcLabel, email: String(req.body?.email ?? ''), errors: v.errors, next }));
     try {
       const user = await auth.login(v.data.email, v.data.password, req);
       const s = await auth.createSession(user.id, 'browser');
