@@ -44,7 +44,7 @@ export function createApp(deps: AppDeps) {
   const app = express();
   const auth = createAuth(deps.db, { sessionHours: deps.sessionHours, secureCookies: deps.secureCookies });
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? 'loopback');
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
@@ -153,9 +153,7 @@ export function createApp(deps: AppDeps) {
                 : 'Fehler',
         user: req.user,
         csrf: req.csrfToken,
-        body: html`<p role="alert">${e.message}</p>
-          <p class="hint">Vorgangsnummer: ${req.requestId}</p>
-          <p><a href="/faelle">Zur Fallübersicht</a></p>`,
+        body: html`<p role="alert">${e.message}</p><p class="hint">Vorgangsnummer: ${req.requestId}</p><p><a href="/faelle">Zur Fallübersicht</a></p>`,
       }),
     );
   });

@@ -1,5 +1,6 @@
 // All configuration comes from environment variables, validated once at start-up.
 // An invalid configuration stops with one message listing every bad variable.
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -24,6 +25,15 @@ const optionalText = z
   .optional()
   .transform((v) => (v ? v : undefined));
 const duration = z.coerce.number().int().positive();
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+/** one entry of KIM_TRUST_PROXY: a name Express knows, an IP address or a CIDR range */
+const proxyEntry = (e: string) => {
+  if (PROXY_NAMES.includes(e)) return true;
+  const [ip, bits, ...rest] = e.split('/');
+  const family = net.isIP(ip);
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
 /** Cross-variable rules run even when other variables are invalid (zod skips them by default), so the
  *  one error message lists every problem — unless one of the variables they read is itself invalid. */
 const unlessInvalid = (...vars: string[]) => ({
@@ -42,6 +52,16 @@ export const configSchema = z
     KIM_SEED: bool,
     KIM_DEMO_PASSWORD: z.string().min(1).default('demo'),
     KIM_SESSION_HOURS: duration.default(12),
+    /** reverse proxies whose X-Forwarded-For is believed: a hop count, or names (loopback, linklocal, uniquelocal), IPs, CIDRs */
+    KIM_TRUST_PROXY: z
+      .string()
+      .trim()
+      .default('loopback')
+      .refine((v) => /^\d{1,2}$/.test(v) || (v.length > 0 && v.split(',').every((e) => proxyEntry(e.trim()))), {
+        message:
+          'erwartet eine Anzahl Proxys (z. B. 1) oder eine Liste aus loopback, linklocal, uniquelocal, IP-Adressen und CIDR-Bereichen',
+      })
+      .transform((v): number | string[] => (/^\d{1,2}$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim()))),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
@@ -164,6 +184,8 @@ export type Config = z.infer<typeof configSchema> & {
   /** true when no DATABASE_URL / TEMPORAL_ADDRESS / SMTP_URL: the embedded defaults run */
   embedded: { postgres: boolean; temporal: boolean; smtp: boolean };
   publicUrl: string;
+  /** Secure cookies, HSTS and upgrade-insecure-requests: in production or when KIM_PUBLIC_URL is https */
+  secureCookies: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -181,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     KIM_DATA_DIR: path.resolve(c.KIM_DATA_DIR),
     embedded: { postgres: !c.DATABASE_URL, temporal: !c.TEMPORAL_ADDRESS, smtp: !c.SMTP_URL },
     publicUrl: (c.KIM_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+    secureCookies: c.NODE_ENV === 'production' || !!c.KIM_PUBLIC_URL?.startsWith('https://'),
   };
 }
 
