@@ -7,7 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { requestContext } from '../core/log';
 import type { AppDeps } from './deps';
-import { createAuth, csrfValid } from './auth';
+import { apiCsrfGuard, createAuth, csrfValid } from './auth';
 import { HttpError, notFound, sendError, toHttpError } from './errors';
 import { html, page } from './html';
 import { adminPages } from './pages/admin-pages';
@@ -106,6 +106,7 @@ export function createApp(deps: AppDeps) {
     auth.authenticate(req, res, next).catch(next);
   });
 
+  app.use(apiCsrfGuard(deps.publicUrl));
   // CSRF: every browser form post except the login form (double-submit there) needs the session token.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     // /t/<token>: the signed single-use token in the URL is the credential (no session)

@@ -21,12 +21,17 @@ declare module 'express-serve-static-core' {
     user?: AuthUser;
     sessionId?: string;
     csrfToken?: string;
+    /** how the user was authenticated: the API's bearer token or the browser's session cookie */
+    authVia?: 'bearer' | 'cookie';
     log: import('pino').Logger;
     requestId: string;
   }
 }
 
 export const SESSION_COOKIE = 'kim_session';
+/** with secure cookies (production, https): bound to this host, Secure and path / — no subdomain can set or shadow it */
+export const SECURE_SESSION_COOKIE = '__Host-kim_session';
+export const CSRF_HEADER = 'x-csrf-token';
 export const LOGIN_CSRF_COOKIE = 'kim_login_csrf';
 const DUMMY_HASH = hashPassword('timing-equaliser');
 
@@ -57,6 +62,7 @@ const LOGIN_WINDOW_SECONDS = 15 * 60;
 const TOO_MANY = 'Zu viele Anmeldeversuche. Bitte in einigen Minuten erneut versuchen.';
 
 export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: boolean }) {
+  const sessionCookie = opts.secureCookies ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
   /** Counts one attempt atomically (one statement, also across API instances) and returns the count in the window. */
   async function count(key: string): Promise<number> {
     const rows = await db.$queryRaw<{ count: number }[]>`
@@ -123,7 +129,7 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
   async function authenticate(req: Request, _res: Response, next: NextFunction) {
     const header = req.get('authorization');
     const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    const token = bearer ?? (req.cookies?.[SESSION_COOKIE] as string | undefined);
+    const token = bearer ?? (req.cookies?.[sessionCookie] as string | undefined);
     if (!token || token.length > 200) return next();
     const session = await db.session.findUnique({ where: { id: sha256(token) }, include: { user: true } });
     if (!session || session.revokedAt || session.expiresAt < new Date() || !session.user.active) return next();
@@ -137,6 +143,7 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
     };
     req.sessionId = session.id;
     req.csrfToken = session.csrfToken;
+    req.authVia = bearer ? 'bearer' : 'cookie';
     if (Date.now() - session.lastSeenAt.getTime() > 60_000) {
       db.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date() } }).catch(() => {});
     }
@@ -144,10 +151,14 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
   }
 
   function setSessionCookie(res: Response, token: string, expiresAt: Date) {
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, path: '/', expires: expiresAt });
+    res.cookie(sessionCookie, token, { httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, path: '/', expires: expiresAt });
   }
 
-  return { login, createSession, revoke, authenticate, setSessionCookie };
+  function clearSessionCookie(res: Response) {
+    res.clearCookie(sessionCookie, { path: '/', secure: opts.secureCookies });
+  }
+
+  return { login, createSession, revoke, authenticate, setSessionCookie, clearSessionCookie, sessionCookie };
 }
 export type Auth = ReturnType<typeof createAuth>;
 
@@ -160,9 +171,25 @@ export function requireRole(...roles: Role[]) {
   };
 }
 
+const sameToken = (sent: string, expected: string) =>
+  sent.length > 0 && sent.length === expected.length && crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+
+/**
+ * JSON API writes authenticated by the browser's session cookie (not by a bearer token) need the session's
+ * CSRF token in the X-CSRF-Token header or an Origin header of this app (publicUrl) — otherwise 403.
+ * /api/codec/* checks the Origin itself (only the Temporal Web UI's origins may use the cookie, api/routes/codec.ts).
+ */
+export function apiCsrfGuard(publicUrl: string) {
+  const ownOrigin = new URL(publicUrl).origin;
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!req.path.startsWith('/api/') || req.path.startsWith('/api/codec/')) return next();
+    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method) || req.authVia !== 'cookie') return next();
+    if (sameToken(req.get(CSRF_HEADER) ?? '', req.csrfToken ?? '') || req.get('origin') === ownOrigin) return next();
+    next(new HttpError(403, 'csrf', 'Anfrage abgelehnt: Schreibzugriffe mit dem Sitzungs-Cookie brauchen den CSRF-Token (Kopfzeile X-CSRF-Token) oder eine Anfrage von dieser Anwendung.'));
+  };
+}
+
 /** Form posts: the hidden _csrf field must match the session's token (constant-time). */
 export function csrfValid(req: Request): boolean {
-  const sent = typeof req.body?._csrf === 'string' ? req.body._csrf : '';
-  const expected = req.csrfToken ?? '';
-  return sent.length > 0 && sent.length === expected.length && crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+  return sameToken(typeof req.body?._csrf === 'string' ? req.body._csrf : '', req.csrfToken ?? '');
 }
