@@ -19,6 +19,7 @@ import { devPages } from './pages/dev-pages';
 import { linkPages } from './pages/link-pages';
 import { privacyPages } from './pages/privacy-pages';
 import { processPages } from './pages/process-pages';
+import { sessionPages } from './pages/session-pages';
 import { taskPages } from './pages/task-pages';
 import { apiRouter } from './routes/api';
 import { codecRouter } from './routes/codec';
@@ -42,7 +43,11 @@ const wantsJson = (req: Request) =>
 
 export function createApp(deps: AppDeps) {
   const app = express();
-  const auth = createAuth(deps.db, { sessionHours: deps.sessionHours, secureCookies: deps.secureCookies });
+  const auth = createAuth(deps.db, {
+    sessionHours: deps.sessionHours,
+    secureCookies: deps.secureCookies,
+    sessionIdleMinutes: deps.sessionIdleMinutes,
+  });
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? 'loopback');
 
@@ -127,6 +132,7 @@ export function createApp(deps: AppDeps) {
     if (!req.user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
     next();
   });
+  app.use(sessionPages(deps, auth));
   if (deps.capture) app.use(devPages(deps.capture, deps));
   app.use(casePages(deps));
   app.use(privacyPages(deps));

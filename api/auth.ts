@@ -61,7 +61,11 @@ export const LOGIN_FAILURES_PER_ACCOUNT = 5;
 const LOGIN_WINDOW_SECONDS = 15 * 60;
 const TOO_MANY = 'Zu viele Anmeldeversuche. Bitte in einigen Minuten erneut versuchen.';
 
-export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: boolean }) {
+/** default of KIM_SESSION_IDLE_MINUTES: a browser session ends after 30 idle minutes (BSI IT-Grundschutz) */
+export const SESSION_IDLE_MINUTES = 30;
+
+export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: boolean; sessionIdleMinutes?: number }) {
+  const idleMs = (opts.sessionIdleMinutes ?? SESSION_IDLE_MINUTES) * 60_000;
   const sessionCookie = opts.secureCookies ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
   /** Counts one attempt atomically (one statement, also across API instances) and returns the count in the window. */
   async function count(key: string): Promise<number> {
@@ -113,16 +117,38 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
     return { id: usable.id, email: usable.email, name: usable.name, role: usable.role, departmentId: usable.departmentId };
   }
 
-  async function createSession(userId: string, kind: 'browser' | 'api'): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
+  /** req: its browser and address are kept for the user's session list (/sitzungen) */
+  async function createSession(
+    userId: string,
+    kind: 'browser' | 'api',
+    req?: Request,
+  ): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
     const token = randomToken();
     const csrfToken = randomToken(24);
     const expiresAt = new Date(Date.now() + opts.sessionHours * 3_600_000);
-    await db.session.create({ data: { id: sha256(token), userId, kind, csrfToken, expiresAt } });
+    const userAgent = req?.get('user-agent')?.slice(0, 300) ?? null;
+    await db.session.create({ data: { id: sha256(token), userId, kind, csrfToken, expiresAt, userAgent, ip: req?.ip ?? null } });
     return { token, csrfToken, expiresAt };
   }
 
   async function revoke(sessionId: string) {
     await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+  }
+
+  /** "Überall abmelden": ends every session and API token of the user; returns how many */
+  async function revokeAll(userId: string): Promise<number> {
+    return (await db.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } })).count;
+  }
+
+  /** The user's sessions still in force (not revoked, not expired, web sessions not idle), newest activity first. */
+  async function activeSessions(userId: string) {
+    const now = Date.now();
+    const sessions = await db.session.findMany({
+      where: { userId, revokedAt: null, expiresAt: { gt: new Date(now) } },
+      orderBy: { lastSeenAt: 'desc' },
+      select: { id: true, kind: true, createdAt: true, lastSeenAt: true, expiresAt: true, userAgent: true, ip: true },
+    });
+    return sessions.filter((x) => x.kind !== 'browser' || now - x.lastSeenAt.getTime() <= idleMs);
   }
 
   /** Resolves the user from `Authorization: Bearer` or the session cookie; never rejects by itself. */
@@ -134,6 +160,11 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
     const session = await db.session.findUnique({ where: { id: sha256(token) }, include: { user: true } });
     if (!session || session.revokedAt || session.expiresAt < new Date() || !session.user.active) return next();
     if (bearer ? session.kind !== 'api' : session.kind !== 'browser') return next();
+    // idle timeout of the web session: ended for good, not just refused (lastSeenAt is kept to the minute)
+    if (session.kind === 'browser' && Date.now() - session.lastSeenAt.getTime() > idleMs) {
+      await revoke(session.id);
+      return next();
+    }
     req.user = {
       id: session.user.id,
       email: session.user.email,
@@ -158,7 +189,18 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
     res.clearCookie(sessionCookie, { path: '/', secure: opts.secureCookies });
   }
 
-  return { login, createSession, revoke, authenticate, setSessionCookie, clearSessionCookie, sessionCookie };
+  return {
+    login,
+    createSession,
+    revoke,
+    revokeAll,
+    activeSessions,
+    idleMinutes: idleMs / 60_000,
+    authenticate,
+    setSessionCookie,
+    clearSessionCookie,
+    sessionCookie,
+  };
 }
 export type Auth = ReturnType<typeof createAuth>;
 
@@ -185,7 +227,13 @@ export function apiCsrfGuard(publicUrl: string) {
     if (!req.path.startsWith('/api/') || req.path.startsWith('/api/codec/')) return next();
     if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method) || req.authVia !== 'cookie') return next();
     if (sameToken(req.get(CSRF_HEADER) ?? '', req.csrfToken ?? '') || req.get('origin') === ownOrigin) return next();
-    next(new HttpError(403, 'csrf', 'Anfrage abgelehnt: Schreibzugriffe mit dem Sitzungs-Cookie brauchen den CSRF-Token (Kopfzeile X-CSRF-Token) oder eine Anfrage von dieser Anwendung.'));
+    next(
+      new HttpError(
+        403,
+        'csrf',
+        'Anfrage abgelehnt: Schreibzugriffe mit dem Sitzungs-Cookie brauchen den CSRF-Token (Kopfzeile X-CSRF-Token) oder eine Anfrage von dieser Anwendung.',
+      ),
+    );
   };
 }
 

@@ -52,6 +52,13 @@ export const configSchema = z
     KIM_SEED: bool,
     KIM_DEMO_PASSWORD: z.string().min(1).default('demo'),
     KIM_SESSION_HOURS: duration.default(12),
+    /** a browser session ends after this many minutes without a request (BSI IT-Grundschutz ORP.4 / APP.3.1) */
+    KIM_SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
     /** reverse proxies whose X-Forwarded-For is believed: a hop count, or names (loopback, linklocal, uniquelocal), IPs, CIDRs */
     KIM_TRUST_PROXY: z
       .string()

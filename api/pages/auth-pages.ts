@@ -55,7 +55,7 @@ export function authPages(auth: Auth, secure: boolean, oidcLabel?: string) {
     if (!v.ok) return res.status(400).send(loginPage(req, res, { secure, oidcLabel, email: String(req.body?.email ?? ''), errors: v.errors, next }));
     try {
       const user = await auth.login(v.data.email, v.data.password, req);
-      const s = await auth.createSession(user.id, 'browser');
+      const s = await auth.createSession(user.id, 'browser', req);
       auth.setSessionCookie(res, s.token, s.expiresAt);
       res.clearCookie(LOGIN_CSRF_COOKIE, { path: '/login' });
       res.redirect(303, next);

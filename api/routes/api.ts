@@ -33,7 +33,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
     errors: { 401: 'E-Mail oder Passwort falsch (auch: Konto gesperrt oder inaktiv)', 429: 'Zu viele fehlgeschlagene Anmeldungen von dieser Adresse' },
     handler: async ({ req, body }) => {
       const user = await auth.login(body.email, body.password, req);
-      const s = await auth.createSession(user.id, 'api');
+      const s = await auth.createSession(user.id, 'api', req);
       return { token: s.token, expiresAt: s.expiresAt.toISOString() };
     },
   });
