@@ -97,6 +97,10 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
     const ip = req.ip ?? 'unknown';
     const ipKey = `ip:${ip}`;
     const pairKey = `acct:${ip}:${sha256(email.trim().toLowerCase())}`;
+    // now and then: forget counters whose window is over (the table holds only recent attempts)
+    if (Math.random() < 0.01) {
+      await db.$executeRaw`DELETE FROM "LoginThrottle" WHERE "windowStart" < now() - make_interval(secs => ${LOGIN_WINDOW_SECONDS}::float8)`;
+    }
     if ((await count(ipKey)) > LOGIN_FAILURES_PER_IP) throw new HttpError(429, 'too_many_attempts', TOO_MANY);
     const backedOff = (await count(pairKey)) > LOGIN_FAILURES_PER_ACCOUNT;
     const user = await db.user.findUnique({ where: { email } });
