@@ -7,7 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { requestContext } from '../core/log';
 import type { AppDeps } from './deps';
-import { createAuth, csrfValid } from './auth';
+import { apiCsrfGuard, createAuth, csrfValid } from './auth';
 import { HttpError, notFound, sendError, toHttpError } from './errors';
 import { html, page } from './html';
 import { adminPages } from './pages/admin-pages';
@@ -19,6 +19,7 @@ import { devPages } from './pages/dev-pages';
 import { linkPages } from './pages/link-pages';
 import { privacyPages } from './pages/privacy-pages';
 import { processPages } from './pages/process-pages';
+import { sessionPages } from './pages/session-pages';
 import { taskPages } from './pages/task-pages';
 import { apiRouter } from './routes/api';
 import { codecRouter } from './routes/codec';
@@ -37,13 +38,18 @@ function findInvalidText(v: unknown, path = '', depth = 0): string | undefined {
   return undefined;
 }
 
-const wantsJson = (req: Request) => req.path.startsWith('/api/') || req.path === '/healthz' || (req.get('accept') ?? '').startsWith('application/json');
+const wantsJson = (req: Request) =>
+  req.path.startsWith('/api/') || req.path === '/healthz' || (req.get('accept') ?? '').startsWith('application/json');
 
 export function createApp(deps: AppDeps) {
   const app = express();
-  const auth = createAuth(deps.db, { sessionHours: deps.sessionHours, secureCookies: deps.secureCookies });
+  const auth = createAuth(deps.db, {
+    sessionHours: deps.sessionHours,
+    secureCookies: deps.secureCookies,
+    sessionIdleMinutes: deps.sessionIdleMinutes,
+  });
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? 'loopback');
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
@@ -52,24 +58,39 @@ export function createApp(deps: AppDeps) {
     req.log = deps.log;
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      requestContext.run({ requestId: req.requestId }, () => deps.log.info({
-        method: req.method, path: req.route?.path ?? req.path.replace(/[0-9a-f-]{36}/g, ':id'), status: res.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-      }, 'Anfrage'));
+      requestContext.run({ requestId: req.requestId }, () =>
+        deps.log.info(
+          {
+            method: req.method,
+            path: req.route?.path ?? req.path.replace(/[0-9a-f-]{36}/g, ':id'),
+            status: res.statusCode,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+          },
+          'Anfrage',
+        ),
+      );
     });
     requestContext.run({ requestId: req.requestId }, next);
   });
 
-  app.use(helmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"], baseUri: ["'self'"],
-        upgradeInsecureRequests: deps.secureCookies ? [] : null,
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          upgradeInsecureRequests: deps.secureCookies ? [] : null,
+        },
       },
-    },
-    hsts: deps.secureCookies,
-  }));
+      hsts: deps.secureCookies,
+    }),
+  );
   app.use('/static', express.static(path.join(__dirname, 'static'), { maxAge: '1h', index: false }));
   app.use(healthRouter(deps));
   app.use(express.json({ limit: '100kb', strict: true }));
@@ -78,17 +99,26 @@ export function createApp(deps: AppDeps) {
   // PostgreSQL cannot store NUL, and a lone surrogate is not text: refuse both in every input up front
   app.use((req: Request, _res: Response, next: NextFunction) => {
     const bad = findInvalidText(req.query) ?? findInvalidText(req.body);
-    if (bad) return next(new HttpError(400, 'invalid_input', `Ungültige Zeichen im Feld ${bad} (Nullzeichen oder unvollständiges Unicode).`, [{ field: bad, message: 'ungültige Zeichen' }]));
+    if (bad)
+      return next(
+        new HttpError(400, 'invalid_input', `Ungültige Zeichen im Feld ${bad} (Nullzeichen oder unvollständiges Unicode).`, [
+          { field: bad, message: 'ungültige Zeichen' },
+        ]),
+      );
     next();
   });
-  app.use((req, res, next) => { auth.authenticate(req, res, next).catch(next); });
+  app.use((req, res, next) => {
+    auth.authenticate(req, res, next).catch(next);
+  });
 
+  app.use(apiCsrfGuard(deps.publicUrl));
   // CSRF: every browser form post except the login form (double-submit there) needs the session token.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     // /t/<token>: the signed single-use token in the URL is the credential (no session)
     if (req.method !== 'POST' || req.path.startsWith('/api/') || req.path === '/login' || req.path.startsWith('/t/')) return next();
     if (!req.user) return next(new HttpError(401, 'unauthorized', 'Bitte anmelden.'));
-    if (!csrfValid(req)) return next(new HttpError(403, 'csrf', 'Das Formular ist abgelaufen oder ungültig. Bitte die Seite neu laden und erneut absenden.'));
+    if (!csrfValid(req))
+      return next(new HttpError(403, 'csrf', 'Das Formular ist abgelaufen oder ungültig. Bitte die Seite neu laden und erneut absenden.'));
     next();
   });
 
@@ -102,6 +132,7 @@ export function createApp(deps: AppDeps) {
     if (!req.user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
     next();
   });
+  app.use(sessionPages(deps, auth));
   if (deps.capture) app.use(devPages(deps.capture, deps));
   app.use(casePages(deps));
   app.use(privacyPages(deps));
@@ -117,11 +148,21 @@ export function createApp(deps: AppDeps) {
     if (res.headersSent) return;
     if (wantsJson(req)) return sendError(res, e);
     if (e.status === 401) return res.redirect(303, '/login');
-    res.status(e.status).send(page({
-      title: e.status === 404 ? 'Nicht gefunden' : e.status === 403 ? 'Kein Zugriff' : e.status === 503 ? 'Vorübergehend nicht verfügbar' : 'Fehler',
-      user: req.user, csrf: req.csrfToken,
-      body: html`<p role="alert">${e.message}</p><p class="hint">Vorgangsnummer: ${req.requestId}</p><p><a href="/faelle">Zur Fallübersicht</a></p>`,
-    }));
+    res.status(e.status).send(
+      page({
+        title:
+          e.status === 404
+            ? 'Nicht gefunden'
+            : e.status === 403
+              ? 'Kein Zugriff'
+              : e.status === 503
+                ? 'Vorübergehend nicht verfügbar'
+                : 'Fehler',
+        user: req.user,
+        csrf: req.csrfToken,
+        body: html`<p role="alert">${e.message}</p><p class="hint">Vorgangsnummer: ${req.requestId}</p><p><a href="/faelle">Zur Fallübersicht</a></p>`,
+      }),
+    );
   });
   return app;
 }

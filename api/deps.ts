@@ -15,6 +15,10 @@ export interface AppDeps {
   publicUrl: string;
   secureCookies: boolean;
   sessionHours: number;
+  /** a browser session ends after this many idle minutes (KIM_SESSION_IDLE_MINUTES); default 30 */
+  sessionIdleMinutes?: number;
+  /** Express `trust proxy` (KIM_TRUST_PROXY): whose X-Forwarded-For gives the client address; default loopback */
+  trustProxy?: number | string[];
   capture?: SmtpCapture;
   temporalUiUrl?: string;
   /** the Temporal namespace the app's client uses (TEMPORAL_NAMESPACE): the Web UI links point into it; default "default" */

@@ -146,7 +146,8 @@ export async function runApi(opts: { config: Config; db: Db; temporalAddress: st
   // temporalUiOrigin: read by codecRouter (api/routes/codec.ts) — the CORS origin of the Temporal Web UI
   const deps: AppDeps & CodecRouterDeps = {
     db: opts.db, temporal, taskQueue: opts.config.TEMPORAL_TASK_QUEUE, log: opts.log, publicUrl: opts.config.publicUrl,
-    secureCookies: opts.config.NODE_ENV === 'production', sessionHours: opts.config.KIM_SESSION_HOURS,
+    secureCookies: opts.config.secureCookies, sessionHours: opts.config.KIM_SESSION_HOURS,
+    sessionIdleMinutes: opts.config.KIM_SESSION_IDLE_MINUTES, trustProxy: opts.config.KIM_TRUST_PROXY,
     capture: opts.capture, temporalUiUrl: opts.temporalUiUrl, temporalUiOrigin: opts.config.KIM_TEMPORAL_UI_ORIGIN,
     temporalNamespace: opts.config.TEMPORAL_NAMESPACE,
     linkKeys: resolveLinkKeys(opts.config), workingDaySeconds: opts.config.KIM_WORKING_DAY_SECONDS,

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { sessionInput } from '../../core/domain/records';
-import { LOGIN_CSRF_COOKIE, randomToken, SESSION_COOKIE, type Auth } from '../auth';
+import { LOGIN_CSRF_COOKIE, randomToken, type Auth } from '../auth';
 import { HttpError } from '../errors';
 import { errorSummary, field, html, page } from '../html';
 import { validateForm } from './forms';
@@ -55,7 +55,7 @@ export function authPages(auth: Auth, secure: boolean, oidcLabel?: string) {
     if (!v.ok) return res.status(400).send(loginPage(req, res, { secure, oidcLabel, email: String(req.body?.email ?? ''), errors: v.errors, next }));
     try {
       const user = await auth.login(v.data.email, v.data.password, req);
-      const s = await auth.createSession(user.id, 'browser');
+      const s = await auth.createSession(user.id, 'browser', req);
       auth.setSessionCookie(res, s.token, s.expiresAt);
       res.clearCookie(LOGIN_CSRF_COOKIE, { path: '/login' });
       res.redirect(303, next);
@@ -69,7 +69,7 @@ export function authPages(auth: Auth, secure: boolean, oidcLabel?: string) {
 
   router.post('/logout', async (req: Request, res: Response) => {
     if (req.sessionId) await auth.revoke(req.sessionId);
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    auth.clearSessionCookie(res);
     res.redirect(303, '/login');
   });
 

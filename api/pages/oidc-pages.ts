@@ -93,7 +93,7 @@ export function oidcPages(deps: { db: Db; log: Logger; publicUrl: string; secure
       const match = await matchUser(deps.db, metadata.issuer, claims, settings.requireEmailVerified);
       if (!match.ok) return fail(req, res, match.reason, { userId: match.userId });
       const { user } = match;
-      const session = await auth.createSession(user.id, 'browser');
+      const session = await auth.createSession(user.id, 'browser', req);
       auth.setSessionCookie(res, session.token, session.expiresAt);
       res.clearCookie(OIDC_COOKIE, { path: OIDC_COOKIE_PATH });
       await audit(deps.db, actorOf(req, user), 'login.oidc', { type: 'User', id: user.id }, { linked: match.linked });

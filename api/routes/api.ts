@@ -30,10 +30,10 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   api.route({
     method: 'post', path: '/api/session', tag: 'Auth', roles: 'public', summary: 'Anmelden: liefert ein API-Token',
     body: sessionInput, response: z.object({ token: z.string(), expiresAt: z.string() }),
-    errors: { 401: 'E-Mail oder Passwort falsch (auch: Konto gesperrt oder inaktiv)', 429: 'Zu viele fehlgeschlagene Anmeldungen von dieser Adresse' },
+    errors: { 401: 'E-Mail oder Passwort falsch (auch: Konto inaktiv)', 429: 'Zu viele fehlgeschlagene Anmeldungen von dieser Adresse oder für dieses Konto von dieser Adresse' },
     handler: async ({ req, body }) => {
       const user = await auth.login(body.email, body.password, req);
-      const s = await auth.createSession(user.id, 'api');
+      const s = await auth.createSession(user.id, 'api', req);
       return { token: s.token, expiresAt: s.expiresAt.toISOString() };
     },
   });
