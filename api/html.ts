@@ -20,7 +20,7 @@ export function page(opts: { title: string; user?: PageUser; csrf?: string; body
     </ul>
     <form method="post" action="/logout" class="logout">
       <input type="hidden" name="_csrf" value="${opts.csrf ?? ''}">
-      <span>${opts.user.name} (${roleLabel(opts.user.role)})</span>
+      <span><a href="/sitzungen" title="Meine Sitzungen">${opts.user.name}</a> (${roleLabel(opts.user.role)})</span>
       <button type="submit">Abmelden</button>
     </form></nav>` : '';
   // A page that shows an error summary says so in its title: the title is the first thing a screen
