@@ -9,6 +9,7 @@ import { requestContext } from '../core/log';
 import type { AppDeps } from './deps';
 import { createAuth, csrfValid } from './auth';
 import { HttpError, notFound, sendError, toHttpError } from './errors';
+import { hostCheck } from './host-check';
 import { html, page } from './html';
 import { adminPages } from './pages/admin-pages';
 import { authPages } from './pages/auth-pages';
@@ -59,6 +60,8 @@ export function createApp(deps: AppDeps) {
     });
     requestContext.run({ requestId: req.requestId }, next);
   });
+
+  app.use(hostCheck(deps.publicUrl)); // DNS rebinding: only the public URL's host and loopback names
 
   app.use(helmet({
     contentSecurityPolicy: {

@@ -13,6 +13,7 @@ import { parseLinkKeys, type LinkKey } from '../core/links';
 import { createDb, type Db } from '../core/db/client';
 import { migrate } from '../core/db/migrate';
 import { seedDemo } from '../core/db/seed';
+import { assertDevPartsAllowed } from '../core/production';
 import type { Logger } from '../core/log';
 import { startOutboxSender } from '../core/mail/outbox';
 import { ensureRetentionSchedule, retentionSettings, type ScheduleOutcome } from '../core/retention';
@@ -23,6 +24,7 @@ import type { CodecRouterDeps } from '../api/routes/codec';
 
 
 export async function prepareDatabase(config: Config, databaseUrl: string, log: Logger, seed: boolean): Promise<Db> {
+  assertDevPartsAllowed(config, { smtpCapture: false, seed }); // no demo users in production (ConfigError → exit 2)
   const applied = await migrate(databaseUrl, (m) => log.info(m));
   if (applied.length === 0) log.debug('Datenbankschema aktuell');
   const db = createDb(databaseUrl);

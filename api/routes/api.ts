@@ -6,7 +6,7 @@ import {
 } from '../../core/domain/records';
 import { caseListFilter } from '../access';
 import { actorOf, type Auth } from '../auth';
-import { badRequest, notFound } from '../errors';
+import { notFound } from '../errors';
 import { JsonApi } from '../json-route';
 import type { AppDeps } from '../deps';
 import { registerChainRoutes } from './chains-api';
@@ -15,6 +15,7 @@ import { registerTaskRoutes } from './tasks-api';
 import { caseChains, createCase, createPerson, getCase, listCases, readPerson, setFollowUp, setStatus, statusSummary } from '../services/cases';
 import { addConsent, withdrawConsent } from '../services/consents';
 import { idempotencyKeyHeader } from '../submission';
+import { visibleMails } from '../pages/dev-pages';
 
 const idResponse = z.object({ id: z.string() });
 
@@ -177,11 +178,12 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   if (deps.capture) {
     const capture = deps.capture;
     api.route({
-      method: 'get', path: '/api/dev/mails', tag: 'Entwicklung', roles: 'public',
-      summary: 'Dev-Postfach: von der eingebetteten SMTP-Capture empfangene E-Mails (nur ohne SMTP_URL)',
+      // any logged-in user; department members only their department's mails (visibleMails)
+      method: 'get', path: '/api/dev/mails', tag: 'Entwicklung', roles: [],
+      summary: 'Dev-Postfach: von der eingebetteten SMTP-Capture empfangene E-Mails (nur ohne SMTP_URL, nie in Produktion; Fachstellen: nur die eigenen)',
       query: z.object({ to: z.string().max(254).optional() }),
       response: z.object({ items: z.array(z.object({ id: z.string(), to: z.array(z.string()), subject: z.string(), text: z.string(), html: z.string(), links: z.array(z.string()), receivedAt: z.string() })) }),
-      handler: async ({ query }) => ({ items: capture.list({ to: query.to }).map(({ messageId: _m, ...m }) => m) }),
+      handler: async ({ req, query }) => ({ items: (await visibleMails(deps, capture, req.user!, query.to)).map(({ messageId: _m, ...m }) => m) }),
     });
   }
 

@@ -165,7 +165,7 @@ describe('cases', () => {
     expect(stack.capture.list().filter((x) => x.subject.includes(c.reference))).toHaveLength(1);
     const state = await stack.client.workflow.getHandle(caseWorkflowId(c.id)).query(caseStateQuery);
     expect(state.followUp?.remindedAt).toBeDefined();
-    const dev = await stack.api('GET', `/api/dev/mails?to=fallmanagement@kim.example`);
+    const dev = await stack.api('GET', `/api/dev/mails?to=fallmanagement@kim.example`, { token: caseworker });
     expect(dev.body.items.some((m: { subject: string }) => m.subject.includes(c.reference))).toBe(true);
   });
 
