@@ -11,7 +11,7 @@ import {
 } from '../../core/domain/handoff';
 import { KimCaseId, KimDepartment, KimKind, KimStep } from '../../core/domain/search-attributes';
 import { handoffActionUpdate, handoffWorkflow } from '../../workflows/handoff';
-import { canChangeCase, canSeeTask, taskFilter } from '../access';
+import { canChangeCase, canSeeTask, seesCaseFiles, taskFilter } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { refuseAnonymized } from './anonymized';
@@ -119,7 +119,12 @@ export async function assertMayAct(db: Db, user: AuthUser, taskId: string, actio
   return t; // the department itself is checked by the workflow's validator (403)
 }
 
-/** The task page: the task (read, audited), its department, the person unless anonymised, and the departments it can be forwarded to. */
+/**
+ * The task page: the task (read, audited), its department, the person, and the departments it can be
+ * forwarded to. The person (name, birth date) only while the case is not anonymised and — for roles
+ * without the case file (department members) — only while the task is open and a valid consent covers
+ * its department: the right to the data ends with the task or the consent.
+ */
 export async function taskPage(deps: TaskDeps, user: AuthUser, actor: Actor, id: string) {
   const { task } = await getTask(deps, user, actor, id);
   const [full, departments] = await Promise.all([
@@ -128,5 +133,7 @@ export async function taskPage(deps: TaskDeps, user: AuthUser, actor: Actor, id:
     }),
     listDepartments(deps.db, { except: task.departmentId }),
   ]);
-  return { task, departmentName: full.department.name, person: full.case.anonymizedAt ? undefined : full.case.person, departments };
+  const mayReadPerson = !full.case.anonymizedAt
+    && (seesCaseFiles(user) || (OPEN_TASK_STATUSES.includes(task.status) && (await consentCovers(deps.db, task.caseId, task.departmentId))));
+  return { task, departmentName: full.department.name, person: mayReadPerson ? full.case.person : undefined, departments };
 }
