@@ -70,7 +70,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   api.route({
     method: 'post', path: '/api/cases', tag: 'Akten', roles: ['caseworker'], status: 201,
     summary: 'Fall anlegen und seinen Prozess starten', body: caseInput, response: z.object({ id: z.string(), reference: z.string() }), idempotent: true,
-    errors: { 409: 'Die Person ist anonymisiert' },
+    errors: { 404: 'Person unbekannt oder nicht im eigenen Zuständigkeitsbereich', 409: 'Die Person ist anonymisiert' },
     handler: async ({ req, res, body }) => {
       const r = await createCase(deps, req.user!, actorOf(req), body, idempotencyKeyHeader(req));
       if (!r.created) res.locals.status = 200; // the same request again: the first result
