@@ -7,7 +7,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createPayloadCodec, generatePayloadKeySpec, type AesGcmPayloadCodec } from '../core/codec';
+import { createPayloadCodec, generatePayloadKeySpec, type AesGcmPayloadCodec, type CodecOptions } from '../core/codec';
 import { ConfigError, oidcSettings, type Config } from '../core/config';
 import { parseLinkKeys, type LinkKey } from '../core/links';
 import { createDb, type Db } from '../core/db/client';
@@ -51,8 +51,8 @@ export function resolveLinkKeys(config: Config): LinkKey[] {
  * key made once and kept in KIM_DATA_DIR/payload-key — API and worker of one installation share it.
  * Production without KIM_PAYLOAD_KEYS does not start (histories would otherwise depend on a local file).
  */
-export function resolvePayloadCodec(config: Config): AesGcmPayloadCodec {
-  if (config.KIM_PAYLOAD_KEYS) return createPayloadCodec(config.KIM_PAYLOAD_KEYS);
+export function resolvePayloadCodec(config: Config, options: CodecOptions = {}): AesGcmPayloadCodec {
+  if (config.KIM_PAYLOAD_KEYS) return createPayloadCodec(config.KIM_PAYLOAD_KEYS, options);
   if (config.NODE_ENV === 'production') {
     throw new ConfigError('Ungültige Konfiguration:\n  - KIM_PAYLOAD_KEYS: ist in production Pflicht (Verschlüsselung der Temporal-Daten)');
   }
@@ -66,7 +66,7 @@ export function resolvePayloadCodec(config: Config): AesGcmPayloadCodec {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
-  return createPayloadCodec(fs.readFileSync(file, 'utf8').trim());
+  return createPayloadCodec(fs.readFileSync(file, 'utf8').trim(), options);
 }
 
 let runtimeInstalled = false;
@@ -85,7 +85,8 @@ export async function runWorker(opts: { config: Config; db: Db; temporalAddress:
     connection, namespace: opts.config.TEMPORAL_NAMESPACE, taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
     db: opts.db, publicUrl: opts.config.publicUrl, log: opts.log,
     linkKeys: resolveLinkKeys(opts.config), linkTtlDays: opts.config.KIM_LINK_TTL_DAYS,
-    dataConverter: { payloadCodecs: [resolvePayloadCodec(opts.config)] },
+    // the worker refuses plaintext payloads (injected inputs/updates) unless KIM_PAYLOAD_REQUIRE_ENCRYPTION=false
+    dataConverter: { payloadCodecs: [resolvePayloadCodec(opts.config, { requireEncrypted: opts.config.KIM_PAYLOAD_REQUIRE_ENCRYPTION })] },
     maxCachedWorkflows: opts.config.KIM_WORKER_CACHE,
   });
   const running = worker.run();
