@@ -91,7 +91,10 @@ export async function runWorker(opts: { config: Config; db: Db; temporalAddress:
   });
   const running = worker.run();
   running.catch((err) => opts.log.fatal({ err }, 'Worker abgebrochen'));
-  const outbox = startOutboxSender({ db: opts.db, smtpUrl: opts.smtpUrl, from: opts.config.MAIL_FROM, log: opts.log });
+  const outbox = startOutboxSender({
+    db: opts.db, smtpUrl: opts.smtpUrl, from: opts.config.MAIL_FROM, log: opts.log,
+    requireTls: opts.config.KIM_SMTP_REQUIRE_TLS && !opts.config.embedded.smtp, // the embedded capture (loopback) has no TLS
+  });
   opts.log.info({ taskQueue: opts.config.TEMPORAL_TASK_QUEUE }, 'Worker läuft');
   // a failure here must not stop the worker: logged, and the next boot tries again
   await bootRetentionSchedule(opts.config, opts.temporalAddress, opts.log).catch((err) => opts.log.error({ err }, 'Löschfristen-Zeitplan nicht eingerichtet'));
