@@ -47,15 +47,18 @@ export function createApp(deps: AppDeps) {
   app.set('trust proxy', 'loopback');
 
   app.use((req: Request, res: Response, next: NextFunction) => {
+    // always our own id: the audit log (actorOf) and the answers never carry a client's value; a client's
+    // X-Request-Id is only logged beside it (clientRequestId) for correlation
+    req.requestId = crypto.randomUUID();
     const incoming = req.get('x-request-id');
-    req.requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : crypto.randomUUID();
+    const clientRequestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : undefined;
     res.setHeader('X-Request-Id', req.requestId);
     req.log = deps.log;
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       requestContext.run({ requestId: req.requestId }, () => deps.log.info({
         method: req.method, path: req.route?.path ?? req.path.replace(/[0-9a-f-]{36}/g, ':id'), status: res.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        ms: Number(process.hrtime.bigint() - started) / 1e6, clientRequestId,
       }, 'Anfrage'));
     });
     requestContext.run({ requestId: req.requestId }, next);

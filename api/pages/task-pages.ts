@@ -20,7 +20,7 @@ export function taskPages(deps: AppDeps) {
 
   pages.get('/aufgaben', INBOX, async (req: Request, res: Response) => {
     const showAll = req.query.alle === '1';
-    const tasks = await listTasks(deps.db, req.user!, { open: !showAll });
+    const tasks = await listTasks(deps.db, req.user!, { open: !showAll }, actorOf(req));
     res.send(view(req, 'Aufgaben', html`
       <p>${showAll ? html`Alle Aufgaben. <a href="/aufgaben">Nur offene zeigen</a>` : html`Offene Aufgaben, überfällige zuerst. <a href="/aufgaben?alle=1">Alle zeigen</a>`}</p>
       ${tasks.length === 0 ? html`<p>Keine Aufgaben.</p>` : html`<table>

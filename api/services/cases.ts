@@ -128,10 +128,18 @@ async function liveState(temporal: Client, workflowId: string): Promise<CaseStat
   }
 }
 
-export async function getCase(deps: CaseDeps, user: AuthUser, actor: Actor, id: string) {
+/**
+ * One case with its live state. Audited as case.read — except `{ read: false }`: the case page's
+ * 5-second status poll (status label only) is part of the view already counted, not a read of its own.
+ * A refused attempt is audited (access.refused).
+ */
+export async function getCase(deps: CaseDeps, user: AuthUser, actor: Actor, id: string, opts: { read?: boolean } = {}) {
   const c = await loadCase(deps.db, id);
-  if (!canReadCase(user, c)) throw forbidden('Kein Zugriff auf diesen Fall.');
-  await audit(deps.db, actor, 'case.read', { type: 'Case', id, caseId: id });
+  if (!canReadCase(user, c)) {
+    await auditRefused(deps.db, actor, { type: 'Case', id, caseId: id }, 'case.read', 403);
+    throw forbidden('Kein Zugriff auf diesen Fall.');
+  }
+  if (opts.read !== false) await audit(deps.db, actor, 'case.read', { type: 'Case', id, caseId: id });
   const live = await liveState(deps.temporal, c.workflowId);
   return { record: c, live, status: (live?.status ?? c.status) as CaseStatus };
 }
@@ -232,6 +240,8 @@ export async function pageCases({ db }: CaseDeps, user: AuthUser, actor: Actor, 
     where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * pageSize, take: pageSize,
     include: { person: { select: { firstName: true, lastName: true } }, caseworker: { select: { name: true } } },
   });
+  // a list that shows names is a read: one row per list view (ids only), besides the per-case search rows
+  if (items.length) await audit(db, actor, 'case.list', { type: 'Case' }, { count: items.length, page, total, caseIds: items.map((c) => c.id) });
   if (search.fields.length && items.length) {
     await db.$transaction(async (tx) => {
       for (const c of items) await audit(tx, actor, 'case.search', { type: 'Case', id: c.id, caseId: c.id }, { fields: search.fields, results: total });
@@ -262,7 +272,10 @@ export async function personInScope(db: Db, user: AuthUser, p: { createdById: st
 
 export async function readPerson({ db }: CaseDeps, user: AuthUser, actor: Actor, id: string) {
   const p = await db.person.findUnique({ where: { id }, include: { cases: { select: { caseworkerId: true, departmentId: true } } } });
-  if (!p || !(await personInScope(db, user, p))) throw notFound('Person');
+  if (!p || !(await personInScope(db, user, p))) {
+    await auditRefused(db, actor, { type: 'Person', id }, 'person.read');
+    throw notFound('Person');
+  }
   await audit(db, actor, 'person.read', { type: 'Person', id: p.id });
   return p;
 }
