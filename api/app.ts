@@ -9,6 +9,7 @@ import { requestContext } from '../core/log';
 import type { AppDeps } from './deps';
 import { apiCsrfGuard, createAuth, csrfValid } from './auth';
 import { HttpError, notFound, sendError, toHttpError } from './errors';
+import { hostCheck } from './host-check';
 import { html, page } from './html';
 import { adminPages } from './pages/admin-pages';
 import { authPages } from './pages/auth-pages';
@@ -52,26 +53,24 @@ export function createApp(deps: AppDeps) {
   app.set('trust proxy', deps.trustProxy ?? 'loopback');
 
   app.use((req: Request, res: Response, next: NextFunction) => {
+    // always our own id: the audit log (actorOf) and the answers never carry a client's value; a client's
+    // X-Request-Id is only logged beside it (clientRequestId) for correlation
+    req.requestId = crypto.randomUUID();
     const incoming = req.get('x-request-id');
-    req.requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : crypto.randomUUID();
+    const clientRequestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : undefined;
     res.setHeader('X-Request-Id', req.requestId);
     req.log = deps.log;
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      requestContext.run({ requestId: req.requestId }, () =>
-        deps.log.info(
-          {
-            method: req.method,
-            path: req.route?.path ?? req.path.replace(/[0-9a-f-]{36}/g, ':id'),
-            status: res.statusCode,
-            ms: Number(process.hrtime.bigint() - started) / 1e6,
-          },
-          'Anfrage',
-        ),
-      );
+      requestContext.run({ requestId: req.requestId }, () => deps.log.info({
+        method: req.method, path: req.route?.path ?? req.path.replace(/[0-9a-f-]{36}/g, ':id'), status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6, clientRequestId,
+      }, 'Anfrage'));
     });
     requestContext.run({ requestId: req.requestId }, next);
   });
+
+  app.use(hostCheck(deps.publicUrl)); // DNS rebinding: only the public URL's host and loopback names
 
   app.use(
     helmet({

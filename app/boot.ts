@@ -7,12 +7,13 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createPayloadCodec, generatePayloadKeySpec, type AesGcmPayloadCodec } from '../core/codec';
+import { createPayloadCodec, generatePayloadKeySpec, type AesGcmPayloadCodec, type CodecOptions } from '../core/codec';
 import { ConfigError, oidcSettings, type Config } from '../core/config';
 import { parseLinkKeys, type LinkKey } from '../core/links';
 import { createDb, type Db } from '../core/db/client';
 import { migrate } from '../core/db/migrate';
 import { seedDemo } from '../core/db/seed';
+import { assertDevPartsAllowed } from '../core/production';
 import type { Logger } from '../core/log';
 import { startOutboxSender } from '../core/mail/outbox';
 import { ensureRetentionSchedule, retentionSettings, type ScheduleOutcome } from '../core/retention';
@@ -23,6 +24,7 @@ import type { CodecRouterDeps } from '../api/routes/codec';
 
 
 export async function prepareDatabase(config: Config, databaseUrl: string, log: Logger, seed: boolean): Promise<Db> {
+  assertDevPartsAllowed(config, { smtpCapture: false, seed }); // no demo users in production (ConfigError → exit 2)
   const applied = await migrate(databaseUrl, (m) => log.info(m));
   if (applied.length === 0) log.debug('Datenbankschema aktuell');
   const db = createDb(databaseUrl);
@@ -49,8 +51,8 @@ export function resolveLinkKeys(config: Config): LinkKey[] {
  * key made once and kept in KIM_DATA_DIR/payload-key — API and worker of one installation share it.
  * Production without KIM_PAYLOAD_KEYS does not start (histories would otherwise depend on a local file).
  */
-export function resolvePayloadCodec(config: Config): AesGcmPayloadCodec {
-  if (config.KIM_PAYLOAD_KEYS) return createPayloadCodec(config.KIM_PAYLOAD_KEYS);
+export function resolvePayloadCodec(config: Config, options: CodecOptions = {}): AesGcmPayloadCodec {
+  if (config.KIM_PAYLOAD_KEYS) return createPayloadCodec(config.KIM_PAYLOAD_KEYS, options);
   if (config.NODE_ENV === 'production') {
     throw new ConfigError('Ungültige Konfiguration:\n  - KIM_PAYLOAD_KEYS: ist in production Pflicht (Verschlüsselung der Temporal-Daten)');
   }
@@ -64,7 +66,7 @@ export function resolvePayloadCodec(config: Config): AesGcmPayloadCodec {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
-  return createPayloadCodec(fs.readFileSync(file, 'utf8').trim());
+  return createPayloadCodec(fs.readFileSync(file, 'utf8').trim(), options);
 }
 
 let runtimeInstalled = false;
@@ -83,12 +85,16 @@ export async function runWorker(opts: { config: Config; db: Db; temporalAddress:
     connection, namespace: opts.config.TEMPORAL_NAMESPACE, taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
     db: opts.db, publicUrl: opts.config.publicUrl, log: opts.log,
     linkKeys: resolveLinkKeys(opts.config), linkTtlDays: opts.config.KIM_LINK_TTL_DAYS,
-    dataConverter: { payloadCodecs: [resolvePayloadCodec(opts.config)] },
+    // the worker refuses plaintext payloads (injected inputs/updates) unless KIM_PAYLOAD_REQUIRE_ENCRYPTION=false
+    dataConverter: { payloadCodecs: [resolvePayloadCodec(opts.config, { requireEncrypted: opts.config.KIM_PAYLOAD_REQUIRE_ENCRYPTION })] },
     maxCachedWorkflows: opts.config.KIM_WORKER_CACHE,
   });
   const running = worker.run();
   running.catch((err) => opts.log.fatal({ err }, 'Worker abgebrochen'));
-  const outbox = startOutboxSender({ db: opts.db, smtpUrl: opts.smtpUrl, from: opts.config.MAIL_FROM, log: opts.log });
+  const outbox = startOutboxSender({
+    db: opts.db, smtpUrl: opts.smtpUrl, from: opts.config.MAIL_FROM, log: opts.log,
+    requireTls: opts.config.KIM_SMTP_REQUIRE_TLS && !opts.config.embedded.smtp, // the embedded capture (loopback) has no TLS
+  });
   opts.log.info({ taskQueue: opts.config.TEMPORAL_TASK_QUEUE }, 'Worker läuft');
   // a failure here must not stop the worker: logged, and the next boot tries again
   await bootRetentionSchedule(opts.config, opts.temporalAddress, opts.log).catch((err) => opts.log.error({ err }, 'Löschfristen-Zeitplan nicht eingerichtet'));

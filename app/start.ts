@@ -5,6 +5,7 @@ import { onShutdown, prepareDatabase, runApi, runWorker } from './boot';
 import { ConfigError, loadConfig } from '../core/config';
 import { DEMO_USERS } from '../core/db/seed';
 import { createLogger } from '../core/log';
+import { assertDevPartsAllowed } from '../core/production';
 import { startServices } from '../core/runtime/services';
 
 const stops: Array<() => Promise<void>> = [];
@@ -12,8 +13,12 @@ const stopAll = async () => { for (const s of stops.splice(0).reverse()) await s
 
 async function main() {
   let config;
+  let seed: boolean;
   try {
     config = loadConfig();
+    seed = config.embedded.postgres || process.argv.includes('--seed') || config.KIM_SEED;
+    // production refuses the SMTP capture (login-free inbox) and the demo users — before anything starts
+    assertDevPartsAllowed(config, { smtpCapture: config.embedded.smtp, seed });
   } catch (err) {
     if (err instanceof ConfigError) { console.error(err.message); process.exit(2); }
     throw err;
@@ -24,7 +29,6 @@ async function main() {
   stops.push(services.stop);
   onShutdown(log, stopAll);
 
-  const seed = config.embedded.postgres || process.argv.includes('--seed') || config.KIM_SEED;
   const db = await prepareDatabase(config, services.databaseUrl, log, seed);
   stops.push(() => db.$disconnect());
   const worker = await runWorker({ config, db, temporalAddress: services.temporalAddress, smtpUrl: services.smtpUrl, log });

@@ -24,3 +24,11 @@ export function audit(db: Tx, actor: Actor, action: string, entity: { type: stri
     },
   });
 }
+
+/**
+ * A refused attempt on someone else's record (403, or 404 for a record outside the user's scope): who
+ * tried what on which id. Audited so that probing shows up; the answer itself reveals nothing.
+ */
+export function auditRefused(db: Tx, actor: Actor, entity: { type: string; id?: string; caseId?: string }, attempted: string, status: 403 | 404 = 404) {
+  return audit(db, actor, 'access.refused', entity, { attempted, status });
+}

@@ -54,10 +54,16 @@ export function generatePayloadKeySpec(id = 'dev'): string {
 const utf8 = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 const text = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString('utf8') : undefined);
 
+export interface CodecOptions {
+  /** decode refuses plaintext payloads (the worker, once every history is encrypted): nobody with write
+   *  access to Temporal can inject plain workflow inputs, signals or update arguments */
+  requireEncrypted?: boolean;
+}
+
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
 
-  constructor(private readonly keys: PayloadKey[]) {
+  constructor(private readonly keys: PayloadKey[], private readonly options: CodecOptions = {}) {
     if (!keys.length) throw new PayloadKeyError('Kein Schlüssel für die Verschlüsselung der Temporal-Daten');
     for (const k of keys) if (k.key.length !== 32) throw new PayloadKeyError(`Schlüssel "${k.id}" muss 32 Bytes lang sein`);
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
@@ -76,7 +82,12 @@ export class AesGcmPayloadCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((p) => {
-      if (text(p.metadata?.encoding) !== ENCRYPTED_ENCODING) return p;
+      if (text(p.metadata?.encoding) !== ENCRYPTED_ENCODING) {
+        if (this.options.requireEncrypted) {
+          throw new PayloadKeyError('Unverschlüsselte Temporal-Daten abgelehnt (KIM_PAYLOAD_REQUIRE_ENCRYPTION): nur mit dem KIM-Schlüssel verschlüsselte Daten werden angenommen');
+        }
+        return p;
+      }
       const kid = text(p.metadata?.[KEY_ID_METADATA]);
       const key = kid === undefined ? undefined : this.byId.get(kid);
       if (!key) throw new PayloadKeyError(`Unbekannter Schlüssel für verschlüsselte Temporal-Daten: "${kid ?? '(keiner)'}"`);
@@ -95,6 +106,6 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 }
 
-export function createPayloadCodec(spec: string): AesGcmPayloadCodec {
-  return new AesGcmPayloadCodec(parsePayloadKeys(spec));
+export function createPayloadCodec(spec: string, options: CodecOptions = {}): AesGcmPayloadCodec {
+  return new AesGcmPayloadCodec(parsePayloadKeys(spec), options);
 }

@@ -97,7 +97,7 @@ export function casePages(deps: AppDeps) {
   });
 
   pages.get('/faelle/:id/status', LOGIN, async (req: Request, res: Response) => {
-    const { status } = await getCase(deps, req.user!, actorOf(req), String(req.params.id));
+    const { status } = await getCase(deps, req.user!, actorOf(req), String(req.params.id), { read: false }); // the page's poll: no extra read
     res.json({ status, label: CASE_STATUS_LABELS[status] });
   });
 

@@ -1,16 +1,26 @@
 // E-mail action links. GET /t/<token> only shows the task and a confirm form (mail scanners
-// pre-fetch links); POST acts. Forged → 403, expired or used → 410; nothing changes, it is audited.
+// pre-fetch links); POST acts. Forged → 403; expired, used, task ended or forwarded, consent withdrawn
+// → 410 with a German page saying why; nothing changes, it is audited.
 import { Router, type Request, type Response } from 'express';
 import type { Actor } from '../../core/audit';
 import { HANDOFF_STEPS } from '../../core/domain/handoff';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../errors';
 import { html, page } from '../html';
-import { checkLink, linkTask, spendLink, taskStepKey, type CheckedLink, type LinkToken } from '../services/links';
+import { checkLink, linkTask, spendLink, taskStepKey, type CheckedLink, type LinkRejection, type LinkToken } from '../services/links';
 import { actOnTask } from '../services/tasks';
 import { ACTION_TITLES, actionForm, parseActionForm, taskSummary } from './task-forms';
 
 const formStrings = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body ?? {}).filter(([k, v]) => typeof v === 'string' && !k.startsWith('_'))) as Record<string, string>;
+
+const REJECTION_TEXTS: Record<LinkRejection, string> = {
+  forged: 'Dieser Link ist ungültig.',
+  expired: 'Dieser Link ist abgelaufen.',
+  used: 'Dieser Link wurde bereits verwendet.',
+  ended: 'Diese Aufgabe ist beendet (erledigt, abgelehnt oder abgebrochen); der Link gilt nicht mehr.',
+  forwarded: 'Diese Aufgabe wurde an eine andere Stelle weitergeleitet; der Link gilt nicht mehr.',
+  consent: 'Die Einwilligung für Ihre Stelle liegt nicht mehr vor (widerrufen); der Link gilt nicht mehr. Bitte die Daten nicht weiter verwenden.',
+};
 
 export function linkPages(deps: AppDeps) {
   const router = Router();
@@ -18,7 +28,7 @@ export function linkPages(deps: AppDeps) {
   const check = (req: Request, raw: string) => checkLink(deps, linkActor(req), raw, req.method);
 
   function rejected(res: Response, c: Extract<CheckedLink, { ok: false }>) {
-    const text = c.reason === 'forged' ? 'Dieser Link ist ungültig.' : c.reason === 'expired' ? 'Dieser Link ist abgelaufen.' : 'Dieser Link wurde bereits verwendet.';
+    const text = REJECTION_TEXTS[c.reason];
     res.status(c.status).send(page({
       title: c.status === 403 ? 'Link ungültig' : 'Link nicht mehr gültig',
       body: html`<p role="alert">${text} Es wurde nichts geändert.</p><p>Sie können die Aufgabe nach der Anmeldung unter <a href="/aufgaben">Aufgaben</a> bearbeiten.</p>`,

@@ -20,7 +20,7 @@ export function taskPages(deps: AppDeps) {
 
   pages.get('/aufgaben', INBOX, async (req: Request, res: Response) => {
     const showAll = req.query.alle === '1';
-    const tasks = await listTasks(deps.db, req.user!, { open: !showAll });
+    const tasks = await listTasks(deps.db, req.user!, { open: !showAll }, actorOf(req));
     res.send(view(req, 'Aufgaben', html`
       <p>${showAll ? html`Alle Aufgaben. <a href="/aufgaben">Nur offene zeigen</a>` : html`Offene Aufgaben, überfällige zuerst. <a href="/aufgaben?alle=1">Alle zeigen</a>`}</p>
       ${tasks.length === 0 ? html`<p>Keine Aufgaben.</p>` : html`<table>
@@ -43,6 +43,7 @@ export function taskPages(deps: AppDeps) {
         ackDueAt: t.ackDueAt, dueAt: t.dueAt, overdue: t.overdue,
         ...(person ? { personName: `${person.firstName} ${person.lastName}`, birthDate: person.birthDate } : {}),
       })}
+      ${person ? '' : html`<p class="hint">Personendaten werden nur angezeigt, solange die Aufgabe offen ist und eine Einwilligung für die Stelle vorliegt.</p>`}
       ${t.reason ? html`<p><strong>Begründung:</strong> ${t.reason}</p>` : ''}
       ${t.outcome ? html`<p><strong>Ergebnis:</strong> ${HANDOFF_STEPS[t.stepKey]?.outcomes[t.outcome] ?? t.outcome}</p>` : ''}
       ${actions.map((a) => html`<section aria-labelledby="h-${a}"><h2 id="h-${a}">${ACTION_TITLES[a]}</h2>

@@ -15,6 +15,7 @@ import { registerTaskRoutes } from './tasks-api';
 import { caseChains, createCase, createPerson, getCase, listCases, readPerson, setFollowUp, setStatus, statusSummary } from '../services/cases';
 import { addConsent, withdrawConsent } from '../services/consents';
 import { idempotencyKeyHeader } from '../submission';
+import { visibleMails } from '../pages/dev-pages';
 
 const idResponse = z.object({ id: z.string() });
 
@@ -69,7 +70,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   api.route({
     method: 'post', path: '/api/cases', tag: 'Akten', roles: ['caseworker'], status: 201,
     summary: 'Fall anlegen und seinen Prozess starten', body: caseInput, response: z.object({ id: z.string(), reference: z.string() }), idempotent: true,
-    errors: { 409: 'Die Person ist anonymisiert' },
+    errors: { 404: 'Person unbekannt oder nicht im eigenen Zuständigkeitsbereich', 409: 'Die Person ist anonymisiert' },
     handler: async ({ req, res, body }) => {
       const r = await createCase(deps, req.user!, actorOf(req), body, idempotencyKeyHeader(req));
       if (!r.created) res.locals.status = 200; // the same request again: the first result
@@ -177,11 +178,12 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   if (deps.capture) {
     const capture = deps.capture;
     api.route({
-      method: 'get', path: '/api/dev/mails', tag: 'Entwicklung', roles: 'public',
-      summary: 'Dev-Postfach: von der eingebetteten SMTP-Capture empfangene E-Mails (nur ohne SMTP_URL)',
+      // any logged-in user; department members only their department's mails (visibleMails)
+      method: 'get', path: '/api/dev/mails', tag: 'Entwicklung', roles: [],
+      summary: 'Dev-Postfach: von der eingebetteten SMTP-Capture empfangene E-Mails (nur ohne SMTP_URL, nie in Produktion; Fachstellen: nur die eigenen)',
       query: z.object({ to: z.string().max(254).optional() }),
       response: z.object({ items: z.array(z.object({ id: z.string(), to: z.array(z.string()), subject: z.string(), text: z.string(), html: z.string(), links: z.array(z.string()), receivedAt: z.string() })) }),
-      handler: async ({ query }) => ({ items: capture.list({ to: query.to }).map(({ messageId: _m, ...m }) => m) }),
+      handler: async ({ req, query }) => ({ items: (await visibleMails(deps, capture, req.user!, query.to)).map(({ messageId: _m, ...m }) => m) }),
     });
   }
 

@@ -2,15 +2,24 @@
 // /api/codec/decode and /api/codec/encode with {"payloads":[{"metadata":{k: base64}, "data": base64}]}
 // answer the same shape. The UI runs on another origin: CORS for KIM_TEMPORAL_UI_ORIGIN (and the
 // embedded UI's own URL), headers X-Namespace, Authorization, Content-Type; OPTIONS preflight.
-// Only supervisors and admins may decode — decoding shows personal data: with an API token (Bearer), or
-// with their KIM session cookie on a CORS request from an allowed UI origin. `npm start` starts the
+// Only supervisors may decode and encode — decoding shows case content, which admins are not to see, and
+// encoding would let someone with write access to Temporal craft accepted inputs: with an API token
+// (Bearer), or with their KIM session cookie on a CORS request from an allowed UI origin.
+// Every decode is audited per workflow id where the request names one. The Temporal Web UI's codec
+// request carries only the payloads, Content-Type, X-Namespace and Authorization — no workflow id, and
+// its Referer is cut to the UI's origin on this cross-origin call (strict-origin-when-cross-origin).
+// What is audited: the namespace, the workflow id if the request carries one (X-Workflow-Id header of a
+// tool or proxy, or a Referer with /workflows/<id>), and per payload its key id and a SHA-256
+// fingerprint of the ciphertext — which finds the history event (and so the workflow) later. `npm start` starts the
 // dev server with --ui-codec-endpoint <public URL>/api/codec; in the UI enable "include cross-origin
 // credentials" (Settings → Codec Server) and sign in to KIM Flow in the same browser.
 import type { Client } from '@temporalio/client';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import crypto from 'node:crypto';
 import { audit } from '../../core/audit';
+import { KEY_ID_METADATA } from '../../core/codec';
 import type { Db } from '../../core/db/client';
 import { actorOf, requireRole } from '../auth';
 import { HttpError, parseOr400, unauthorized } from '../errors';
@@ -48,6 +57,23 @@ export interface CodecRouterDeps {
   codecs?: PayloadCodec[];
 }
 
+const WORKFLOW_ID = /^[\w:.@-]{1,200}$/;
+/** The workflow id the request names, if any: X-Workflow-Id (tools, a proxy), or a Referer path …/workflows/<id>/… */
+function workflowIdOf(req: Request): string | undefined {
+  const header = req.get('x-workflow-id')?.trim();
+  if (header && WORKFLOW_ID.test(header)) return header;
+  try {
+    const m = new URL(req.get('referer') ?? '').pathname.match(/\/workflows\/([^/]+)/);
+    const id = m ? decodeURIComponent(m[1]) : undefined;
+    return id && WORKFLOW_ID.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** KIM's case workflows are "case-<uuid>": the audit row then belongs to the case as well */
+const caseIdOf = (workflowId?: string) => workflowId?.match(/^case-([0-9a-f-]{36})$/)?.[1];
+
 function originOf(url: string | undefined): string | undefined {
   try { return url ? new URL(url).origin : undefined; } catch { return undefined; }
 }
@@ -66,7 +92,7 @@ export function codecRouter(deps: CodecRouterDeps) {
     if (origin && origins.has(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
-      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Namespace');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Namespace, X-Workflow-Id');
       res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Access-Control-Max-Age', '600');
     }
@@ -87,13 +113,14 @@ export function codecRouter(deps: CodecRouterDeps) {
   };
 
   for (const direction of ['decode', 'encode'] as const) {
-    router.post(`/api/codec/${direction}`, tokenOrUiSession, requireRole('supervisor', 'admin'),
+    router.post(`/api/codec/${direction}`, tokenOrUiSession, requireRole('supervisor'),
       // histories can exceed the app-wide 100 kB limit (parsed here only when not parsed before)
       express.json({ limit: '10mb', strict: true }),
       async (req: Request, res: Response) => {
         if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'Content-Type application/json erwartet.');
         const body = parseOr400(codecBody, req.body ?? {});
-        let payloads = body.payloads.map(fromWire);
+        const incoming = body.payloads.map(fromWire);
+        let payloads = incoming;
         try {
           if (direction === 'encode') for (const c of codecs) payloads = await c.encode(payloads);
           else for (const c of [...codecs].reverse()) payloads = await c.decode(payloads);
@@ -101,8 +128,14 @@ export function codecRouter(deps: CodecRouterDeps) {
           throw new HttpError(400, 'codec_failed', `Payloads konnten nicht ${direction === 'decode' ? 'entschlüsselt' : 'verschlüsselt'} werden: ${(err as Error).message}`);
         }
         if (direction === 'decode' && deps.db) {
-          await audit(deps.db, actorOf(req), 'temporal.payloads.decoded', { type: 'TemporalPayload' },
-            { count: payloads.length, namespace: String(req.get('x-namespace') ?? '').slice(0, 100) });
+          const workflowId = workflowIdOf(req);
+          await audit(deps.db, actorOf(req), 'temporal.payloads.decoded', { type: workflowId ? 'Workflow' : 'TemporalPayload', id: workflowId, caseId: caseIdOf(workflowId) }, {
+            count: payloads.length, namespace: String(req.get('x-namespace') ?? '').slice(0, 100), workflowId: workflowId ?? null,
+            payloads: incoming.slice(0, 100).map((p) => ({
+              keyId: p.metadata?.[KEY_ID_METADATA] ? Buffer.from(p.metadata[KEY_ID_METADATA]!).toString('utf8').slice(0, 20) : null,
+              sha256: crypto.createHash('sha256').update(p.data ?? new Uint8Array()).digest('hex').slice(0, 32),
+            })),
+          });
         }
         res.json({ payloads: payloads.map(toWire) });
       });

@@ -38,7 +38,7 @@ export function registerTaskRoutes(api: JsonApi, deps: AppDeps) {
       status: z.enum(TASK_STATUSES, { error: `Status muss einer von ${TASK_STATUSES.join(', ')} sein` }).optional(),
     }),
     response: z.object({ items: z.array(taskItem) }),
-    handler: async ({ req, query }) => ({ items: (await listTasks(deps.db, req.user!, query)).map(taskView) }),
+    handler: async ({ req, query }) => ({ items: (await listTasks(deps.db, req.user!, query, actorOf(req))).map(taskView) }),
   });
 
   api.route({

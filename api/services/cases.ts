@@ -3,16 +3,16 @@
 // transaction (ID from the case id, conflict policy USE_EXISTING), so a failure leaves nothing behind
 // and a double submit (same idempotency key) returns the first case.
 import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { audit, type Actor } from '../../core/audit';
+import { audit, auditRefused, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
 import { caseWorkflowId, type CaseState } from '../../core/domain/case-state';
 import type { CaseInput, CaseStatus, CaseStatusInput, ClosureCode, FollowUpInput, PersonInput } from '../../core/domain/records';
 import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attributes';
 import { caseStateQuery, caseWorkflow, setFollowUpSignal, setStatusUpdate } from '../../workflows/case';
-import { canChangeCase, canReadCase, caseListFilter, seesCaseFiles } from '../access';
+import { canChangeCase, canReadCase, caseListFilter, seesCaseFiles, type CaseScope } from '../access';
 import type { AuthUser } from '../auth';
-import { badRequest, conflict, forbidden, HttpError, isTemporalDown, notFound } from '../errors';
+import { conflict, forbidden, HttpError, isTemporalDown, notFound } from '../errors';
 import { refuseAnonymized } from './anonymized';
 import { likeLiteral } from './chains';
 import { listDepartments } from './departments';
@@ -65,8 +65,15 @@ export async function createCase(deps: CaseDeps, user: AuthUser, actor: Actor, i
     const existing = await find();
     if (existing) return { ...existing, created: false };
   }
-  const person = await db.person.findUnique({ where: { id: input.personId }, select: { id: true, anonymizedAt: true } });
-  if (!person) throw badRequest('Person nicht gefunden.', [{ field: 'personId', message: 'Person: nicht gefunden' }]);
+  const person = await db.person.findUnique({
+    where: { id: input.personId },
+    select: { id: true, anonymizedAt: true, createdById: true, cases: { select: { caseworkerId: true, departmentId: true } } },
+  });
+  // unknown and out of scope look the same: 404, the person's existence is not revealed
+  if (!person || !(await personInScope(db, user, person))) {
+    await auditRefused(db, actor, { type: 'Person', id: input.personId }, 'case.create');
+    throw notFound('Person');
+  }
   refuseAnonymized(person, 'Person');
 
   const year = new Date().getFullYear();
@@ -121,10 +128,18 @@ async function liveState(temporal: Client, workflowId: string): Promise<CaseStat
   }
 }
 
-export async function getCase(deps: CaseDeps, user: AuthUser, actor: Actor, id: string) {
+/**
+ * One case with its live state. Audited as case.read — except `{ read: false }`: the case page's
+ * 5-second status poll (status label only) is part of the view already counted, not a read of its own.
+ * A refused attempt is audited (access.refused).
+ */
+export async function getCase(deps: CaseDeps, user: AuthUser, actor: Actor, id: string, opts: { read?: boolean } = {}) {
   const c = await loadCase(deps.db, id);
-  if (!canReadCase(user, c)) throw forbidden('Kein Zugriff auf diesen Fall.');
-  await audit(deps.db, actor, 'case.read', { type: 'Case', id, caseId: id });
+  if (!canReadCase(user, c)) {
+    await auditRefused(deps.db, actor, { type: 'Case', id, caseId: id }, 'case.read', 403);
+    throw forbidden('Kein Zugriff auf diesen Fall.');
+  }
+  if (opts.read !== false) await audit(deps.db, actor, 'case.read', { type: 'Case', id, caseId: id });
   const live = await liveState(deps.temporal, c.workflowId);
   return { record: c, live, status: (live?.status ?? c.status) as CaseStatus };
 }
@@ -225,6 +240,8 @@ export async function pageCases({ db }: CaseDeps, user: AuthUser, actor: Actor, 
     where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * pageSize, take: pageSize,
     include: { person: { select: { firstName: true, lastName: true } }, caseworker: { select: { name: true } } },
   });
+  // a list that shows names is a read: one row per list view (ids only), besides the per-case search rows
+  if (items.length) await audit(db, actor, 'case.list', { type: 'Case' }, { count: items.length, page, total, caseIds: items.map((c) => c.id) });
   if (search.fields.length && items.length) {
     await db.$transaction(async (tx) => {
       for (const c of items) await audit(tx, actor, 'case.search', { type: 'Case', id: c.id, caseId: c.id }, { fields: search.fields, results: total });
@@ -242,9 +259,23 @@ export function personsForNewCase({ db }: CaseDeps, user: AuthUser) {
 }
 
 /** GET /api/persons/{id}: the creator and whoever may read one of the person's cases; audited. */
+/**
+ * A person is in a caseworker's scope if the user or the user's team (department) created it, or it has a
+ * case the user may read (own or team). Two users without a department are different teams.
+ */
+export async function personInScope(db: Db, user: AuthUser, p: { createdById: string; cases: CaseScope[] }): Promise<boolean> {
+  if (p.createdById === user.id || p.cases.some((c) => canReadCase(user, c))) return true;
+  if (user.role !== 'caseworker' || !user.departmentId) return false;
+  const creator = await db.user.findUnique({ where: { id: p.createdById }, select: { departmentId: true } });
+  return creator?.departmentId === user.departmentId;
+}
+
 export async function readPerson({ db }: CaseDeps, user: AuthUser, actor: Actor, id: string) {
   const p = await db.person.findUnique({ where: { id }, include: { cases: { select: { caseworkerId: true, departmentId: true } } } });
-  if (!p || (p.createdById !== user.id && !p.cases.some((c) => canReadCase(user, c)))) throw notFound('Person');
+  if (!p || !(await personInScope(db, user, p))) {
+    await auditRefused(db, actor, { type: 'Person', id }, 'person.read');
+    throw notFound('Person');
+  }
   await audit(db, actor, 'person.read', { type: 'Person', id: p.id });
   return p;
 }

@@ -1,14 +1,20 @@
 // E-mail action links (/t/<token>): the signed single-use token is checked against its row (forged →
-// 403, expired or used → 410, audited as link.rejected), the task it acts on is read (audited as
-// task.read by the link's recipient) and the token is spent once its action took effect.
+// 403, expired or used → 410, audited as link.rejected) and against its task: a link stops working
+// (410) once the task ended, moved to another department (forward) or no valid consent covers the
+// link's department any more (withdrawn). The task it acts on is read (audited as task.read by the
+// link's recipient) and the token is spent once its action took effect.
 import { audit, type Actor } from '../../core/audit';
+import { consentCovers } from '../../core/consent';
 import type { Db } from '../../core/db/client';
+import { OPEN_TASK_STATUSES } from '../../core/domain/handoff';
 import { parseToken, verifyLink, type LinkKey } from '../../core/links';
 import { listDepartments } from './departments';
 
 export interface LinkDeps { db: Db; linkKeys: LinkKey[] }
 export interface LinkToken { id: string; taskId: string; action: string; recipient: string; departmentId: string }
-export type CheckedLink = { ok: true; token: LinkToken } | { ok: false; status: 403 | 410; reason: 'forged' | 'expired' | 'used' };
+/** forged → 403; the others → 410: expired, used, task ended, task forwarded to another department, consent withdrawn */
+export type LinkRejection = 'forged' | 'expired' | 'used' | 'ended' | 'forwarded' | 'consent';
+export type CheckedLink = { ok: true; token: LinkToken } | { ok: false; status: 403 | 410; reason: LinkRejection };
 
 /** `actor`: the request's origin (ip, request id) with role 'link' */
 export async function checkLink(deps: LinkDeps, actor: Actor, raw: string, method: string): Promise<CheckedLink> {
@@ -22,10 +28,19 @@ export async function checkLink(deps: LinkDeps, actor: Actor, raw: string, metho
   } else if (row.usedAt) {
     result = { ok: false, status: 410, reason: 'used' };
   } else {
-    result = { ok: true, token: row };
+    result = await checkTaskOfLink(deps.db, row);
   }
   if (!result.ok) await audit(deps.db, actor, 'link.rejected', { type: 'ActionToken', id: row?.id, caseId: undefined }, { reason: result.reason, method });
   return result;
+}
+
+/** The right to the data ends with the task: ended, forwarded elsewhere, or its consent withdrawn → 410. */
+async function checkTaskOfLink(db: Db, token: LinkToken): Promise<CheckedLink> {
+  const t = await db.task.findUnique({ where: { id: token.taskId }, select: { status: true, departmentId: true, caseId: true } });
+  if (!t || !OPEN_TASK_STATUSES.includes(t.status)) return { ok: false, status: 410, reason: 'ended' };
+  if (t.departmentId !== token.departmentId) return { ok: false, status: 410, reason: 'forwarded' };
+  if (!(await consentCovers(db, t.caseId, token.departmentId))) return { ok: false, status: 410, reason: 'consent' };
+  return { ok: true, token };
 }
 
 /** The task of a valid link with case and person (the recipient's department has a consent), audited as read. */

@@ -1,7 +1,7 @@
 // Handoffs from the API's side: create one for a case (row + workflow in one transaction), list and
 // read tasks, act on them (workflow update → validator decides), resolve deadline rules.
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
-import { audit, type Actor } from '../../core/audit';
+import { audit, auditRefused, type Actor } from '../../core/audit';
 import { consentCovers, missingConsentMessage } from '../../core/consent';
 import type { Db } from '../../core/db/client';
 import { resolveDeadlines } from '../../core/deadlines';
@@ -11,7 +11,7 @@ import {
 } from '../../core/domain/handoff';
 import { KimCaseId, KimDepartment, KimKind, KimStep } from '../../core/domain/search-attributes';
 import { handoffActionUpdate, handoffWorkflow } from '../../workflows/handoff';
-import { canChangeCase, canSeeTask, taskFilter } from '../access';
+import { canChangeCase, canSeeTask, seesCaseFiles, taskFilter } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { refuseAnonymized } from './anonymized';
@@ -71,12 +71,15 @@ export function taskView(t: { id: string; processId: string | null; stepKey: str
   };
 }
 
-export async function listTasks(db: Db, user: AuthUser, q: { department?: string; status?: TaskStatus; open?: boolean }) {
+/** The tasks a user may list; with `actor`, the list view is audited (task.list, ids only). */
+export async function listTasks(db: Db, user: AuthUser, q: { department?: string; status?: TaskStatus; open?: boolean }, actor?: Actor) {
   const where: Prisma.TaskWhereInput = {
     ...taskFilter(user, q.department),
     ...(q.status ? { status: q.status } : q.open ? { status: { in: OPEN_TASK_STATUSES } } : {}),
   };
-  return db.task.findMany({ where, orderBy: [{ overdue: 'desc' }, { createdAt: 'asc' }], take: 500, include: { case: { select: { reference: true } } } });
+  const tasks = await db.task.findMany({ where, orderBy: [{ overdue: 'desc' }, { createdAt: 'asc' }], take: 500, include: { case: { select: { reference: true } } } });
+  if (actor && tasks.length) await audit(db, actor, 'task.list', { type: 'Task' }, { count: tasks.length, taskIds: tasks.map((t) => t.id) });
+  return tasks;
 }
 
 export async function getTask(deps: TaskDeps, user: AuthUser, actor: Actor, id: string) {
@@ -84,7 +87,10 @@ export async function getTask(deps: TaskDeps, user: AuthUser, actor: Actor, id: 
     where: { id },
     include: { case: { select: { id: true, reference: true, caseworkerId: true, departmentId: true } }, events: { orderBy: { seq: 'asc' } } },
   });
-  if (!t || !canSeeTask(user, t)) throw notFound('Aufgabe');
+  if (!t || !canSeeTask(user, t)) {
+    await auditRefused(deps.db, actor, { type: 'Task', id, caseId: t?.caseId }, 'task.read');
+    throw notFound('Aufgabe');
+  }
   await audit(deps.db, actor, 'task.read', { type: 'Task', id, caseId: t.caseId });
   return { task: t }; // the read model is written in the same step as the state change
 }
@@ -119,7 +125,12 @@ export async function assertMayAct(db: Db, user: AuthUser, taskId: string, actio
   return t; // the department itself is checked by the workflow's validator (403)
 }
 
-/** The task page: the task (read, audited), its department, the person unless anonymised, and the departments it can be forwarded to. */
+/**
+ * The task page: the task (read, audited), its department, the person, and the departments it can be
+ * forwarded to. The person (name, birth date) only while the case is not anonymised and — for roles
+ * without the case file (department members) — only while the task is open and a valid consent covers
+ * its department: the right to the data ends with the task or the consent.
+ */
 export async function taskPage(deps: TaskDeps, user: AuthUser, actor: Actor, id: string) {
   const { task } = await getTask(deps, user, actor, id);
   const [full, departments] = await Promise.all([
@@ -128,5 +139,7 @@ export async function taskPage(deps: TaskDeps, user: AuthUser, actor: Actor, id:
     }),
     listDepartments(deps.db, { except: task.departmentId }),
   ]);
-  return { task, departmentName: full.department.name, person: full.case.anonymizedAt ? undefined : full.case.person, departments };
+  const mayReadPerson = !full.case.anonymizedAt
+    && (seesCaseFiles(user) || (OPEN_TASK_STATUSES.includes(task.status) && (await consentCovers(deps.db, task.caseId, task.departmentId))));
+  return { task, departmentName: full.department.name, person: mayReadPerson ? full.case.person : undefined, departments };
 }

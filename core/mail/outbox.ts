@@ -20,6 +20,9 @@ export interface OutboxOptions {
   maxBackoffMs?: number;
   /** mails delivered at once (each in its own transaction, i.e. one database connection each) */
   batch?: number;
+  /** STARTTLS required on smtp:// (KIM_SMTP_REQUIRE_TLS, default true): no mail with action links in clear
+   *  text, no downgrade by a stripped STARTTLS offer; only the embedded capture (loopback) is sent without */
+  requireTls?: boolean;
 }
 
 interface Claimed { id: string; idempotencyKey: string; to: string[]; subject: string; text: string; html: string | null; attempts: number }
@@ -38,7 +41,9 @@ const DELIVERY_TX_MS = 120_000;
 export function startOutboxSender(opts: OutboxOptions) {
   // the timeouts go with the URL into the transport's options (as createTransport's second argument they
   // were message defaults, and the connection kept nodemailer's 2-minute and 10-minute defaults)
-  const transport = nodemailer.createTransport({ url: opts.smtpUrl, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 15_000 });
+  const transport = nodemailer.createTransport({
+    url: opts.smtpUrl, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 15_000, requireTLS: opts.requireTls ?? true,
+  });
   const pollMs = opts.pollMs ?? 500;
   const maxBackoff = opts.maxBackoffMs ?? 5 * 60_000;
   const lanes = opts.batch ?? 5;

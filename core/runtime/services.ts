@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import { assertDevPartsAllowed } from '../production';
 import { ensureDatabase, startPostgres } from './postgres';
 import { SmtpCapture } from './smtp-capture';
 import { startTemporalServer } from './temporal-server';
@@ -71,6 +72,7 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
     let smtpUrl = config.SMTP_URL;
     let capture: SmtpCapture | undefined;
     if (!smtpUrl) {
+      assertDevPartsAllowed(config, { smtpCapture: true, seed: false }); // never in production
       capture = new SmtpCapture(path.join(config.KIM_DATA_DIR, 'mails.jsonl'));
       const port = await capture.start(config.KIM_SMTP_CAPTURE_PORT);
       stops.push(() => capture!.stop());

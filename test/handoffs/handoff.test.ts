@@ -227,9 +227,9 @@ describe('handoff via the JSON API', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'notified', department: 'jobcenter' });
     await waitMail('jobcenter@kim.example', c.reference, '[KIM] Bitte bestätigen');
-    // the old department's link no longer works (task moved): 403, nothing changes
+    // the old department's link no longer works (task moved): 410, nothing changes
     const oldAccept = await tokenFor(taskId, 'accept', first.links);
-    expect((await page('POST', `/t/${oldAccept}`)).status).toBe(403);
+    expect((await page('POST', `/t/${oldAccept}`)).status).toBe(410);
     expect((await stack.api('POST', `/api/tasks/${taskId}/accept`, { token: member550 })).status).toBe(403);
     expect((await stack.api('GET', '/api/tasks', { token: memberJc })).body.items.map((i: { id: string }) => i.id)).toContain(taskId);
     expect((await stack.api('POST', `/api/tasks/${taskId}/accept`, { token: memberJc })).status).toBe(200);

@@ -57,8 +57,11 @@ async function token(): Promise<string> {
   return r.body.token;
 }
 
+let mailToken: string | undefined; // the dev inbox needs a login; one session (kept in the database across restarts)
 async function mails(): Promise<Array<{ subject: string; receivedAt: string; to: string[] }>> {
-  const r = await request(url, 'GET', `/api/dev/mails?to=${encodeURIComponent(CASEWORKER)}`);
+  const path = `/api/dev/mails?to=${encodeURIComponent(CASEWORKER)}`;
+  let r = await request(url, 'GET', path, { token: (mailToken ??= await token()) });
+  if (r.status === 401) r = await request(url, 'GET', path, { token: (mailToken = await token()) }); // a new data directory
   expect(r.status).toBe(200);
   return r.body.items;
 }

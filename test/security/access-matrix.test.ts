@@ -55,7 +55,7 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'GET /api/cases/{id}/audit.csv': [SV],
   'GET /api/persons/{id}/export': [CW, SV],
   'GET /api/persons/{id}/export.pdf': [CW, SV],
-  'GET /api/dev/mails': 'public', // only with the embedded SMTP capture (no SMTP_URL), loopback by default
+  'GET /api/dev/mails': 'login', // only with the embedded SMTP capture (no SMTP_URL), never in production
   'GET /api/openapi.json': 'public',
 };
 

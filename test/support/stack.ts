@@ -159,7 +159,7 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean; wor
   };
   if (opts.worker !== false) await stack.startWorker();
   if (opts.outbox !== false) {
-    stack.outbox = startOutboxSender({ db, smtpUrl: `smtp://127.0.0.1:${smtpPort}`, from: 'KIM Flow <kim@test.example>', log, pollMs: 100, maxBackoffMs: 1_000 });
+    stack.outbox = startOutboxSender({ db, smtpUrl: `smtp://127.0.0.1:${smtpPort}`, from: 'KIM Flow <kim@test.example>', log, pollMs: 100, maxBackoffMs: 1_000, requireTls: false });
   }
   return stack;
 }

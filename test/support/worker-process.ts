@@ -13,7 +13,7 @@ export function startWorkerProcess(stack: Stack, env: Record<string, string> = {
     env: {
       ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: stack.databaseUrl,
       TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      SMTP_URL: `smtp://127.0.0.1:${stack.smtpPort}`, KIM_LINK_SECRETS: LINK_SECRETS, KIM_PAYLOAD_KEYS: PAYLOAD_KEYS, KIM_PUBLIC_URL: stack.url, ...env,
+      SMTP_URL: `smtp://127.0.0.1:${stack.smtpPort}`, KIM_SMTP_REQUIRE_TLS: 'false', KIM_LINK_SECRETS: LINK_SECRETS, KIM_PAYLOAD_KEYS: PAYLOAD_KEYS, KIM_PUBLIC_URL: stack.url, ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -1,0 +1,87 @@
+// Issue 12, point 6: the audit log counts one case.read per view (not per 5-second status poll), records
+// list reads that show names (case list, task lists) and refused attempts on others' records
+// (access.refused), and never takes a client's X-Request-Id.
+import crypto from 'node:crypto';
+import { hashPassword } from '../../core/passwords';
+import { giveConsent } from '../support/consent';
+import { FormClient } from '../support/form-client';
+import { DEMO_PASSWORD, startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+let caseworker: string;
+let caseId: string;
+let taskId: string;
+let page: FormClient;
+
+beforeAll(async () => {
+  stack = await startStack();
+  caseworker = await stack.token('fallmanagement@kim.example');
+  const p = await stack.api('POST', '/api/persons', { token: caseworker, body: { firstName: 'Ilka', lastName: 'Protokollnah' } });
+  const c = await stack.api('POST', '/api/cases', { token: caseworker, body: { personId: p.body.id, topic: 'housing' } });
+  caseId = c.body.id;
+  await giveConsent(stack, caseworker, caseId);
+  taskId = (
+    await stack.api('POST', `/api/cases/${caseId}/handoffs`, { token: caseworker, body: { step: 'cost-approval', department: '5-50' } })
+  ).body.id;
+  page = new FormClient(stack.url);
+  await page.login('fallmanagement@kim.example');
+});
+afterAll(() => stack?.stop());
+
+const count = (where: object) => stack.db.auditEvent.count({ where });
+
+it('one case.read per view: the page’s status poll adds none', async () => {
+  const before = await count({ action: 'case.read', caseId });
+  expect((await page.get(`/faelle/${caseId}`)).status).toBe(200);
+  for (let i = 0; i < 3; i++) expect((await page.get(`/faelle/${caseId}/status`)).status).toBe(200);
+  expect(await count({ action: 'case.read', caseId })).toBe(before + 1);
+});
+
+it('list reads that show names are audited: the case list and the task lists', async () => {
+  const before = await count({ action: 'case.list' });
+  expect((await page.get('/faelle')).status).toBe(200);
+  const row = await stack.db.auditEvent.findFirstOrThrow({ where: { action: 'case.list' }, orderBy: { id: 'desc' } });
+  expect(await count({ action: 'case.list' })).toBe(before + 1);
+  expect((row.details as { caseIds: string[] }).caseIds).toContain(caseId);
+
+  const member = new FormClient(stack.url);
+  await member.login('soziale-foerderung@kim.example');
+  expect((await member.get('/aufgaben')).status).toBe(200);
+  const t = await stack.db.auditEvent.findFirstOrThrow({ where: { action: 'task.list' }, orderBy: { id: 'desc' } });
+  expect(t.actorRole).toBe('department_member');
+  expect((t.details as { taskIds: string[] }).taskIds).toContain(taskId);
+  expect((await stack.api('GET', '/api/tasks', { token: caseworker })).status).toBe(200);
+  expect(await count({ action: 'task.list', actorRole: 'caseworker' })).toBeGreaterThanOrEqual(1);
+});
+
+it('refused attempts on others’ records are audited (403 and 404)', async () => {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await stack.db.user.create({
+    data: { email: 'fremd@kim.example', name: 'Fremdes Team', role: 'caseworker', departmentId: 'wohnungsamt', passwordHash },
+  });
+  const other = await stack.token('fremd@kim.example');
+  const { id: otherId } = await stack.db.user.findUniqueOrThrow({ where: { email: 'fremd@kim.example' } });
+
+  expect((await stack.api('GET', `/api/cases/${caseId}`, { token: other })).status).toBe(403);
+  expect(
+    await stack.db.auditEvent.findFirst({ where: { action: 'access.refused', actorId: otherId, entityType: 'Case', entityId: caseId } }),
+  ).toMatchObject({
+    details: { attempted: 'case.read', status: 403 },
+  });
+  const personId = (await stack.db.case.findUniqueOrThrow({ where: { id: caseId } })).personId;
+  expect((await stack.api('GET', `/api/persons/${personId}`, { token: other })).status).toBe(404);
+  expect(await count({ action: 'access.refused', actorId: otherId, entityType: 'Person', entityId: personId })).toBe(1);
+  const jc = await stack.token('jobcenter@kim.example');
+  expect((await stack.api('GET', `/api/tasks/${taskId}`, { token: jc })).status).toBe(404);
+  expect(await count({ action: 'access.refused', entityType: 'Task', entityId: taskId, actorRole: 'department_member' })).toBe(1);
+});
+
+it('a client’s X-Request-Id never reaches the audit log', async () => {
+  const forged = `forged-${crypto.randomBytes(4).toString('hex')}`;
+  const r = await stack.api('GET', `/api/cases/${caseId}`, { token: caseworker, headers: { 'x-request-id': forged } });
+  expect(r.status).toBe(200);
+  expect(r.headers.get('x-request-id')).not.toBe(forged);
+  expect(await count({ requestId: forged })).toBe(0);
+  const row = await stack.db.auditEvent.findFirstOrThrow({ where: { action: 'case.read', caseId }, orderBy: { id: 'desc' } });
+  expect(row.requestId).toBe(r.headers.get('x-request-id'));
+});
