@@ -5,7 +5,10 @@ import type { Db } from '../core/db/client';
 import { followUpReminderMail } from '../core/mail/templates';
 import type { CaseStatus } from '../core/domain/records';
 
-export interface CaseActivityDeps { db: Db; publicUrl: string }
+export interface CaseActivityDeps {
+  db: Db;
+  publicUrl: string;
+}
 
 export function createCaseActivities({ db, publicUrl }: CaseActivityDeps) {
   return {
@@ -25,7 +28,9 @@ export function createCaseActivities({ db, publicUrl }: CaseActivityDeps) {
         });
         if (!followUp || followUp.caseId !== caseId || followUp.cancelledAt || followUp.remindedAt) return 'skipped';
         const mail = followUpReminderMail({
-          reference: followUp.case.reference, dueAt: followUp.dueAt, link: `${publicUrl}/faelle/${caseId}`,
+          reference: followUp.case.reference,
+          dueAt: followUp.dueAt,
+          link: `${publicUrl}/faelle/${caseId}`,
         });
         await tx.mail.create({
           data: { idempotencyKey: `follow-up:${followUpId}`, to: [followUp.case.caseworker.email], caseId, ...mail },

@@ -11,7 +11,10 @@ import type { ConsentGate, HandoffRequest, HandoffTarget, PreparedHandoff, Proce
 import { HANDOFF_STEPS, handoffWorkflowId } from '../core/domain/handoff';
 import { chainMails } from '../core/mail/templates';
 
-export interface ChainActivityDeps { db: Db; publicUrl: string }
+export interface ChainActivityDeps {
+  db: Db;
+  publicUrl: string;
+}
 
 /** A stable UUID from a name: a retried activity creates the same task, never a second one. */
 function uuidFrom(name: string): string {
@@ -31,66 +34,133 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
   return {
     async recordProcess(input: ProcessRecord): Promise<'recorded' | 'duplicate'> {
       const { processId, seq, event, actor, state } = input;
-      return db.$transaction(async (tx) => {
-        if (await tx.processEvent.findUnique({ where: { processId_seq: { processId, seq } } })) return 'duplicate';
-        const cur = state.current;
-        const now = new Date();
-        // while a handoff holds the step, its deadline and overdue state come from the task
-        const task = cur?.phase === 'handoff' && cur.taskId ? await tx.task.findUnique({ where: { id: cur.taskId } }) : null;
-        const taskDue = task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null;
-        const process = await tx.process.update({
-          where: { id: processId },
-          data: {
-            status: state.status, reason: state.reason ?? null, assigneeId: state.assigneeId,
-            currentStep: cur?.key ?? null, currentTitle: cur ? input.titles.current ?? cur.key : null,
-            currentDepartment: cur?.phase === 'handoff' ? cur.department ?? null : null, currentStatus: cur?.phase ?? null,
-            dueAt: cur?.dueAt ? new Date(cur.dueAt) : taskDue ?? (cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null),
-            overdue: task ? task.overdue : cur?.overdue ?? false,
-            completedAt: state.status === 'completed' || state.status === 'cancelled' ? now : null,
-          },
-          include: { case: { select: { reference: true, departmentId: true } } },
-        });
-        if (cur) {
-          await tx.processStep.upsert({
-            where: { processId_seq: { processId, seq: cur.seq } },
-            create: {
-              processId, seq: cur.seq, key: cur.key, title: input.titles.current ?? cur.key, status: cur.phase, department: cur.department ?? null,
-              taskId: cur.taskId ?? null, dueAt: cur.dueAt ? new Date(cur.dueAt) : null,
+      return db.$transaction(
+        async (tx) => {
+          if (await tx.processEvent.findUnique({ where: { processId_seq: { processId, seq } } })) return 'duplicate';
+          const cur = state.current;
+          const now = new Date();
+          // while a handoff holds the step, its deadline and overdue state come from the task
+          const task = cur?.phase === 'handoff' && cur.taskId ? await tx.task.findUnique({ where: { id: cur.taskId } }) : null;
+          const taskDue = task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null;
+          const process = await tx.process.update({
+            where: { id: processId },
+            data: {
+              status: state.status,
+              reason: state.reason ?? null,
+              assigneeId: state.assigneeId,
+              currentStep: cur?.key ?? null,
+              currentTitle: cur ? (input.titles.current ?? cur.key) : null,
+              currentDepartment: cur?.phase === 'handoff' ? (cur.department ?? null) : null,
+              currentStatus: cur?.phase ?? null,
+              dueAt: cur?.dueAt
+                ? new Date(cur.dueAt)
+                : (taskDue ?? (cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null)),
+              overdue: task ? task.overdue : (cur?.overdue ?? false),
+              completedAt: state.status === 'completed' || state.status === 'cancelled' ? now : null,
             },
-            update: { status: cur.phase, department: cur.department ?? null, taskId: cur.taskId ?? null, dueAt: cur.dueAt ? new Date(cur.dueAt) : null },
+            include: { case: { select: { reference: true, departmentId: true } } },
           });
-        }
-        if (event === 'step.completed' || event === 'step.skipped') {
-          const done = state.done[state.done.length - 1];
-          await tx.processStep.upsert({
-            where: { processId_seq: { processId, seq: done.seq } },
-            create: { processId, seq: done.seq, key: done.key, title: input.titles.step ?? done.key, status: event === 'step.skipped' ? 'skipped' : 'done', outcome: done.outcome, completedAt: now, data: (input.stepData ?? undefined) as Prisma.InputJsonValue | undefined },
-            update: { status: event === 'step.skipped' ? 'skipped' : 'done', outcome: done.outcome, completedAt: now, data: (input.stepData ?? undefined) as Prisma.InputJsonValue | undefined },
+          if (cur) {
+            await tx.processStep.upsert({
+              where: { processId_seq: { processId, seq: cur.seq } },
+              create: {
+                processId,
+                seq: cur.seq,
+                key: cur.key,
+                title: input.titles.current ?? cur.key,
+                status: cur.phase,
+                department: cur.department ?? null,
+                taskId: cur.taskId ?? null,
+                dueAt: cur.dueAt ? new Date(cur.dueAt) : null,
+              },
+              update: {
+                status: cur.phase,
+                department: cur.department ?? null,
+                taskId: cur.taskId ?? null,
+                dueAt: cur.dueAt ? new Date(cur.dueAt) : null,
+              },
+            });
+          }
+          if (event === 'step.completed' || event === 'step.skipped') {
+            const done = state.done[state.done.length - 1];
+            await tx.processStep.upsert({
+              where: { processId_seq: { processId, seq: done.seq } },
+              create: {
+                processId,
+                seq: done.seq,
+                key: done.key,
+                title: input.titles.step ?? done.key,
+                status: event === 'step.skipped' ? 'skipped' : 'done',
+                outcome: done.outcome,
+                completedAt: now,
+                data: (input.stepData ?? undefined) as Prisma.InputJsonValue | undefined,
+              },
+              update: {
+                status: event === 'step.skipped' ? 'skipped' : 'done',
+                outcome: done.outcome,
+                completedAt: now,
+                data: (input.stepData ?? undefined) as Prisma.InputJsonValue | undefined,
+              },
+            });
+          }
+          if (event === 'chain.cancelled') {
+            await tx.processStep.updateMany({ where: { processId, completedAt: null }, data: { status: 'cancelled', completedAt: now } });
+          }
+          const actorLabel = actor.kind === 'user' ? `user:${actor.userId}` : actor.role === 'department' ? 'department' : 'system';
+          await tx.processEvent.create({
+            data: {
+              processId,
+              seq,
+              event,
+              actor: actorLabel,
+              step: cur?.key ?? (input.details?.step as string | undefined) ?? null,
+              details: (input.details ?? undefined) as Prisma.InputJsonValue | undefined,
+            },
           });
-        }
-        if (event === 'chain.cancelled') {
-          await tx.processStep.updateMany({ where: { processId, completedAt: null }, data: { status: 'cancelled', completedAt: now } });
-        }
-        const actorLabel = actor.kind === 'user' ? `user:${actor.userId}` : actor.role === 'department' ? 'department' : 'system';
-        await tx.processEvent.create({
-          data: { processId, seq, event, actor: actorLabel, step: cur?.key ?? (input.details?.step as string | undefined) ?? null, details: (input.details ?? undefined) as Prisma.InputJsonValue | undefined },
-        });
-        await audit(tx, { id: actor.kind === 'user' ? actor.userId ?? null : null, role: actor.kind === 'user' ? actor.role ?? 'user' : 'system' },
-          `process.${event}`, { type: 'Process', id: processId, caseId: state.caseId }, { seq, step: cur?.key ?? null });
+          await audit(
+            tx,
+            { id: actor.kind === 'user' ? (actor.userId ?? null) : null, role: actor.kind === 'user' ? (actor.role ?? 'user') : 'system' },
+            `process.${event}`,
+            { type: 'Process', id: processId, caseId: state.caseId },
+            { seq, step: cur?.key ?? null },
+          );
 
-        // mails to the caseworker (reminders) and to supervisors (escalation, review)
-        if (['step.reminder', 'step.escalation', 'step.review'].includes(event) && cur) {
-          const assignee = await tx.user.findUnique({ where: { id: state.assigneeId ?? '' }, select: { email: true } });
-          const supervisors = await tx.user.findMany({ where: { role: 'supervisor', active: true, departmentId: process.case.departmentId ?? '__none__' }, select: { email: true } });
-          const link = `${publicUrl}/faelle/${state.caseId}`;
-          const p = { reference: process.case.reference, stepTitle: input.titles.current ?? cur.key, due: cur.dueAt ? new Date(cur.dueAt) : undefined, links: [{ label: 'Fall öffnen', href: link }] };
-          const to = event === 'step.reminder' ? [assignee?.email ?? ''] : event === 'step.escalation' ? [assignee?.email ?? '', ...supervisors.map((s) => s.email)] : supervisors.map((s) => s.email);
-          const content = event === 'step.reminder' ? chainMails.reminder(p) : event === 'step.escalation' ? chainMails.escalation(p) : chainMails.review(p);
-          const recipients = [...new Set(to.filter(Boolean))];
-          if (recipients.length) await tx.mail.create({ data: { idempotencyKey: `process:${processId}:${seq}`, to: recipients, caseId: state.caseId, ...content } });
-        }
-        return 'recorded';
-      }, { timeout: 20_000 });
+          // mails to the caseworker (reminders) and to supervisors (escalation, review)
+          if (['step.reminder', 'step.escalation', 'step.review'].includes(event) && cur) {
+            const assignee = await tx.user.findUnique({ where: { id: state.assigneeId ?? '' }, select: { email: true } });
+            const supervisors = await tx.user.findMany({
+              where: { role: 'supervisor', active: true, departmentId: process.case.departmentId ?? '__none__' },
+              select: { email: true },
+            });
+            const link = `${publicUrl}/faelle/${state.caseId}`;
+            const p = {
+              reference: process.case.reference,
+              stepTitle: input.titles.current ?? cur.key,
+              due: cur.dueAt ? new Date(cur.dueAt) : undefined,
+              links: [{ label: 'Fall öffnen', href: link }],
+            };
+            const to =
+              event === 'step.reminder'
+                ? [assignee?.email ?? '']
+                : event === 'step.escalation'
+                  ? [assignee?.email ?? '', ...supervisors.map((s) => s.email)]
+                  : supervisors.map((s) => s.email);
+            const content =
+              event === 'step.reminder'
+                ? chainMails.reminder(p)
+                : event === 'step.escalation'
+                  ? chainMails.escalation(p)
+                  : chainMails.review(p);
+            const recipients = [...new Set(to.filter(Boolean))];
+            if (recipients.length)
+              await tx.mail.create({
+                data: { idempotencyKey: `process:${processId}:${seq}`, to: recipients, caseId: state.caseId, ...content },
+              });
+          }
+          return 'recorded';
+        },
+        { timeout: 20_000 },
+      );
     },
 
     async prepareHandoff(input: HandoffRequest): Promise<PreparedHandoff> {
@@ -100,8 +170,13 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
       await db.task.upsert({
         where: { id: taskId },
         create: {
-          id: taskId, caseId: input.caseId, processId: input.processId, stepKey: input.handoffStep,
-          title: HANDOFF_STEPS[input.handoffStep]?.title ?? input.stepKey, departmentId, workflowId: handoffWorkflowId(taskId),
+          id: taskId,
+          caseId: input.caseId,
+          processId: input.processId,
+          stepKey: input.handoffStep,
+          title: HANDOFF_STEPS[input.handoffStep]?.title ?? input.stepKey,
+          departmentId,
+          workflowId: handoffWorkflowId(taskId),
           createdById: input.createdById ?? caseworkerId,
         },
         update: {},

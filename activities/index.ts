@@ -7,5 +7,10 @@ import { createRetentionActivities } from './retention';
 export type ActivityDeps = HandoffActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createCaseActivities(deps), ...createHandoffActivities(deps), ...createChainActivities(deps), ...createRetentionActivities(deps) };
+  return {
+    ...createCaseActivities(deps),
+    ...createHandoffActivities(deps),
+    ...createChainActivities(deps),
+    ...createRetentionActivities(deps),
+  };
 }

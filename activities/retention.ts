@@ -10,7 +10,9 @@ import { chainDefinitionFor } from '../core/domain/chains';
 import { OPEN_TASK_STATUSES } from '../core/domain/handoff';
 import type { RetentionResult } from '../core/domain/retention';
 
-export interface RetentionActivityDeps { db: Db }
+export interface RetentionActivityDeps {
+  db: Db;
+}
 
 /** what an anonymised person's names become */
 export const ANONYMIZED_NAME = 'Anonymisiert';
@@ -38,10 +40,12 @@ const isDate = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d
 
 /** Step data of a chain: keeps the fields its definition types as number, date or select; drops text and unknown keys. */
 function statisticalStepData(data: Record<string, unknown>, types: Map<string, string>) {
-  return Object.fromEntries(Object.entries(data).filter(([k, v]) => {
-    const t = types.get(k);
-    return (t === 'number' && typeof v === 'number') || (t === 'date' && isDate(v)) || (t === 'select' && typeof v === 'string');
-  }));
+  return Object.fromEntries(
+    Object.entries(data).filter(([k, v]) => {
+      const t = types.get(k);
+      return (t === 'number' && typeof v === 'number') || (t === 'date' && isDate(v)) || (t === 'select' && typeof v === 'string');
+    }),
+  );
 }
 
 /** Data a department returned with a handoff: numbers, booleans and dates stay; any other text goes. */
@@ -68,7 +72,10 @@ async function anonymizeCaseData(tx: Tx, caseId: string) {
       if (s.data === null) continue;
       const data = asObject(s.data);
       const types = new Map((def?.steps[s.key]?.fields ?? []).map((f) => [f.key, f.type] as [string, string]));
-      await tx.processStep.update({ where: { id: s.id }, data: { data: data ? statisticalStepData(data, types) as Prisma.InputJsonValue : Prisma.DbNull } });
+      await tx.processStep.update({
+        where: { id: s.id },
+        data: { data: data ? (statisticalStepData(data, types) as Prisma.InputJsonValue) : Prisma.DbNull },
+      });
     }
   }
   if (processIds.length) {
@@ -80,7 +87,13 @@ async function anonymizeCaseData(tx: Tx, caseId: string) {
   const taskIds = tasks.map((t) => t.id);
   for (const t of tasks) {
     const data = asObject(t.data);
-    await tx.task.update({ where: { id: t.id }, data: { reason: null, ...(t.data !== null ? { data: data ? statisticalTaskData(data) as Prisma.InputJsonValue : Prisma.DbNull } : {}) } });
+    await tx.task.update({
+      where: { id: t.id },
+      data: {
+        reason: null,
+        ...(t.data !== null ? { data: data ? (statisticalTaskData(data) as Prisma.InputJsonValue) : Prisma.DbNull } : {}),
+      },
+    });
   }
   if (taskIds.length) {
     await tx.$executeRaw`UPDATE "TaskEvent" SET "details" = "details" - 'reason' WHERE "taskId" IN (${Prisma.join(taskIds)}) AND "details" ? 'reason'`;
@@ -94,31 +107,39 @@ async function anonymizeCaseData(tx: Tx, caseId: string) {
 
 /** Anonymise one case if it is (still) due; the person too when none of their cases is left un-anonymised. */
 async function anonymizeOne(db: Db, caseId: string, cutoff: Date): Promise<{ case: boolean; person: boolean }> {
-  return db.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<Array<{ personId: string }>>`SELECT "personId" FROM "Case" WHERE "id" = ${caseId} FOR UPDATE`;
-    if (!locked.length) return { case: false, person: false };
-    const due = await tx.$queryRaw<Array<{ id: string }>>(dueCases(cutoff, caseId));
-    if (!due.length) return { case: false, person: false }; // already anonymised, reopened work, or not due: nothing
-    const now = new Date();
-    await anonymizeCaseData(tx, caseId);
-    await tx.case.update({ where: { id: caseId }, data: { anonymizedAt: now, idempotencyKey: null } });
-    await audit(tx, SYSTEM, 'case.anonymized', { type: 'Case', id: caseId, caseId });
+  return db.$transaction(
+    async (tx) => {
+      const locked = await tx.$queryRaw<Array<{ personId: string }>>`SELECT "personId" FROM "Case" WHERE "id" = ${caseId} FOR UPDATE`;
+      if (!locked.length) return { case: false, person: false };
+      const due = await tx.$queryRaw<Array<{ id: string }>>(dueCases(cutoff, caseId));
+      if (!due.length) return { case: false, person: false }; // already anonymised, reopened work, or not due: nothing
+      const now = new Date();
+      await anonymizeCaseData(tx, caseId);
+      await tx.case.update({ where: { id: caseId }, data: { anonymizedAt: now, idempotencyKey: null } });
+      await audit(tx, SYSTEM, 'case.anonymized', { type: 'Case', id: caseId, caseId });
 
-    const { personId } = locked[0];
-    const [person] = await tx.$queryRaw<Array<{ anonymizedAt: Date | null; birthDate: Date | null }>>`
+      const { personId } = locked[0];
+      const [person] = await tx.$queryRaw<Array<{ anonymizedAt: Date | null; birthDate: Date | null }>>`
       SELECT "anonymizedAt", "birthDate" FROM "Person" WHERE "id" = ${personId} FOR UPDATE`;
-    const left = await tx.case.count({ where: { personId, anonymizedAt: null } });
-    if (!person || person.anonymizedAt || left > 0) return { case: true, person: false };
-    await tx.person.update({
-      where: { id: personId },
-      data: {
-        firstName: ANONYMIZED_NAME, lastName: ANONYMIZED_NAME, birthYear: person.birthDate ? person.birthDate.getUTCFullYear() : null,
-        birthDate: null, shelterId: null, idempotencyKey: null, anonymizedAt: now,
-      },
-    });
-    await audit(tx, SYSTEM, 'person.anonymized', { type: 'Person', id: personId });
-    return { case: true, person: true };
-  }, { timeout: 60_000, maxWait: 10_000 });
+      const left = await tx.case.count({ where: { personId, anonymizedAt: null } });
+      if (!person || person.anonymizedAt || left > 0) return { case: true, person: false };
+      await tx.person.update({
+        where: { id: personId },
+        data: {
+          firstName: ANONYMIZED_NAME,
+          lastName: ANONYMIZED_NAME,
+          birthYear: person.birthDate ? person.birthDate.getUTCFullYear() : null,
+          birthDate: null,
+          shelterId: null,
+          idempotencyKey: null,
+          anonymizedAt: now,
+        },
+      });
+      await audit(tx, SYSTEM, 'person.anonymized', { type: 'Person', id: personId });
+      return { case: true, person: true };
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
 }
 
 export function createRetentionActivities({ db }: RetentionActivityDeps) {

@@ -29,7 +29,9 @@ export const ROLES = {
 } as const satisfies Record<string, readonly Role[]>;
 
 export type RoleSet = readonly Role[];
-interface HasRole { role: string }
+interface HasRole {
+  role: string;
+}
 const within = (set: RoleSet) => (user: HasRole) => (set as readonly string[]).includes(user.role);
 
 /** sees the case list and person names (and may search by name) */
@@ -60,7 +62,10 @@ export function taskActionsFor(user: Pick<AuthUser, 'role' | 'departmentId'>, t:
   return worksOnCases(user) ? ['cancel'] : [];
 }
 
-export interface CaseScope { caseworkerId: string; departmentId: string | null }
+export interface CaseScope {
+  caseworkerId: string;
+  departmentId: string | null;
+}
 
 export function canReadCase(user: AuthUser, c: CaseScope): boolean {
   if (user.role === 'supervisor') return true;
@@ -89,7 +94,10 @@ export function taskFilter(user: AuthUser, department?: string): Prisma.TaskWher
   }
   if (user.role === 'supervisor') return department ? { departmentId: department } : {};
   if (user.role === 'caseworker') {
-    return { case: { OR: [{ caseworkerId: user.id }, ...(user.departmentId ? [{ departmentId: user.departmentId }] : [])] }, ...(department ? { departmentId: department } : {}) };
+    return {
+      case: { OR: [{ caseworkerId: user.id }, ...(user.departmentId ? [{ departmentId: user.departmentId }] : [])] },
+      ...(department ? { departmentId: department } : {}),
+    };
   }
   throw forbidden();
 }
@@ -98,4 +106,3 @@ export function canSeeTask(user: AuthUser, t: { departmentId: string; case: { ca
   if (user.role === 'department_member') return t.departmentId === user.departmentId;
   return canReadCase(user, t.case);
 }
-

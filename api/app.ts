@@ -62,10 +62,18 @@ export function createApp(deps: AppDeps) {
     req.log = deps.log;
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      requestContext.run({ requestId: req.requestId }, () => deps.log.info({
-        method: req.method, path: req.route?.path ?? req.path.replace(/[0-9a-f-]{36}/g, ':id'), status: res.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6, clientRequestId,
-      }, 'Anfrage'));
+      requestContext.run({ requestId: req.requestId }, () =>
+        deps.log.info(
+          {
+            method: req.method,
+            path: req.route?.path ?? req.path.replace(/[0-9a-f-]{36}/g, ':id'),
+            status: res.statusCode,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+            clientRequestId,
+          },
+          'Anfrage',
+        ),
+      );
     });
     requestContext.run({ requestId: req.requestId }, next);
   });

@@ -5,10 +5,19 @@ import type { z } from 'zod';
 import { FIELD_LABELS } from '../core/domain/records';
 import { requestContext } from '../core/log';
 
-export interface ErrorDetail { field: string; message: string }
+export interface ErrorDetail {
+  field: string;
+  message: string;
+}
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: ErrorDetail[] = [], readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(message);
   }
 }
@@ -18,7 +27,8 @@ export const notFound = (what = 'Eintrag') => new HttpError(404, 'not_found', `$
 export const forbidden = (message = 'Keine Berechtigung für diese Aktion.') => new HttpError(403, 'forbidden', message);
 export const unauthorized = () => new HttpError(401, 'unauthorized', 'Bitte anmelden.');
 export const conflict = (message: string, extra: Record<string, unknown> = {}) => new HttpError(409, 'conflict', message, [], extra);
-export const unavailable = (what: string) => new HttpError(503, 'unavailable', `${what} ist gerade nicht erreichbar. Bitte später erneut versuchen.`);
+export const unavailable = (what: string) =>
+  new HttpError(503, 'unavailable', `${what} ist gerade nicht erreichbar. Bitte später erneut versuchen.`);
 
 export function fieldLabel(field: string): string {
   return FIELD_LABELS[field] ?? field;
@@ -28,7 +38,10 @@ export function fieldLabel(field: string): string {
 export function zodDetails(error: z.ZodError): ErrorDetail[] {
   return error.issues.map((i) => {
     if (i.code === 'unrecognized_keys') {
-      return { field: (i as { keys: string[] }).keys.join(', '), message: `Unbekanntes Feld: ${(i as { keys: string[] }).keys.join(', ')}` };
+      return {
+        field: (i as { keys: string[] }).keys.join(', '),
+        message: `Unbekanntes Feld: ${(i as { keys: string[] }).keys.join(', ')}`,
+      };
     }
     const field = i.path.map(String).join('.') || '(Anfrage)';
     const top = String(i.path[0] ?? '');
@@ -51,19 +64,27 @@ export function isDatabaseDown(err: unknown): boolean {
   const e = err as { code?: string; name?: string; message?: string; cause?: unknown };
   if (!e) return false;
   const msg = `${e.message ?? ''}`;
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'P1001', 'P1002', 'P1017', '57P01', '57P03', '08006', '08001'].includes(e.code ?? '')
-    || /ECONNREFUSED|Connection terminated|connection timeout|terminating connection|Can't reach database|DatabaseNotReachable|the database system is (starting up|shutting down)/i.test(msg)
-    || (e.cause !== undefined && e.cause !== err && isDatabaseDown(e.cause));
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'P1001', 'P1002', 'P1017', '57P01', '57P03', '08006', '08001'].includes(e.code ?? '') ||
+    /ECONNREFUSED|Connection terminated|connection timeout|terminating connection|Can't reach database|DatabaseNotReachable|the database system is (starting up|shutting down)/i.test(
+      msg,
+    ) ||
+    (e.cause !== undefined && e.cause !== err && isDatabaseDown(e.cause))
+  );
 }
 
 /** gRPC UNAVAILABLE / DEADLINE_EXCEEDED from the Temporal client. */
 export function isTemporalDown(err: unknown): boolean {
   const e = err as { code?: number; name?: string; message?: string; cause?: unknown };
   if (!e) return false;
-  return (e.name === 'ServiceError' && /UNAVAILABLE|DEADLINE_EXCEEDED|Failed to connect|No connection established/i.test(`${e.message}`))
-    || (typeof e.code === 'number' && (e.code === 14 || e.code === 4) && /temporal|grpc|UNAVAILABLE|DEADLINE/i.test(`${e.message} ${e.name}`))
-    || /TransportError|Failed to connect before the deadline/i.test(`${e.name} ${e.message}`)
-    || (e.cause !== undefined && e.cause !== err && isTemporalDown(e.cause));
+  return (
+    (e.name === 'ServiceError' && /UNAVAILABLE|DEADLINE_EXCEEDED|Failed to connect|No connection established/i.test(`${e.message}`)) ||
+    (typeof e.code === 'number' &&
+      (e.code === 14 || e.code === 4) &&
+      /temporal|grpc|UNAVAILABLE|DEADLINE/i.test(`${e.message} ${e.name}`)) ||
+    /TransportError|Failed to connect before the deadline/i.test(`${e.name} ${e.message}`) ||
+    (e.cause !== undefined && e.cause !== err && isTemporalDown(e.cause))
+  );
 }
 
 export function toHttpError(err: unknown): HttpError {
@@ -71,10 +92,12 @@ export function toHttpError(err: unknown): HttpError {
   const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean; message?: string };
   if (e?.type === 'entity.parse.failed') return badRequest('Der Anfragetext ist kein gültiges JSON.');
   if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', 'Die Anfrage ist zu groß.');
-  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return badRequest('Zeichensatz nicht unterstützt (bitte UTF-8).');
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
+    return badRequest('Zeichensatz nicht unterstützt (bitte UTF-8).');
   // e.g. the router's URIError for an invalid %-escape in a path parameter (status 400, expose unset)
   if (err instanceof URIError) return badRequest('Ungültige Zeichenkodierung in der Adresse.');
-  if ((e?.status ?? e?.statusCode ?? 500) < 500 && e?.expose) return new HttpError(e.status ?? e.statusCode ?? 400, 'invalid_request', 'Ungültige Anfrage.');
+  if ((e?.status ?? e?.statusCode ?? 500) < 500 && e?.expose)
+    return new HttpError(e.status ?? e.statusCode ?? 400, 'invalid_request', 'Ungültige Anfrage.');
   if (isDatabaseDown(err)) return unavailable('Die Datenbank');
   if (isTemporalDown(err)) return unavailable('Der Prozess-Server (Temporal)');
   return new HttpError(500, 'internal', 'Interner Fehler. Bitte später erneut versuchen.');

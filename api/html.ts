@@ -6,10 +6,14 @@ import { roleLabel } from '../core/format/labels';
 import { administersDeadlines, hasTaskInbox, supervises, worksOnCases } from './access';
 
 export { escapeHtml, html, SafeHtml };
-export interface PageUser { name: string; role: string }
+export interface PageUser {
+  name: string;
+  role: string;
+}
 
 export function page(opts: { title: string; user?: PageUser; csrf?: string; body: SafeHtml; devInbox?: boolean }): string {
-  const nav = opts.user ? html`
+  const nav = opts.user
+    ? html`
     <nav aria-label="Hauptnavigation"><ul>
       <li><a href="/faelle">Fälle</a></li>
       ${worksOnCases(opts.user) ? html`<li><a href="/faelle/neu">Neuer Fall</a></li>` : ''}
@@ -22,7 +26,8 @@ export function page(opts: { title: string; user?: PageUser; csrf?: string; body
       <input type="hidden" name="_csrf" value="${opts.csrf ?? ''}">
       <span><a href="/sitzungen" title="Meine Sitzungen">${opts.user.name}</a> (${roleLabel(opts.user.role)})</span>
       <button type="submit">Abmelden</button>
-    </form></nav>` : '';
+    </form></nav>`
+    : '';
   // A page that shows an error summary says so in its title: the title is the first thing a screen
   // reader announces after a failed submit.
   const title = `${opts.body.value.includes('class="error-summary"') ? 'Fehler: ' : ''}${opts.title}`;
@@ -55,7 +60,17 @@ function fieldHead(id: string, opts: { label: string; required?: boolean; hint?:
 }
 
 /** A labelled field with its error message (aria-describedby, aria-invalid). */
-export function field(opts: { name: string; id?: string; label: string; value?: string; type?: string; required?: boolean; error?: string; hint?: string; attrs?: string }): SafeHtml {
+export function field(opts: {
+  name: string;
+  id?: string;
+  label: string;
+  value?: string;
+  type?: string;
+  required?: boolean;
+  error?: string;
+  hint?: string;
+  attrs?: string;
+}): SafeHtml {
   const id = opts.id ?? `f-${opts.name}`;
   const { head, describedBy } = fieldHead(id, opts);
   return html`<div class="field${opts.error ? ' has-error' : ''}">
@@ -64,7 +79,15 @@ export function field(opts: { name: string; id?: string; label: string; value?: 
 </div>`;
 }
 
-export function select(opts: { name: string; id?: string; label: string; options: Array<[string, string]>; value?: string; error?: string; required?: boolean }): SafeHtml {
+export function select(opts: {
+  name: string;
+  id?: string;
+  label: string;
+  options: Array<[string, string]>;
+  value?: string;
+  error?: string;
+  required?: boolean;
+}): SafeHtml {
   const id = opts.id ?? `f-${opts.name}`;
   return html`<div class="field${opts.error ? ' has-error' : ''}">
   ${fieldHead(id, opts).head}
@@ -91,7 +114,17 @@ export const csrfField = (token?: string, submissionKey?: unknown) =>
   html`<input type="hidden" name="_csrf" value="${token ?? ''}"><input type="hidden" name="_key" value="${typeof submissionKey === 'string' && submissionKey ? submissionKey : crypto.randomUUID()}">`;
 
 /** A labelled multi-line field with its error message. */
-export function textarea(opts: { name: string; id?: string; label: string; value?: string; required?: boolean; error?: string; hint?: string; rows?: number; maxlength?: number }): SafeHtml {
+export function textarea(opts: {
+  name: string;
+  id?: string;
+  label: string;
+  value?: string;
+  required?: boolean;
+  error?: string;
+  hint?: string;
+  rows?: number;
+  maxlength?: number;
+}): SafeHtml {
   const id = opts.id ?? `f-${opts.name}`;
   const { head, describedBy } = fieldHead(id, opts);
   return html`<div class="field${opts.error ? ' has-error' : ''}">
@@ -101,24 +134,55 @@ export function textarea(opts: { name: string; id?: string; label: string; value
 }
 
 /** A radio group in a fieldset; the first radio has the id f-<id> so an error summary can link to it. */
-export function radios(opts: { name: string; id?: string; legend: string; options: Array<[string, string]>; value?: string; required?: boolean; error?: string }): SafeHtml {
+export function radios(opts: {
+  name: string;
+  id?: string;
+  legend: string;
+  options: Array<[string, string]>;
+  value?: string;
+  required?: boolean;
+  error?: string;
+}): SafeHtml {
   return choiceGroup('radio', { ...opts, values: opts.value === undefined ? [] : [opts.value] });
 }
 
 /** Check boxes in a fieldset (several values of one name); ids as in radios(). */
-export function checkboxes(opts: { name: string; id?: string; legend: string; options: Array<[string, string]>; values?: string[]; required?: boolean; error?: string; hint?: string }): SafeHtml {
+export function checkboxes(opts: {
+  name: string;
+  id?: string;
+  legend: string;
+  options: Array<[string, string]>;
+  values?: string[];
+  required?: boolean;
+  error?: string;
+  hint?: string;
+}): SafeHtml {
   return choiceGroup('checkbox', { ...opts, values: opts.values ?? [] });
 }
 
-function choiceGroup(type: 'radio' | 'checkbox', opts: { name: string; id?: string; legend: string; options: Array<[string, string]>; values: string[]; required?: boolean; error?: string; hint?: string }): SafeHtml {
+function choiceGroup(
+  type: 'radio' | 'checkbox',
+  opts: {
+    name: string;
+    id?: string;
+    legend: string;
+    options: Array<[string, string]>;
+    values: string[];
+    required?: boolean;
+    error?: string;
+    hint?: string;
+  },
+): SafeHtml {
   const id = opts.id ?? `f-${opts.name}`;
   const describedBy = [opts.hint ? `${id}-hint` : '', opts.error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return html`<fieldset${opts.error ? html` class="has-error"` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}>
   <legend>${opts.legend}${opts.required ? html` <span aria-hidden="true">*</span>` : ''}</legend>
   ${opts.hint ? html`<p class="hint" id="${id}-hint">${opts.hint}</p>` : ''}
   ${opts.error ? html`<p class="error" id="${id}-error">${opts.error}</p>` : ''}
-  ${opts.options.map(([v, l], i) => html`<div class="choice">
+  ${opts.options.map(
+    ([v, l], i) => html`<div class="choice">
     <input type="${type}" id="${i === 0 ? id : `${id}-${i}`}" name="${opts.name}" value="${v}"${opts.values.includes(v) ? html` checked` : ''}${opts.required && type === 'radio' ? html` required` : ''}${opts.error ? html` aria-invalid="true"` : ''}>
-    <label for="${i === 0 ? id : `${id}-${i}`}">${l}</label></div>`)}
+    <label for="${i === 0 ? id : `${id}-${i}`}">${l}</label></div>`,
+  )}
 </fieldset>`;
 }

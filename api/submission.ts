@@ -11,7 +11,10 @@ const KEY = /^[\w-]{8,100}$/;
 export function idempotencyKeyHeader(req: Request): string | undefined {
   const h = req.get('idempotency-key');
   if (h === undefined) return undefined;
-  if (!KEY.test(h)) throw badRequest('Idempotency-Key ungültig (8–100 Zeichen: Buchstaben, Ziffern, - und _).', [{ field: 'Idempotency-Key', message: 'ungültig' }]);
+  if (!KEY.test(h))
+    throw badRequest('Idempotency-Key ungültig (8–100 Zeichen: Buchstaben, Ziffern, - und _).', [
+      { field: 'Idempotency-Key', message: 'ungültig' },
+    ]);
   return h;
 }
 

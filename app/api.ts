@@ -12,7 +12,10 @@ async function main() {
   const db = await prepareDatabase(config, databaseUrl, log, config.KIM_SEED);
   const api = await runApi({ config, db, log, temporalAddress: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.KIM_TEMPORAL_PORT}` });
   log.info({ url: config.publicUrl }, 'API läuft');
-  onShutdown(log, async () => { await api.stop(); await db.$disconnect(); });
+  onShutdown(log, async () => {
+    await api.stop();
+    await db.$disconnect();
+  });
 }
 
 main().catch((err) => {

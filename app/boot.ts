@@ -22,7 +22,6 @@ import { connectionOptions } from '../core/temporal';
 import type { AppDeps } from '../api/deps';
 import type { CodecRouterDeps } from '../api/routes/codec';
 
-
 export async function prepareDatabase(config: Config, databaseUrl: string, log: Logger, seed: boolean): Promise<Db> {
   assertDevPartsAllowed(config, { smtpCapture: false, seed }); // no demo users in production (ConfigError → exit 2)
   const applied = await migrate(databaseUrl, (m) => log.info(m));
@@ -82,9 +81,14 @@ export async function runWorker(opts: { config: Config; db: Db; temporalAddress:
   installRuntimeOnce(opts.config.LOG_LEVEL);
   const connection = await NativeConnection.connect(connectionOptions(opts.config, opts.temporalAddress));
   const worker = await createKimWorker({
-    connection, namespace: opts.config.TEMPORAL_NAMESPACE, taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
-    db: opts.db, publicUrl: opts.config.publicUrl, log: opts.log,
-    linkKeys: resolveLinkKeys(opts.config), linkTtlDays: opts.config.KIM_LINK_TTL_DAYS,
+    connection,
+    namespace: opts.config.TEMPORAL_NAMESPACE,
+    taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
+    db: opts.db,
+    publicUrl: opts.config.publicUrl,
+    log: opts.log,
+    linkKeys: resolveLinkKeys(opts.config),
+    linkTtlDays: opts.config.KIM_LINK_TTL_DAYS,
     // the worker refuses plaintext payloads (injected inputs/updates) unless KIM_PAYLOAD_REQUIRE_ENCRYPTION=false
     dataConverter: { payloadCodecs: [resolvePayloadCodec(opts.config, { requireEncrypted: opts.config.KIM_PAYLOAD_REQUIRE_ENCRYPTION })] },
     maxCachedWorkflows: opts.config.KIM_WORKER_CACHE,
@@ -92,12 +96,17 @@ export async function runWorker(opts: { config: Config; db: Db; temporalAddress:
   const running = worker.run();
   running.catch((err) => opts.log.fatal({ err }, 'Worker abgebrochen'));
   const outbox = startOutboxSender({
-    db: opts.db, smtpUrl: opts.smtpUrl, from: opts.config.MAIL_FROM, log: opts.log,
+    db: opts.db,
+    smtpUrl: opts.smtpUrl,
+    from: opts.config.MAIL_FROM,
+    log: opts.log,
     requireTls: opts.config.KIM_SMTP_REQUIRE_TLS && !opts.config.embedded.smtp, // the embedded capture (loopback) has no TLS
   });
   opts.log.info({ taskQueue: opts.config.TEMPORAL_TASK_QUEUE }, 'Worker läuft');
   // a failure here must not stop the worker: logged, and the next boot tries again
-  await bootRetentionSchedule(opts.config, opts.temporalAddress, opts.log).catch((err) => opts.log.error({ err }, 'Löschfristen-Zeitplan nicht eingerichtet'));
+  await bootRetentionSchedule(opts.config, opts.temporalAddress, opts.log).catch((err) =>
+    opts.log.error({ err }, 'Löschfristen-Zeitplan nicht eingerichtet'),
+  );
   return {
     running,
     async stop() {
@@ -113,10 +122,17 @@ export async function runWorker(opts: { config: Config; db: Db; temporalAddress:
 export async function bootRetentionSchedule(config: Config, temporalAddress: string, log: Logger): Promise<ScheduleOutcome> {
   const connection = await Connection.connect(connectionOptions(config, temporalAddress));
   try {
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [resolvePayloadCodec(config)] } });
+    const client = new Client({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: { payloadCodecs: [resolvePayloadCodec(config)] },
+    });
     const s = retentionSettings(config);
     const outcome = await ensureRetentionSchedule(client, s);
-    log.info({ scheduleId: s.scheduleId, outcome, retentionSeconds: s.retentionSeconds, intervalSeconds: s.intervalSeconds }, 'Löschfristen-Zeitplan geprüft');
+    log.info(
+      { scheduleId: s.scheduleId, outcome, retentionSeconds: s.retentionSeconds, intervalSeconds: s.intervalSeconds },
+      'Löschfristen-Zeitplan geprüft',
+    );
     return outcome;
   } finally {
     await connection.close();
@@ -134,11 +150,17 @@ const LONG_POLL = /\/(UpdateWorkflowExecution|PollWorkflowExecutionUpdate|GetWor
  * down, POST /api/cases took 20.1–20.3 s, right at that limit. Here: a few retries (~2 s) and a 10 s
  * deadline on every call that has none, so "Temporal down" is a prompt 503 (test/runtime/recovery).
  */
-export function createApiTemporalClient(config: Config, address: string, deadlineMs = 10_000, codec: PayloadCodec = resolvePayloadCodec(config)): Client {
+export function createApiTemporalClient(
+  config: Config,
+  address: string,
+  deadlineMs = 10_000,
+  codec: PayloadCodec = resolvePayloadCodec(config),
+): Client {
   // (the next call is an InterceptingCall at runtime; its declared type is the narrower interface)
-  const defaultDeadline: GrpcInterceptor = (options, nextCall) => nextCall(
-    options.deadline || LONG_POLL.test(options.method_definition.path) ? options : { ...options, deadline: Date.now() + deadlineMs },
-  ) as ReturnType<GrpcInterceptor>;
+  const defaultDeadline: GrpcInterceptor = (options, nextCall) =>
+    nextCall(
+      options.deadline || LONG_POLL.test(options.method_definition.path) ? options : { ...options, deadline: Date.now() + deadlineMs },
+    ) as ReturnType<GrpcInterceptor>;
   const connection = Connection.lazy({
     ...connectionOptions(config, address),
     interceptors: [defaultDeadline, makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 5 }))],
@@ -146,17 +168,33 @@ export function createApiTemporalClient(config: Config, address: string, deadlin
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [codec] } });
 }
 
-export async function runApi(opts: { config: Config; db: Db; temporalAddress: string; log: Logger; capture?: SmtpCapture; temporalUiUrl?: string }) {
+export async function runApi(opts: {
+  config: Config;
+  db: Db;
+  temporalAddress: string;
+  log: Logger;
+  capture?: SmtpCapture;
+  temporalUiUrl?: string;
+}) {
   const { createApp } = await import('../api/app');
   const temporal = createApiTemporalClient(opts.config, opts.temporalAddress);
   // temporalUiOrigin: read by codecRouter (api/routes/codec.ts) — the CORS origin of the Temporal Web UI
   const deps: AppDeps & CodecRouterDeps = {
-    db: opts.db, temporal, taskQueue: opts.config.TEMPORAL_TASK_QUEUE, log: opts.log, publicUrl: opts.config.publicUrl,
-    secureCookies: opts.config.secureCookies, sessionHours: opts.config.KIM_SESSION_HOURS,
-    sessionIdleMinutes: opts.config.KIM_SESSION_IDLE_MINUTES, trustProxy: opts.config.KIM_TRUST_PROXY,
-    capture: opts.capture, temporalUiUrl: opts.temporalUiUrl, temporalUiOrigin: opts.config.KIM_TEMPORAL_UI_ORIGIN,
+    db: opts.db,
+    temporal,
+    taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
+    log: opts.log,
+    publicUrl: opts.config.publicUrl,
+    secureCookies: opts.config.secureCookies,
+    sessionHours: opts.config.KIM_SESSION_HOURS,
+    sessionIdleMinutes: opts.config.KIM_SESSION_IDLE_MINUTES,
+    trustProxy: opts.config.KIM_TRUST_PROXY,
+    capture: opts.capture,
+    temporalUiUrl: opts.temporalUiUrl,
+    temporalUiOrigin: opts.config.KIM_TEMPORAL_UI_ORIGIN,
     temporalNamespace: opts.config.TEMPORAL_NAMESPACE,
-    linkKeys: resolveLinkKeys(opts.config), workingDaySeconds: opts.config.KIM_WORKING_DAY_SECONDS,
+    linkKeys: resolveLinkKeys(opts.config),
+    workingDaySeconds: opts.config.KIM_WORKING_DAY_SECONDS,
     oidc: oidcSettings(opts.config),
     retentionDays: opts.config.KIM_RETENTION_DAYS,
   };
@@ -167,14 +205,18 @@ export async function runApi(opts: { config: Config; db: Db; temporalAddress: st
     const s = app.listen(opts.config.PORT, opts.config.KIM_HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const { startReconcileJob } = await import('../api/services/reconcile');
-  const stopReconcile = opts.config.KIM_RECONCILE_MINUTES > 0
-    ? startReconcileJob({ db: opts.db, temporal, intervalMs: opts.config.KIM_RECONCILE_MINUTES * 60_000, log: opts.log })
-    : async () => {};
+  const stopReconcile =
+    opts.config.KIM_RECONCILE_MINUTES > 0
+      ? startReconcileJob({ db: opts.db, temporal, intervalMs: opts.config.KIM_RECONCILE_MINUTES * 60_000, log: opts.log })
+      : async () => {};
   return {
     server,
     async stop() {
       await stopReconcile();
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       await temporal.connection.close();
     },
   };
@@ -192,7 +234,16 @@ export function onShutdown(log: Logger, stop: () => Promise<void>) {
     }
     stoppingSince = Date.now();
     log.info({ signal }, 'Fahre herunter …');
-    stop().then(() => { log.info('Beendet.'); process.exit(0); }, (err) => { log.error({ err }, 'Fehler beim Herunterfahren'); process.exit(1); });
+    stop().then(
+      () => {
+        log.info('Beendet.');
+        process.exit(0);
+      },
+      (err) => {
+        log.error({ err }, 'Fehler beim Herunterfahren');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

@@ -9,7 +9,9 @@ import { assertDevPartsAllowed } from '../core/production';
 import { startServices } from '../core/runtime/services';
 
 const stops: Array<() => Promise<void>> = [];
-const stopAll = async () => { for (const s of stops.splice(0).reverse()) await s().catch(() => {}); };
+const stopAll = async () => {
+  for (const s of stops.splice(0).reverse()) await s().catch(() => {});
+};
 
 async function main() {
   let config;
@@ -20,7 +22,10 @@ async function main() {
     // production refuses the SMTP capture (login-free inbox) and the demo users — before anything starts
     assertDevPartsAllowed(config, { smtpCapture: config.embedded.smtp, seed });
   } catch (err) {
-    if (err instanceof ConfigError) { console.error(err.message); process.exit(2); }
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL);
@@ -33,7 +38,14 @@ async function main() {
   stops.push(() => db.$disconnect());
   const worker = await runWorker({ config, db, temporalAddress: services.temporalAddress, smtpUrl: services.smtpUrl, log });
   stops.push(worker.stop);
-  const api = await runApi({ config, db, temporalAddress: services.temporalAddress, log, capture: services.capture, temporalUiUrl: services.temporalUiUrl });
+  const api = await runApi({
+    config,
+    db,
+    temporalAddress: services.temporalAddress,
+    log,
+    capture: services.capture,
+    temporalUiUrl: services.temporalUiUrl,
+  });
   stops.push(api.stop);
 
   const lines = [

@@ -12,11 +12,16 @@ async function main() {
   const databaseUrl = config.DATABASE_URL ?? embeddedDatabaseUrl(config);
   const db = await prepareDatabase(config, databaseUrl, log, config.KIM_SEED);
   const worker = await runWorker({
-    config, db, log,
+    config,
+    db,
+    log,
     temporalAddress: config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.KIM_TEMPORAL_PORT}`,
     smtpUrl: config.SMTP_URL ?? `smtp://127.0.0.1:${config.KIM_SMTP_CAPTURE_PORT}`,
   });
-  onShutdown(log, async () => { await worker.stop(); await db.$disconnect(); });
+  onShutdown(log, async () => {
+    await worker.stop();
+    await db.$disconnect();
+  });
 }
 
 main().catch((err) => {

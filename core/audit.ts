@@ -14,12 +14,23 @@ export const SYSTEM: Actor = { id: null, role: 'system' };
 
 type Tx = Pick<Db, 'auditEvent'>;
 
-export function audit(db: Tx, actor: Actor, action: string, entity: { type: string; id?: string; caseId?: string },
-  details?: Prisma.InputJsonValue) {
+export function audit(
+  db: Tx,
+  actor: Actor,
+  action: string,
+  entity: { type: string; id?: string; caseId?: string },
+  details?: Prisma.InputJsonValue,
+) {
   return db.auditEvent.create({
     data: {
-      actorId: actor.id, actorRole: actor.role, ip: actor.ip ?? null, requestId: actor.requestId ?? null,
-      action, entityType: entity.type, entityId: entity.id ?? null, caseId: entity.caseId ?? null,
+      actorId: actor.id,
+      actorRole: actor.role,
+      ip: actor.ip ?? null,
+      requestId: actor.requestId ?? null,
+      action,
+      entityType: entity.type,
+      entityId: entity.id ?? null,
+      caseId: entity.caseId ?? null,
       details: details ?? undefined,
     },
   });
@@ -29,6 +40,12 @@ export function audit(db: Tx, actor: Actor, action: string, entity: { type: stri
  * A refused attempt on someone else's record (403, or 404 for a record outside the user's scope): who
  * tried what on which id. Audited so that probing shows up; the answer itself reveals nothing.
  */
-export function auditRefused(db: Tx, actor: Actor, entity: { type: string; id?: string; caseId?: string }, attempted: string, status: 403 | 404 = 404) {
+export function auditRefused(
+  db: Tx,
+  actor: Actor,
+  entity: { type: string; id?: string; caseId?: string },
+  attempted: string,
+  status: 403 | 404 = 404,
+) {
   return audit(db, actor, 'access.refused', entity, { attempted, status });
 }

@@ -12,7 +12,10 @@ export const KEY_ID_METADATA = 'encryption-key-id';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export interface PayloadKey { id: string; key: Buffer }
+export interface PayloadKey {
+  id: string;
+  key: Buffer;
+}
 
 export class PayloadKeyError extends Error {}
 
@@ -33,7 +36,10 @@ export function payloadKeyProblem(pair: string): string | undefined {
 
 /** "kid1:base64,kid2:base64" → keys (first encrypts). Throws PayloadKeyError (German) when invalid. */
 export function parsePayloadKeys(spec: string): PayloadKey[] {
-  const pairs = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const pairs = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!pairs.length) throw new PayloadKeyError('KIM_PAYLOAD_KEYS ist leer');
   const keys = pairs.map((pair) => {
     const problem = payloadKeyProblem(pair);
@@ -63,7 +69,10 @@ export interface CodecOptions {
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
 
-  constructor(private readonly keys: PayloadKey[], private readonly options: CodecOptions = {}) {
+  constructor(
+    private readonly keys: PayloadKey[],
+    private readonly options: CodecOptions = {},
+  ) {
     if (!keys.length) throw new PayloadKeyError('Kein Schlüssel für die Verschlüsselung der Temporal-Daten');
     for (const k of keys) if (k.key.length !== 32) throw new PayloadKeyError(`Schlüssel "${k.id}" muss 32 Bytes lang sein`);
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
@@ -84,7 +93,9 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     return payloads.map((p) => {
       if (text(p.metadata?.encoding) !== ENCRYPTED_ENCODING) {
         if (this.options.requireEncrypted) {
-          throw new PayloadKeyError('Unverschlüsselte Temporal-Daten abgelehnt (KIM_PAYLOAD_REQUIRE_ENCRYPTION): nur mit dem KIM-Schlüssel verschlüsselte Daten werden angenommen');
+          throw new PayloadKeyError(
+            'Unverschlüsselte Temporal-Daten abgelehnt (KIM_PAYLOAD_REQUIRE_ENCRYPTION): nur mit dem KIM-Schlüssel verschlüsselte Daten werden angenommen',
+          );
         }
         return p;
       }

@@ -156,9 +156,15 @@ export const configSchema = z
     /** >0: a retention day lasts this many seconds (period and check interval) — for tests and demos */
     KIM_RETENTION_DAY_SECONDS: z.coerce.number().min(0).default(0),
     /** true (default): the worker's codec refuses plaintext payloads; false only while histories from before the codec run */
-    KIM_PAYLOAD_REQUIRE_ENCRYPTION: z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v !== 'false' && v !== '0'),
+    KIM_PAYLOAD_REQUIRE_ENCRYPTION: z
+      .enum(['true', 'false', '1', '0', ''])
+      .optional()
+      .transform((v) => v !== 'false' && v !== '0'),
     /** true (default): SMTP_URL smtp:// needs STARTTLS (requireTLS); the embedded SMTP capture is exempt */
-    KIM_SMTP_REQUIRE_TLS: z.enum(['true', 'false', '1', '0', '']).optional().transform((v) => v !== 'false' && v !== '0'),
+    KIM_SMTP_REQUIRE_TLS: z
+      .enum(['true', 'false', '1', '0', ''])
+      .optional()
+      .transform((v) => v !== 'false' && v !== '0'),
   })
   .refine((c) => !(c.TEMPORAL_TLS_CERT && !c.TEMPORAL_TLS_KEY), {
     path: ['TEMPORAL_TLS_KEY'],

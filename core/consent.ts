@@ -27,7 +27,10 @@ export async function missingConsentMessage(db: Reader, departmentId: string): P
 
 /** Of these departments, the ones no valid consent of the case covers. */
 export async function uncoveredDepartments(db: Reader, caseId: string, departmentIds: string[]): Promise<string[]> {
-  const consents = await db.consent.findMany({ where: { caseId, withdrawnAt: null, givenAt: { lte: new Date() } }, select: { departments: true } });
+  const consents = await db.consent.findMany({
+    where: { caseId, withdrawnAt: null, givenAt: { lte: new Date() } },
+    select: { departments: true },
+  });
   const covered = new Set(consents.flatMap((c) => c.departments));
   return [...new Set(departmentIds)].filter((d) => !covered.has(d));
 }

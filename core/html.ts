@@ -2,10 +2,13 @@
 // interpolation unless it is already SafeHtml. Pure (no Node imports).
 export class SafeHtml {
   constructor(readonly value: string) {}
-  toString() { return this.value; }
+  toString() {
+    return this.value;
+  }
 }
 
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export type HtmlValue = string | number | boolean | null | undefined | SafeHtml | HtmlValue[];
 
@@ -18,6 +21,8 @@ function render(v: HtmlValue): string {
 
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
   let out = strings[0];
-  values.forEach((v, i) => { out += render(v) + strings[i + 1]; });
+  values.forEach((v, i) => {
+    out += render(v) + strings[i + 1];
+  });
   return new SafeHtml(out);
 }

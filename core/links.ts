@@ -3,26 +3,40 @@
 // that makes the link single-use. Forged → 403, expired or used → 410.
 import crypto from 'node:crypto';
 
-export interface LinkKey { id: string; secret: Buffer }
-export interface LinkClaims { nonce: string; taskId: string; action: string; recipient: string; expiresAt: Date }
+export interface LinkKey {
+  id: string;
+  secret: Buffer;
+}
+export interface LinkClaims {
+  nonce: string;
+  taskId: string;
+  action: string;
+  recipient: string;
+  expiresAt: Date;
+}
 
 /** "kid1:secret1,kid2:secret2" (first signs). Secrets ≥ 32 characters. */
 export function parseLinkKeys(spec: string): LinkKey[] {
-  const keys = spec.split(',').map((s) => s.trim()).filter(Boolean).map((pair) => {
-    const i = pair.indexOf(':');
-    if (i < 1) throw new Error('KIM_LINK_SECRETS: Format "kid:geheimnis,kid2:geheimnis2" erwartet');
-    const id = pair.slice(0, i);
-    const secret = pair.slice(i + 1);
-    if (!/^[\w-]{1,20}$/.test(id)) throw new Error(`KIM_LINK_SECRETS: Schlüssel-ID "${id}" ungültig`);
-    if (secret.length < 32) throw new Error(`KIM_LINK_SECRETS: Geheimnis für "${id}" zu kurz (mindestens 32 Zeichen)`);
-    return { id, secret: Buffer.from(secret) };
-  });
+  const keys = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const i = pair.indexOf(':');
+      if (i < 1) throw new Error('KIM_LINK_SECRETS: Format "kid:geheimnis,kid2:geheimnis2" erwartet');
+      const id = pair.slice(0, i);
+      const secret = pair.slice(i + 1);
+      if (!/^[\w-]{1,20}$/.test(id)) throw new Error(`KIM_LINK_SECRETS: Schlüssel-ID "${id}" ungültig`);
+      if (secret.length < 32) throw new Error(`KIM_LINK_SECRETS: Geheimnis für "${id}" zu kurz (mindestens 32 Zeichen)`);
+      return { id, secret: Buffer.from(secret) };
+    });
   if (!keys.length) throw new Error('KIM_LINK_SECRETS ist leer');
   return keys;
 }
 
 function mac(key: LinkKey, c: Omit<LinkClaims, 'expiresAt'> & { exp: number }): string {
-  return crypto.createHmac('sha256', key.secret)
+  return crypto
+    .createHmac('sha256', key.secret)
     .update([c.nonce, c.taskId, c.action, c.recipient.toLowerCase(), String(c.exp)].join('\n'))
     .digest('base64url');
 }
@@ -32,7 +46,12 @@ export function signLink(keys: LinkKey[], c: LinkClaims): string {
   return [keys[0].id, c.nonce, exp.toString(36), mac(keys[0], { ...c, exp })].join('.');
 }
 
-export interface ParsedToken { keyId: string; nonce: string; exp: number; sig: string }
+export interface ParsedToken {
+  keyId: string;
+  nonce: string;
+  exp: number;
+  sig: string;
+}
 
 export function parseToken(token: string): ParsedToken | undefined {
   if (token.length > 300) return undefined;

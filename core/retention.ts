@@ -2,7 +2,14 @@
 // (workflows/retention.ts) anonymises it. A Temporal Schedule starts that workflow every
 // KIM_RETENTION_CHECK_HOURS; this file turns the configuration into its settings and creates the
 // schedule idempotently at boot (or updates it when the settings changed; pauses it when off).
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleSpec } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleSpec,
+} from '@temporalio/client';
 import type { Config } from './config';
 import type { RetentionInput } from './domain/retention';
 
@@ -19,7 +26,9 @@ export interface RetentionSettings {
 export const retentionScheduleId = (taskQueue: string) => `kim-retention-${taskQueue}`;
 export const RETENTION_BATCH_SIZE = 50;
 
-export function retentionSettings(config: Pick<Config, 'KIM_RETENTION_DAYS' | 'KIM_RETENTION_CHECK_HOURS' | 'KIM_RETENTION_DAY_SECONDS' | 'TEMPORAL_TASK_QUEUE'>): RetentionSettings {
+export function retentionSettings(
+  config: Pick<Config, 'KIM_RETENTION_DAYS' | 'KIM_RETENTION_CHECK_HOURS' | 'KIM_RETENTION_DAY_SECONDS' | 'TEMPORAL_TASK_QUEUE'>,
+): RetentionSettings {
   const day = config.KIM_RETENTION_DAY_SECONDS > 0 ? config.KIM_RETENTION_DAY_SECONDS : 86_400;
   return {
     enabled: config.KIM_RETENTION_DAYS > 0,
@@ -38,11 +47,18 @@ const OFF_NOTE = 'Löschfrist aus (KIM_RETENTION_DAYS=0)';
 
 function matches(d: ScheduleDescription, s: RetentionSettings, input: RetentionInput): boolean {
   const intervals = d.spec.intervals ?? [];
-  return intervals.length === 1 && intervals[0].every === s.intervalSeconds * 1000 && !intervals[0].offset
-    && !d.spec.calendars?.length
-    && d.action.type === 'startWorkflow' && d.action.workflowType === 'retentionWorkflow' && d.action.taskQueue === s.taskQueue
-    && JSON.stringify(d.action.args) === JSON.stringify([input])
-    && d.policies.overlap === ScheduleOverlapPolicy.SKIP && !d.state.paused;
+  return (
+    intervals.length === 1 &&
+    intervals[0].every === s.intervalSeconds * 1000 &&
+    !intervals[0].offset &&
+    !d.spec.calendars?.length &&
+    d.action.type === 'startWorkflow' &&
+    d.action.workflowType === 'retentionWorkflow' &&
+    d.action.taskQueue === s.taskQueue &&
+    JSON.stringify(d.action.args) === JSON.stringify([input]) &&
+    d.policies.overlap === ScheduleOverlapPolicy.SKIP &&
+    !d.state.paused
+  );
 }
 
 /**
@@ -66,8 +82,11 @@ export async function ensureRetentionSchedule(client: Client, s: RetentionSettin
   const input: RetentionInput = { retentionSeconds: s.retentionSeconds, batchSize: s.batchSize };
   const spec: ScheduleSpec = { intervals: [{ every: s.intervalSeconds * 1000 }] };
   const action = {
-    type: 'startWorkflow' as const, workflowType: 'retentionWorkflow', workflowId: `retention-${s.taskQueue}`,
-    taskQueue: s.taskQueue, args: [input],
+    type: 'startWorkflow' as const,
+    workflowType: 'retentionWorkflow',
+    workflowId: `retention-${s.taskQueue}`,
+    taskQueue: s.taskQueue,
+    args: [input],
   };
   try {
     await client.schedule.create({ scheduleId: s.scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP } });

@@ -9,14 +9,16 @@ import type { Config } from './config';
 export type TemporalConnectionOptions = Pick<ConnectionOptions, 'address' | 'tls' | 'connectTimeout'> & { apiKey?: string };
 
 export function connectionOptions(config: Config, address: string): TemporalConnectionOptions {
-  const tls = config.TEMPORAL_TLS || config.TEMPORAL_TLS_CERT || config.TEMPORAL_API_KEY
-    ? {
-      clientCertPair: config.TEMPORAL_TLS_CERT && config.TEMPORAL_TLS_KEY
-        ? { crt: fs.readFileSync(config.TEMPORAL_TLS_CERT), key: fs.readFileSync(config.TEMPORAL_TLS_KEY) }
-        : undefined,
-      serverRootCACertificate: config.TEMPORAL_TLS_CA ? fs.readFileSync(config.TEMPORAL_TLS_CA) : undefined,
-    }
-    : undefined;
+  const tls =
+    config.TEMPORAL_TLS || config.TEMPORAL_TLS_CERT || config.TEMPORAL_API_KEY
+      ? {
+          clientCertPair:
+            config.TEMPORAL_TLS_CERT && config.TEMPORAL_TLS_KEY
+              ? { crt: fs.readFileSync(config.TEMPORAL_TLS_CERT), key: fs.readFileSync(config.TEMPORAL_TLS_KEY) }
+              : undefined,
+          serverRootCACertificate: config.TEMPORAL_TLS_CA ? fs.readFileSync(config.TEMPORAL_TLS_CA) : undefined,
+        }
+      : undefined;
   return { address, tls, apiKey: config.TEMPORAL_API_KEY, connectTimeout: 5_000 };
 }
 
@@ -30,8 +32,7 @@ export function createTemporalClient(config: Config, address: string, codec?: Pa
 /** Temporal reachable? (for /healthz) */
 export async function temporalHealthy(client: Client, timeoutMs = 2_000): Promise<boolean> {
   try {
-    await client.connection.withDeadline(Date.now() + timeoutMs, () =>
-      client.workflowService.getSystemInfo({}));
+    await client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflowService.getSystemInfo({}));
     return true;
   } catch {
     return false;

@@ -10,6 +10,8 @@ env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
 const cli = require.resolve('prisma/build/index.js');
 const args = process.argv.slice(2);
 const r = spawnSync(process.execPath, [cli, ...(args.length ? args : ['generate'])], {
-  stdio: 'inherit', env, cwd: path.join(__dirname, '..'),
+  stdio: 'inherit',
+  env,
+  cwd: path.join(__dirname, '..'),
 });
 process.exit(r.status ?? 1);

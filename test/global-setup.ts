@@ -46,8 +46,17 @@ export default async function globalSetup(globalConfig?: JestGlobalConfig) {
 
   const [pg, temporal, bundle] = await Promise.all([
     startPostgres({ dataDir: pgDataDir, port: pgPort, password: pgPassword, notice: (l) => console.log(`[setup] ${l}`) }),
-    startTemporalServer({ dataDir: path.join(dir, 'temporal'), port: temporalPort, toolsDir, cliPath: process.env.TEMPORAL_CLI_PATH, log: (m) => console.log(`[temporal] ${m}`) }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never }),
+    startTemporalServer({
+      dataDir: path.join(dir, 'temporal'),
+      port: temporalPort,
+      toolsDir,
+      cliPath: process.env.TEMPORAL_CLI_PATH,
+      log: (m) => console.log(`[temporal] ${m}`),
+    }),
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../workflows'),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never,
+    }),
   ]);
   const workflowBundle = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(workflowBundle, bundle.code);
@@ -55,8 +64,14 @@ export default async function globalSetup(globalConfig?: JestGlobalConfig) {
   await migrate(pg.url('kim_template'));
 
   const env: TestEnv = {
-    dir, adminUrl: pg.url('postgres'), templateDb: 'kim_template', temporalAddress: temporal.address,
-    workflowBundle, pgPort, pgPassword, pgDataDir,
+    dir,
+    adminUrl: pg.url('postgres'),
+    templateDb: 'kim_template',
+    temporalAddress: temporal.address,
+    workflowBundle,
+    pgPort,
+    pgPassword,
+    pgDataDir,
   };
   fs.writeFileSync(path.join(dir, 'env.json'), JSON.stringify(env));
   process.env.KIM_TEST_ENV = path.join(dir, 'env.json');

@@ -9,6 +9,7 @@ export default async function globalTeardown() {
   if (process.env.KIM_KEEP_TEST_DIR) return;
   // as root with a temp dir the postgres user cannot reach, the data were kept elsewhere and linked
   const pgData = path.join(s.dir, 'postgres');
-  if (fs.lstatSync(pgData, { throwIfNoEntry: false })?.isSymbolicLink()) fs.rmSync(fs.realpathSync(pgData), { recursive: true, force: true });
+  if (fs.lstatSync(pgData, { throwIfNoEntry: false })?.isSymbolicLink())
+    fs.rmSync(fs.realpathSync(pgData), { recursive: true, force: true });
   fs.rmSync(s.dir, { recursive: true, force: true });
 }

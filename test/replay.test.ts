@@ -9,10 +9,21 @@ import { Worker } from '@temporalio/worker';
 import { HISTORY_DIR } from './support/histories';
 import { PAYLOAD_CODEC, testEnv } from './support/stack';
 
-const files = fs.readdirSync(HISTORY_DIR).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(HISTORY_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 it('has stored histories of a case, both chains, a handoff and a retention run', () => {
-  expect(files).toEqual(expect.arrayContaining(['case-closed.json', 'move-out-v1-complete.json', 'education-work-v1-adult.json', 'handoff-shelter-release.json', 'retention-batches.json']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'case-closed.json',
+      'move-out-v1-complete.json',
+      'education-work-v1-adult.json',
+      'handoff-shelter-release.json',
+      'retention-batches.json',
+    ]),
+  );
 });
 
 it('replays every stored history without non-determinism', async () => {
@@ -21,7 +32,10 @@ it('replays every stored history without non-determinism', async () => {
     history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORY_DIR, f), 'utf8'))),
   }));
   const results: Array<{ workflowId: string; error: string | null }> = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: testEnv().workflowBundle }, dataConverter: { payloadCodecs: [PAYLOAD_CODEC] } }, histories)) {
+  for await (const r of Worker.runReplayHistories(
+    { workflowBundle: { codePath: testEnv().workflowBundle }, dataConverter: { payloadCodecs: [PAYLOAD_CODEC] } },
+    histories,
+  )) {
     results.push({ workflowId: r.workflowId, error: r.error ? String(r.error.message ?? r.error) : null });
   }
   expect(results.map((r) => r.workflowId).sort()).toEqual(files.map((f) => f.replace(/\.json$/, '')).sort());

@@ -1,8 +1,17 @@
 // One workflow per case: holds the case's status and its follow-up (Wiedervorlage) timer, which
 // reminds the caseworker by e-mail. IDs only — names and notes stay in PostgreSQL.
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate,
-  proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseState, CaseWorkflowInput, FollowUpRef } from '../core/domain/case-state';
 import type { CaseStatus } from '../core/domain/records';
@@ -35,7 +44,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
   setHandler(caseStateQuery, () => state);
   // results of handoffs started for this case (chains will wait for their own)
   setHandler(handoffResultSignal, (r) => {
-    state.handoffs = [...(state.handoffs ?? []).filter((h) => h.taskId !== r.taskId), { taskId: r.taskId, stepKey: r.stepKey, status: r.status, outcome: r.outcome }].slice(-20);
+    state.handoffs = [
+      ...(state.handoffs ?? []).filter((h) => h.taskId !== r.taskId),
+      { taskId: r.taskId, stepKey: r.stepKey, status: r.status, outcome: r.outcome },
+    ].slice(-20);
   });
 
   setHandler(setFollowUpSignal, (followUp) => {
@@ -45,19 +57,23 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     changes++;
   });
 
-  setHandler(setStatusUpdate, async ({ status }) => {
-    state.status = status;
-    state.updatedAt = new Date().toISOString();
-    changes++;
-    upsertSearchAttributes([{ key: KimStatus, value: status }]);
-    await recordCaseStatus({ caseId: state.caseId, status });
-    return state;
-  }, {
-    validator: ({ status }) => {
-      if (state.status === 'closed') throw ApplicationFailure.nonRetryable('Der Fall ist bereits abgeschlossen.', 'WrongState');
-      if (status === state.status) throw ApplicationFailure.nonRetryable(`Der Fall hat bereits diesen Status.`, 'WrongState');
+  setHandler(
+    setStatusUpdate,
+    async ({ status }) => {
+      state.status = status;
+      state.updatedAt = new Date().toISOString();
+      changes++;
+      upsertSearchAttributes([{ key: KimStatus, value: status }]);
+      await recordCaseStatus({ caseId: state.caseId, status });
+      return state;
     },
-  });
+    {
+      validator: ({ status }) => {
+        if (state.status === 'closed') throw ApplicationFailure.nonRetryable('Der Fall ist bereits abgeschlossen.', 'WrongState');
+        if (status === state.status) throw ApplicationFailure.nonRetryable(`Der Fall hat bereits diesen Status.`, 'WrongState');
+      },
+    },
+  );
 
   while (state.status !== 'closed') {
     const pending = state.followUp && !state.followUp.remindedAt ? state.followUp : undefined;
@@ -74,7 +90,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof caseWorkflow>({
-        caseId: state.caseId, topic: state.topic, status: state.status, followUp: state.followUp, handoffs: state.handoffs,
+        caseId: state.caseId,
+        topic: state.topic,
+        status: state.status,
+        followUp: state.followUp,
+        handoffs: state.handoffs,
       });
     }
   }

@@ -4,8 +4,20 @@
 // Caseworker actions are updates whose validators ask the engine; live state is a query. Months-long
 // chains continue-as-new, carrying their state.
 import {
-  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate,
-  getExternalWorkflowHandle, patched, proxyLocalActivities, setHandler, startChild, workflowInfo,
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  getExternalWorkflowHandle,
+  patched,
+  proxyLocalActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { ChainActivities } from '../activities/chain';
 import type { Effect, Run } from '../core/domain/chains/effects';
@@ -32,15 +44,20 @@ const { recordProcess, prepareHandoff, checkConsent, evaluateRule } = proxyLocal
 
 /** A validator's answer: a rejection becomes a non-retryable failure the API maps to 409/400. */
 function refuse(r: Rejection | undefined): void {
-  if (r) throw ApplicationFailure.create({ type: r.type, message: r.message, nonRetryable: true, details: r.details ? [r.details] : undefined });
+  if (r)
+    throw ApplicationFailure.create({ type: r.type, message: r.message, nonRetryable: true, details: r.details ? [r.details] : undefined });
 }
 
 async function runEffect(e: Exclude<Effect, { kind: 'patched' }>): Promise<unknown> {
   switch (e.kind) {
-    case 'record': return recordProcess(e.record);
-    case 'evaluateRule': return evaluateRule({ caseId: e.caseId, rule: e.rule });
-    case 'checkConsent': return checkConsent(e.target);
-    case 'prepareHandoff': return prepareHandoff(e.request);
+    case 'record':
+      return recordProcess(e.record);
+    case 'evaluateRule':
+      return evaluateRule({ caseId: e.caseId, rule: e.rule });
+    case 'checkConsent':
+      return checkConsent(e.target);
+    case 'prepareHandoff':
+      return prepareHandoff(e.request);
     case 'startHandoff':
       await startChild(handoffWorkflow, {
         workflowId: handoffWorkflowId(e.input.taskId),
@@ -70,18 +87,57 @@ async function drive(run: Run): Promise<void> {
 
 export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
   const state = input.carried ?? initialChainState(input);
-  const engine = new ChainEngine(state, input.definition, { now: () => Date.now(), daySeconds: input.daySeconds, workflowId: workflowInfo().workflowId });
+  const engine = new ChainEngine(state, input.definition, {
+    now: () => Date.now(),
+    daySeconds: input.daySeconds,
+    workflowId: workflowInfo().workflowId,
+  });
 
   setHandler(chainStateQuery, () => state);
   setHandler(handoffResultSignal, (r) => drive(engine.handoffEnded(r)));
   setHandler(consentChangedSignal, () => drive(engine.consentChanged()));
-  setHandler(completeStepUpdate, async (a) => { await drive(engine.completeStep(a)); return state; }, { validator: (a) => refuse(engine.checkCompleteStep(a)) });
-  setHandler(holdUpdate, async ({ reason, actor }) => { await drive(engine.hold(reason, actor)); return state; }, { validator: ({ reason }) => refuse(engine.checkHold(reason)) });
-  setHandler(resumeUpdate, async ({ actor }) => { await drive(engine.resume(actor)); return state; }, { validator: (_a: { actor: ChainActor }) => refuse(engine.checkResume()) });
-  setHandler(cancelUpdate, async ({ reason, actor }) => { await drive(engine.cancel(reason, actor)); return state; }, { validator: ({ reason }) => refuse(engine.checkCancel(reason)) });
-  setHandler(reassignUpdate, async ({ assigneeId, reason, actor }) => { await drive(engine.reassign(assigneeId, reason, actor)); return state; }, {
-    validator: ({ assigneeId }) => refuse(engine.checkReassign(assigneeId)),
-  });
+  setHandler(
+    completeStepUpdate,
+    async (a) => {
+      await drive(engine.completeStep(a));
+      return state;
+    },
+    { validator: (a) => refuse(engine.checkCompleteStep(a)) },
+  );
+  setHandler(
+    holdUpdate,
+    async ({ reason, actor }) => {
+      await drive(engine.hold(reason, actor));
+      return state;
+    },
+    { validator: ({ reason }) => refuse(engine.checkHold(reason)) },
+  );
+  setHandler(
+    resumeUpdate,
+    async ({ actor }) => {
+      await drive(engine.resume(actor));
+      return state;
+    },
+    { validator: (_a: { actor: ChainActor }) => refuse(engine.checkResume()) },
+  );
+  setHandler(
+    cancelUpdate,
+    async ({ reason, actor }) => {
+      await drive(engine.cancel(reason, actor));
+      return state;
+    },
+    { validator: ({ reason }) => refuse(engine.checkCancel(reason)) },
+  );
+  setHandler(
+    reassignUpdate,
+    async ({ assigneeId, reason, actor }) => {
+      await drive(engine.reassign(assigneeId, reason, actor));
+      return state;
+    },
+    {
+      validator: ({ assigneeId }) => refuse(engine.checkReassign(assigneeId)),
+    },
+  );
 
   if (!input.carried) await drive(engine.start());
 

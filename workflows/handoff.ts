@@ -3,8 +3,17 @@
 // actions leave no trace in the history); missed deadlines are timers; each transition is recorded by
 // a local activity. When it ends, the result is signalled to the waiting workflow (a chain, or the case).
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate,
-  getExternalWorkflowHandle, proxyLocalActivities, setHandler, workflowInfo,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  getExternalWorkflowHandle,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { HANDOFF_STEPS, type HandoffAction, type HandoffInput, type HandoffResult, type HandoffState } from '../core/domain/handoff';
 import { HandoffEngine, checkHandoffAction, type HandoffRecord } from '../core/domain/handoff-engine';
@@ -35,15 +44,25 @@ export async function handoffWorkflow(input: HandoffInput, carried?: HandoffStat
   };
 
   setHandler(handoffStateQuery, () => state);
-  setHandler(handoffActionUpdate, async (a) => {
-    await record(engine.act(a)); // the state changed before the first await: a concurrent second action sees it
-    return state;
-  }, {
-    validator: (a) => {
-      const r = checkHandoffAction(state, a);
-      if (r) throw ApplicationFailure.create({ type: r.type, message: r.message, nonRetryable: true, details: r.details ? [r.details] : undefined });
+  setHandler(
+    handoffActionUpdate,
+    async (a) => {
+      await record(engine.act(a)); // the state changed before the first await: a concurrent second action sees it
+      return state;
     },
-  });
+    {
+      validator: (a) => {
+        const r = checkHandoffAction(state, a);
+        if (r)
+          throw ApplicationFailure.create({
+            type: r.type,
+            message: r.message,
+            nonRetryable: true,
+            details: r.details ? [r.details] : undefined,
+          });
+      },
+    },
+  );
   setHandler(cancelHandoffSignal, async ({ reason }) => {
     const r = engine.cancelledByChain(reason);
     if (r) await record(r);
@@ -65,8 +84,12 @@ export async function handoffWorkflow(input: HandoffInput, carried?: HandoffStat
   await condition(allHandlersFinished);
 
   const result: HandoffResult = {
-    taskId: state.taskId, stepKey: state.stepKey, status: state.status as HandoffResult['status'],
-    outcome: state.outcome, data: state.data, reason: state.reason,
+    taskId: state.taskId,
+    stepKey: state.stepKey,
+    status: state.status as HandoffResult['status'],
+    outcome: state.outcome,
+    data: state.data,
+    reason: state.reason,
   };
   if (input.parentWorkflowId) {
     try {

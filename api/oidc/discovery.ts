@@ -23,8 +23,16 @@ export const providerMetadata = z.object({
 });
 export type ProviderMetadata = z.infer<typeof providerMetadata>;
 
-export interface Jwk { kty: string; kid?: string; use?: string; alg?: string; [k: string]: unknown }
-const jwksDocument = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional(), use: z.string().optional(), alg: z.string().optional() })) });
+export interface Jwk {
+  kty: string;
+  kid?: string;
+  use?: string;
+  alg?: string;
+  [k: string]: unknown;
+}
+const jwksDocument = z.object({
+  keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional(), use: z.string().optional(), alg: z.string().optional() })),
+});
 
 export class OidcFetchError extends Error {}
 

@@ -20,17 +20,41 @@ export interface IdTokenClaims {
 }
 
 export class IdTokenError extends Error {
-  constructor(readonly code: string) { super(`ID-Token ungültig: ${code}`); }
+  constructor(readonly code: string) {
+    super(`ID-Token ungültig: ${code}`);
+  }
 }
 
-type VerifyParams = { algorithm: string | null; dsaEncoding?: 'ieee-p1363'; padding?: number; saltLength?: number; kty: string; crv?: string[] };
+type VerifyParams = {
+  algorithm: string | null;
+  dsaEncoding?: 'ieee-p1363';
+  padding?: number;
+  saltLength?: number;
+  kty: string;
+  crv?: string[];
+};
 const ALGORITHMS: Record<string, VerifyParams> = {
   RS256: { algorithm: 'sha256', kty: 'RSA' },
   RS384: { algorithm: 'sha384', kty: 'RSA' },
   RS512: { algorithm: 'sha512', kty: 'RSA' },
-  PS256: { algorithm: 'sha256', kty: 'RSA', padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_DIGEST },
-  PS384: { algorithm: 'sha384', kty: 'RSA', padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_DIGEST },
-  PS512: { algorithm: 'sha512', kty: 'RSA', padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_DIGEST },
+  PS256: {
+    algorithm: 'sha256',
+    kty: 'RSA',
+    padding: crypto.constants.RSA_PKCS1_PSS_PADDING,
+    saltLength: crypto.constants.RSA_PSS_SALTLEN_DIGEST,
+  },
+  PS384: {
+    algorithm: 'sha384',
+    kty: 'RSA',
+    padding: crypto.constants.RSA_PKCS1_PSS_PADDING,
+    saltLength: crypto.constants.RSA_PSS_SALTLEN_DIGEST,
+  },
+  PS512: {
+    algorithm: 'sha512',
+    kty: 'RSA',
+    padding: crypto.constants.RSA_PKCS1_PSS_PADDING,
+    saltLength: crypto.constants.RSA_PSS_SALTLEN_DIGEST,
+  },
   ES256: { algorithm: 'sha256', kty: 'EC', crv: ['P-256'], dsaEncoding: 'ieee-p1363' },
   ES384: { algorithm: 'sha384', kty: 'EC', crv: ['P-384'], dsaEncoding: 'ieee-p1363' },
   ES512: { algorithm: 'sha512', kty: 'EC', crv: ['P-521'], dsaEncoding: 'ieee-p1363' },
@@ -41,13 +65,20 @@ function decodeJson(part: string, code: string): Record<string, unknown> {
   try {
     const v = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch { /* below */ }
+  } catch {
+    /* below */
+  }
   throw new IdTokenError(code);
 }
 
 function pickKey(keys: Jwk[], kid: string | undefined, alg: string, params: VerifyParams): Jwk | undefined {
-  const usable = keys.filter((k) => k.kty === params.kty && (k.use === undefined || k.use === 'sig')
-    && (k.alg === undefined || k.alg === alg) && (!params.crv || params.crv.includes(String(k.crv))));
+  const usable = keys.filter(
+    (k) =>
+      k.kty === params.kty &&
+      (k.use === undefined || k.use === 'sig') &&
+      (k.alg === undefined || k.alg === alg) &&
+      (!params.crv || params.crv.includes(String(k.crv))),
+  );
   if (kid !== undefined) return usable.find((k) => k.kid === kid);
   return usable.length === 1 ? usable[0] : undefined; // without a kid only an unambiguous key
 }
@@ -83,10 +114,16 @@ export async function verifyIdToken(token: string, o: VerifyOptions): Promise<Id
   }
   const signature = Buffer.from(parts[2], 'base64url');
   const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
-  const valid = crypto.verify(params.algorithm, signed, {
-    key, ...(params.dsaEncoding ? { dsaEncoding: params.dsaEncoding } : {}),
-    ...(params.padding ? { padding: params.padding, saltLength: params.saltLength } : {}),
-  }, signature);
+  const valid = crypto.verify(
+    params.algorithm,
+    signed,
+    {
+      key,
+      ...(params.dsaEncoding ? { dsaEncoding: params.dsaEncoding } : {}),
+      ...(params.padding ? { padding: params.padding, saltLength: params.saltLength } : {}),
+    },
+    signature,
+  );
   if (!valid) throw new IdTokenError('signature');
 
   const c = decodeJson(parts[1], 'payload') as Partial<IdTokenClaims>;

@@ -9,7 +9,13 @@ export const OIDC_COOKIE = 'kim_oidc';
 export const OIDC_COOKIE_PATH = '/anmelden/oidc';
 export const LOGIN_TTL_MS = 10 * 60_000;
 
-export interface StartedLogin { state: string; nonce: string; codeVerifier: string; codeChallenge: string; binding: string }
+export interface StartedLogin {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  codeChallenge: string;
+  binding: string;
+}
 
 /** RFC 7636: S256 challenge of the verifier */
 export const codeChallengeOf = (verifier: string) => crypto.createHash('sha256').update(verifier).digest('base64url');

@@ -5,13 +5,26 @@ import type { ProviderMetadata } from './discovery';
 import type { OidcSettings } from '../../core/config';
 
 export class TokenError extends Error {
-  constructor(readonly code: string) { super(`Token-Anfrage fehlgeschlagen: ${code}`); }
+  constructor(readonly code: string) {
+    super(`Token-Anfrage fehlgeschlagen: ${code}`);
+  }
 }
 
 const formEncode = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
 
-export async function exchangeCode(o: { metadata: ProviderMetadata; settings: OidcSettings; code: string; codeVerifier: string; redirectUri: string }): Promise<{ idToken: string; accessToken?: string }> {
-  const body = new URLSearchParams({ grant_type: 'authorization_code', code: o.code, redirect_uri: o.redirectUri, code_verifier: o.codeVerifier });
+export async function exchangeCode(o: {
+  metadata: ProviderMetadata;
+  settings: OidcSettings;
+  code: string;
+  codeVerifier: string;
+  redirectUri: string;
+}): Promise<{ idToken: string; accessToken?: string }> {
+  const body = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code: o.code,
+    redirect_uri: o.redirectUri,
+    code_verifier: o.codeVerifier,
+  });
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   const { clientId, clientSecret } = o.settings;
   const methods = o.metadata.token_endpoint_auth_methods_supported;
@@ -29,8 +42,11 @@ export async function exchangeCode(o: { metadata: ProviderMetadata; settings: Oi
   } catch {
     throw new TokenError('token_unreachable');
   }
-  const json = await res.json().catch(() => undefined) as { id_token?: unknown; access_token?: unknown } | undefined;
+  const json = (await res.json().catch(() => undefined)) as { id_token?: unknown; access_token?: unknown } | undefined;
   if (!res.ok || !json) throw new TokenError('token_rejected');
   if (typeof json.id_token !== 'string' || !json.id_token) throw new TokenError('id_token_missing');
-  return { idToken: json.id_token, accessToken: typeof json.access_token === 'string' && json.access_token ? json.access_token : undefined };
+  return {
+    idToken: json.id_token,
+    accessToken: typeof json.access_token === 'string' && json.access_token ? json.access_token : undefined,
+  };
 }

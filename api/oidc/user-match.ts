@@ -8,11 +8,16 @@ import type { IdTokenClaims } from './id-token';
 
 export type MatchResult =
   | { ok: true; user: User; linked: boolean }
-  | { ok: false; reason: 'user_inactive' | 'email_missing' | 'email_unverified' | 'user_unknown' | 'email_ambiguous' | 'subject_conflict'; userId?: string };
+  | {
+      ok: false;
+      reason: 'user_inactive' | 'email_missing' | 'email_unverified' | 'user_unknown' | 'email_ambiguous' | 'subject_conflict';
+      userId?: string;
+    };
 
 export async function matchUser(db: Db, issuer: string, claims: IdTokenClaims, requireEmailVerified: boolean): Promise<MatchResult> {
   const bySubject = await db.user.findUnique({ where: { oidcIssuer_oidcSubject: { oidcIssuer: issuer, oidcSubject: claims.sub } } });
-  if (bySubject) return bySubject.active ? { ok: true, user: bySubject, linked: false } : { ok: false, reason: 'user_inactive', userId: bySubject.id };
+  if (bySubject)
+    return bySubject.active ? { ok: true, user: bySubject, linked: false } : { ok: false, reason: 'user_inactive', userId: bySubject.id };
 
   const email = typeof claims.email === 'string' ? claims.email.trim() : '';
   if (!email || email.length > 254) return { ok: false, reason: 'email_missing' };
@@ -23,7 +28,8 @@ export async function matchUser(db: Db, issuer: string, claims: IdTokenClaims, r
   const user = candidates[0];
   if (!user.active) return { ok: false, reason: 'user_inactive', userId: user.id };
   // already linked to another account at this provider: the e-mail alone must not take it over
-  if (user.oidcIssuer === issuer && user.oidcSubject && user.oidcSubject !== claims.sub) return { ok: false, reason: 'subject_conflict', userId: user.id };
+  if (user.oidcIssuer === issuer && user.oidcSubject && user.oidcSubject !== claims.sub)
+    return { ok: false, reason: 'subject_conflict', userId: user.id };
   // only if still unlinked (two parallel first logins: one links, the other is refused)
   const linked = await db.user.updateMany({
     where: { id: user.id, OR: [{ oidcSubject: null }, { oidcIssuer: { not: issuer } }] },

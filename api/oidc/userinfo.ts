@@ -5,21 +5,29 @@ import type { ProviderMetadata } from './discovery';
 import type { IdTokenClaims } from './id-token';
 
 export class UserinfoError extends Error {
-  constructor(readonly code: string) { super(`Userinfo fehlgeschlagen: ${code}`); }
+  constructor(readonly code: string) {
+    super(`Userinfo fehlgeschlagen: ${code}`);
+  }
 }
 
-export async function withUserinfoEmail(claims: IdTokenClaims, metadata: ProviderMetadata, accessToken: string | undefined): Promise<IdTokenClaims> {
+export async function withUserinfoEmail(
+  claims: IdTokenClaims,
+  metadata: ProviderMetadata,
+  accessToken: string | undefined,
+): Promise<IdTokenClaims> {
   if (claims.email !== undefined || !metadata.userinfo_endpoint || !accessToken) return claims;
   let res: Response;
   try {
     res = await fetch(metadata.userinfo_endpoint, {
-      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(10_000),
+      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+      redirect: 'error',
+      signal: AbortSignal.timeout(10_000),
     });
   } catch {
     throw new UserinfoError('userinfo_unreachable');
   }
   if (!res.ok || !(res.headers.get('content-type') ?? '').startsWith('application/json')) throw new UserinfoError('userinfo_rejected');
-  const info = await res.json().catch(() => undefined) as Record<string, unknown> | undefined;
+  const info = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
   if (!info || info.sub !== claims.sub) throw new UserinfoError('userinfo_subject');
   return {
     ...claims,

@@ -13,7 +13,11 @@ import { validateForm } from './forms';
 // form already on screen fail with 403.
 const LOGIN_TOKEN = /^[\w-]{32}$/;
 
-function loginPage(req: Request, res: Response, opts: { email?: string; errors?: Record<string, string>; message?: string; secure: boolean; next?: string; oidcLabel?: string }) {
+function loginPage(
+  req: Request,
+  res: Response,
+  opts: { email?: string; errors?: Record<string, string>; message?: string; secure: boolean; next?: string; oidcLabel?: string },
+) {
   const existing = String(req.cookies?.[LOGIN_CSRF_COOKIE] ?? '');
   const token = LOGIN_TOKEN.test(existing) ? existing : randomToken(24);
   res.cookie(LOGIN_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: opts.secure, path: '/login' });
@@ -48,11 +52,19 @@ export function authPages(auth: Auth, secure: boolean, oidcLabel?: string) {
     const sent = String(req.body?._csrf ?? '');
     const cookie = String(req.cookies?.[LOGIN_CSRF_COOKIE] ?? '');
     if (!sent || sent.length !== cookie.length || !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(cookie))) {
-      return res.status(403).send(loginPage(req, res, { secure, oidcLabel, message: 'Das Formular ist abgelaufen. Bitte erneut anmelden.', next: safeNext(req.body?.next) }));
+      return res.status(403).send(
+        loginPage(req, res, {
+          secure,
+          oidcLabel,
+          message: 'Das Formular ist abgelaufen. Bitte erneut anmelden.',
+          next: safeNext(req.body?.next),
+        }),
+      );
     }
     const next = safeNext(req.body?.next);
     const v = validateForm(sessionInput, { email: req.body?.email ?? '', password: req.body?.password ?? '' });
-    if (!v.ok) return res.status(400).send(loginPage(req, res, { secure, oidcLabel, email: String(req.body?.email ?? ''), errors: v.errors, next }));
+    if (!v.ok)
+      return res.status(400).send(loginPage(req, res, { secure, oidcLabel, email: String(req.body?.email ?? ''), errors: v.errors, next }));
     try {
       const user = await auth.login(v.data.email, v.data.password, req);
       const s = await auth.createSession(user.id, 'browser', req);

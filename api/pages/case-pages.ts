@@ -26,16 +26,22 @@ const CASE_WORK = { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann 
 const CASE_CHANGE = { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann Fälle ändern.' };
 
 const NOTICES: Record<string, string> = {
-  wv: 'Wiedervorlage gespeichert.', status: 'Status gespeichert.',
+  wv: 'Wiedervorlage gespeichert.',
+  status: 'Status gespeichert.',
   uebergabe: 'Übergabe angelegt; die Stelle wird per E-Mail benachrichtigt.',
   einwilligung: 'Einwilligung gespeichert. Schritte, die auf sie gewartet haben, werden jetzt übergeben.',
-  widerruf: 'Einwilligung widerrufen. Offene Übergaben an Stellen, die sie nicht mehr abdeckt, wurden abgebrochen und die Stellen informiert.',
+  widerruf:
+    'Einwilligung widerrufen. Offene Übergaben an Stellen, die sie nicht mehr abdeckt, wurden abgebrochen und die Stellen informiert.',
 };
 
-const formKey = (body: Record<string, unknown>) => (typeof body._key === 'string' && /^[\w-]{8,100}$/.test(body._key) ? body._key : undefined);
+const formKey = (body: Record<string, unknown>) =>
+  typeof body._key === 'string' && /^[\w-]{8,100}$/.test(body._key) ? body._key : undefined;
 
 /** A 409 with a link to what already runs: the message in an alert, not an error summary of fields. */
-const conflictBox = (message: string, link?: { href: string; text: string }) => html`<div class="error-summary" role="alert" tabindex="-1" id="fehler">
+const conflictBox = (
+  message: string,
+  link?: { href: string; text: string },
+) => html`<div class="error-summary" role="alert" tabindex="-1" id="fehler">
   <h2>Nicht möglich</h2><p>${message}${link ? html` <a href="${link.href}">${link.text}</a>` : ''}</p></div>`;
 
 export function casePages(deps: AppDeps) {
@@ -60,7 +66,9 @@ export function casePages(deps: AppDeps) {
   const caseForm = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}) =>
     view(req, 'Neuer Fall', caseFormView(req.csrfToken, await personsForNewCase(deps, req.user!), values, errors));
 
-  pages.get('/personen/neu', CASE_WORK, (req, res) => { res.send(personForm(req)); });
+  pages.get('/personen/neu', CASE_WORK, (req, res) => {
+    res.send(personForm(req));
+  });
   pages.post('/personen/neu', CASE_WORK, async (req: Request, res: Response) => {
     const values = formValues(req.body, ['householdSize']);
     const v = validateForm(personInput, values);
@@ -69,7 +77,9 @@ export function casePages(deps: AppDeps) {
     res.redirect(303, `/faelle/neu?personId=${p.id}`);
   });
 
-  pages.get('/faelle/neu', CASE_WORK, async (req, res) => { res.send(await caseForm(req, { personId: req.query.personId })); });
+  pages.get('/faelle/neu', CASE_WORK, async (req, res) => {
+    res.send(await caseForm(req, { personId: req.query.personId }));
+  });
   pages.post('/faelle/neu', CASE_WORK, async (req: Request, res: Response) => {
     const values = formValues(req.body);
     const v = validateForm(caseInput, values);
@@ -79,16 +89,29 @@ export function casePages(deps: AppDeps) {
       res.redirect(303, `/faelle/${c.id}`);
     } catch (err) {
       if (err instanceof HttpError && err.status === 400) {
-        return res.status(400).send(await caseForm(req, { ...values, _key: req.body._key }, Object.fromEntries(err.details.map((d) => [d.field, d.message]))));
+        return res
+          .status(400)
+          .send(await caseForm(req, { ...values, _key: req.body._key }, Object.fromEntries(err.details.map((d) => [d.field, d.message]))));
       }
       throw err;
     }
   });
 
   // --- case detail ------------------------------------------------------------------------
-  const detail = async (req: Request, id: string, errors: FieldErrors = {}, notice?: string, typed: Record<string, string> = {}, problem?: SafeHtml) => {
+  const detail = async (
+    req: Request,
+    id: string,
+    errors: FieldErrors = {},
+    notice?: string,
+    typed: Record<string, string> = {},
+    problem?: SafeHtml,
+  ) => {
     const o = await caseOverview(deps, req.user!, actorOf(req), id);
-    return view(req, `Fall ${o.record.reference}`, caseDetailView(o, { user: req.user!, csrf: req.csrfToken }, { errors, typed, notice, problem }));
+    return view(
+      req,
+      `Fall ${o.record.reference}`,
+      caseDetailView(o, { user: req.user!, csrf: req.csrfToken }, { errors, typed, notice, problem }),
+    );
   };
 
   pages.get('/faelle/:id', LOGIN, async (req: Request, res: Response) => {
@@ -109,7 +132,10 @@ export function casePages(deps: AppDeps) {
     const iso = typeof values.dueAt === 'string' ? berlinLocalToIso(values.dueAt) : undefined;
     // The schema's message speaks ISO (for the JSON API); the form asks for a date and a time.
     if (!iso) {
-      const dueAt = values.dueAt === undefined ? 'Wiedervorlage am: bitte Datum und Uhrzeit angeben' : 'Wiedervorlage am: bitte Datum und Uhrzeit angeben (TT.MM.JJJJ, hh:mm)';
+      const dueAt =
+        values.dueAt === undefined
+          ? 'Wiedervorlage am: bitte Datum und Uhrzeit angeben'
+          : 'Wiedervorlage am: bitte Datum und Uhrzeit angeben (TT.MM.JJJJ, hh:mm)';
       return res.status(400).send(await detail(req, id, { dueAt }, undefined, typed));
     }
     const v = validateForm(followUpInput, { ...values, dueAt: iso });
@@ -117,7 +143,8 @@ export function casePages(deps: AppDeps) {
     try {
       await setFollowUp(deps, req.user!, actorOf(req), id, v.data);
     } catch (err) {
-      if (err instanceof HttpError && (err.status === 400 || err.status === 409)) return res.status(err.status).send(await detail(req, id, { dueAt: err.message }, undefined, typed));
+      if (err instanceof HttpError && (err.status === 400 || err.status === 409))
+        return res.status(err.status).send(await detail(req, id, { dueAt: err.message }, undefined, typed));
       throw err;
     }
     res.redirect(303, `/faelle/${id}?ok=wv`);
@@ -126,80 +153,116 @@ export function casePages(deps: AppDeps) {
   pages.post('/faelle/:id/status', CASE_CHANGE, async (req: Request, res: Response) => {
     const id = String(req.params.id);
     const values = formValues(req.body);
-    const typed = { status: String(values.status ?? ''), statusReason: String(values.reason ?? ''), closureCode: String(values.closureCode ?? '') };
+    const typed = {
+      status: String(values.status ?? ''),
+      statusReason: String(values.reason ?? ''),
+      closureCode: String(values.closureCode ?? ''),
+    };
     const v = validateForm(caseStatusInput, values);
     if (!v.ok) {
       const errors: FieldErrors = {};
       if (v.errors.status) errors.status = 'Status: bitte einen gültigen Status wählen';
       if (v.errors.reason) errors.statusReason = v.errors.reason;
-      if (v.errors.closureCode) errors.closureCode = v.errors.closureCode.startsWith('Abschlussgrund') ? v.errors.closureCode : `Abschlussgrund: ${v.errors.closureCode}`;
+      if (v.errors.closureCode)
+        errors.closureCode = v.errors.closureCode.startsWith('Abschlussgrund')
+          ? v.errors.closureCode
+          : `Abschlussgrund: ${v.errors.closureCode}`;
       return res.status(400).send(await detail(req, id, errors, undefined, typed));
     }
     try {
       await setStatus(deps, req.user!, actorOf(req), id, v.data);
     } catch (err) {
-      if (err instanceof HttpError && err.status === 409) return res.status(409).send(await detail(req, id, { status: err.message }, undefined, typed));
+      if (err instanceof HttpError && err.status === 409)
+        return res.status(409).send(await detail(req, id, { status: err.message }, undefined, typed));
       throw err;
     }
     res.redirect(303, `/faelle/${id}?ok=status`);
   });
 
   // --- chains and handoffs ------------------------------------------------------------------
-  pages.post('/faelle/:id/ketten', { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann Ketten starten.' }, async (req: Request, res: Response) => {
-    const id = String(req.params.id);
-    const type = typeof req.body?.type === 'string' ? req.body.type.trim() : '';
-    const typed = { chainType: type };
-    if (!(CHAIN_TYPES as readonly string[]).includes(type)) {
-      return res.status(400).send(await detail(req, id, { chainType: 'Art der Kette: bitte eine Kette auswählen' }, undefined, typed));
-    }
-    try {
-      const p = await startChain(deps, req.user!, actorOf(req), id, type);
-      await waitForFirstStep(deps.db, p.id);
-      res.redirect(303, `/prozesse/${p.id}`);
-    } catch (err) {
-      if (err instanceof HttpError && err.status === 409) {
-        const running = typeof err.extra.id === 'string' ? err.extra.id : undefined;
-        return res.status(409).send(await detail(req, id, {}, undefined, typed,
-          conflictBox(err.message, running ? { href: `/prozesse/${running}`, text: 'Zur laufenden Kette' } : undefined)));
+  pages.post(
+    '/faelle/:id/ketten',
+    { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann Ketten starten.' },
+    async (req: Request, res: Response) => {
+      const id = String(req.params.id);
+      const type = typeof req.body?.type === 'string' ? req.body.type.trim() : '';
+      const typed = { chainType: type };
+      if (!(CHAIN_TYPES as readonly string[]).includes(type)) {
+        return res.status(400).send(await detail(req, id, { chainType: 'Art der Kette: bitte eine Kette auswählen' }, undefined, typed));
       }
-      if (err instanceof HttpError && (err.status === 400 || err.status === 403)) {
-        return res.status(err.status).send(await detail(req, id, { chainType: err.message }, undefined, typed));
+      try {
+        const p = await startChain(deps, req.user!, actorOf(req), id, type);
+        await waitForFirstStep(deps.db, p.id);
+        res.redirect(303, `/prozesse/${p.id}`);
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 409) {
+          const running = typeof err.extra.id === 'string' ? err.extra.id : undefined;
+          return res
+            .status(409)
+            .send(
+              await detail(
+                req,
+                id,
+                {},
+                undefined,
+                typed,
+                conflictBox(err.message, running ? { href: `/prozesse/${running}`, text: 'Zur laufenden Kette' } : undefined),
+              ),
+            );
+        }
+        if (err instanceof HttpError && (err.status === 400 || err.status === 403)) {
+          return res.status(err.status).send(await detail(req, id, { chainType: err.message }, undefined, typed));
+        }
+        throw err;
       }
-      throw err;
-    }
-  });
+    },
+  );
 
-  pages.post('/faelle/:id/uebergaben', { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann Schritte an Stellen übergeben.' }, async (req: Request, res: Response) => {
-    const id = String(req.params.id);
-    const values = formValues(req.body);
-    const typed = { handoffStep: String(values.step ?? ''), handoffDepartment: String(values.department ?? '') };
-    const r = createHandoffBody.safeParse(values);
-    if (!r.success) {
-      const errors: FieldErrors = {};
-      for (const i of r.error.issues) {
-        const f = i.path[0] === 'department' ? 'handoffDepartment' : 'handoffStep';
-        errors[f] ??= f === 'handoffStep' ? 'Schritt: bitte einen Schritt auswählen' : 'An Stelle: bitte eine Stelle auswählen';
+  pages.post(
+    '/faelle/:id/uebergaben',
+    { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann Schritte an Stellen übergeben.' },
+    async (req: Request, res: Response) => {
+      const id = String(req.params.id);
+      const values = formValues(req.body);
+      const typed = { handoffStep: String(values.step ?? ''), handoffDepartment: String(values.department ?? '') };
+      const r = createHandoffBody.safeParse(values);
+      if (!r.success) {
+        const errors: FieldErrors = {};
+        for (const i of r.error.issues) {
+          const f = i.path[0] === 'department' ? 'handoffDepartment' : 'handoffStep';
+          errors[f] ??= f === 'handoffStep' ? 'Schritt: bitte einen Schritt auswählen' : 'An Stelle: bitte eine Stelle auswählen';
+        }
+        return res.status(400).send(await detail(req, id, errors, undefined, typed));
       }
-      return res.status(400).send(await detail(req, id, errors, undefined, typed));
-    }
-    try {
-      await createHandoff(deps, req.user!, actorOf(req), id, r.data);
-    } catch (err) {
-      if (err instanceof HttpError && err.status === 409) {
-        const taskId = typeof err.extra.taskId === 'string' ? err.extra.taskId : undefined;
-        return res.status(409).send(await detail(req, id, {}, undefined, typed,
-          conflictBox(err.message, taskId ? { href: `/aufgaben/${taskId}`, text: 'Zur offenen Übergabe' } : undefined)));
+      try {
+        await createHandoff(deps, req.user!, actorOf(req), id, r.data);
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 409) {
+          const taskId = typeof err.extra.taskId === 'string' ? err.extra.taskId : undefined;
+          return res
+            .status(409)
+            .send(
+              await detail(
+                req,
+                id,
+                {},
+                undefined,
+                typed,
+                conflictBox(err.message, taskId ? { href: `/aufgaben/${taskId}`, text: 'Zur offenen Übergabe' } : undefined),
+              ),
+            );
+        }
+        if (err instanceof HttpError && (err.status === 400 || err.status === 403)) {
+          const errors = err.details.length
+            ? Object.fromEntries(err.details.map((d) => [d.field === 'department' ? 'handoffDepartment' : 'handoffStep', d.message]))
+            : { handoffStep: err.message };
+          return res.status(err.status).send(await detail(req, id, errors, undefined, typed));
+        }
+        throw err;
       }
-      if (err instanceof HttpError && (err.status === 400 || err.status === 403)) {
-        const errors = err.details.length
-          ? Object.fromEntries(err.details.map((d) => [d.field === 'department' ? 'handoffDepartment' : 'handoffStep', d.message]))
-          : { handoffStep: err.message };
-        return res.status(err.status).send(await detail(req, id, errors, undefined, typed));
-      }
-      throw err;
-    }
-    res.redirect(303, `/faelle/${id}?ok=uebergabe`);
-  });
+      res.redirect(303, `/faelle/${id}?ok=uebergabe`);
+    },
+  );
 
   pages.router.use(consentPages(deps, detail));
   return pages.router;

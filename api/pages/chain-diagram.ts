@@ -21,7 +21,12 @@ export interface DiagramCurrent {
   overdue?: boolean;
 }
 
-export interface DiagramStepRow { seq: number; key: string; status: string; outcome: string | null }
+export interface DiagramStepRow {
+  seq: number;
+  key: string;
+  status: string;
+  outcome: string | null;
+}
 
 export interface DiagramInput {
   /** unique on the page (ids of title, desc, markers) */
@@ -32,7 +37,14 @@ export interface DiagramInput {
   current?: DiagramCurrent;
 }
 
-export interface StepView { key: string; index: number; title: string; state: StepState; text: string; earlier?: string }
+export interface StepView {
+  key: string;
+  index: number;
+  title: string;
+  state: StepState;
+  text: string;
+  earlier?: string;
+}
 
 const STATE_GLYPH: Record<StepState, string> = { done: '✓', skipped: '↷', current: '▶', upcoming: '○', bypassed: '–', cancelled: '✕' };
 
@@ -42,8 +54,15 @@ function currentText(c: DiagramCurrent, status: DiagramInput['status']): string 
   if (c.phase === 'waiting') {
     parts.push(c.activeFrom ? `wartet, beginnt am ${formatDate(c.activeFrom)}` : 'wartet');
   } else {
-    parts.push(c.phase === 'returned' ? 'zurückgegeben an Fallmanagement' : c.phase === 'handoff' ? `bei ${c.holder}`
-      : c.phase === 'consent' ? `wartet: Einwilligung für ${c.holder} fehlt` : `aktuell bei ${c.holder}`);
+    parts.push(
+      c.phase === 'returned'
+        ? 'zurückgegeben an Fallmanagement'
+        : c.phase === 'handoff'
+          ? `bei ${c.holder}`
+          : c.phase === 'consent'
+            ? `wartet: Einwilligung für ${c.holder} fehlt`
+            : `aktuell bei ${c.holder}`,
+    );
     if (c.dueAt) parts.push(`fällig bis ${formatDate(c.dueAt)}`);
   }
   if (c.overdue) parts.push('überfällig');
@@ -60,7 +79,7 @@ export function stepViews(input: DiagramInput): StepView[] {
   const ended = input.status === 'completed' || input.status === 'cancelled';
   const cur = !ended && input.current && def.steps[input.current.key] ? input.current : undefined;
   const curPos = cur ? pos.get(cur.key)! : Infinity;
-  const outcomeLabel = (key: string, o: string | null) => (o ? def.steps[key]?.outcomes[o]?.label ?? o : '');
+  const outcomeLabel = (key: string, o: string | null) => (o ? (def.steps[key]?.outcomes[o]?.label ?? o) : '');
 
   return order.map((key, index) => {
     const title = def.steps[key].title;
@@ -82,7 +101,11 @@ export function stepViews(input: DiagramInput): StepView[] {
   });
 }
 
-interface Edge { from: number; to: number; labels: string[] }
+interface Edge {
+  from: number;
+  to: number;
+  labels: string[];
+}
 
 /** The definition's edges between steps (to: index; the end is order.length). */
 export function chainEdges(def: ChainDefinition): Edge[] {
@@ -107,10 +130,13 @@ function assignLanes(edges: Edge[]): Map<Edge, number> {
   const lanes: Array<Array<[number, number]>> = [];
   const out = new Map<Edge, number>();
   const span = (e: Edge): [number, number] => [Math.min(e.from, e.to), Math.max(e.from, e.to)];
-  for (const e of [...edges].sort((a, b) => (span(a)[1] - span(a)[0]) - (span(b)[1] - span(b)[0]) || span(a)[0] - span(b)[0])) {
+  for (const e of [...edges].sort((a, b) => span(a)[1] - span(a)[0] - (span(b)[1] - span(b)[0]) || span(a)[0] - span(b)[0])) {
     const [lo, hi] = span(e);
     let lane = lanes.findIndex((l) => l.every(([a, b]) => hi < a || lo > b));
-    if (lane < 0) { lane = lanes.length; lanes.push([]); }
+    if (lane < 0) {
+      lane = lanes.length;
+      lanes.push([]);
+    }
     lanes[lane].push([lo, hi]);
     out.set(e, lane);
   }
@@ -121,7 +147,7 @@ function assignLanes(edges: Edge[]): Map<Edge, number> {
 function textWidth(s: string, size: number, bold = false): number {
   let em = 0;
   for (const ch of s) {
-    if (' .,;:!|il()/[]\'’`'.includes(ch)) em += 0.33;
+    if (" .,;:!|il()/[]'’`".includes(ch)) em += 0.33;
     else if ('fjrt-'.includes(ch)) em += 0.42;
     else if (/[A-ZÄÖÜmwMW§%]/.test(ch)) em += 0.78;
     else em += 0.62;
@@ -193,24 +219,37 @@ export function chainDiagram(input: DiagramInput): SafeHtml {
     const d = `M${xa} ${ya} H${xl + s * r} Q${xl} ${ya} ${xl} ${ya + dy * r} V${yb - dy * r} Q${xl} ${yb} ${xl + s * r} ${yb} H${xb + (left ? -2 : 2)}`;
     return html`<path class="${left ? 'cd-edge' : 'cd-edge cd-back'}" d="${d}"${left ? '' : html` stroke-dasharray="6 4"`} marker-end="url(#${p}-${left ? 'arrow' : 'arrow-back'})"></path>`;
   };
-  const self = back.filter((e) => e.to === e.from).map((e) => {
-    const y = top(e.from);
-    return html`<path class="cd-edge cd-back" d="M${x1} ${y + 12} C${x1 + 26} ${y + 6} ${x1 + 26} ${y + BOX_H - 6} ${x1 + 2} ${y + BOX_H - 12}" stroke-dasharray="6 4" marker-end="url(#${p}-arrow-back)"></path>`;
-  });
+  const self = back
+    .filter((e) => e.to === e.from)
+    .map((e) => {
+      const y = top(e.from);
+      return html`<path class="cd-edge cd-back" d="M${x1} ${y + 12} C${x1 + 26} ${y + 6} ${x1 + 26} ${y + BOX_H - 6} ${x1 + 2} ${y + BOX_H - 12}" stroke-dasharray="6 4" marker-end="url(#${p}-arrow-back)"></path>`;
+    });
 
   // the description (for screen readers with the SVG; the list below has every step)
   const cur = views.find((v) => v.state === 'current');
   const doneCount = views.filter((v) => v.state === 'done' || v.state === 'skipped').length;
-  const loops = back.map((e) => (e.to === e.from ? `${views[e.from].title} (${e.labels.join(' / ')}) wird wiederholt`
-    : `${views[e.from].title} (${e.labels.join(' / ')}) zurück zu ${views[e.to].title}`));
+  const loops = back.map((e) =>
+    e.to === e.from
+      ? `${views[e.from].title} (${e.labels.join(' / ')}) wird wiederholt`
+      : `${views[e.from].title} (${e.labels.join(' / ')}) zurück zu ${views[e.to].title}`,
+  );
   const jumps = forward.map((e) => `${views[e.from].title} (${e.labels.join(' / ')}) weiter zu ${e.to >= n ? 'Ende' : views[e.to].title}`);
   const desc = [
     `${def.title}, ${n} Schritte.`,
-    cur ? `Aktueller Schritt ${cur.index + 1}: ${cur.title}, ${cur.text}.` : input.status === 'completed' ? 'Die Kette ist abgeschlossen.' : input.status === 'cancelled' ? 'Die Kette wurde abgebrochen.' : '',
+    cur
+      ? `Aktueller Schritt ${cur.index + 1}: ${cur.title}, ${cur.text}.`
+      : input.status === 'completed'
+        ? 'Die Kette ist abgeschlossen.'
+        : input.status === 'cancelled'
+          ? 'Die Kette wurde abgebrochen.'
+          : '',
     `${doneCount} ${doneCount === 1 ? 'Schritt' : 'Schritte'} erledigt.`,
     loops.length ? `Rücksprünge: ${loops.join('; ')}.` : '',
     jumps.length ? `Sprünge: ${jumps.join('; ')}.` : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   return html`<figure class="chain-figure">
 <svg class="chain-diagram" role="img" aria-labelledby="${p}-title" aria-describedby="${p}-desc" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, 'DejaVu Sans', Arial, sans-serif" focusable="false">

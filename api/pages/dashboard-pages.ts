@@ -21,7 +21,21 @@ import { layout, pageRouter } from './page-route';
 const PAGE_SIZE = 25;
 /** the list filters of the form, in the order they appear in URLs */
 const FILTER_KEYS = ['type', 'status', 'department', 'caseworker', 'overdue', 'step', 'olderThanDays', 'q', 'sort', 'order'] as const;
-const FIELD_IDS: Record<string, string> = { type: 'type', status: 'status', department: 'department', caseworker: 'caseworker', overdue: 'overdue', step: 'step', olderThanDays: 'olderThanDays', q: 'q', sort: 'sort', order: 'sort', cursor: 'q', limit: 'q', caseId: 'q' };
+const FIELD_IDS: Record<string, string> = {
+  type: 'type',
+  status: 'status',
+  department: 'department',
+  caseworker: 'caseworker',
+  overdue: 'overdue',
+  step: 'step',
+  olderThanDays: 'olderThanDays',
+  q: 'q',
+  sort: 'sort',
+  order: 'sort',
+  cursor: 'q',
+  limit: 'q',
+  caseId: 'q',
+};
 
 /** the submitted filters without empty values (a GET form sends every field) */
 function submitted(req: Request): Record<string, string> {
@@ -40,26 +54,36 @@ export function dashboardPages(deps: AppDeps) {
 
   pages.get('/leitung', DASHBOARD, (req: Request, res: Response) => render(req, res));
 
-  pages.post('/leitung/uebertragen', { roles: ROLES.supervision, denied: 'Nur die Leitung kann Ketten gesammelt übertragen.' }, async (req: Request, res: Response) => {
-    const values = formValues(req.body) as Record<string, string>;
-    const v = validateForm(bulkReassignBody, values);
-    const toForm = (errors: Record<string, string>) => Object.fromEntries(Object.entries(errors).map(([f, m]) => [
-      f === 'fromCaseworkerId' ? 'reassignFrom' : f === 'toCaseworkerId' ? 'reassignTo' : 'reassignReason',
-      f === 'fromCaseworkerId' ? 'Von: bitte eine Fallmanagerin / einen Fallmanager wählen'
-        : f === 'toCaseworkerId' ? 'An: bitte eine Fallmanagerin / einen Fallmanager wählen' : m,
-    ]));
-    if (!v.ok) return render(req, res.status(400), { values, errors: toForm(v.errors) });
-    try {
-      const r = await bulkReassign(deps, req.user!, actorOf(req), v.data);
-      const notice = `${r.reassigned} ${r.reassigned === 1 ? 'Kette' : 'Ketten'} übertragen${r.failed.length ? `; ${r.failed.length} nicht übertragen (bitte einzeln prüfen)` : ''}.`;
-      return render(req, res, { notice });
-    } catch (err) {
-      if (err instanceof HttpError && err.status === 400) {
-        return render(req, res.status(400), { values, errors: toForm(Object.fromEntries(err.details.map((d) => [d.field, d.message]))) });
+  pages.post(
+    '/leitung/uebertragen',
+    { roles: ROLES.supervision, denied: 'Nur die Leitung kann Ketten gesammelt übertragen.' },
+    async (req: Request, res: Response) => {
+      const values = formValues(req.body) as Record<string, string>;
+      const v = validateForm(bulkReassignBody, values);
+      const toForm = (errors: Record<string, string>) =>
+        Object.fromEntries(
+          Object.entries(errors).map(([f, m]) => [
+            f === 'fromCaseworkerId' ? 'reassignFrom' : f === 'toCaseworkerId' ? 'reassignTo' : 'reassignReason',
+            f === 'fromCaseworkerId'
+              ? 'Von: bitte eine Fallmanagerin / einen Fallmanager wählen'
+              : f === 'toCaseworkerId'
+                ? 'An: bitte eine Fallmanagerin / einen Fallmanager wählen'
+                : m,
+          ]),
+        );
+      if (!v.ok) return render(req, res.status(400), { values, errors: toForm(v.errors) });
+      try {
+        const r = await bulkReassign(deps, req.user!, actorOf(req), v.data);
+        const notice = `${r.reassigned} ${r.reassigned === 1 ? 'Kette' : 'Ketten'} übertragen${r.failed.length ? `; ${r.failed.length} nicht übertragen (bitte einzeln prüfen)` : ''}.`;
+        return render(req, res, { notice });
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 400) {
+          return render(req, res.status(400), { values, errors: toForm(Object.fromEntries(err.details.map((d) => [d.field, d.message]))) });
+        }
+        throw err;
       }
-      throw err;
-    }
-  });
+    },
+  );
 
   async function render(req: Request, res: Response, reassign: ReassignState = {}) {
     const user = req.user!;

@@ -17,8 +17,10 @@ export function formValues(body: Record<string, unknown>, numbers: string[] = []
 
 export type FieldErrors = Record<string, string>;
 
-export function validateForm<S extends z.ZodType>(schema: S, values: Record<string, unknown>):
-  { ok: true; data: z.infer<S> } | { ok: false; errors: FieldErrors } {
+export function validateForm<S extends z.ZodType>(
+  schema: S,
+  values: Record<string, unknown>,
+): { ok: true; data: z.infer<S> } | { ok: false; errors: FieldErrors } {
   const r = schema.safeParse(values);
   if (r.success) return { ok: true, data: r.data };
   const errors: FieldErrors = {};

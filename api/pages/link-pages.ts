@@ -11,7 +11,8 @@ import { checkLink, linkTask, spendLink, taskStepKey, type CheckedLink, type Lin
 import { actOnTask } from '../services/tasks';
 import { ACTION_TITLES, actionForm, parseActionForm, taskSummary } from './task-forms';
 
-const formStrings = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body ?? {}).filter(([k, v]) => typeof v === 'string' && !k.startsWith('_'))) as Record<string, string>;
+const formStrings = (body: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(body ?? {}).filter(([k, v]) => typeof v === 'string' && !k.startsWith('_'))) as Record<string, string>;
 
 const REJECTION_TEXTS: Record<LinkRejection, string> = {
   forged: 'Dieser Link ist ungültig.',
@@ -19,7 +20,8 @@ const REJECTION_TEXTS: Record<LinkRejection, string> = {
   used: 'Dieser Link wurde bereits verwendet.',
   ended: 'Diese Aufgabe ist beendet (erledigt, abgelehnt oder abgebrochen); der Link gilt nicht mehr.',
   forwarded: 'Diese Aufgabe wurde an eine andere Stelle weitergeleitet; der Link gilt nicht mehr.',
-  consent: 'Die Einwilligung für Ihre Stelle liegt nicht mehr vor (widerrufen); der Link gilt nicht mehr. Bitte die Daten nicht weiter verwenden.',
+  consent:
+    'Die Einwilligung für Ihre Stelle liegt nicht mehr vor (widerrufen); der Link gilt nicht mehr. Bitte die Daten nicht weiter verwenden.',
 };
 
 export function linkPages(deps: AppDeps) {
@@ -29,23 +31,43 @@ export function linkPages(deps: AppDeps) {
 
   function rejected(res: Response, c: Extract<CheckedLink, { ok: false }>) {
     const text = REJECTION_TEXTS[c.reason];
-    res.status(c.status).send(page({
-      title: c.status === 403 ? 'Link ungültig' : 'Link nicht mehr gültig',
-      body: html`<p role="alert">${text} Es wurde nichts geändert.</p><p>Sie können die Aufgabe nach der Anmeldung unter <a href="/aufgaben">Aufgaben</a> bearbeiten.</p>`,
-    }));
+    res.status(c.status).send(
+      page({
+        title: c.status === 403 ? 'Link ungültig' : 'Link nicht mehr gültig',
+        body: html`<p role="alert">${text} Es wurde nichts geändert.</p><p>Sie können die Aufgabe nach der Anmeldung unter <a href="/aufgaben">Aufgaben</a> bearbeiten.</p>`,
+      }),
+    );
   }
 
-  async function render(req: Request, res: Response, raw: string, token: LinkToken, status = 200, values?: Record<string, string>, errors?: Record<string, string>) {
+  async function render(
+    req: Request,
+    res: Response,
+    raw: string,
+    token: LinkToken,
+    status = 200,
+    values?: Record<string, string>,
+    errors?: Record<string, string>,
+  ) {
     const { task: t, departments } = await linkTask(deps, linkActor(req), token);
-    res.status(status).send(page({
-      title: `${ACTION_TITLES[token.action] ?? token.action}: ${HANDOFF_STEPS[t.stepKey]?.title ?? t.title}`,
-      body: html`${taskSummary({
-        reference: t.case.reference, stepKey: t.stepKey, title: t.title, departmentName: t.department.name, status: t.status,
-        ackDueAt: t.ackDueAt, dueAt: t.dueAt, overdue: t.overdue, personName: `${t.case.person.firstName} ${t.case.person.lastName}`, birthDate: t.case.person.birthDate,
-      })}
+    res.status(status).send(
+      page({
+        title: `${ACTION_TITLES[token.action] ?? token.action}: ${HANDOFF_STEPS[t.stepKey]?.title ?? t.title}`,
+        body: html`${taskSummary({
+          reference: t.case.reference,
+          stepKey: t.stepKey,
+          title: t.title,
+          departmentName: t.department.name,
+          status: t.status,
+          ackDueAt: t.ackDueAt,
+          dueAt: t.dueAt,
+          overdue: t.overdue,
+          personName: `${t.case.person.firstName} ${t.case.person.lastName}`,
+          birthDate: t.case.person.birthDate,
+        })}
       <p class="hint">Dieser Link gilt für ${token.recipient} und kann einmal verwendet werden.</p>
       ${actionForm({ action: token.action, postUrl: `/t/${raw}`, stepKey: t.stepKey, departments, values, errors })}`,
-    }));
+      }),
+    );
   }
 
   router.get('/t/:token', async (req: Request, res: Response) => {
@@ -69,15 +91,19 @@ export function linkPages(deps: AppDeps) {
         return render(req, res, raw, c.token, 400, formStrings(req.body), Object.fromEntries(err.details.map((d) => [d.field, d.message])));
       }
       if (err instanceof HttpError && (err.status === 409 || err.status === 403)) {
-        return res.status(err.status).send(page({ title: 'Nicht möglich', body: html`<p role="alert">${err.message} Es wurde nichts geändert.</p>` }));
+        return res
+          .status(err.status)
+          .send(page({ title: 'Nicht möglich', body: html`<p role="alert">${err.message} Es wurde nichts geändert.</p>` }));
       }
       throw err;
     }
     await spendLink(deps.db, c.token.id);
-    res.send(page({
-      title: 'Erledigt',
-      body: html`<p class="notice ok" role="status">Danke – „${ACTION_TITLES[c.token.action] ?? c.token.action}“ wurde gespeichert. Das Fallmanagement sieht das Ergebnis sofort.</p>`,
-    }));
+    res.send(
+      page({
+        title: 'Erledigt',
+        body: html`<p class="notice ok" role="status">Danke – „${ACTION_TITLES[c.token.action] ?? c.token.action}“ wurde gespeichert. Das Fallmanagement sieht das Ergebnis sofort.</p>`,
+      }),
+    );
   });
 
   return router;

@@ -32,19 +32,31 @@ export function oidcPages(deps: { db: Db; log: Logger; publicUrl: string; secure
   const discovery = createOidcDiscovery(settings.issuer);
   const redirectUri = oidcRedirectUri(deps.publicUrl);
   const startLimiter = createRateLimiter(60, 15 * 60_000);
-  const actorOf = (req: Request, user?: { id: string; role: string }) => ({ id: user?.id ?? null, role: user?.role ?? 'anonymous', ip: req.ip, requestId: req.requestId });
+  const actorOf = (req: Request, user?: { id: string; role: string }) => ({
+    id: user?.id ?? null,
+    role: user?.role ?? 'anonymous',
+    ip: req.ip,
+    requestId: req.requestId,
+  });
 
   async function fail(req: Request, res: Response, reason: string, opts: { status?: number; userId?: string; idpError?: string } = {}) {
     deps.log.warn({ reason, idpError: opts.idpError }, 'OIDC-Anmeldung fehlgeschlagen');
-    await audit(deps.db, actorOf(req), 'login.oidc.failed', { type: 'User', id: opts.userId },
-      { reason, ...(opts.idpError ? { idpError: opts.idpError } : {}) });
-    res.status(opts.status ?? 401).send(page({
-      title: 'Anmeldung fehlgeschlagen',
-      body: html`<p role="alert">Die Anmeldung mit dem Dienst-Konto ist fehlgeschlagen. Bitte erneut versuchen;
+    await audit(
+      deps.db,
+      actorOf(req),
+      'login.oidc.failed',
+      { type: 'User', id: opts.userId },
+      { reason, ...(opts.idpError ? { idpError: opts.idpError } : {}) },
+    );
+    res.status(opts.status ?? 401).send(
+      page({
+        title: 'Anmeldung fehlgeschlagen',
+        body: html`<p role="alert">Die Anmeldung mit dem Dienst-Konto ist fehlgeschlagen. Bitte erneut versuchen;
         besteht das Problem weiter, wenden Sie sich an die Administration.</p>
         <p class="hint">Vorgangsnummer: ${req.requestId}</p>
         <p><a href="/login">Zur Anmeldung</a></p>`,
-    }));
+      }),
+    );
   }
 
   router.get('/anmelden/oidc', async (req: Request, res: Response) => {
@@ -62,12 +74,25 @@ export function oidcPages(deps: { db: Db; log: Logger; publicUrl: string; secure
     // one binding per browser (kept while valid): a login started in a second tab does not break the first
     const existing = String(req.cookies?.[OIDC_COOKIE] ?? '');
     const s = await startLogin(deps.db, next, BINDING.test(existing) ? existing : undefined);
-    res.cookie(OIDC_COOKIE, s.binding, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: OIDC_COOKIE_PATH, maxAge: LOGIN_TTL_MS });
+    res.cookie(OIDC_COOKIE, s.binding, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.secureCookies,
+      path: OIDC_COOKIE_PATH,
+      maxAge: LOGIN_TTL_MS,
+    });
     const url = new URL(metadata.authorization_endpoint);
     for (const [k, v] of Object.entries({
-      response_type: 'code', client_id: settings.clientId, redirect_uri: redirectUri, scope: settings.scopes,
-      state: s.state, nonce: s.nonce, code_challenge: s.codeChallenge, code_challenge_method: 'S256',
-    })) url.searchParams.set(k, v);
+      response_type: 'code',
+      client_id: settings.clientId,
+      redirect_uri: redirectUri,
+      scope: settings.scopes,
+      state: s.state,
+      nonce: s.nonce,
+      code_challenge: s.codeChallenge,
+      code_challenge_method: 'S256',
+    }))
+      url.searchParams.set(k, v);
     res.redirect(303, url.toString());
   });
 
@@ -88,7 +113,12 @@ export function oidcPages(deps: { db: Db; log: Logger; publicUrl: string; secure
       // RFC 9207: a provider that names itself in the response must be ours (mix-up defence)
       if (q.iss !== undefined && q.iss !== metadata.issuer) return fail(req, res, 'iss_mismatch');
       const tokens = await exchangeCode({ metadata, settings, code, codeVerifier: taken.codeVerifier, redirectUri });
-      const verified = await verifyIdToken(tokens.idToken, { issuer: metadata.issuer, clientId: settings.clientId, nonce: taken.nonce, keys: discovery.getKeys });
+      const verified = await verifyIdToken(tokens.idToken, {
+        issuer: metadata.issuer,
+        clientId: settings.clientId,
+        nonce: taken.nonce,
+        keys: discovery.getKeys,
+      });
       const claims = await withUserinfoEmail(verified, metadata, tokens.accessToken);
       const match = await matchUser(deps.db, metadata.issuer, claims, settings.requireEmailVerified);
       if (!match.ok) return fail(req, res, match.reason, { userId: match.userId });

@@ -23,8 +23,12 @@ export function pageRouter() {
   };
   return {
     router,
-    get: (path: string, access: PageAccess, handler: Handler) => { router.get(path, guard(access, handler)); },
-    post: (path: string, access: PageAccess, handler: Handler) => { router.post(path, guard(access, handler)); },
+    get: (path: string, access: PageAccess, handler: Handler) => {
+      router.get(path, guard(access, handler));
+    },
+    post: (path: string, access: PageAccess, handler: Handler) => {
+      router.post(path, guard(access, handler));
+    },
   };
 }
 

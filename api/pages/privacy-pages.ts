@@ -34,29 +34,40 @@ export function privacyPages(deps: AppDeps) {
     const q = parseOr400(caseAuditQuery, req.query);
     const { reference, items, nextCursor } = await pageCaseAudit(deps.db, req.user!, actorOf(req), id, q);
     const qs = (cursor: string) => new URLSearchParams({ ...(q.limit !== 50 ? { limit: String(q.limit) } : {}), cursor }).toString();
-    res.send(page({
-      title: `Protokoll: Fall ${reference}`, user: req.user, csrf: req.csrfToken, devInbox: Boolean(deps.capture),
-      body: html`
+    res.send(
+      page({
+        title: `Protokoll: Fall ${reference}`,
+        user: req.user,
+        csrf: req.csrfToken,
+        devInbox: Boolean(deps.capture),
+        body: html`
       <p><a href="/faelle/${id}">Zurück zum Fall ${reference}</a></p>
       <p>Jeder Zugriff auf den Fall, seine Übergaben, Ketten und die Person – wer, wann, was, von wo. Das Protokoll kann nicht geändert werden; auch dieser Abruf wird protokolliert.</p>
       <p><a href="/api/cases/${id}/audit.csv" download>Gesamtes Protokoll als CSV (Excel)</a></p>
-      ${items.length === 0 ? html`<p>Keine Einträge.</p>` : html`
+      ${
+        items.length === 0
+          ? html`<p>Keine Einträge.</p>`
+          : html`
       <table>
         <caption class="hint">${q.cursor ? 'Ältere Einträge' : 'Neueste Einträge'}, ${items.length === 1 ? '1 Eintrag' : `${items.length} Einträge`} auf dieser Seite</caption>
         <thead><tr><th scope="col">Zeitpunkt</th><th scope="col">Wer</th><th scope="col">Rolle</th><th scope="col">Aktion</th><th scope="col">Objekt</th><th scope="col">Herkunft (IP)</th></tr></thead>
-        <tbody>${items.map((i) => html`<tr>
+        <tbody>${items.map(
+          (i) => html`<tr>
           <td>${formatDateTimeSeconds(i.at)}</td>
           <td>${i.actor.email ?? (i.actor.id ? i.actor.id : 'System')}</td>
           <td>${actorRoleLabel(i.actor.role)}</td>
           <td>${i.label}</td>
           <td>${auditEntityLabel(i.entityType)}${i.entityId ? html` <span class="hint">${i.entityId.slice(0, 8)}</span>` : ''}</td>
-          <td>${i.ip ?? '–'}</td></tr>`)}
-        </tbody></table>`}
+          <td>${i.ip ?? '–'}</td></tr>`,
+        )}
+        </tbody></table>`
+      }
       <nav aria-label="Seiten des Protokolls"><p>
         ${q.cursor ? html`<a href="/faelle/${id}/protokoll">Neueste Einträge</a> ` : ''}
         ${nextCursor ? html`<a href="/faelle/${id}/protokoll?${qs(nextCursor)}" rel="next">Ältere Einträge</a>` : html`<span class="hint">Keine älteren Einträge.</span>`}
       </p></nav>`,
-    }));
+      }),
+    );
   });
 
   return router;

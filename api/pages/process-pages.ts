@@ -22,16 +22,25 @@ const ACTIONS = { anhalten: 'hold', fortsetzen: 'resume', abbrechen: 'cancel', u
 type ChainActionName = (typeof ACTIONS)[keyof typeof ACTIONS];
 
 const NOTICES: Record<string, string> = {
-  schritt: 'Ergebnis gespeichert.', skip: 'Schritt übersprungen.', retry: 'Schritt erneut übergeben.', hold: 'Kette angehalten.',
-  resume: 'Kette fortgesetzt.', cancel: 'Kette abgebrochen. Offene Übergaben wurden abgebrochen und die Stellen informiert.', reassign: 'Kette übertragen.',
+  schritt: 'Ergebnis gespeichert.',
+  skip: 'Schritt übersprungen.',
+  retry: 'Schritt erneut übergeben.',
+  hold: 'Kette angehalten.',
+  resume: 'Kette fortgesetzt.',
+  cancel: 'Kette abgebrochen. Offene Übergaben wurden abgebrochen und die Stellen informiert.',
+  reassign: 'Kette übertragen.',
 };
 
-const strings = (body: unknown) => Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>)
-  .filter(([k, v]) => typeof v === 'string' && !k.startsWith('_'))) as Record<string, string>;
+const strings = (body: unknown) =>
+  Object.fromEntries(
+    Object.entries((body ?? {}) as Record<string, unknown>).filter(([k, v]) => typeof v === 'string' && !k.startsWith('_')),
+  ) as Record<string, string>;
 
 /** A posted step form → outcome and data (typed by the field specs), or per-field German errors. */
-export function parseStepForm(step: StepDefinition, values: Record<string, string>):
-  { ok: true; outcome: string; data: Record<string, unknown> } | { ok: false; errors: FieldErrors } {
+export function parseStepForm(
+  step: StepDefinition,
+  values: Record<string, string>,
+): { ok: true; outcome: string; data: Record<string, unknown> } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const outcome = (values.outcome ?? '').trim();
   if (!outcome) errors.outcome = 'Ergebnis: bitte auswählen';
@@ -45,14 +54,17 @@ export function parseStepForm(step: StepDefinition, values: Record<string, strin
     }
     if (f.type === 'number') {
       const n = Number(raw.replace(',', '.'));
-      if (!/^-?\d+([.,]\d+)?$/.test(raw) || !Number.isFinite(n)) { errors[dataId(f.key)] = `${f.label}: Zahl erwartet`; continue; }
+      if (!/^-?\d+([.,]\d+)?$/.test(raw) || !Number.isFinite(n)) {
+        errors[dataId(f.key)] = `${f.label}: Zahl erwartet`;
+        continue;
+      }
       data[f.key] = n;
     } else data[f.key] = raw;
   }
   const r = stepDataSchema(step).safeParse(data);
   if (!r.success) for (const i of r.error.issues) errors[dataId(String(i.path[0] ?? 'outcome'))] ??= i.message;
   if (Object.keys(errors).length) return { ok: false, errors };
-  return { ok: true, outcome, data: r.success ? r.data as Record<string, unknown> : data };
+  return { ok: true, outcome, data: r.success ? (r.data as Record<string, unknown>) : data };
 }
 
 export function processPages(deps: AppDeps) {
@@ -61,7 +73,9 @@ export function processPages(deps: AppDeps) {
 
   async function render(req: Request, res: Response, id: string, status = 200, state?: FormState, notice?: string) {
     const data = await processPage(deps, req.user!, actorOf(req), id);
-    res.status(status).send(layout(deps, req, processTitle(data), processPageView(data, { user: req.user!, csrf: req.csrfToken, ui }, state, notice)));
+    res
+      .status(status)
+      .send(layout(deps, req, processTitle(data), processPageView(data, { user: req.user!, csrf: req.csrfToken, ui }, state, notice)));
   }
 
   const checkId = (raw: string) => raw.slice(0, 64);
@@ -72,7 +86,15 @@ export function processPages(deps: AppDeps) {
   });
 
   /** A service's 400/403/409 → the page again with the message (and per-field messages). */
-  async function failed(req: Request, res: Response, id: string, err: unknown, form: string, values: Record<string, string>, fieldOf: (f: string) => string) {
+  async function failed(
+    req: Request,
+    res: Response,
+    id: string,
+    err: unknown,
+    form: string,
+    values: Record<string, string>,
+    fieldOf: (f: string) => string,
+  ) {
     if (!(err instanceof HttpError) || ![400, 403, 409].includes(err.status)) throw err;
     const errors: FieldErrors = {};
     const prefix: Record<string, string> = { outcome: 'Ergebnis', reason: 'Begründung', caseworkerId: 'Fallmanager/in' };
@@ -84,35 +106,47 @@ export function processPages(deps: AppDeps) {
     return render(req, res, id, err.status, { form, values, errors, message });
   }
 
-  pages.post('/prozesse/:id/schritte/:key', { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement erfasst Ergebnisse.' }, async (req: Request, res: Response) => {
-    const id = checkId(String(req.params.id));
-    const key = String(req.params.key).slice(0, 64);
-    const values = strings(req.body);
-    const outcome = (values.outcome ?? '').trim();
-    const toField = (f: string) => (f.startsWith('data.') ? dataId(f.slice(5)) : f === 'outcome' ? 'outcome' : f);
-    try {
-      if (outcome === 'retry' || outcome === 'skip') {
-        await completeStep(deps, req.user!, id, key, { outcome }, updateIdOf(req, `step:${id}:${key}`));
-        return res.redirect(303, `/prozesse/${id}?ok=${outcome}`);
+  pages.post(
+    '/prozesse/:id/schritte/:key',
+    { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement erfasst Ergebnisse.' },
+    async (req: Request, res: Response) => {
+      const id = checkId(String(req.params.id));
+      const key = String(req.params.key).slice(0, 64);
+      const values = strings(req.body);
+      const outcome = (values.outcome ?? '').trim();
+      const toField = (f: string) => (f.startsWith('data.') ? dataId(f.slice(5)) : f === 'outcome' ? 'outcome' : f);
+      try {
+        if (outcome === 'retry' || outcome === 'skip') {
+          await completeStep(deps, req.user!, id, key, { outcome }, updateIdOf(req, `step:${id}:${key}`));
+          return res.redirect(303, `/prozesse/${id}?ok=${outcome}`);
+        }
+        const step = await stepDefinitionOf(deps.db, id, key);
+        if (step) {
+          const parsed = parseStepForm(step, values);
+          if (!parsed.ok) return render(req, res, id, 400, { form: 'step', values, errors: parsed.errors });
+          await completeStep(
+            deps,
+            req.user!,
+            id,
+            key,
+            { outcome: parsed.outcome, data: parsed.data },
+            updateIdOf(req, `step:${id}:${key}`),
+          );
+        } else {
+          await completeStep(deps, req.user!, id, key, { outcome }); // unknown step: the service says 404/409
+        }
+      } catch (err) {
+        return failed(req, res, id, err, 'step', values, toField);
       }
-      const step = await stepDefinitionOf(deps.db, id, key);
-      if (step) {
-        const parsed = parseStepForm(step, values);
-        if (!parsed.ok) return render(req, res, id, 400, { form: 'step', values, errors: parsed.errors });
-        await completeStep(deps, req.user!, id, key, { outcome: parsed.outcome, data: parsed.data }, updateIdOf(req, `step:${id}:${key}`));
-      } else {
-        await completeStep(deps, req.user!, id, key, { outcome }); // unknown step: the service says 404/409
-      }
-    } catch (err) {
-      return failed(req, res, id, err, 'step', values, toField);
-    }
-    res.redirect(303, `/prozesse/${id}?ok=schritt`);
-  });
+      res.redirect(303, `/prozesse/${id}?ok=schritt`);
+    },
+  );
 
   for (const [segment, action] of Object.entries(ACTIONS) as Array<[string, ChainActionName]>) {
-    const access = action === 'cancel'
-      ? { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann eine Kette abbrechen.' }
-      : { roles: ROLES.chainSteering, denied: 'Nur Fallmanagement und Leitung steuern Ketten.' };
+    const access =
+      action === 'cancel'
+        ? { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann eine Kette abbrechen.' }
+        : { roles: ROLES.chainSteering, denied: 'Nur Fallmanagement und Leitung steuern Ketten.' };
     pages.post(`/prozesse/:id/${segment}`, access, async (req: Request, res: Response) => {
       const id = checkId(String(req.params.id));
       const values = strings(req.body);

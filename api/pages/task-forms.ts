@@ -8,16 +8,33 @@ import { validateForm, type FieldErrors } from './forms';
 import { errorSummary, html, type SafeHtml } from '../html';
 
 export const ACTION_TITLES: Record<string, string> = {
-  accept: 'Eingang bestätigen', decline: 'Ablehnen', complete: 'Erledigen', forward: 'Weiterleiten', cancel: 'Abbrechen',
+  accept: 'Eingang bestätigen',
+  decline: 'Ablehnen',
+  complete: 'Erledigen',
+  forward: 'Weiterleiten',
+  cancel: 'Abbrechen',
 };
 
 const FIELD_TITLES: Record<string, string> = {
-  note: 'Anmerkung', validUntil: 'Gültig bis', rooms: 'Zimmer', approvedRent: 'Bewilligte Miete (EUR)', amount: 'Betrag (EUR)', releasedOn: 'Freigegeben am',
+  note: 'Anmerkung',
+  validUntil: 'Gültig bis',
+  rooms: 'Zimmer',
+  approvedRent: 'Bewilligte Miete (EUR)',
+  amount: 'Betrag (EUR)',
+  releasedOn: 'Freigegeben am',
 };
 
 export interface TaskSummary {
-  reference: string; stepKey: string; title: string; departmentName: string; status: TaskStatus;
-  ackDueAt: Date | null; dueAt: Date | null; overdue: boolean; personName?: string; birthDate?: Date | null;
+  reference: string;
+  stepKey: string;
+  title: string;
+  departmentName: string;
+  status: TaskStatus;
+  ackDueAt: Date | null;
+  dueAt: Date | null;
+  overdue: boolean;
+  personName?: string;
+  birthDate?: Date | null;
 }
 
 export function taskSummary(t: TaskSummary): SafeHtml {
@@ -47,21 +64,30 @@ function input(name: string, label: string, kind: Kind, value: string, error?: s
   return html`<div class="field${error ? ' has-error' : ''}">
     <label for="${id}">${label}${required ? html` <span aria-hidden="true">*</span>` : ''}</label>
     ${error ? html`<p class="error" id="${id}-error">${error}</p>` : ''}
-    ${kind === 'textarea'
-    ? html`<textarea id="${id}" name="${name}" rows="3"${aria}${required ? html` required` : ''}>${value}</textarea>`
-    : html`<input id="${id}" name="${name}" type="${kind}" value="${value}"${kind === 'number' ? html` step="0.01" inputmode="decimal"` : ''}${aria}${required ? html` required` : ''}>`}
+    ${
+      kind === 'textarea'
+        ? html`<textarea id="${id}" name="${name}" rows="3"${aria}${required ? html` required` : ''}>${value}</textarea>`
+        : html`<input id="${id}" name="${name}" type="${kind}" value="${value}"${kind === 'number' ? html` step="0.01" inputmode="decimal"` : ''}${aria}${required ? html` required` : ''}>`
+    }
   </div>`;
 }
 
 export function actionForm(opts: {
-  action: string; postUrl: string; stepKey: string; csrf?: string; departments?: Array<{ id: string; name: string }>;
-  values?: Record<string, string>; errors?: FieldErrors; hidden?: Record<string, string>;
+  action: string;
+  postUrl: string;
+  stepKey: string;
+  csrf?: string;
+  departments?: Array<{ id: string; name: string }>;
+  values?: Record<string, string>;
+  errors?: FieldErrors;
+  hidden?: Record<string, string>;
 }): SafeHtml {
   const v = opts.values ?? {};
   const e = opts.errors ?? {};
   const step = HANDOFF_STEPS[opts.stepKey];
   let fields: SafeHtml | string = '';
-  if (opts.action === 'decline' || opts.action === 'cancel') fields = input('reason', 'Begründung', 'textarea', v.reason ?? '', e.reason, true);
+  if (opts.action === 'decline' || opts.action === 'cancel')
+    fields = input('reason', 'Begründung', 'textarea', v.reason ?? '', e.reason, true);
   if (opts.action === 'forward') {
     fields = html`<div class="field${e.department ? ' has-error' : ''}"><label for="f-department">An Stelle <span aria-hidden="true">*</span></label>
       ${e.department ? html`<p class="error" id="f-department-error">${e.department}</p>` : ''}
@@ -74,9 +100,11 @@ export function actionForm(opts: {
   if (opts.action === 'complete' && step) {
     fields = html`<fieldset><legend>Ergebnis <span aria-hidden="true">*</span></legend>
       ${e.outcome ? html`<p class="error" id="f-outcome-error">${e.outcome}</p>` : ''}
-      ${Object.entries(step.outcomes).map(([key, label], i) => html`<div class="choice">
+      ${Object.entries(step.outcomes).map(
+        ([key, label], i) => html`<div class="choice">
         <input type="radio" id="f-outcome-${i}" name="outcome" value="${key}"${v.outcome === key ? html` checked` : ''} required>
-        <label for="f-outcome-${i}">${label}</label></div>`)}
+        <label for="f-outcome-${i}">${label}</label></div>`,
+      )}
       </fieldset>
       ${Object.entries(step.data.shape).map(([key, schema]) => input(`data.${key}`, FIELD_TITLES[key] ?? key, fieldKind(key, schema as z.ZodType), v[`data.${key}`] ?? '', e[`data.${key}`]))}`;
   }
@@ -93,8 +121,11 @@ export function actionForm(opts: {
 /** A handoff action as a posted form gives it; the page adds who acts. */
 export type ActionFields = HandoffAction extends infer A ? (A extends HandoffAction ? Omit<A, 'actor'> : never) : never;
 
-export function parseActionForm(action: string, stepKey: string, body: Record<string, unknown>):
-  { ok: true; fields: ActionFields } | { ok: false; errors: FieldErrors; values: Record<string, string> } {
+export function parseActionForm(
+  action: string,
+  stepKey: string,
+  body: Record<string, unknown>,
+): { ok: true; fields: ActionFields } | { ok: false; errors: FieldErrors; values: Record<string, string> } {
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(body ?? {})) if (typeof v === 'string' && !k.startsWith('_')) values[k] = v;
   const str = (k: string) => (values[k] ?? '').trim();
@@ -105,7 +136,9 @@ export function parseActionForm(action: string, stepKey: string, body: Record<st
   }
   if (action === 'forward') {
     const r = validateForm(forwardBody, { department: str('department') || undefined, reason: str('reason') || undefined });
-    return r.ok ? { ok: true, fields: { action, departmentId: r.data.department, reason: r.data.reason } } : { ok: false, errors: r.errors, values };
+    return r.ok
+      ? { ok: true, fields: { action, departmentId: r.data.department, reason: r.data.reason } }
+      : { ok: false, errors: r.errors, values };
   }
   if (action === 'complete') {
     const step = HANDOFF_STEPS[stepKey];
@@ -119,13 +152,18 @@ export function parseActionForm(action: string, stepKey: string, body: Record<st
       if (!raw) continue;
       if (fieldKind(key, schema as z.ZodType) === 'number') {
         const n = Number(raw.replace(',', '.'));
-        if (Number.isNaN(n)) { errors[`data.${key}`] = `${FIELD_TITLES[key] ?? key}: Zahl erwartet`; continue; }
+        if (Number.isNaN(n)) {
+          errors[`data.${key}`] = `${FIELD_TITLES[key] ?? key}: Zahl erwartet`;
+          continue;
+        }
         data[key] = n;
       } else data[key] = raw;
     }
     if (step) {
       const r = step.data.safeParse(data);
-      if (!r.success) for (const i of r.error.issues) errors[`data.${i.path.join('.')}`] ??= `${FIELD_TITLES[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`;
+      if (!r.success)
+        for (const i of r.error.issues)
+          errors[`data.${i.path.join('.')}`] ??= `${FIELD_TITLES[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`;
     }
     return Object.keys(errors).length ? { ok: false, errors, values } : { ok: true, fields: { action, outcome, data } };
   }

@@ -21,37 +21,75 @@ export function taskPages(deps: AppDeps) {
   pages.get('/aufgaben', INBOX, async (req: Request, res: Response) => {
     const showAll = req.query.alle === '1';
     const tasks = await listTasks(deps.db, req.user!, { open: !showAll }, actorOf(req));
-    res.send(view(req, 'Aufgaben', html`
+    res.send(
+      view(
+        req,
+        'Aufgaben',
+        html`
       <p>${showAll ? html`Alle Aufgaben. <a href="/aufgaben">Nur offene zeigen</a>` : html`Offene Aufgaben, überfällige zuerst. <a href="/aufgaben?alle=1">Alle zeigen</a>`}</p>
-      ${tasks.length === 0 ? html`<p>Keine Aufgaben.</p>` : html`<table>
+      ${
+        tasks.length === 0
+          ? html`<p>Keine Aufgaben.</p>`
+          : html`<table>
         <thead><tr><th scope="col">Fall</th><th scope="col">Aufgabe</th><th scope="col">Stelle</th><th scope="col">Status</th><th scope="col">Frist</th></tr></thead>
         <tbody>${tasks.map((t) => {
           const due = t.status === 'accepted' ? t.dueAt : t.ackDueAt;
           return html`<tr><td>${t.case.reference}</td><td><a href="/aufgaben/${t.id}">${HANDOFF_STEPS[t.stepKey]?.title ?? t.title}</a></td>
             <td>${t.departmentId}</td><td>${TASK_STATUS_LABELS[t.status]}${t.overdue ? html` <strong class="overdue">überfällig</strong>` : ''}</td>
             <td>${due ? formatDateTime(due) : '–'}</td></tr>`;
-        })}</tbody></table>`}`));
+        })}</tbody></table>`
+      }`,
+      ),
+    );
   });
 
-  async function detail(req: Request, res: Response, id: string, status = 200, form?: { action: string; values: Record<string, string>; errors: Record<string, string> }, notice?: string) {
+  async function detail(
+    req: Request,
+    res: Response,
+    id: string,
+    status = 200,
+    form?: { action: string; values: Record<string, string>; errors: Record<string, string> },
+    notice?: string,
+  ) {
     const { task: t, departmentName, person, departments } = await taskPage(deps, req.user!, actorOf(req), id);
     const actions = taskActionsFor(req.user!, t);
-    res.status(status).send(view(req, `Aufgabe: ${HANDOFF_STEPS[t.stepKey]?.title ?? t.title}`, html`
+    res.status(status).send(
+      view(
+        req,
+        `Aufgabe: ${HANDOFF_STEPS[t.stepKey]?.title ?? t.title}`,
+        html`
       ${notice ? html`<p class="notice ok" role="status">${notice}</p>` : ''}
       ${taskSummary({
-        reference: t.case.reference, stepKey: t.stepKey, title: t.title, departmentName, status: t.status,
-        ackDueAt: t.ackDueAt, dueAt: t.dueAt, overdue: t.overdue,
+        reference: t.case.reference,
+        stepKey: t.stepKey,
+        title: t.title,
+        departmentName,
+        status: t.status,
+        ackDueAt: t.ackDueAt,
+        dueAt: t.dueAt,
+        overdue: t.overdue,
         ...(person ? { personName: `${person.firstName} ${person.lastName}`, birthDate: person.birthDate } : {}),
       })}
       ${person ? '' : html`<p class="hint">Personendaten werden nur angezeigt, solange die Aufgabe offen ist und eine Einwilligung für die Stelle vorliegt.</p>`}
       ${t.reason ? html`<p><strong>Begründung:</strong> ${t.reason}</p>` : ''}
       ${t.outcome ? html`<p><strong>Ergebnis:</strong> ${HANDOFF_STEPS[t.stepKey]?.outcomes[t.outcome] ?? t.outcome}</p>` : ''}
-      ${actions.map((a) => html`<section aria-labelledby="h-${a}"><h2 id="h-${a}">${ACTION_TITLES[a]}</h2>
-        ${actionForm({ action: a, postUrl: `/aufgaben/${t.id}/${a}`, stepKey: t.stepKey, csrf: req.csrfToken, departments,
-          values: form?.action === a ? form.values : undefined, errors: form?.action === a ? form.errors : undefined })}</section>`)}
+      ${actions.map(
+        (a) => html`<section aria-labelledby="h-${a}"><h2 id="h-${a}">${ACTION_TITLES[a]}</h2>
+        ${actionForm({
+          action: a,
+          postUrl: `/aufgaben/${t.id}/${a}`,
+          stepKey: t.stepKey,
+          csrf: req.csrfToken,
+          departments,
+          values: form?.action === a ? form.values : undefined,
+          errors: form?.action === a ? form.errors : undefined,
+        })}</section>`,
+      )}
       <section aria-labelledby="h-verlauf"><h2 id="h-verlauf">Verlauf</h2>
         <ol>${t.events.map((e) => html`<li>${formatDateTime(e.at)}: ${taskEventLabel(e.event)}${e.actor.startsWith('link:') ? ` (per E-Mail-Link)` : e.actor === 'system' ? '' : ' (in KIM Flow)'}</li>`)}</ol>
-      </section>`));
+      </section>`,
+      ),
+    );
   }
 
   pages.get('/aufgaben/:id', LOGIN, async (req: Request, res: Response) => {
@@ -60,9 +98,10 @@ export function taskPages(deps: AppDeps) {
   });
 
   for (const action of Object.keys(ACTION_TITLES) as Array<HandoffAction['action']>) {
-    const access = action === 'cancel'
-      ? { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann eine Übergabe abbrechen.' }
-      : { roles: ROLES.departmentWork, denied: 'Nur Mitglieder der zuständigen Stelle können diese Aufgabe bearbeiten.' };
+    const access =
+      action === 'cancel'
+        ? { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann eine Übergabe abbrechen.' }
+        : { roles: ROLES.departmentWork, denied: 'Nur Mitglieder der zuständigen Stelle können diese Aufgabe bearbeiten.' };
     pages.post(`/aufgaben/:id/${action}`, access, async (req: Request, res: Response) => {
       const id = String(req.params.id);
       const t = await assertMayAct(deps.db, req.user!, id, action);

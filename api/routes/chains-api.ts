@@ -14,41 +14,89 @@ import { PROCESS_STATUSES, processQuery } from './process-query';
 export { processQuery };
 
 const uuid = z.uuid();
-const checkId = (id: string, what = 'Prozess') => { if (!uuid.safeParse(id).success) throw notFound(what); return id; };
+const checkId = (id: string, what = 'Prozess') => {
+  if (!uuid.safeParse(id).success) throw notFound(what);
+  return id;
+};
 
-const currentStep = z.object({
-  key: z.string(), title: z.string(), department: z.string().nullable(), assignee: z.string(), status: z.string(),
-  dueAt: z.string().nullable(), overdue: z.boolean(),
-}).nullable();
+const currentStep = z
+  .object({
+    key: z.string(),
+    title: z.string(),
+    department: z.string().nullable(),
+    assignee: z.string(),
+    status: z.string(),
+    dueAt: z.string().nullable(),
+    overdue: z.boolean(),
+  })
+  .nullable();
 const processItem = z.object({
-  id: z.string(), caseId: z.string(), caseReference: z.string(), type: z.string(), version: z.number(),
-  status: z.enum(PROCESS_STATUSES), startedAt: z.string(), completedAt: z.string().nullable(), currentStep,
+  id: z.string(),
+  caseId: z.string(),
+  caseReference: z.string(),
+  type: z.string(),
+  version: z.number(),
+  status: z.enum(PROCESS_STATUSES),
+  startedAt: z.string(),
+  completedAt: z.string().nullable(),
+  currentStep,
 });
 const processDetailSchema = processItem.extend({
-  steps: z.array(z.object({ key: z.string(), title: z.string(), status: z.string(), department: z.string().nullable(), dueAt: z.string().nullable(), completedAt: z.string().nullable(), outcome: z.string().nullable(), taskId: z.string().nullable() })),
+  steps: z.array(
+    z.object({
+      key: z.string(),
+      title: z.string(),
+      status: z.string(),
+      department: z.string().nullable(),
+      dueAt: z.string().nullable(),
+      completedAt: z.string().nullable(),
+      outcome: z.string().nullable(),
+      taskId: z.string().nullable(),
+    }),
+  ),
   history: z.array(z.object({ at: z.string(), actor: z.string(), event: z.string(), step: z.string().nullable(), details: z.unknown() })),
 });
-const reason = z.string({ error: (i) => (i.input === undefined ? 'Begründung fehlt' : 'Begründung muss Text sein') }).trim().min(3, 'Begründung: mindestens 3 Zeichen').max(1000);
+const reason = z
+  .string({ error: (i) => (i.input === undefined ? 'Begründung fehlt' : 'Begründung muss Text sein') })
+  .trim()
+  .min(3, 'Begründung: mindestens 3 Zeichen')
+  .max(1000);
 
 export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
   api.route({
-    method: 'post', path: '/api/cases/:id/chains', tag: 'Prozesse', roles: ['caseworker'], status: 201,
+    method: 'post',
+    path: '/api/cases/:id/chains',
+    tag: 'Prozesse',
+    roles: ['caseworker'],
+    status: 201,
     summary: 'Kette starten (eine laufende je Fall und Art; sonst 409 mit ihrer id)',
     errors: { 404: 'Fall unbekannt', 409: 'Eine Kette dieser Art läuft schon (error.id), Fall abgeschlossen oder anonymisiert' },
     body: z.strictObject({ type: z.enum(CHAIN_TYPES, { error: `Typ muss ${CHAIN_TYPES.join(' oder ')} sein` }) }),
     response: z.object({ id: z.string() }),
-    handler: async ({ req, body, params }) => ({ id: (await startChain(deps, req.user!, actorOf(req), checkId(params.id, 'Fall'), body.type)).id }),
+    handler: async ({ req, body, params }) => ({
+      id: (await startChain(deps, req.user!, actorOf(req), checkId(params.id, 'Fall'), body.type)).id,
+    }),
   });
 
   api.route({
-    method: 'get', path: '/api/processes', tag: 'Prozesse', roles: ['caseworker', 'supervisor'],
-    summary: 'Prozesse mit Filtern (Cursor-Blättern; sort=startedAt|dueAt, order=asc|desc — Standard: startedAt absteigend, dueAt aufsteigend)',
-    query: processQuery, response: z.object({ items: z.array(processItem), total: z.number(), nextCursor: z.string().nullable() }),
+    method: 'get',
+    path: '/api/processes',
+    tag: 'Prozesse',
+    roles: ['caseworker', 'supervisor'],
+    summary:
+      'Prozesse mit Filtern (Cursor-Blättern; sort=startedAt|dueAt, order=asc|desc — Standard: startedAt absteigend, dueAt aufsteigend)',
+    query: processQuery,
+    response: z.object({ items: z.array(processItem), total: z.number(), nextCursor: z.string().nullable() }),
     handler: async ({ req, query }) => listProcesses(deps.db, req.user!, query),
   });
 
   api.route({
-    method: 'get', path: '/api/processes/:id', tag: 'Prozesse', roles: ['caseworker', 'supervisor'], summary: 'Prozess mit Schritten und Verlauf', errors: { 404: 'Prozess unbekannt oder nicht sichtbar' },
+    method: 'get',
+    path: '/api/processes/:id',
+    tag: 'Prozesse',
+    roles: ['caseworker', 'supervisor'],
+    summary: 'Prozess mit Schritten und Verlauf',
+    errors: { 404: 'Prozess unbekannt oder nicht sichtbar' },
     response: processDetailSchema,
     handler: async ({ req, params }) => processDetail((await getProcess(deps, req.user!, actorOf(req), checkId(params.id))).process),
   });
@@ -57,14 +105,18 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
     processDetail((await getProcess(deps, req.user!, actorOf(req), id)).process);
 
   api.route({
-    method: 'post', path: '/api/processes/:id/steps/:key/complete', tag: 'Prozesse', roles: ['caseworker'],
+    method: 'post',
+    path: '/api/processes/:id/steps/:key/complete',
+    tag: 'Prozesse',
+    roles: ['caseworker'],
     summary: 'Ergebnis des aktuellen Schritts erfassen (nicht aktuell → 409, Ergebnis nicht erlaubt → 400)',
     errors: { 404: 'Prozess unbekannt', 409: 'Schritt nicht aktuell oder Kette nicht mehr laufend' },
     body: z.strictObject({
       outcome: z.string({ error: 'Ergebnis fehlt' }).trim().min(1, 'Ergebnis fehlt').max(64),
       data: z.record(z.string(), z.unknown(), { error: 'Daten müssen ein Objekt sein' }).optional(),
     }),
-    response: processDetailSchema, idempotent: true,
+    response: processDetailSchema,
+    idempotent: true,
     handler: async ({ req, body, params }) => {
       const id = checkId(params.id);
       const key = String(params.key).slice(0, 64);
@@ -74,14 +126,27 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
   });
 
   for (const action of ['hold', 'resume', 'cancel', 'reassign'] as const) {
-    const body = action === 'resume' ? z.strictObject({})
-      : action === 'reassign' ? z.strictObject({ caseworkerId: z.uuid({ error: 'Fallmanager/in ungültig' }), reason: reason.optional() })
-        : z.strictObject({ reason });
+    const body =
+      action === 'resume'
+        ? z.strictObject({})
+        : action === 'reassign'
+          ? z.strictObject({ caseworkerId: z.uuid({ error: 'Fallmanager/in ungültig' }), reason: reason.optional() })
+          : z.strictObject({ reason });
     api.route({
-      method: 'post', path: `/api/processes/:id/${action}`, tag: 'Prozesse', roles: action === 'cancel' ? ['caseworker'] : ['caseworker', 'supervisor'],
-      summary: { hold: 'Anhalten (mit Begründung)', resume: 'Fortsetzen', cancel: 'Abbrechen (offene Übergaben werden abgebrochen, Stellen informiert)', reassign: 'Anderer Fallmanagerin / anderem Fallmanager übertragen' }[action],
+      method: 'post',
+      path: `/api/processes/:id/${action}`,
+      tag: 'Prozesse',
+      roles: action === 'cancel' ? ['caseworker'] : ['caseworker', 'supervisor'],
+      summary: {
+        hold: 'Anhalten (mit Begründung)',
+        resume: 'Fortsetzen',
+        cancel: 'Abbrechen (offene Übergaben werden abgebrochen, Stellen informiert)',
+        reassign: 'Anderer Fallmanagerin / anderem Fallmanager übertragen',
+      }[action],
       errors: { 404: 'Prozess unbekannt', 409: 'Im aktuellen Zustand nicht möglich (z. B. schon angehalten oder beendet)' },
-      body, response: processDetailSchema, idempotent: true,
+      body,
+      response: processDetailSchema,
+      idempotent: true,
       handler: async ({ req, body: b, params }) => {
         const id = checkId(params.id);
         await chainAction(deps, req.user!, id, action, b as { reason?: string; caseworkerId?: string }, updateIdOf(req, `${action}:${id}`));

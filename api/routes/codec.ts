@@ -27,12 +27,23 @@ import { HttpError, parseOr400, unauthorized } from '../errors';
 export const DEFAULT_TEMPORAL_UI_ORIGIN = 'http://localhost:8233';
 const PATHS = ['/api/codec/decode', '/api/codec/encode'];
 
-const b64 = z.string({ error: 'muss Base64-Text sein' }).max(8_000_000).regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'muss Base64-Text sein');
+const b64 = z
+  .string({ error: 'muss Base64-Text sein' })
+  .max(8_000_000)
+  .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'muss Base64-Text sein');
 const codecBody = z.object({
-  payloads: z.array(z.object({
-    metadata: z.record(z.string().max(200), b64, { error: 'metadata muss ein Objekt sein' }).optional(),
-    data: b64.optional(),
-  }, { error: 'Payload muss ein Objekt sein' }), { error: 'payloads fehlt oder ist keine Liste' }).max(1_000, 'höchstens 1000 Payloads'),
+  payloads: z
+    .array(
+      z.object(
+        {
+          metadata: z.record(z.string().max(200), b64, { error: 'metadata muss ein Objekt sein' }).optional(),
+          data: b64.optional(),
+        },
+        { error: 'Payload muss ein Objekt sein' },
+      ),
+      { error: 'payloads fehlt oder ist keine Liste' },
+    )
+    .max(1_000, 'höchstens 1000 Payloads'),
 });
 
 type WirePayload = { metadata?: Record<string, string>; data?: string };
@@ -41,7 +52,9 @@ const fromWire = (p: WirePayload): Payload => ({
   data: new Uint8Array(Buffer.from(p.data ?? '', 'base64')),
 });
 const toWire = (p: Payload): WirePayload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
@@ -75,16 +88,22 @@ function workflowIdOf(req: Request): string | undefined {
 const caseIdOf = (workflowId?: string) => workflowId?.match(/^case-([0-9a-f-]{36})$/)?.[1];
 
 function originOf(url: string | undefined): string | undefined {
-  try { return url ? new URL(url).origin : undefined; } catch { return undefined; }
+  try {
+    return url ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function codecRouter(deps: CodecRouterDeps) {
   const router = Router();
   const codecs = deps.codecs ?? deps.temporal.options.loadedDataConverter.payloadCodecs;
-  const origins = new Set([
-    ...[deps.temporalUiOrigin ?? DEFAULT_TEMPORAL_UI_ORIGIN].flat(),
-    ...[originOf(deps.temporalUiUrl)].filter((o): o is string => !!o),
-  ].map((o) => o.replace(/\/$/, '')));
+  const origins = new Set(
+    [
+      ...[deps.temporalUiOrigin ?? DEFAULT_TEMPORAL_UI_ORIGIN].flat(),
+      ...[originOf(deps.temporalUiUrl)].filter((o): o is string => !!o),
+    ].map((o) => o.replace(/\/$/, '')),
+  );
 
   // CORS on every answer of these paths (also errors), so the UI can show the message
   router.use(PATHS, (req: Request, res: Response, next: NextFunction) => {
@@ -113,7 +132,10 @@ export function codecRouter(deps: CodecRouterDeps) {
   };
 
   for (const direction of ['decode', 'encode'] as const) {
-    router.post(`/api/codec/${direction}`, tokenOrUiSession, requireRole('supervisor'),
+    router.post(
+      `/api/codec/${direction}`,
+      tokenOrUiSession,
+      requireRole('supervisor'),
       // histories can exceed the app-wide 100 kB limit (parsed here only when not parsed before)
       express.json({ limit: '10mb', strict: true }),
       async (req: Request, res: Response) => {
@@ -125,20 +147,37 @@ export function codecRouter(deps: CodecRouterDeps) {
           if (direction === 'encode') for (const c of codecs) payloads = await c.encode(payloads);
           else for (const c of [...codecs].reverse()) payloads = await c.decode(payloads);
         } catch (err) {
-          throw new HttpError(400, 'codec_failed', `Payloads konnten nicht ${direction === 'decode' ? 'entschlüsselt' : 'verschlüsselt'} werden: ${(err as Error).message}`);
+          throw new HttpError(
+            400,
+            'codec_failed',
+            `Payloads konnten nicht ${direction === 'decode' ? 'entschlüsselt' : 'verschlüsselt'} werden: ${(err as Error).message}`,
+          );
         }
         if (direction === 'decode' && deps.db) {
           const workflowId = workflowIdOf(req);
-          await audit(deps.db, actorOf(req), 'temporal.payloads.decoded', { type: workflowId ? 'Workflow' : 'TemporalPayload', id: workflowId, caseId: caseIdOf(workflowId) }, {
-            count: payloads.length, namespace: String(req.get('x-namespace') ?? '').slice(0, 100), workflowId: workflowId ?? null,
-            payloads: incoming.slice(0, 100).map((p) => ({
-              keyId: p.metadata?.[KEY_ID_METADATA] ? Buffer.from(p.metadata[KEY_ID_METADATA]!).toString('utf8').slice(0, 20) : null,
-              sha256: crypto.createHash('sha256').update(p.data ?? new Uint8Array()).digest('hex').slice(0, 32),
-            })),
-          });
+          await audit(
+            deps.db,
+            actorOf(req),
+            'temporal.payloads.decoded',
+            { type: workflowId ? 'Workflow' : 'TemporalPayload', id: workflowId, caseId: caseIdOf(workflowId) },
+            {
+              count: payloads.length,
+              namespace: String(req.get('x-namespace') ?? '').slice(0, 100),
+              workflowId: workflowId ?? null,
+              payloads: incoming.slice(0, 100).map((p) => ({
+                keyId: p.metadata?.[KEY_ID_METADATA] ? Buffer.from(p.metadata[KEY_ID_METADATA]!).toString('utf8').slice(0, 20) : null,
+                sha256: crypto
+                  .createHash('sha256')
+                  .update(p.data ?? new Uint8Array())
+                  .digest('hex')
+                  .slice(0, 32),
+              })),
+            },
+          );
         }
         res.json({ payloads: payloads.map(toWire) });
-      });
+      },
+    );
   }
   return router;
 }

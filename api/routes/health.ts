@@ -21,7 +21,10 @@ export function healthRouter(deps: AppDeps) {
     const [database, temporal] = await Promise.all([databaseHealthy(deps), temporalHealthy(deps.temporal)]);
     const checks = { database: database ? 'ok' : 'unavailable', temporal: temporal ? 'ok' : 'unavailable' };
     const ok = database && temporal;
-    res.status(ok ? 200 : 503).set('Cache-Control', 'no-store').json({ status: ok ? 'ok' : 'unavailable', checks });
+    res
+      .status(ok ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json({ status: ok ? 'ok' : 'unavailable', checks });
   });
   return router;
 }

@@ -5,6 +5,8 @@ import { conflict } from '../errors';
 
 export function refuseAnonymized(c: { anonymizedAt: Date | null }, what: 'Fall' | 'Person' = 'Fall') {
   if (c.anonymizedAt) {
-    throw conflict(`${what === 'Fall' ? 'Der Fall' : 'Die Person'} wurde am ${formatDate(c.anonymizedAt)} anonymisiert (Löschfrist abgelaufen) und kann nicht mehr geändert werden.`);
+    throw conflict(
+      `${what === 'Fall' ? 'Der Fall' : 'Die Person'} wurde am ${formatDate(c.anonymizedAt)} anonymisiert (Löschfrist abgelaufen) und kann nicht mehr geändert werden.`,
+    );
   }
 }

@@ -34,7 +34,9 @@ function requireSupervisor(user: AuthUser) {
 
 /** The case (404 if unknown) and the filter of its audit events. */
 export async function caseAuditFilter(db: Db, caseId: string): Promise<{ reference: string; where: Prisma.AuditEventWhereInput }> {
-  const c = /^[0-9a-f-]{36}$/i.test(caseId) ? await db.case.findUnique({ where: { id: caseId }, select: { reference: true, personId: true } }) : null;
+  const c = /^[0-9a-f-]{36}$/i.test(caseId)
+    ? await db.case.findUnique({ where: { id: caseId }, select: { reference: true, personId: true } })
+    : null;
   if (!c) throw notFound('Fall');
   return { reference: c.reference, where: { OR: [{ caseId }, { entityType: 'Person', entityId: c.personId }] } };
 }
@@ -62,9 +64,14 @@ async function toItems(db: Db, rows: Row[]): Promise<CaseAuditItem[]> {
     return {
       at: r.at.toISOString(),
       // activities record 'user' as the role of a person acting through the API: the account's role says more
-      actor: { id: r.actorId, email: u?.email ?? null, role: r.actorRole === 'user' && u ? u.role : r.actorRole ?? 'system' },
-      action: r.action, label: auditActionLabel(r.action), entityType: r.entityType, entityId: r.entityId,
-      ip: r.ip, requestId: r.requestId, details: r.details ?? null,
+      actor: { id: r.actorId, email: u?.email ?? null, role: r.actorRole === 'user' && u ? u.role : (r.actorRole ?? 'system') },
+      action: r.action,
+      label: auditActionLabel(r.action),
+      entityType: r.entityType,
+      entityId: r.entityId,
+      ip: r.ip,
+      requestId: r.requestId,
+      details: r.details ?? null,
     };
   });
 }
@@ -74,7 +81,13 @@ export async function pageCaseAudit(db: Db, user: AuthUser, actor: Actor, caseId
   requireSupervisor(user);
   const { reference, where } = await caseAuditFilter(db, caseId);
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-  await audit(db, actor, 'case.audit.read', { type: 'Case', id: caseId, caseId }, { ...(q.cursor ? { page: 'next' } : {}), limit: q.limit });
+  await audit(
+    db,
+    actor,
+    'case.audit.read',
+    { type: 'Case', id: caseId, caseId },
+    { ...(q.cursor ? { page: 'next' } : {}), limit: q.limit },
+  );
   const rows = await db.auditEvent.findMany({
     where: after ? { AND: [where, { OR: [{ at: { lt: after.at } }, { at: after.at, id: { lt: after.id } }] }] } : where,
     orderBy: [{ at: 'desc' }, { id: 'desc' }],
@@ -84,14 +97,31 @@ export async function pageCaseAudit(db: Db, user: AuthUser, actor: Actor, caseId
   return { reference, items: await toItems(db, page), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null };
 }
 
-export const CASE_AUDIT_CSV_HEADER = ['Zeitpunkt', 'Wer', 'Rolle', 'Aktion', 'Aktion (technisch)', 'Objekt', 'Objekt-ID', 'Herkunft (IP)', 'Anfrage-ID', 'Details'];
+export const CASE_AUDIT_CSV_HEADER = [
+  'Zeitpunkt',
+  'Wer',
+  'Rolle',
+  'Aktion',
+  'Aktion (technisch)',
+  'Objekt',
+  'Objekt-ID',
+  'Herkunft (IP)',
+  'Anfrage-ID',
+  'Details',
+];
 
 /** The whole log of the case (at most CSV_MAX_ROWS, newest first) as CSV: `;`, UTF-8 BOM, CRLF. */
 export async function writeCaseAuditCsv(db: Db, user: AuthUser, actor: Actor, caseId: string, res: Response) {
   requireSupervisor(user);
   const { reference, where } = await caseAuditFilter(db, caseId);
   const total = await db.auditEvent.count({ where });
-  await audit(db, actor, 'case.audit.export', { type: 'Case', id: caseId, caseId }, { format: 'csv', rows: Math.min(total + 1, CSV_MAX_ROWS) });
+  await audit(
+    db,
+    actor,
+    'case.audit.export',
+    { type: 'Case', id: caseId, caseId },
+    { format: 'csv', rows: Math.min(total + 1, CSV_MAX_ROWS) },
+  );
   res.status(200);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="protokoll-${reference}-${isoDay()}.csv"`);
@@ -103,13 +133,26 @@ export async function writeCaseAuditCsv(db: Db, user: AuthUser, actor: Actor, ca
   while (written < CSV_MAX_ROWS) {
     const rows = await db.auditEvent.findMany({
       where: after ? { AND: [where, { OR: [{ at: { lt: after.at } }, { at: after.at, id: { lt: after.id } }] }] } : where,
-      orderBy: [{ at: 'desc' }, { id: 'desc' }], take: Math.min(1000, CSV_MAX_ROWS - written),
+      orderBy: [{ at: 'desc' }, { id: 'desc' }],
+      take: Math.min(1000, CSV_MAX_ROWS - written),
     });
     if (!rows.length) break;
-    const chunk = (await toItems(db, rows)).map((i) => csvLine([
-      formatDateTimeSeconds(i.at), i.actor.email ?? (i.actor.id ? i.actor.id : 'System'), actorRoleLabel(i.actor.role), i.label, i.action,
-      auditEntityLabel(i.entityType), i.entityId, i.ip, i.requestId, i.details === null ? '' : JSON.stringify(i.details),
-    ])).join('');
+    const chunk = (await toItems(db, rows))
+      .map((i) =>
+        csvLine([
+          formatDateTimeSeconds(i.at),
+          i.actor.email ?? (i.actor.id ? i.actor.id : 'System'),
+          actorRoleLabel(i.actor.role),
+          i.label,
+          i.action,
+          auditEntityLabel(i.entityType),
+          i.entityId,
+          i.ip,
+          i.requestId,
+          i.details === null ? '' : JSON.stringify(i.details),
+        ]),
+      )
+      .join('');
     written += rows.length;
     after = rows[rows.length - 1];
     if (!res.write(chunk)) await new Promise<void>((r) => res.once('drain', () => r()));

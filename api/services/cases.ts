@@ -18,14 +18,22 @@ import { likeLiteral } from './chains';
 import { listDepartments } from './departments';
 import { callUpdate } from './workflow-calls';
 
-export interface CaseDeps { db: Db; temporal: Client; taskQueue: string }
+export interface CaseDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+}
 
 const TX = { timeout: 20_000, maxWait: 5_000 };
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === 'P2002';
 
 /** A double submit racing the first one loses on the unique (creator, key) index: answer with the winner. */
-async function onceByKey<T>(key: string | undefined, find: () => Promise<T | null>, create: () => Promise<T>): Promise<T & { created: boolean }> {
+async function onceByKey<T>(
+  key: string | undefined,
+  find: () => Promise<T | null>,
+  create: () => Promise<T>,
+): Promise<T & { created: boolean }> {
   if (key) {
     const existing = await find();
     if (existing) return { ...existing, created: false };
@@ -42,25 +50,40 @@ async function onceByKey<T>(key: string | undefined, find: () => Promise<T | nul
 }
 
 export async function createPerson({ db }: CaseDeps, user: AuthUser, actor: Actor, input: PersonInput, idempotencyKey?: string) {
-  return onceByKey(idempotencyKey,
-    () => db.person.findUnique({ where: { createdById_idempotencyKey: { createdById: user.id, idempotencyKey: idempotencyKey! } }, select: { id: true } }),
-    () => db.$transaction(async (tx) => {
-    const person = await tx.person.create({
-      data: {
-        firstName: input.firstName, lastName: input.lastName,
-        birthDate: input.birthDate ? new Date(input.birthDate + 'T00:00:00Z') : null,
-        householdSize: input.householdSize ?? null, shelterId: input.shelterId ?? null, benefitType: input.benefitType,
-        createdById: user.id, idempotencyKey: idempotencyKey ?? null,
-      },
-    });
-    await audit(tx, actor, 'person.create', { type: 'Person', id: person.id }, { fields: Object.keys(input) });
-    return { id: person.id };
-  }, TX));
+  return onceByKey(
+    idempotencyKey,
+    () =>
+      db.person.findUnique({
+        where: { createdById_idempotencyKey: { createdById: user.id, idempotencyKey: idempotencyKey! } },
+        select: { id: true },
+      }),
+    () =>
+      db.$transaction(async (tx) => {
+        const person = await tx.person.create({
+          data: {
+            firstName: input.firstName,
+            lastName: input.lastName,
+            birthDate: input.birthDate ? new Date(input.birthDate + 'T00:00:00Z') : null,
+            householdSize: input.householdSize ?? null,
+            shelterId: input.shelterId ?? null,
+            benefitType: input.benefitType,
+            createdById: user.id,
+            idempotencyKey: idempotencyKey ?? null,
+          },
+        });
+        await audit(tx, actor, 'person.create', { type: 'Person', id: person.id }, { fields: Object.keys(input) });
+        return { id: person.id };
+      }, TX),
+  );
 }
 
 export async function createCase(deps: CaseDeps, user: AuthUser, actor: Actor, input: CaseInput, idempotencyKey?: string) {
   const { db, temporal, taskQueue } = deps;
-  const find = () => db.case.findUnique({ where: { createdById_idempotencyKey: { createdById: user.id, idempotencyKey: idempotencyKey! } }, select: { id: true, reference: true } });
+  const find = () =>
+    db.case.findUnique({
+      where: { createdById_idempotencyKey: { createdById: user.id, idempotencyKey: idempotencyKey! } },
+      select: { id: true, reference: true },
+    });
   if (idempotencyKey) {
     const existing = await find();
     if (existing) return { ...existing, created: false };
@@ -77,29 +100,42 @@ export async function createCase(deps: CaseDeps, user: AuthUser, actor: Actor, i
   refuseAnonymized(person, 'Person');
 
   const year = new Date().getFullYear();
-  return onceByKey(idempotencyKey, find, () => db.$transaction(async (tx) => {
-    const [{ last }] = await tx.$queryRaw<{ last: number }[]>`
+  return onceByKey(idempotencyKey, find, () =>
+    db.$transaction(async (tx) => {
+      const [{ last }] = await tx.$queryRaw<{ last: number }[]>`
       INSERT INTO "CaseCounter" (year, last) VALUES (${year}, 1)
       ON CONFLICT (year) DO UPDATE SET last = "CaseCounter".last + 1 RETURNING last`;
-    const reference = `KIM-${year}-${String(last).padStart(4, '0')}`;
-    const id = crypto.randomUUID();
-    const workflowId = caseWorkflowId(id);
-    await tx.case.create({
-      data: {
-        id, reference, personId: input.personId, topic: input.topic, caseworkerId: user.id,
-        departmentId: user.departmentId, workflowId, createdById: user.id, idempotencyKey: idempotencyKey ?? null,
-      },
-    });
-    await audit(tx, actor, 'case.create', { type: 'Case', id, caseId: id }, { topic: input.topic });
-    await temporal.workflow.start(caseWorkflow, {
-      workflowId, taskQueue, args: [{ caseId: id, topic: input.topic }],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      typedSearchAttributes: [
-        { key: KimCaseId, value: id }, { key: KimKind, value: 'case' }, { key: KimStatus, value: 'open' },
-      ],
-    });
-    return { id, reference };
-  }, TX));
+      const reference = `KIM-${year}-${String(last).padStart(4, '0')}`;
+      const id = crypto.randomUUID();
+      const workflowId = caseWorkflowId(id);
+      await tx.case.create({
+        data: {
+          id,
+          reference,
+          personId: input.personId,
+          topic: input.topic,
+          caseworkerId: user.id,
+          departmentId: user.departmentId,
+          workflowId,
+          createdById: user.id,
+          idempotencyKey: idempotencyKey ?? null,
+        },
+      });
+      await audit(tx, actor, 'case.create', { type: 'Case', id, caseId: id }, { topic: input.topic });
+      await temporal.workflow.start(caseWorkflow, {
+        workflowId,
+        taskQueue,
+        args: [{ caseId: id, topic: input.topic }],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        typedSearchAttributes: [
+          { key: KimCaseId, value: id },
+          { key: KimKind, value: 'case' },
+          { key: KimStatus, value: 'open' },
+        ],
+      });
+      return { id, reference };
+    }, TX),
+  );
 }
 
 async function loadCase(db: Db, id: string) {
@@ -120,8 +156,7 @@ async function loadCase(db: Db, id: string) {
 /** Live state from the workflow; the read model if Temporal is unreachable. */
 async function liveState(temporal: Client, workflowId: string): Promise<CaseState | undefined> {
   try {
-    return await temporal.connection.withDeadline(Date.now() + 3_000, () =>
-      temporal.workflow.getHandle(workflowId).query(caseStateQuery));
+    return await temporal.connection.withDeadline(Date.now() + 3_000, () => temporal.workflow.getHandle(workflowId).query(caseStateQuery));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError || isTemporalDown(err)) return undefined;
     throw err;
@@ -146,7 +181,9 @@ export async function getCase(deps: CaseDeps, user: AuthUser, actor: Actor, id: 
 
 export async function listCases({ db }: CaseDeps, where: object, take = 100) {
   return db.case.findMany({
-    where, orderBy: { createdAt: 'desc' }, take,
+    where,
+    orderBy: { createdAt: 'desc' },
+    take,
     include: { person: { select: { firstName: true, lastName: true } }, caseworker: { select: { name: true } } },
   });
 }
@@ -164,7 +201,9 @@ export async function setFollowUp(deps: CaseDeps, user: AuthUser, actor: Actor, 
   if (c.status === 'closed') throw conflict('Der Fall ist abgeschlossen.');
   return deps.db.$transaction(async (tx) => {
     await tx.followUp.updateMany({ where: { caseId: id, remindedAt: null, cancelledAt: null }, data: { cancelledAt: new Date() } });
-    const f = await tx.followUp.create({ data: { caseId: id, dueAt: new Date(input.dueAt), note: input.note ?? null, createdById: user.id } });
+    const f = await tx.followUp.create({
+      data: { caseId: id, dueAt: new Date(input.dueAt), note: input.note ?? null, createdById: user.id },
+    });
     await audit(tx, actor, 'case.followup.set', { type: 'FollowUp', id: f.id, caseId: id }, { dueAt: f.dueAt.toISOString() });
     await deps.temporal.workflow.getHandle(c.workflowId).signal(setFollowUpSignal, { followUpId: f.id, dueAt: f.dueAt.toISOString() });
     return f;
@@ -175,26 +214,51 @@ export async function setFollowUp(deps: CaseDeps, user: AuthUser, actor: Actor, 
 export async function setStatus(deps: CaseDeps, user: AuthUser, actor: Actor, id: string, input: CaseStatusInput) {
   const c = await caseForChange(deps.db, user, id);
   const { status, reason, closureCode } = input;
-  const state = await callUpdate(() => deps.temporal.workflow.getHandle(c.workflowId)
-    .executeUpdate(setStatusUpdate, { args: [{ status }] }));
+  const state = await callUpdate(() =>
+    deps.temporal.workflow.getHandle(c.workflowId).executeUpdate(setStatusUpdate, { args: [{ status }] }),
+  );
   await deps.db.$transaction(async (tx) => {
     const change = await tx.caseStatusChange.create({
-      data: { caseId: id, fromStatus: c.status, toStatus: status, reason: reason ?? null, closureCode: closureCode ?? null, changedById: user.id },
+      data: {
+        caseId: id,
+        fromStatus: c.status,
+        toStatus: status,
+        reason: reason ?? null,
+        closureCode: closureCode ?? null,
+        changedById: user.id,
+      },
     });
     // the audit log names that a reason was given, not the reason (it is free text about the person)
-    await audit(tx, actor, 'case.status', { type: 'Case', id, caseId: id }, {
-      from: c.status, to: status, change: change.id, reason: Boolean(reason), ...(closureCode ? { closureCode } : {}),
-    });
+    await audit(
+      tx,
+      actor,
+      'case.status',
+      { type: 'Case', id, caseId: id },
+      {
+        from: c.status,
+        to: status,
+        change: change.id,
+        reason: Boolean(reason),
+        ...(closureCode ? { closureCode } : {}),
+      },
+    );
   }, TX);
   return state;
 }
 
 /** The latest reason, and for a closed case the closing's code and reason (GET /api/cases/{id}, API.md). */
-export function statusSummary(changes: Array<{ toStatus: CaseStatus; reason: string | null; closureCode: string | null }>, status: CaseStatus) {
+export function statusSummary(
+  changes: Array<{ toStatus: CaseStatus; reason: string | null; closureCode: string | null }>,
+  status: CaseStatus,
+) {
   const latest = changes[0];
   const closing = status === 'closed' ? changes.find((ch) => ch.toStatus === 'closed') : undefined;
   // closureCode is validated against CLOSURE_CODES on the way in
-  return { statusReason: latest?.reason ?? null, closureCode: (closing?.closureCode ?? null) as ClosureCode | null, closureReason: closing?.reason ?? null };
+  return {
+    statusReason: latest?.reason ?? null,
+    closureCode: (closing?.closureCode ?? null) as ClosureCode | null,
+    closureReason: closing?.reason ?? null,
+  };
 }
 
 export { HttpError };
@@ -205,7 +269,11 @@ export { HttpError };
 
 export const CASE_PAGE_SIZE = 50;
 
-export interface CaseListQuery { q?: string; page?: number; pageSize?: number }
+export interface CaseListQuery {
+  q?: string;
+  page?: number;
+  pageSize?: number;
+}
 
 /** Every term must match the reference — or, for those who see names, the person's first or last name. */
 function caseSearch(user: AuthUser, q?: string): { where: Prisma.CaseWhereInput[]; fields: string[] } {
@@ -237,23 +305,38 @@ export async function pageCases({ db }: CaseDeps, user: AuthUser, actor: Actor, 
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(1, Math.floor(query.page ?? 1)), pages);
   const items = await db.case.findMany({
-    where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * pageSize, take: pageSize,
+    where,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    skip: (page - 1) * pageSize,
+    take: pageSize,
     include: { person: { select: { firstName: true, lastName: true } }, caseworker: { select: { name: true } } },
   });
   // a list that shows names is a read: one row per list view (ids only), besides the per-case search rows
-  if (items.length) await audit(db, actor, 'case.list', { type: 'Case' }, { count: items.length, page, total, caseIds: items.map((c) => c.id) });
+  if (items.length)
+    await audit(db, actor, 'case.list', { type: 'Case' }, { count: items.length, page, total, caseIds: items.map((c) => c.id) });
   if (search.fields.length && items.length) {
     await db.$transaction(async (tx) => {
-      for (const c of items) await audit(tx, actor, 'case.search', { type: 'Case', id: c.id, caseId: c.id }, { fields: search.fields, results: total });
+      for (const c of items)
+        await audit(tx, actor, 'case.search', { type: 'Case', id: c.id, caseId: c.id }, { fields: search.fields, results: total });
     }, TX);
   }
-  return { items, total, page, pages, pageSize, from: items.length ? (page - 1) * pageSize + 1 : 0, to: (page - 1) * pageSize + items.length };
+  return {
+    items,
+    total,
+    page,
+    pages,
+    pageSize,
+    from: items.length ? (page - 1) * pageSize + 1 : 0,
+    to: (page - 1) * pageSize + items.length,
+  };
 }
 
 /** The persons a caseworker recorded (the new-case form's choice), newest first. */
 export function personsForNewCase({ db }: CaseDeps, user: AuthUser) {
   return db.person.findMany({
-    where: { createdById: user.id, anonymizedAt: null }, orderBy: { createdAt: 'desc' }, take: 200,
+    where: { createdById: user.id, anonymizedAt: null },
+    orderBy: { createdAt: 'desc' },
+    take: 200,
     select: { id: true, firstName: true, lastName: true, birthDate: true },
   });
 }
@@ -289,7 +372,11 @@ export function caseChains({ db }: CaseDeps, caseId: string) {
 export async function caseOverview(deps: CaseDeps, user: AuthUser, actor: Actor, id: string) {
   const c = await getCase(deps, user, actor, id);
   const [processes, tasks, departments] = await Promise.all([
-    deps.db.process.findMany({ where: { caseId: id }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], include: { steps: { orderBy: { seq: 'asc' } } } }),
+    deps.db.process.findMany({
+      where: { caseId: id },
+      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+      include: { steps: { orderBy: { seq: 'asc' } } },
+    }),
     deps.db.task.findMany({ where: { caseId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 200 }),
     listDepartments(deps.db),
   ]);

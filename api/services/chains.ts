@@ -8,7 +8,13 @@ import { chainDefinitionFor, type ChainDefinition } from '../../core/domain/chai
 import { chainWorkflowId, type ChainActor, type ChainState } from '../../core/domain/chains/state';
 import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attributes';
 import {
-  cancelUpdate, chainStateQuery, chainWorkflow, completeStepUpdate, holdUpdate, reassignUpdate, resumeUpdate,
+  cancelUpdate,
+  chainStateQuery,
+  chainWorkflow,
+  completeStepUpdate,
+  holdUpdate,
+  reassignUpdate,
+  resumeUpdate,
 } from '../../workflows/chain';
 import { cancelsChains, canChangeCase, canReadCase, caseListFilter, recordsStepOutcomes, seesCaseFiles } from '../access';
 import type { AuthUser } from '../auth';
@@ -17,11 +23,24 @@ import { refuseAnonymized } from './anonymized';
 import { listDepartments } from './departments';
 import { callUpdate } from './workflow-calls';
 
-export interface ChainDeps { db: Db; temporal: Client; taskQueue: string; workingDaySeconds: number; continueAfterEvents?: number }
+export interface ChainDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  workingDaySeconds: number;
+  continueAfterEvents?: number;
+}
 
 const runningFilter = { status: { in: ['running', 'on_hold'] as ('running' | 'on_hold')[] } };
 
-export async function startChain(deps: ChainDeps, user: AuthUser, actor: Actor, caseId: string, type: string, definition?: ChainDefinition) {
+export async function startChain(
+  deps: ChainDeps,
+  user: AuthUser,
+  actor: Actor,
+  caseId: string,
+  type: string,
+  definition?: ChainDefinition,
+) {
   const c = await deps.db.case.findUnique({ where: { id: caseId } });
   if (!c) throw notFound('Fall');
   if (!canChangeCase(user, c)) throw forbidden('Keine Berechtigung, für diesen Fall eine Kette zu starten.');
@@ -34,29 +53,51 @@ export async function startChain(deps: ChainDeps, user: AuthUser, actor: Actor, 
   if (existing) throw conflict('Für diesen Fall läuft bereits eine Kette dieser Art.', { id: existing.id });
   const workflowId = chainWorkflowId(caseId, type);
   for (let attempt = 0; ; attempt++) {
-  try {
-    return await deps.db.$transaction(async (tx) => {
-      const id = crypto.randomUUID();
-      await tx.process.create({ data: { id, caseId, type, version: def.version, workflowId, assigneeId: c.caseworkerId, startedById: user.id } });
-      await audit(tx, actor, 'process.start', { type: 'Process', id, caseId }, { type, version: def.version });
-      await deps.temporal.workflow.start(chainWorkflow, {
-        workflowId, taskQueue: deps.taskQueue,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        args: [{ processId: id, caseId, definition: def, daySeconds: deps.workingDaySeconds, assigneeId: c.caseworkerId, continueAfterEvents: deps.continueAfterEvents }],
-        typedSearchAttributes: [{ key: KimCaseId, value: caseId }, { key: KimKind, value: type }, { key: KimStatus, value: 'running' }],
-      });
-      return { id, workflowId };
-    }, { timeout: 20_000, maxWait: 5_000 });
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError || (err as { code?: string }).code === 'P2002') {
-      const r = await running();
-      // the previous chain is recorded as ended but its workflow is still closing: try again shortly
-      if (!r && attempt < 10) { await new Promise((res) => setTimeout(res, 200)); continue; }
-      throw conflict('Für diesen Fall läuft bereits eine Kette dieser Art.', { id: r?.id });
+    try {
+      return await deps.db.$transaction(
+        async (tx) => {
+          const id = crypto.randomUUID();
+          await tx.process.create({
+            data: { id, caseId, type, version: def.version, workflowId, assigneeId: c.caseworkerId, startedById: user.id },
+          });
+          await audit(tx, actor, 'process.start', { type: 'Process', id, caseId }, { type, version: def.version });
+          await deps.temporal.workflow.start(chainWorkflow, {
+            workflowId,
+            taskQueue: deps.taskQueue,
+            workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+            args: [
+              {
+                processId: id,
+                caseId,
+                definition: def,
+                daySeconds: deps.workingDaySeconds,
+                assigneeId: c.caseworkerId,
+                continueAfterEvents: deps.continueAfterEvents,
+              },
+            ],
+            typedSearchAttributes: [
+              { key: KimCaseId, value: caseId },
+              { key: KimKind, value: type },
+              { key: KimStatus, value: 'running' },
+            ],
+          });
+          return { id, workflowId };
+        },
+        { timeout: 20_000, maxWait: 5_000 },
+      );
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError || (err as { code?: string }).code === 'P2002') {
+        const r = await running();
+        // the previous chain is recorded as ended but its workflow is still closing: try again shortly
+        if (!r && attempt < 10) {
+          await new Promise((res) => setTimeout(res, 200));
+          continue;
+        }
+        throw conflict('Für diesen Fall läuft bereits eine Kette dieser Art.', { id: r?.id });
+      }
+      throw err;
     }
-    throw err;
-  }
   }
 }
 
@@ -64,12 +105,25 @@ export type ProcessRow = Prisma.ProcessGetPayload<{ include: { case: { select: {
 
 export function processView(p: ProcessRow) {
   return {
-    id: p.id, caseId: p.caseId, caseReference: p.case.reference, type: p.type, version: p.version, status: p.status,
-    startedAt: p.startedAt.toISOString(), completedAt: p.completedAt?.toISOString() ?? null,
-    currentStep: p.currentStep ? {
-      key: p.currentStep, title: p.currentTitle ?? p.currentStep, department: p.currentDepartment, assignee: p.assigneeId,
-      status: p.currentStatus ?? 'active', dueAt: p.dueAt?.toISOString() ?? null, overdue: p.overdue,
-    } : null,
+    id: p.id,
+    caseId: p.caseId,
+    caseReference: p.case.reference,
+    type: p.type,
+    version: p.version,
+    status: p.status,
+    startedAt: p.startedAt.toISOString(),
+    completedAt: p.completedAt?.toISOString() ?? null,
+    currentStep: p.currentStep
+      ? {
+          key: p.currentStep,
+          title: p.currentTitle ?? p.currentStep,
+          department: p.currentDepartment,
+          assignee: p.assigneeId,
+          status: p.currentStatus ?? 'active',
+          dueAt: p.dueAt?.toISOString() ?? null,
+          overdue: p.overdue,
+        }
+      : null,
   };
 }
 
@@ -77,8 +131,13 @@ export type ProcessSort = 'startedAt' | 'dueAt';
 export type SortOrder = 'asc' | 'desc';
 
 export interface ProcessFilters {
-  type?: string; status?: 'running' | 'on_hold' | 'completed' | 'cancelled'; department?: string; overdue?: boolean;
-  caseId?: string; limit: number; cursor?: string;
+  type?: string;
+  status?: 'running' | 'on_hold' | 'completed' | 'cancelled';
+  department?: string;
+  overdue?: boolean;
+  caseId?: string;
+  limit: number;
+  cursor?: string;
   /** the responsible caseworker (Process.assigneeId) */
   caseworker?: string;
   /** key of the current step */
@@ -102,8 +161,10 @@ export function processWhere(user: AuthUser, f: Omit<ProcessFilters, 'limit'>, n
   const q = f.q?.trim();
   return {
     case: q ? { AND: [caseListFilter(user), { reference: { contains: likeLiteral(q), mode: 'insensitive' } }] } : caseListFilter(user),
-    ...(f.type ? { type: f.type } : {}), ...(f.status ? { status: f.status } : {}),
-    ...(f.department ? { currentDepartment: f.department } : {}), ...(f.overdue !== undefined ? { overdue: f.overdue } : {}),
+    ...(f.type ? { type: f.type } : {}),
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.department ? { currentDepartment: f.department } : {}),
+    ...(f.overdue !== undefined ? { overdue: f.overdue } : {}),
     ...(f.caseId ? { caseId: f.caseId } : {}),
     ...(f.caseworker ? { assigneeId: f.caseworker } : {}),
     ...(f.step ? { currentStep: f.step } : {}),
@@ -117,7 +178,12 @@ export function processSort(f: Pick<ProcessFilters, 'sort' | 'order'>): { sort: 
   return { sort, order: f.order ?? (sort === 'startedAt' ? 'desc' : 'asc') };
 }
 
-interface CursorData { s: ProcessSort; o: SortOrder; v: string | null; id: string }
+interface CursorData {
+  s: ProcessSort;
+  o: SortOrder;
+  v: string | null;
+  id: string;
+}
 
 export function encodeCursor(c: CursorData): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -147,18 +213,12 @@ function afterCursor(c: CursorData): Prisma.ProcessWhereInput {
   if (c.v === null) return { AND: [{ [c.s]: null }, idAfter] };
   const v = new Date(c.v);
   return {
-    OR: [
-      { [c.s]: { [cmp]: v } },
-      { AND: [{ [c.s]: v }, idAfter] },
-      ...(c.s === 'dueAt' ? [{ dueAt: null }] : []),
-    ],
+    OR: [{ [c.s]: { [cmp]: v } }, { AND: [{ [c.s]: v }, idAfter] }, ...(c.s === 'dueAt' ? [{ dueAt: null }] : [])],
   };
 }
 
 function processOrder(sort: ProcessSort, order: SortOrder): Prisma.ProcessOrderByWithRelationInput[] {
-  return sort === 'dueAt'
-    ? [{ dueAt: { sort: order, nulls: 'last' } }, { id: order }]
-    : [{ startedAt: order }, { id: order }];
+  return sort === 'dueAt' ? [{ dueAt: { sort: order, nulls: 'last' } }, { id: order }] : [{ startedAt: order }, { id: order }];
 }
 
 /** One page in the requested sort; the cursor is the last item's (sort key, id). */
@@ -167,14 +227,20 @@ export async function pageProcesses(db: Db, user: AuthUser, f: ProcessFilters, o
   const { sort, order } = processSort(f);
   const after = f.cursor ? afterCursor(decodeCursor(f.cursor, sort, order)) : {};
   const [rows, total] = await Promise.all([
-    db.process.findMany({ where: { AND: [where, after] }, orderBy: processOrder(sort, order), take: f.limit + 1, include: { case: { select: { reference: true } } } }),
+    db.process.findMany({
+      where: { AND: [where, after] },
+      orderBy: processOrder(sort, order),
+      take: f.limit + 1,
+      include: { case: { select: { reference: true } } },
+    }),
     opts.total === false ? Promise.resolve(-1) : db.process.count({ where }),
   ]);
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   const v = last ? (sort === 'dueAt' ? last.dueAt : last.startedAt) : null;
   return {
-    rows: page, total,
+    rows: page,
+    total,
     nextCursor: rows.length > f.limit && last ? encodeCursor({ s: sort, o: order, v: v ? v.toISOString() : null, id: last.id }) : null,
   };
 }
@@ -190,7 +256,8 @@ export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, 
     where: { id },
     include: {
       case: { select: { reference: true, caseworkerId: true, departmentId: true } },
-      steps: { orderBy: { seq: 'asc' } }, events: { orderBy: { seq: 'asc' } },
+      steps: { orderBy: { seq: 'asc' } },
+      events: { orderBy: { seq: 'asc' } },
     },
   });
   if (!p || !canReadCase(user, p.case)) throw notFound('Prozess');
@@ -198,7 +265,9 @@ export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, 
   let live: ChainState | undefined;
   if (p.status === 'running' || p.status === 'on_hold') {
     try {
-      live = await deps.temporal.connection.withDeadline(Date.now() + 3_000, () => deps.temporal.workflow.getHandle(p.workflowId).query(chainStateQuery));
+      live = await deps.temporal.connection.withDeadline(Date.now() + 3_000, () =>
+        deps.temporal.workflow.getHandle(p.workflowId).query(chainStateQuery),
+      );
     } catch (err) {
       if (!isTemporalDown(err)) throw err;
     }
@@ -210,8 +279,14 @@ export function processDetail(p: Awaited<ReturnType<typeof getProcess>>['process
   return {
     ...processView(p),
     steps: p.steps.map((s) => ({
-      key: s.key, title: s.title, status: s.status, department: s.department, dueAt: s.dueAt?.toISOString() ?? null,
-      completedAt: s.completedAt?.toISOString() ?? null, outcome: s.outcome, taskId: s.taskId,
+      key: s.key,
+      title: s.title,
+      status: s.status,
+      department: s.department,
+      dueAt: s.dueAt?.toISOString() ?? null,
+      completedAt: s.completedAt?.toISOString() ?? null,
+      outcome: s.outcome,
+      taskId: s.taskId,
     })),
     history: p.events.map((e) => ({ at: e.at.toISOString(), actor: e.actor, event: e.event, step: e.step, details: e.details ?? null })),
   };
@@ -228,23 +303,46 @@ async function processForChange(db: Db, user: AuthUser, id: string) {
 const chainActor = (user: AuthUser): ChainActor => ({ kind: 'user', userId: user.id, role: user.role });
 
 /** `updateId` (api/submission.ts): the same submission again gets the first one's result, never a second step. */
-export async function completeStep(deps: ChainDeps, user: AuthUser, id: string, stepKey: string, body: { outcome: string; data?: Record<string, unknown> }, updateId?: string) {
+export async function completeStep(
+  deps: ChainDeps,
+  user: AuthUser,
+  id: string,
+  stepKey: string,
+  body: { outcome: string; data?: Record<string, unknown> },
+  updateId?: string,
+) {
   const p = await processForChange(deps.db, user, id);
   if (!recordsStepOutcomes(user)) throw forbidden('Nur das Fallmanagement erfasst Ergebnisse.');
-  return callUpdate(() => deps.temporal.workflow.getHandle(p.workflowId).executeUpdate(completeStepUpdate, { args: [{ stepKey, outcome: body.outcome, data: body.data, actor: chainActor(user) }], updateId }));
+  return callUpdate(() =>
+    deps.temporal.workflow.getHandle(p.workflowId).executeUpdate(completeStepUpdate, {
+      args: [{ stepKey, outcome: body.outcome, data: body.data, actor: chainActor(user) }],
+      updateId,
+    }),
+  );
 }
 
-export async function chainAction(deps: ChainDeps, user: AuthUser, id: string, action: 'hold' | 'resume' | 'cancel' | 'reassign', body: { reason?: string; caseworkerId?: string }, updateId?: string) {
+export async function chainAction(
+  deps: ChainDeps,
+  user: AuthUser,
+  id: string,
+  action: 'hold' | 'resume' | 'cancel' | 'reassign',
+  body: { reason?: string; caseworkerId?: string },
+  updateId?: string,
+) {
   const p = await processForChange(deps.db, user, id);
   const handle = deps.temporal.workflow.getHandle(p.workflowId);
   const actor = chainActor(user);
   if (action === 'cancel' && !cancelsChains(user)) throw forbidden('Nur das Fallmanagement kann eine Kette abbrechen.');
   if (action === 'reassign') {
     const target = await deps.db.user.findUnique({ where: { id: body.caseworkerId ?? '' } });
-    if (!target || target.role !== 'caseworker' || !target.active) throw badRequest('Unbekannte/r Fallmanager/in.', [{ field: 'caseworkerId', message: 'unbekannt' }]);
-    return callUpdate(() => handle.executeUpdate(reassignUpdate, { args: [{ assigneeId: target.id, reason: body.reason, actor }], updateId }));
+    if (!target || target.role !== 'caseworker' || !target.active)
+      throw badRequest('Unbekannte/r Fallmanager/in.', [{ field: 'caseworkerId', message: 'unbekannt' }]);
+    return callUpdate(() =>
+      handle.executeUpdate(reassignUpdate, { args: [{ assigneeId: target.id, reason: body.reason, actor }], updateId }),
+    );
   }
-  if (action === 'hold') return callUpdate(() => handle.executeUpdate(holdUpdate, { args: [{ reason: body.reason ?? '', actor }], updateId }));
+  if (action === 'hold')
+    return callUpdate(() => handle.executeUpdate(holdUpdate, { args: [{ reason: body.reason ?? '', actor }], updateId }));
   if (action === 'resume') return callUpdate(() => handle.executeUpdate(resumeUpdate, { args: [{ actor }], updateId }));
   return callUpdate(() => handle.executeUpdate(cancelUpdate, { args: [{ reason: body.reason ?? '', actor }], updateId }));
 }
@@ -283,13 +381,27 @@ export async function processPage(deps: ChainDeps, user: AuthUser, actor: Actor,
   const caseDept = p.case.departmentId;
   const [departments, tasks, users, caseworkers] = await Promise.all([
     listDepartments(deps.db),
-    deps.db.task.findMany({ where: { processId: p.id }, orderBy: { createdAt: 'asc' }, include: { department: { select: { name: true } } } }),
+    deps.db.task.findMany({
+      where: { processId: p.id },
+      orderBy: { createdAt: 'asc' },
+      include: { department: { select: { name: true } } },
+    }),
     deps.db.user.findMany({ where: { id: { in: [...userIds] } }, select: { id: true, name: true } }),
-    deps.db.user.findMany({ where: { role: 'caseworker', active: true, ...(caseDept ? { departmentId: caseDept } : {}) }, orderBy: { name: 'asc' }, select: { id: true, name: true } }),
+    deps.db.user.findMany({
+      where: { role: 'caseworker', active: true, ...(caseDept ? { departmentId: caseDept } : {}) },
+      orderBy: { name: 'asc' },
+      select: { id: true, name: true },
+    }),
   ]);
   const mails = await deps.db.mail.findMany({
-    where: { OR: [{ idempotencyKey: { startsWith: `process:${p.id}:` } }, ...tasks.map((t) => ({ idempotencyKey: { startsWith: `task:${t.id}:` } }))] },
-    orderBy: { createdAt: 'asc' }, select: { subject: true, to: true, status: true, attempts: true, createdAt: true, sentAt: true },
+    where: {
+      OR: [
+        { idempotencyKey: { startsWith: `process:${p.id}:` } },
+        ...tasks.map((t) => ({ idempotencyKey: { startsWith: `task:${t.id}:` } })),
+      ],
+    },
+    orderBy: { createdAt: 'asc' },
+    select: { subject: true, to: true, status: true, attempts: true, createdAt: true, sentAt: true },
   });
   return { process: p, live, departments, tasks, users, caseworkers, mails };
 }

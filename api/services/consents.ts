@@ -17,7 +17,11 @@ import type { AuthUser } from '../auth';
 import { badRequest, conflict, notFound } from '../errors';
 import { caseForChange } from './cases';
 
-export interface ConsentDeps { db: Db; temporal: Client; log?: Logger }
+export interface ConsentDeps {
+  db: Db;
+  temporal: Client;
+  log?: Logger;
+}
 
 const TX = { timeout: 20_000, maxWait: 5_000 };
 
@@ -26,10 +30,19 @@ export async function addConsent(deps: ConsentDeps, user: AuthUser, actor: Actor
   await caseForChange(db, user, id);
   const known = await db.department.findMany({ where: { id: { in: input.departments } }, select: { id: true } });
   const unknown = input.departments.filter((d) => !known.some((k) => k.id === d));
-  if (unknown.length) throw badRequest(`Unbekannte Stelle: ${unknown.join(', ')}`, [{ field: 'departments', message: `Stellen: unbekannt – ${unknown.join(', ')}` }]);
+  if (unknown.length)
+    throw badRequest(`Unbekannte Stelle: ${unknown.join(', ')}`, [
+      { field: 'departments', message: `Stellen: unbekannt – ${unknown.join(', ')}` },
+    ]);
   const consent = await db.$transaction(async (tx) => {
     const k = await tx.consent.create({
-      data: { caseId: id, departments: [...new Set(input.departments)], purpose: input.purpose, givenAt: new Date(input.givenAt), recordedById: user.id },
+      data: {
+        caseId: id,
+        departments: [...new Set(input.departments)],
+        purpose: input.purpose,
+        givenAt: new Date(input.givenAt),
+        recordedById: user.id,
+      },
     });
     await audit(tx, actor, 'case.consent.add', { type: 'Consent', id: k.id, caseId: id }, { departments: k.departments });
     return k;
@@ -55,8 +68,17 @@ export async function withdrawConsent(deps: ConsentDeps, user: AuthUser, actor: 
 
 /** Cancels the case's open handoffs to departments no valid consent covers. Returns what it cancelled. */
 export async function cancelUncoveredHandoffs(deps: ConsentDeps, caseId: string) {
-  const open = await deps.db.task.findMany({ where: { caseId, status: { in: OPEN_TASK_STATUSES } }, select: { id: true, workflowId: true, departmentId: true } });
-  const uncovered = new Set(await uncoveredDepartments(deps.db, caseId, open.map((t) => t.departmentId)));
+  const open = await deps.db.task.findMany({
+    where: { caseId, status: { in: OPEN_TASK_STATUSES } },
+    select: { id: true, workflowId: true, departmentId: true },
+  });
+  const uncovered = new Set(
+    await uncoveredDepartments(
+      deps.db,
+      caseId,
+      open.map((t) => t.departmentId),
+    ),
+  );
   const cancelled: string[] = [];
   const failed: string[] = [];
   for (const t of open.filter((x) => uncovered.has(x.departmentId))) {
@@ -79,7 +101,10 @@ export async function cancelUncoveredHandoffs(deps: ConsentDeps, caseId: string)
 
 /** Tells the case's running chains that its consents changed (a waiting step checks again). */
 export async function signalChains(deps: ConsentDeps, caseId: string) {
-  const chains = await deps.db.process.findMany({ where: { caseId, status: { in: ['running', 'on_hold'] } }, select: { id: true, workflowId: true } });
+  const chains = await deps.db.process.findMany({
+    where: { caseId, status: { in: ['running', 'on_hold'] } },
+    select: { id: true, workflowId: true },
+  });
   for (const p of chains) {
     try {
       await deps.temporal.workflow.getHandle(p.workflowId).signal(consentChangedSignal);
@@ -96,8 +121,13 @@ export async function signalChains(deps: ConsentDeps, caseId: string) {
  */
 export async function reconcileConsents(deps: ConsentDeps): Promise<{ cancelledTasks: number; signalledChains: number }> {
   let cancelledTasks = 0;
-  for (const caseId of await casesWithUncoveredOpenHandoffs(deps.db)) cancelledTasks += (await cancelUncoveredHandoffs(deps, caseId)).cancelled.length;
-  const waiting = await deps.db.process.findMany({ where: { status: 'running', currentStatus: 'consent' }, select: { caseId: true }, distinct: ['caseId'] });
+  for (const caseId of await casesWithUncoveredOpenHandoffs(deps.db))
+    cancelledTasks += (await cancelUncoveredHandoffs(deps, caseId)).cancelled.length;
+  const waiting = await deps.db.process.findMany({
+    where: { status: 'running', currentStatus: 'consent' },
+    select: { caseId: true },
+    distinct: ['caseId'],
+  });
   for (const { caseId } of waiting) await signalChains(deps, caseId);
   return { cancelledTasks, signalledChains: waiting.length };
 }

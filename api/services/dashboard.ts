@@ -18,7 +18,17 @@ import { listDepartments } from './departments';
 // ---------------------------------------------------------------------------------------------
 
 export const CSV_MAX_ROWS = 50_000;
-export const CSV_HEADER = ['Aktenzeichen', 'Kette', 'Status', 'Aktueller Schritt', 'Stelle', 'Zuständig', 'Fällig am', 'Überfällig', 'Gestartet am'];
+export const CSV_HEADER = [
+  'Aktenzeichen',
+  'Kette',
+  'Status',
+  'Aktueller Schritt',
+  'Stelle',
+  'Zuständig',
+  'Fällig am',
+  'Überfällig',
+  'Gestartet am',
+];
 
 /** One CSV cell: formula injection neutralised (= + - @ and tab/CR at the start), quoted when needed. */
 export function csvCell(value: unknown): string {
@@ -33,8 +43,8 @@ function csvRow(p: ProcessRow, names: Map<string, string>) {
     p.case.reference,
     chainTitle(p.type),
     processStatusLabel(p.status),
-    p.currentStep ? p.currentTitle ?? p.currentStep : '',
-    p.currentStep ? p.currentDepartment ?? 'Fallmanagement' : '',
+    p.currentStep ? (p.currentTitle ?? p.currentStep) : '',
+    p.currentStep ? (p.currentDepartment ?? 'Fallmanagement') : '',
     names.get(p.assigneeId) ?? p.assigneeId,
     formatDate(p.dueAt),
     p.overdue ? 'ja' : 'nein',
@@ -58,7 +68,17 @@ export async function writeProcessCsv(db: Db, user: AuthUser, actor: Actor, f: O
   res.setHeader('X-Total-Count', String(first.total));
   res.setHeader('X-Truncated', first.total > CSV_MAX_ROWS ? 'true' : 'false');
   res.setHeader('Cache-Control', 'no-store');
-  await audit(db, actor, 'process.export', { type: 'Process' }, { format: 'csv', rows: Math.min(first.total, CSV_MAX_ROWS), filters: Object.keys(f).filter((k) => (f as Record<string, unknown>)[k] !== undefined) });
+  await audit(
+    db,
+    actor,
+    'process.export',
+    { type: 'Process' },
+    {
+      format: 'csv',
+      rows: Math.min(first.total, CSV_MAX_ROWS),
+      filters: Object.keys(f).filter((k) => (f as Record<string, unknown>)[k] !== undefined),
+    },
+  );
   res.write(`\uFEFF${csvLine(CSV_HEADER)}`);
   let written = 0;
   let page: { rows: ProcessRow[]; nextCursor: string | null } = first;
@@ -117,7 +137,20 @@ export async function dashboard(db: Db, user: AuthUser) {
         FROM "ProcessStep" s JOIN "Process" p ON p."id" = s."processId" JOIN "Case" c ON c."id" = p."caseId"
         WHERE s."key" = 'move' AND s."status" = 'done' AND s."completedAt" IS NOT NULL AND p."type" = 'move-out' AND ${scope}
         GROUP BY p."id", p."startedAt") x`,
-    db.$queryRaw<Array<{ processId: string; caseId: string; reference: string; type: string; key: string; title: string; status: string; department: string | null; startedAt: Date; dueAt: Date | null }>>`
+    db.$queryRaw<
+      Array<{
+        processId: string;
+        caseId: string;
+        reference: string;
+        type: string;
+        key: string;
+        title: string;
+        status: string;
+        department: string | null;
+        startedAt: Date;
+        dueAt: Date | null;
+      }>
+    >`
       SELECT s."processId", p."caseId", c."reference", p."type", s."key", s."title", s."status", s."department", s."startedAt", s."dueAt"
       FROM "ProcessStep" s JOIN "Process" p ON p."id" = s."processId" JOIN "Case" c ON c."id" = p."caseId"
       WHERE s."status" IN ('waiting', 'active', 'handoff', 'returned', 'consent') AND s."completedAt" IS NULL
@@ -132,8 +165,16 @@ export async function dashboard(db: Db, user: AuthUser) {
     thisMonth: { since: month[0].since.toISOString(), started: Number(month[0].started), completed: Number(month[0].completed) },
     medianDaysToMove: { days: num(move[0]?.median), chains: Number(move[0]?.n ?? 0) },
     oldestWaitingSteps: oldest.map((s) => ({
-      processId: s.processId, caseId: s.caseId, caseReference: s.reference, type: s.type, key: s.key, title: s.title, status: s.status,
-      department: s.department, startedAt: s.startedAt.toISOString(), dueAt: s.dueAt?.toISOString() ?? null,
+      processId: s.processId,
+      caseId: s.caseId,
+      caseReference: s.reference,
+      type: s.type,
+      key: s.key,
+      title: s.title,
+      status: s.status,
+      department: s.department,
+      startedAt: s.startedAt.toISOString(),
+      dueAt: s.dueAt?.toISOString() ?? null,
       waitingDays: Math.floor((now - s.startedAt.getTime()) / 86_400_000),
     })),
   };
@@ -160,7 +201,13 @@ export async function workload(db: Db, user: AuthUser) {
       GROUP BY u."id", u."name" ORDER BY count(p."id") DESC, u."name"`,
   ]);
   return {
-    departments: departments.map((d) => ({ department: d.department, name: d.name, openTasks: Number(d.open), overdueTasks: Number(d.overdue), medianHoursToAccept: num(d.median_hours) })),
+    departments: departments.map((d) => ({
+      department: d.department,
+      name: d.name,
+      openTasks: Number(d.open),
+      overdueTasks: Number(d.overdue),
+      medianHoursToAccept: num(d.median_hours),
+    })),
     caseworkers: caseworkers.map((c) => ({ id: c.id, name: c.name, runningChains: Number(c.running), overdue: Number(c.overdue) })),
   };
 }
@@ -169,40 +216,65 @@ export async function workload(db: Db, user: AuthUser) {
 // Bulk reassignment
 // ---------------------------------------------------------------------------------------------
 
-export interface BulkReassign { fromCaseworkerId: string; toCaseworkerId: string; reason: string; processIds?: string[] }
+export interface BulkReassign {
+  fromCaseworkerId: string;
+  toCaseworkerId: string;
+  reason: string;
+  processIds?: string[];
+}
 
 export async function bulkReassign(deps: ChainDeps, user: AuthUser, actor: Actor, body: BulkReassign) {
   if (!reassignsInBulk(user)) throw forbidden('Nur die Leitung kann Ketten gesammelt übertragen.');
   if (body.fromCaseworkerId === body.toCaseworkerId) {
-    throw badRequest('Bisherige und neue Zuständigkeit sind gleich.', [{ field: 'toCaseworkerId', message: 'muss sich von fromCaseworkerId unterscheiden' }]);
+    throw badRequest('Bisherige und neue Zuständigkeit sind gleich.', [
+      { field: 'toCaseworkerId', message: 'muss sich von fromCaseworkerId unterscheiden' },
+    ]);
   }
   const target = await deps.db.user.findUnique({ where: { id: body.toCaseworkerId } });
   if (!target || target.role !== 'caseworker' || !target.active) {
     throw badRequest('Unbekannte/r oder inaktive/r Fallmanager/in.', [{ field: 'toCaseworkerId', message: 'unbekannt oder inaktiv' }]);
   }
   const candidates = await deps.db.process.findMany({
-    where: { assigneeId: body.fromCaseworkerId, status: { in: ['running', 'on_hold'] }, ...(body.processIds ? { id: { in: body.processIds } } : {}) },
-    select: { id: true }, orderBy: { startedAt: 'asc' },
+    where: {
+      assigneeId: body.fromCaseworkerId,
+      status: { in: ['running', 'on_hold'] },
+      ...(body.processIds ? { id: { in: body.processIds } } : {}),
+    },
+    select: { id: true },
+    orderBy: { startedAt: 'asc' },
   });
   const reassigned: string[] = [];
   const failed: Array<{ id: string; message: string }> = [];
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(8, candidates.length) }, async () => {
-    while (next < candidates.length) {
-      const { id } = candidates[next++];
-      try {
-        await chainAction(deps, user, id, 'reassign', { caseworkerId: target.id, reason: body.reason });
-        reassigned.push(id);
-      } catch (err) {
-        failed.push({ id, message: err instanceof Error ? err.message : String(err) });
+  await Promise.all(
+    Array.from({ length: Math.min(8, candidates.length) }, async () => {
+      while (next < candidates.length) {
+        const { id } = candidates[next++];
+        try {
+          await chainAction(deps, user, id, 'reassign', { caseworkerId: target.id, reason: body.reason });
+          reassigned.push(id);
+        } catch (err) {
+          failed.push({ id, message: err instanceof Error ? err.message : String(err) });
+        }
       }
-    }
-  }));
+    }),
+  );
   const skipped = body.processIds ? body.processIds.filter((id) => !candidates.some((c) => c.id === id)) : [];
-  await audit(deps.db, actor, 'process.bulk_reassign', { type: 'User', id: body.fromCaseworkerId }, {
-    from: body.fromCaseworkerId, to: target.id, matched: candidates.length, reassigned: reassigned.length, failed: failed.length, skipped: skipped.length,
-    processIds: reassigned,
-  });
+  await audit(
+    deps.db,
+    actor,
+    'process.bulk_reassign',
+    { type: 'User', id: body.fromCaseworkerId },
+    {
+      from: body.fromCaseworkerId,
+      to: target.id,
+      matched: candidates.length,
+      reassigned: reassigned.length,
+      failed: failed.length,
+      skipped: skipped.length,
+      processIds: reassigned,
+    },
+  );
   return { matched: candidates.length, reassigned: reassigned.length, failed, skipped };
 }
 
@@ -222,18 +294,29 @@ export async function dashboardPage(db: Db, user: AuthUser, filters: ProcessFilt
     listProcesses(db, user, filters),
     listDepartments(db),
     db.user.findMany({
-      where: { role: 'caseworker', ...(user.role === 'supervisor' ? {} : user.departmentId ? { OR: [{ id: user.id }, { departmentId: user.departmentId }] } : { id: user.id }) },
-      select: { id: true, name: true, active: true }, orderBy: { name: 'asc' },
+      where: {
+        role: 'caseworker',
+        ...(user.role === 'supervisor'
+          ? {}
+          : user.departmentId
+            ? { OR: [{ id: user.id }, { departmentId: user.departmentId }] }
+            : { id: user.id }),
+      },
+      select: { id: true, name: true, active: true },
+      orderBy: { name: 'asc' },
     }),
   ]);
   const assigneeIds = [...new Set(list.items.map((p) => p.currentStep?.assignee).filter((x): x is string => Boolean(x)))];
   const handoffIds = list.items.filter((p) => p.currentStep?.status === 'handoff').map((p) => p.id);
   const [assignees, openTasks] = await Promise.all([
     assigneeIds.length ? db.user.findMany({ where: { id: { in: assigneeIds } }, select: { id: true, name: true } }) : [],
-    handoffIds.length ? db.task.findMany({
-      where: { processId: { in: handoffIds }, status: { in: ['created', 'notified', 'accepted'] } },
-      select: { processId: true, status: true, ackDueAt: true, dueAt: true, overdue: true }, orderBy: { createdAt: 'desc' },
-    }) : [],
+    handoffIds.length
+      ? db.task.findMany({
+          where: { processId: { in: handoffIds }, status: { in: ['created', 'notified', 'accepted'] } },
+          select: { processId: true, status: true, ackDueAt: true, dueAt: true, overdue: true },
+          orderBy: { createdAt: 'desc' },
+        })
+      : [],
   ]);
   return { figures, load, list, departments, caseworkers, assignees, openTasks };
 }

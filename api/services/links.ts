@@ -10,8 +10,17 @@ import { OPEN_TASK_STATUSES } from '../../core/domain/handoff';
 import { parseToken, verifyLink, type LinkKey } from '../../core/links';
 import { listDepartments } from './departments';
 
-export interface LinkDeps { db: Db; linkKeys: LinkKey[] }
-export interface LinkToken { id: string; taskId: string; action: string; recipient: string; departmentId: string }
+export interface LinkDeps {
+  db: Db;
+  linkKeys: LinkKey[];
+}
+export interface LinkToken {
+  id: string;
+  taskId: string;
+  action: string;
+  recipient: string;
+  departmentId: string;
+}
 /** forged → 403; the others → 410: expired, used, task ended, task forwarded to another department, consent withdrawn */
 export type LinkRejection = 'forged' | 'expired' | 'used' | 'ended' | 'forwarded' | 'consent';
 export type CheckedLink = { ok: true; token: LinkToken } | { ok: false; status: 403 | 410; reason: LinkRejection };
@@ -30,7 +39,14 @@ export async function checkLink(deps: LinkDeps, actor: Actor, raw: string, metho
   } else {
     result = await checkTaskOfLink(deps.db, row);
   }
-  if (!result.ok) await audit(deps.db, actor, 'link.rejected', { type: 'ActionToken', id: row?.id, caseId: undefined }, { reason: result.reason, method });
+  if (!result.ok)
+    await audit(
+      deps.db,
+      actor,
+      'link.rejected',
+      { type: 'ActionToken', id: row?.id, caseId: undefined },
+      { reason: result.reason, method },
+    );
   return result;
 }
 
@@ -47,7 +63,10 @@ async function checkTaskOfLink(db: Db, token: LinkToken): Promise<CheckedLink> {
 export async function linkTask(deps: LinkDeps, actor: Actor, token: LinkToken) {
   const t = await deps.db.task.findUniqueOrThrow({
     where: { id: token.taskId },
-    include: { case: { select: { reference: true, person: { select: { firstName: true, lastName: true, birthDate: true } } } }, department: true },
+    include: {
+      case: { select: { reference: true, person: { select: { firstName: true, lastName: true, birthDate: true } } } },
+      department: true,
+    },
   });
   const departments = await listDepartments(deps.db, { except: t.departmentId });
   await audit(deps.db, actor, 'task.read', { type: 'Task', id: t.id, caseId: t.caseId }, { recipient: token.recipient });

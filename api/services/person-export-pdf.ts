@@ -24,10 +24,13 @@ export function findUnicodeFont(candidates = PDF_FONT_CANDIDATES): [string, stri
 
 // WinAnsi (cp1252) beyond Latin-1: what Helvetica can show without an embedded font
 const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-const toWinAnsi = (s: string) => [...s].map((ch) => {
-  const c = ch.codePointAt(0)!;
-  return (c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.has(ch) ? ch : '?';
-}).join('');
+const toWinAnsi = (s: string) =>
+  [...s]
+    .map((ch) => {
+      const c = ch.codePointAt(0)!;
+      return (c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.has(ch) ? ch : '?';
+    })
+    .join('');
 
 const dt = (v: string | null | undefined) => formatDateTime(v, '–');
 const d = (v: string | null | undefined) => formatDate(v, '–');
@@ -37,7 +40,8 @@ function dataText(data: unknown, labels: Record<string, string> = {}): string {
   if (data === null || data === undefined) return '';
   if (typeof data !== 'object') return String(data);
   return Object.entries(data as Record<string, unknown>)
-    .map(([k, v]) => `${labels[k] ?? k}: ${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('; ');
+    .map(([k, v]) => `${labels[k] ?? k}: ${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join('; ');
 }
 
 export interface PdfOptions {
@@ -48,11 +52,20 @@ export interface PdfOptions {
 }
 
 export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): Promise<Buffer> {
-  const fonts = opts.fonts === undefined ? findUnicodeFont() : opts.fonts ?? undefined;
+  const fonts = opts.fonts === undefined ? findUnicodeFont() : (opts.fonts ?? undefined);
   const doc = new PDFDocument({
-    size: 'A4', margins: { top: 56, bottom: 64, left: 56, right: 56 }, bufferPages: true, compress: opts.compress ?? true,
-    lang: 'de-DE', displayTitle: true,
-    info: { Title: 'Auskunft nach Art. 15 DSGVO', Subject: `Person ${x.person.id}`, Creator: 'KIM Flow', CreationDate: new Date(x.generatedAt) },
+    size: 'A4',
+    margins: { top: 56, bottom: 64, left: 56, right: 56 },
+    bufferPages: true,
+    compress: opts.compress ?? true,
+    lang: 'de-DE',
+    displayTitle: true,
+    info: {
+      Title: 'Auskunft nach Art. 15 DSGVO',
+      Subject: `Person ${x.person.id}`,
+      Creator: 'KIM Flow',
+      CreationDate: new Date(x.generatedAt),
+    },
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -74,23 +87,62 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
   };
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   const bottom = () => doc.page.height - doc.page.margins.bottom;
-  const ensure = (space: number) => { if (doc.y + space > bottom()) doc.addPage(); };
+  const ensure = (space: number) => {
+    if (doc.y + space > bottom()) doc.addPage();
+  };
   const left = () => doc.page.margins.left;
 
-  const h1 = (s: string) => { doc.font('B').fontSize(18).fillColor('#000').text(t(s), left(), doc.y, { width }); doc.moveDown(0.3); };
-  const h2 = (s: string) => { ensure(70); doc.moveDown(0.8); doc.font('B').fontSize(13).fillColor('#1a3d6d').text(t(s), left(), doc.y, { width }); doc.fillColor('#000'); doc.moveDown(0.3); };
-  const h3 = (s: string) => { ensure(50); doc.moveDown(0.4); doc.font('B').fontSize(11).text(t(s), left(), doc.y, { width }); doc.moveDown(0.15); };
+  const h1 = (s: string) => {
+    doc.font('B').fontSize(18).fillColor('#000').text(t(s), left(), doc.y, { width });
+    doc.moveDown(0.3);
+  };
+  const h2 = (s: string) => {
+    ensure(70);
+    doc.moveDown(0.8);
+    doc.font('B').fontSize(13).fillColor('#1a3d6d').text(t(s), left(), doc.y, { width });
+    doc.fillColor('#000');
+    doc.moveDown(0.3);
+  };
+  const h3 = (s: string) => {
+    ensure(50);
+    doc.moveDown(0.4);
+    doc.font('B').fontSize(11).text(t(s), left(), doc.y, { width });
+    doc.moveDown(0.15);
+  };
   const kv = (key: string, value: unknown) => {
     ensure(16);
-    doc.font('B').fontSize(10).text(`${t(key)}: `, left(), doc.y, { width, continued: true }).font('R').text(t(value === null || value === undefined || value === '' ? '–' : value));
+    doc
+      .font('B')
+      .fontSize(10)
+      .text(`${t(key)}: `, left(), doc.y, { width, continued: true })
+      .font('R')
+      .text(t(value === null || value === undefined || value === '' ? '–' : value));
   };
-  const line = (s: string, indent = 0) => { ensure(14); doc.font('R').fontSize(10).text(t(s), left() + indent, doc.y, { width: width - indent }); };
-  const none = (s: string) => { ensure(14); doc.font('R').fontSize(10).fillColor('#555').text(t(s), left(), doc.y, { width }); doc.fillColor('#000'); };
+  const line = (s: string, indent = 0) => {
+    ensure(14);
+    doc
+      .font('R')
+      .fontSize(10)
+      .text(t(s), left() + indent, doc.y, { width: width - indent });
+  };
+  const none = (s: string) => {
+    ensure(14);
+    doc.font('R').fontSize(10).fillColor('#555').text(t(s), left(), doc.y, { width });
+    doc.fillColor('#000');
+  };
 
   // --- header --------------------------------------------------------------------------------
   h1(x.explanation.title);
-  doc.font('R').fontSize(10).text(t(`Erstellt am ${dt(x.generatedAt)} Uhr · Kommunales Integrationsmanagement (KIM) · Person-ID ${x.person.id}`), { width });
-  if (!fonts) { doc.moveDown(0.3); none('Hinweis: Zeichen außerhalb des westeuropäischen Zeichensatzes sind in diesem Dokument als „?“ dargestellt; die vollständigen Angaben enthält die JSON-Auskunft.'); }
+  doc
+    .font('R')
+    .fontSize(10)
+    .text(t(`Erstellt am ${dt(x.generatedAt)} Uhr · Kommunales Integrationsmanagement (KIM) · Person-ID ${x.person.id}`), { width });
+  if (!fonts) {
+    doc.moveDown(0.3);
+    none(
+      'Hinweis: Zeichen außerhalb des westeuropäischen Zeichensatzes sind in diesem Dokument als „?“ dargestellt; die vollständigen Angaben enthält die JSON-Auskunft.',
+    );
+  }
   doc.moveDown(0.6);
   kv('Zweck der Verarbeitung', x.explanation.purpose);
   kv('Empfänger', x.explanation.recipients);
@@ -118,7 +170,9 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
   } else none('Kein Haushalt erfasst.');
 
   h2('3. Empfänger Ihrer Daten (Art. 15 Abs. 1 lit. c DSGVO)');
-  if (x.recipients.length) for (const r of x.recipients) line(`• ${r.name}: ${r.handoffs} Übergabe${r.handoffs === 1 ? '' : 'n'}, erstmals am ${dt(r.firstAt)} Uhr`);
+  if (x.recipients.length)
+    for (const r of x.recipients)
+      line(`• ${r.name}: ${r.handoffs} Übergabe${r.handoffs === 1 ? '' : 'n'}, erstmals am ${dt(r.firstAt)} Uhr`);
   else none('Keine Übergaben an andere Stellen.');
 
   // --- cases ---------------------------------------------------------------------------------
@@ -134,7 +188,9 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
     h3('Statusänderungen');
     if (!c.statusHistory.length) none('Keine.');
     for (const ch of c.statusHistory) {
-      line(`• ${dt(ch.at)}: ${ch.fromLabel} → ${ch.toLabel}${ch.closureLabel ? ` (${ch.closureLabel})` : ''}${ch.reason ? ` – Begründung: ${ch.reason}` : ''}`);
+      line(
+        `• ${dt(ch.at)}: ${ch.fromLabel} → ${ch.toLabel}${ch.closureLabel ? ` (${ch.closureLabel})` : ''}${ch.reason ? ` – Begründung: ${ch.reason}` : ''}`,
+      );
     }
 
     h3('Einwilligungen / Schweigepflichtentbindungen');
@@ -147,15 +203,22 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
     h3('Wiedervorlagen');
     if (!c.followUps.length) none('Keine.');
     for (const f of c.followUps) {
-      line(`• ${dt(f.dueAt)} Uhr${f.note ? ` – ${f.note}` : ''} (${f.remindedAt ? `erinnert am ${dt(f.remindedAt)}` : f.cancelledAt ? 'ersetzt' : 'offen'})`);
+      line(
+        `• ${dt(f.dueAt)} Uhr${f.note ? ` – ${f.note}` : ''} (${f.remindedAt ? `erinnert am ${dt(f.remindedAt)}` : f.cancelledAt ? 'ersetzt' : 'offen'})`,
+      );
     }
 
     h3('Ketten und Schritte');
     if (!c.processes.length) none('Keine.');
     for (const p of c.processes) {
-      line(`• ${p.title} – ${p.statusLabel}, gestartet am ${dt(p.startedAt)}${p.completedAt ? `, beendet am ${dt(p.completedAt)}` : ''}${p.reason ? ` – Begründung: ${p.reason}` : ''}`);
+      line(
+        `• ${p.title} – ${p.statusLabel}, gestartet am ${dt(p.startedAt)}${p.completedAt ? `, beendet am ${dt(p.completedAt)}` : ''}${p.reason ? ` – Begründung: ${p.reason}` : ''}`,
+      );
       for (const s of p.steps) {
-        line(`${s.seq}. ${s.title}${s.departmentName ? ` (${s.departmentName})` : ''} – ${s.statusLabel}${s.completedAt ? ` am ${dt(s.completedAt)}` : ''}${s.outcomeLabel ? `, Ergebnis: ${s.outcomeLabel}` : ''}`, 12);
+        line(
+          `${s.seq}. ${s.title}${s.departmentName ? ` (${s.departmentName})` : ''} – ${s.statusLabel}${s.completedAt ? ` am ${dt(s.completedAt)}` : ''}${s.outcomeLabel ? `, Ergebnis: ${s.outcomeLabel}` : ''}`,
+          12,
+        );
         const data = dataText(s.data, s.dataLabels);
         if (data) line(`Angaben: ${data}`, 24);
       }
@@ -164,7 +227,9 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
     h3('Übergaben an Stellen');
     if (!c.handoffs.length) none('Keine.');
     for (const h of c.handoffs) {
-      line(`• ${h.title} an ${h.departmentName} – ${h.statusLabel}, übergeben am ${dt(h.createdAt)}${h.outcomeLabel ? `, Ergebnis: ${h.outcomeLabel}` : ''}${h.reason ? ` – Begründung: ${h.reason}` : ''}`);
+      line(
+        `• ${h.title} an ${h.departmentName} – ${h.statusLabel}, übergeben am ${dt(h.createdAt)}${h.outcomeLabel ? `, Ergebnis: ${h.outcomeLabel}` : ''}${h.reason ? ` – Begründung: ${h.reason}` : ''}`,
+      );
       const data = dataText(h.data);
       if (data) line(`Angaben der Stelle: ${data}`, 12);
       for (const e of h.events) line(`${dt(e.at)} – ${e.label} (${e.by})`, 12);
@@ -172,16 +237,21 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
 
     h3('E-Mails zu diesem Fall');
     if (!c.mails.length) none('Keine.');
-    for (const m of c.mails) line(`• ${dt(m.createdAt)} – „${m.subject}“ an ${m.to.join(', ')} – ${m.statusLabel}${m.sentAt ? ` am ${dt(m.sentAt)}` : ''}`);
+    for (const m of c.mails)
+      line(`• ${dt(m.createdAt)} – „${m.subject}“ an ${m.to.join(', ')} – ${m.statusLabel}${m.sentAt ? ` am ${dt(m.sentAt)}` : ''}`);
   }
-  if (x.omittedCases) { doc.moveDown(0.3); none(x.explanation.note ?? ''); }
+  if (x.omittedCases) {
+    doc.moveDown(0.3);
+    none(x.explanation.note ?? '');
+  }
 
   // --- access log ----------------------------------------------------------------------------
   h2('5. Zugriffe auf Ihre Daten');
   line(`Insgesamt ${x.accessLog.total} protokollierte Zugriffe und Änderungen.`);
   for (const a of x.accessLog.byAction) line(`• ${a.label}: ${a.count}`, 12);
   h3(`Einzelne Zugriffe (neueste zuerst${x.accessLog.events.length > PDF_ACCESS_EVENTS ? `, die letzten ${PDF_ACCESS_EVENTS}` : ''})`);
-  for (const e of x.accessLog.events.slice(0, PDF_ACCESS_EVENTS)) line(`${dt(e.at)} – ${e.roleLabel}${e.department ? ` (${e.department})` : ''} – ${e.label}`);
+  for (const e of x.accessLog.events.slice(0, PDF_ACCESS_EVENTS))
+    line(`${dt(e.at)} – ${e.roleLabel}${e.department ? ` (${e.department})` : ''} – ${e.label}`);
 
   // --- page numbers --------------------------------------------------------------------------
   const range = doc.bufferedPageRange();
@@ -189,8 +259,15 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
     doc.switchToPage(i);
     const keep = doc.page.margins.bottom;
     doc.page.margins.bottom = 0; // writing into the margin must not open a new page
-    doc.font('R').fontSize(8).fillColor('#555').text(t(`Auskunft nach Art. 15 DSGVO · Seite ${i + 1} von ${range.count}`),
-      left(), doc.page.height - 40, { width, align: 'center', lineBreak: false });
+    doc
+      .font('R')
+      .fontSize(8)
+      .fillColor('#555')
+      .text(t(`Auskunft nach Art. 15 DSGVO · Seite ${i + 1} von ${range.count}`), left(), doc.page.height - 40, {
+        width,
+        align: 'center',
+        lineBreak: false,
+      });
     doc.page.margins.bottom = keep;
   }
   doc.end();

@@ -7,7 +7,13 @@ import type { Db } from '../../core/db/client';
 import { resolveDeadlines } from '../../core/deadlines';
 import type { Prisma } from '../../core/db/generated/client';
 import {
-  HANDOFF_STEPS, OPEN_TASK_STATUSES, handoffWorkflowId, type HandoffAction, type HandoffActor, type HandoffState, type TaskStatus,
+  HANDOFF_STEPS,
+  OPEN_TASK_STATUSES,
+  handoffWorkflowId,
+  type HandoffAction,
+  type HandoffActor,
+  type HandoffState,
+  type TaskStatus,
 } from '../../core/domain/handoff';
 import { KimCaseId, KimDepartment, KimKind, KimStep } from '../../core/domain/search-attributes';
 import { handoffActionUpdate, handoffWorkflow } from '../../workflows/handoff';
@@ -18,10 +24,21 @@ import { refuseAnonymized } from './anonymized';
 import { listDepartments } from './departments';
 import { callUpdate } from './workflow-calls';
 
-export interface TaskDeps { db: Db; temporal: Client; taskQueue: string; workingDaySeconds: number }
+export interface TaskDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  workingDaySeconds: number;
+}
 
-export async function createHandoff(deps: TaskDeps, user: AuthUser, actor: Actor, caseId: string,
-  input: { step: string; department: string }, parentWorkflowId?: string) {
+export async function createHandoff(
+  deps: TaskDeps,
+  user: AuthUser,
+  actor: Actor,
+  caseId: string,
+  input: { step: string; department: string },
+  parentWorkflowId?: string,
+) {
   const c = await deps.db.case.findUnique({ where: { id: caseId } });
   if (!c) throw notFound('Fall');
   if (!canChangeCase(user, c)) throw forbidden('Keine Berechtigung, für diesen Fall Aufgaben zu übergeben.');
@@ -30,44 +47,84 @@ export async function createHandoff(deps: TaskDeps, user: AuthUser, actor: Actor
   const department = await deps.db.department.findUnique({ where: { id: input.department } });
   if (!department) throw badRequest(`Unbekannte Stelle: ${input.department}`, [{ field: 'department', message: 'Stelle: unbekannt' }]);
   if (!(await consentCovers(deps.db, caseId, department.id))) {
-    throw conflict(`${await missingConsentMessage(deps.db, department.id)}: Bitte zuerst die Einwilligung im Fall erfassen.`, { field: 'department' });
+    throw conflict(`${await missingConsentMessage(deps.db, department.id)}: Bitte zuerst die Einwilligung im Fall erfassen.`, {
+      field: 'department',
+    });
   }
   const open = await deps.db.task.findFirst({ where: { caseId, stepKey: input.step, status: { in: OPEN_TASK_STATUSES } } });
   if (open) throw conflict(`Für diesen Schritt läuft bereits eine Übergabe (an ${open.departmentId}).`, { taskId: open.id });
   const { ackDays, completeDays } = await resolveDeadlines(deps.db, department.id, input.step);
   const step = HANDOFF_STEPS[input.step];
 
-  return deps.db.$transaction(async (tx) => {
-    const id = crypto.randomUUID();
-    const workflowId = handoffWorkflowId(id);
-    await tx.task.create({
-      data: {
-        id, caseId, processId: parentWorkflowId ?? c.workflowId, stepKey: input.step, title: step.title,
-        departmentId: department.id, workflowId, createdById: user.id,
-      },
-    });
-    await audit(tx, actor, 'task.create', { type: 'Task', id, caseId }, { step: input.step, department: department.id });
-    await deps.temporal.workflow.start(handoffWorkflow, {
-      workflowId, taskQueue: deps.taskQueue,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      args: [{
-        taskId: id, caseId, stepKey: input.step, departmentId: department.id, ackDays, completeDays,
-        workingDaySeconds: deps.workingDaySeconds, parentWorkflowId: parentWorkflowId ?? c.workflowId,
-      }],
-      typedSearchAttributes: [
-        { key: KimCaseId, value: caseId }, { key: KimKind, value: 'handoff' },
-        { key: KimDepartment, value: department.id }, { key: KimStep, value: input.step },
-      ],
-    });
-    return { id, workflowId };
-  }, { timeout: 20_000, maxWait: 5_000 });
+  return deps.db.$transaction(
+    async (tx) => {
+      const id = crypto.randomUUID();
+      const workflowId = handoffWorkflowId(id);
+      await tx.task.create({
+        data: {
+          id,
+          caseId,
+          processId: parentWorkflowId ?? c.workflowId,
+          stepKey: input.step,
+          title: step.title,
+          departmentId: department.id,
+          workflowId,
+          createdById: user.id,
+        },
+      });
+      await audit(tx, actor, 'task.create', { type: 'Task', id, caseId }, { step: input.step, department: department.id });
+      await deps.temporal.workflow.start(handoffWorkflow, {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        args: [
+          {
+            taskId: id,
+            caseId,
+            stepKey: input.step,
+            departmentId: department.id,
+            ackDays,
+            completeDays,
+            workingDaySeconds: deps.workingDaySeconds,
+            parentWorkflowId: parentWorkflowId ?? c.workflowId,
+          },
+        ],
+        typedSearchAttributes: [
+          { key: KimCaseId, value: caseId },
+          { key: KimKind, value: 'handoff' },
+          { key: KimDepartment, value: department.id },
+          { key: KimStep, value: input.step },
+        ],
+      });
+      return { id, workflowId };
+    },
+    { timeout: 20_000, maxWait: 5_000 },
+  );
 }
 
-export function taskView(t: { id: string; processId: string | null; stepKey: string; title: string; departmentId: string; status: TaskStatus; dueAt: Date | null; ackDueAt: Date | null; overdue: boolean; caseId: string }) {
+export function taskView(t: {
+  id: string;
+  processId: string | null;
+  stepKey: string;
+  title: string;
+  departmentId: string;
+  status: TaskStatus;
+  dueAt: Date | null;
+  ackDueAt: Date | null;
+  overdue: boolean;
+  caseId: string;
+}) {
   const due = t.status === 'accepted' ? t.dueAt : t.ackDueAt;
   return {
-    id: t.id, processId: t.processId, caseId: t.caseId, step: t.stepKey, title: t.title, department: t.departmentId, status: t.status,
-    dueAt: due?.toISOString() ?? null, overdue: t.overdue,
+    id: t.id,
+    processId: t.processId,
+    caseId: t.caseId,
+    step: t.stepKey,
+    title: t.title,
+    department: t.departmentId,
+    status: t.status,
+    dueAt: due?.toISOString() ?? null,
+    overdue: t.overdue,
   };
 }
 
@@ -77,15 +134,24 @@ export async function listTasks(db: Db, user: AuthUser, q: { department?: string
     ...taskFilter(user, q.department),
     ...(q.status ? { status: q.status } : q.open ? { status: { in: OPEN_TASK_STATUSES } } : {}),
   };
-  const tasks = await db.task.findMany({ where, orderBy: [{ overdue: 'desc' }, { createdAt: 'asc' }], take: 500, include: { case: { select: { reference: true } } } });
-  if (actor && tasks.length) await audit(db, actor, 'task.list', { type: 'Task' }, { count: tasks.length, taskIds: tasks.map((t) => t.id) });
+  const tasks = await db.task.findMany({
+    where,
+    orderBy: [{ overdue: 'desc' }, { createdAt: 'asc' }],
+    take: 500,
+    include: { case: { select: { reference: true } } },
+  });
+  if (actor && tasks.length)
+    await audit(db, actor, 'task.list', { type: 'Task' }, { count: tasks.length, taskIds: tasks.map((t) => t.id) });
   return tasks;
 }
 
 export async function getTask(deps: TaskDeps, user: AuthUser, actor: Actor, id: string) {
   const t = await deps.db.task.findUnique({
     where: { id },
-    include: { case: { select: { id: true, reference: true, caseworkerId: true, departmentId: true } }, events: { orderBy: { seq: 'asc' } } },
+    include: {
+      case: { select: { id: true, reference: true, caseworkerId: true, departmentId: true } },
+      events: { orderBy: { seq: 'asc' } },
+    },
   });
   if (!t || !canSeeTask(user, t)) {
     await auditRefused(deps.db, actor, { type: 'Task', id, caseId: t?.caseId }, 'task.read');
@@ -103,7 +169,10 @@ export async function actOnTask(deps: TaskDeps, taskId: string, action: HandoffA
     const target = await deps.db.department.findUnique({ where: { id: action.departmentId } });
     if (!target) throw badRequest(`Unbekannte Stelle: ${action.departmentId}`, [{ field: 'department', message: 'Stelle: unbekannt' }]);
     if (!(await consentCovers(deps.db, t.caseId, target.id))) {
-      throw conflict(`${await missingConsentMessage(deps.db, target.id)}: Weiterleiten ist erst möglich, wenn das Fallmanagement sie erfasst hat.`, { field: 'department' });
+      throw conflict(
+        `${await missingConsentMessage(deps.db, target.id)}: Weiterleiten ist erst möglich, wenn das Fallmanagement sie erfasst hat.`,
+        { field: 'department' },
+      );
     }
   }
   return callUpdate(() => deps.temporal.workflow.getHandle(t.workflowId).executeUpdate(handoffActionUpdate, { args: [action], updateId }));
@@ -135,11 +204,16 @@ export async function taskPage(deps: TaskDeps, user: AuthUser, actor: Actor, id:
   const { task } = await getTask(deps, user, actor, id);
   const [full, departments] = await Promise.all([
     deps.db.task.findUniqueOrThrow({
-      where: { id }, include: { department: true, case: { select: { anonymizedAt: true, person: { select: { firstName: true, lastName: true, birthDate: true } } } } },
+      where: { id },
+      include: {
+        department: true,
+        case: { select: { anonymizedAt: true, person: { select: { firstName: true, lastName: true, birthDate: true } } } },
+      },
     }),
     listDepartments(deps.db, { except: task.departmentId }),
   ]);
-  const mayReadPerson = !full.case.anonymizedAt
-    && (seesCaseFiles(user) || (OPEN_TASK_STATUSES.includes(task.status) && (await consentCovers(deps.db, task.caseId, task.departmentId))));
+  const mayReadPerson =
+    !full.case.anonymizedAt &&
+    (seesCaseFiles(user) || (OPEN_TASK_STATUSES.includes(task.status) && (await consentCovers(deps.db, task.caseId, task.departmentId))));
   return { task, departmentName: full.department.name, person: mayReadPerson ? full.case.person : undefined, departments };
 }

@@ -1,5 +1,10 @@
 // Calling workflow updates from the API: a validator's rejection becomes the matching HTTP error.
-import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import {
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { badRequest, conflict, forbidden, unavailable, type ErrorDetail } from '../errors';
 
 export async function callUpdate<T>(fn: () => Promise<T>): Promise<T> {
@@ -15,11 +20,13 @@ export async function callUpdate<T>(fn: () => Promise<T>): Promise<T> {
         const details = Array.isArray(cause.details?.[0]) ? (cause.details[0] as ErrorDetail[]) : [];
         throw badRequest(message, details);
       }
-      if (/completed before the Update completed|already completed/i.test(`${err.message} ${cause?.message ?? ''}`)) throw conflict('Der Vorgang ist bereits abgeschlossen.');
+      if (/completed before the Update completed|already completed/i.test(`${err.message} ${cause?.message ?? ''}`))
+        throw conflict('Der Vorgang ist bereits abgeschlossen.');
     }
     if (err instanceof WorkflowNotFoundError) throw conflict('Der Vorgang läuft nicht mehr.');
     // the server did not take or finish the update in time (e.g. while a worker restarts): retryable, not a bug
-    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || err instanceof ServiceError) throw unavailable('Der Prozess-Server (Temporal)');
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || err instanceof ServiceError)
+      throw unavailable('Der Prozess-Server (Temporal)');
     const e = err as { message?: string; code?: number };
     if (/workflow execution already completed/i.test(e.message ?? '')) throw conflict('Der Vorgang ist bereits abgeschlossen.');
     throw err;

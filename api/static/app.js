@@ -7,8 +7,12 @@ document.addEventListener('DOMContentLoaded', function () {
   if (live && window.fetch) {
     setInterval(function () {
       fetch(live.getAttribute('data-live-status'), { credentials: 'same-origin', headers: { accept: 'application/json' } })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (s) { if (s && s.label && live.textContent !== s.label) live.textContent = s.label; })
+        .then(function (r) {
+          return r.ok ? r.json() : null;
+        })
+        .then(function (s) {
+          if (s && s.label && live.textContent !== s.label) live.textContent = s.label;
+        })
         .catch(function () {});
     }, 5000);
   }
@@ -26,7 +30,9 @@ document.addEventListener('DOMContentLoaded', function () {
     if (busy || document.hidden) return;
     busy = true;
     fetch(window.location.href, { credentials: 'same-origin', headers: { accept: 'text/html' }, cache: 'no-store' })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (r) {
+        return r.ok ? r.text() : null;
+      })
       .then(function (text) {
         if (!text) return;
         var doc = new DOMParser().parseFromString(text, 'text/html');
@@ -45,7 +51,9 @@ document.addEventListener('DOMContentLoaded', function () {
         }
       })
       .catch(function () {})
-      .then(function () { busy = false; });
+      .then(function () {
+        busy = false;
+      });
   }
   setInterval(refresh, every);
 });

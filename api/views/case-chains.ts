@@ -16,11 +16,19 @@ function currentOf(p: Process, o: CaseOverview) {
   if (p.status === 'completed' || p.status === 'cancelled' || !p.currentStep || !p.currentStatus) return undefined;
   const latest = [...p.steps].reverse().find((x) => x.key === p.currentStep);
   const task = latest?.taskId ? o.tasks.find((t) => t.id === latest.taskId) : undefined;
-  const due = p.currentStatus === 'handoff' ? p.dueAt ?? (task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null) : p.currentStatus === 'waiting' ? null : p.dueAt;
+  const due =
+    p.currentStatus === 'handoff'
+      ? (p.dueAt ?? (task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null))
+      : p.currentStatus === 'waiting'
+        ? null
+        : p.dueAt;
   return {
-    key: p.currentStep, phase: p.currentStatus as StepPhase,
+    key: p.currentStep,
+    phase: p.currentStatus as StepPhase,
     holder: p.currentStatus === 'handoff' ? departmentName(o.departments, p.currentDepartment ?? task?.departmentId) : 'Fallmanagement',
-    dueAt: due, activeFrom: p.currentStatus === 'waiting' ? p.dueAt : null, overdue: p.overdue,
+    dueAt: due,
+    activeFrom: p.currentStatus === 'waiting' ? p.dueAt : null,
+    overdue: p.overdue,
   };
 }
 
@@ -42,8 +50,15 @@ function startForm(caseId: string, ctx: CaseViewCtx, s: CaseViewState): SafeHtml
   return html`<h3 id="h-kette-start">Kette starten</h3>
     <form method="post" action="/faelle/${caseId}/ketten" novalidate aria-labelledby="h-kette-start">
       ${csrfField(ctx.csrf)}
-      ${select({ name: 'type', id: 'f-chainType', label: 'Art der Kette', required: true, value: s.typed.chainType, error: s.errors.chainType,
-        options: CHAIN_TYPES.map((t): [string, string] => [t, chainTitle(t)]) })}
+      ${select({
+        name: 'type',
+        id: 'f-chainType',
+        label: 'Art der Kette',
+        required: true,
+        value: s.typed.chainType,
+        error: s.errors.chainType,
+        options: CHAIN_TYPES.map((t): [string, string] => [t, chainTitle(t)]),
+      })}
       <button type="submit">Kette starten</button>
     </form>`;
 }

@@ -20,7 +20,10 @@ export interface CaseViewState {
   /** an alert instead of the error summary (a 409 with a link) */
   problem?: SafeHtml;
 }
-export interface CaseViewCtx { user: PageUser; csrf?: string }
+export interface CaseViewCtx {
+  user: PageUser;
+  csrf?: string;
+}
 
 type Record_ = CaseOverview['record'];
 
@@ -28,8 +31,11 @@ function facts(c: Record_, status: CaseStatus, live: boolean): SafeHtml {
   const pending = c.followUps.find((f) => !f.cancelledAt && !f.remindedAt);
   const closing = status === 'closed' ? c.statusChanges.find((ch) => ch.toStatus === 'closed') : undefined;
   return html`<dl class="facts">
-    ${c.anonymizedAt ? html`<dt>Person</dt><dd>anonymisiert</dd><dt>Anonymisiert</dt><dd>Anonymisiert am ${formatDate(c.anonymizedAt)} (Löschfrist nach Abschluss abgelaufen)</dd>`
-      : html`<dt>Person</dt><dd>${c.person.lastName}, ${c.person.firstName}${c.person.birthDate ? ` (geb. ${formatDate(c.person.birthDate)})` : ''}</dd>`}
+    ${
+      c.anonymizedAt
+        ? html`<dt>Person</dt><dd>anonymisiert</dd><dt>Anonymisiert</dt><dd>Anonymisiert am ${formatDate(c.anonymizedAt)} (Löschfrist nach Abschluss abgelaufen)</dd>`
+        : html`<dt>Person</dt><dd>${c.person.lastName}, ${c.person.firstName}${c.person.birthDate ? ` (geb. ${formatDate(c.person.birthDate)})` : ''}</dd>`
+    }
     <dt>Leistungsart</dt><dd>${BENEFIT_LABELS[c.person.benefitType]}</dd>
     <dt>Thema</dt><dd>${TOPIC_LABELS[c.topic]}</dd>
     <dt>Status</dt><dd><span data-live-status="/faelle/${c.id}/status" aria-live="polite">${CASE_STATUS_LABELS[status]}</span>${live ? '' : html` <span class="hint">(Prozess-Server nicht erreichbar – gespeicherter Stand)</span>`}</dd>
@@ -56,8 +62,14 @@ function statusForm(c: Record_, status: CaseStatus, ctx: CaseViewCtx, s: CaseVie
       ${csrfField(ctx.csrf)}
       ${select({ name: 'status', label: 'Neuer Status', value: s.typed.status ?? status, error: s.errors.status, options: CASE_STATUSES.map((x) => [x, CASE_STATUS_LABELS[x]]) })}
       ${textarea({ name: 'reason', id: 'f-statusReason', label: 'Begründung (optional)', value: s.typed.statusReason, error: s.errors.statusReason, maxlength: 500, rows: 2 })}
-      ${select({ name: 'closureCode', id: 'f-closureCode', label: 'Abschlussgrund (nur beim Abschließen)', value: s.typed.closureCode ?? '', error: s.errors.closureCode,
-        options: [['', '– keiner –'], ...CLOSURE_CODES.map((k): [string, string] => [k, CLOSURE_CODE_LABELS[k]])] })}
+      ${select({
+        name: 'closureCode',
+        id: 'f-closureCode',
+        label: 'Abschlussgrund (nur beim Abschließen)',
+        value: s.typed.closureCode ?? '',
+        error: s.errors.closureCode,
+        options: [['', '– keiner –'], ...CLOSURE_CODES.map((k): [string, string] => [k, CLOSURE_CODE_LABELS[k]])],
+      })}
       <button type="submit">Status speichern</button>
     </form></section>`;
 }
@@ -70,11 +82,19 @@ function followUpList(c: Record_): SafeHtml {
 
 function statusHistory(c: Record_): SafeHtml {
   return html`<section aria-labelledby="h-stv"><h2 id="h-stv">Statusverlauf</h2>
-    ${c.statusChanges.length === 0 ? html`<p>Der Status wurde noch nicht geändert.</p>` : html`<table>
+    ${
+      c.statusChanges.length === 0
+        ? html`<p>Der Status wurde noch nicht geändert.</p>`
+        : html`<table>
       <caption class="hint">Statusänderungen mit Begründung, neueste zuerst</caption>
       <thead><tr><th scope="col">Zeit</th><th scope="col">Von</th><th scope="col">Nach</th><th scope="col">Begründung</th></tr></thead>
-      <tbody>${c.statusChanges.map((ch) => html`<tr><td>${formatDateTime(ch.changedAt)}</td><td>${CASE_STATUS_LABELS[ch.fromStatus]}</td><td>${CASE_STATUS_LABELS[ch.toStatus]}</td>
-        <td>${ch.closureCode ? html`<strong>${closureCodeLabel(ch.closureCode)}</strong>${ch.reason ? ' – ' : ''}` : ''}${ch.reason ?? (ch.closureCode ? '' : '–')}</td></tr>`)}</tbody></table>`}
+      <tbody>${c.statusChanges.map(
+        (
+          ch,
+        ) => html`<tr><td>${formatDateTime(ch.changedAt)}</td><td>${CASE_STATUS_LABELS[ch.fromStatus]}</td><td>${CASE_STATUS_LABELS[ch.toStatus]}</td>
+        <td>${ch.closureCode ? html`<strong>${closureCodeLabel(ch.closureCode)}</strong>${ch.reason ? ' – ' : ''}` : ''}${ch.reason ?? (ch.closureCode ? '' : '–')}</td></tr>`,
+      )}</tbody></table>`
+    }
   </section>`;
 }
 

@@ -24,7 +24,12 @@ export function personFormView(csrf: string | undefined, values: Values, errors:
     </form>`;
 }
 
-export interface PersonChoice { id: string; firstName: string; lastName: string; birthDate: Date | null }
+export interface PersonChoice {
+  id: string;
+  firstName: string;
+  lastName: string;
+  birthDate: Date | null;
+}
 
 export function caseFormView(csrf: string | undefined, persons: PersonChoice[], values: Values, errors: Errors): SafeHtml {
   return html`
@@ -33,8 +38,20 @@ export function caseFormView(csrf: string | undefined, persons: PersonChoice[], 
     <p class="hint">Pflichtangaben sind mit * gekennzeichnet.</p>
     <form method="post" action="/faelle/neu" novalidate>
       ${csrfField(csrf, values._key)}
-      ${select({ name: 'personId', label: 'Person', required: true, value: str(values.personId), error: errors.personId,
-        options: [['', '– bitte wählen –'], ...persons.map((p): [string, string] => [p.id, `${p.lastName}, ${p.firstName}${p.birthDate ? ` (geb. ${formatDate(p.birthDate)})` : ''}`])] })}
+      ${select({
+        name: 'personId',
+        label: 'Person',
+        required: true,
+        value: str(values.personId),
+        error: errors.personId,
+        options: [
+          ['', '– bitte wählen –'],
+          ...persons.map((p): [string, string] => [
+            p.id,
+            `${p.lastName}, ${p.firstName}${p.birthDate ? ` (geb. ${formatDate(p.birthDate)})` : ''}`,
+          ]),
+        ],
+      })}
       ${select({ name: 'topic', label: 'Thema', required: true, value: str(values.topic, 'housing'), error: errors.topic, options: CASE_TOPICS.map((t) => [t, TOPIC_LABELS[t]]) })}
       <button type="submit">Fall anlegen</button>
     </form>`;

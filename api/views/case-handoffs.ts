@@ -22,20 +22,38 @@ function handoffForm(o: CaseOverview, ctx: CaseViewCtx, s: CaseViewState): SafeH
   return html`<h3 id="h-uebergabe-neu">Schritt an eine Stelle übergeben</h3>
     <form method="post" action="/faelle/${o.record.id}/uebergaben" novalidate aria-labelledby="h-uebergabe-neu">
       ${csrfField(ctx.csrf)}
-      ${select({ name: 'step', id: 'f-handoffStep', label: 'Schritt', required: true, value: s.typed.handoffStep, error: s.errors.handoffStep,
-        options: [['', '– bitte wählen –'], ...Object.values(HANDOFF_STEPS).map((h): [string, string] => [h.key, h.title])] })}
-      ${select({ name: 'department', id: 'f-handoffDepartment', label: 'An Stelle', required: true, value: s.typed.handoffDepartment, error: s.errors.handoffDepartment,
-        options: [['', '– bitte wählen –'], ...o.departments.map((d): [string, string] => [d.id, d.name])] })}
+      ${select({
+        name: 'step',
+        id: 'f-handoffStep',
+        label: 'Schritt',
+        required: true,
+        value: s.typed.handoffStep,
+        error: s.errors.handoffStep,
+        options: [['', '– bitte wählen –'], ...Object.values(HANDOFF_STEPS).map((h): [string, string] => [h.key, h.title])],
+      })}
+      ${select({
+        name: 'department',
+        id: 'f-handoffDepartment',
+        label: 'An Stelle',
+        required: true,
+        value: s.typed.handoffDepartment,
+        error: s.errors.handoffDepartment,
+        options: [['', '– bitte wählen –'], ...o.departments.map((d): [string, string] => [d.id, d.name])],
+      })}
       <button type="submit">Übergeben</button>
     </form>`;
 }
 
 export function caseHandoffsSection(o: CaseOverview, ctx: CaseViewCtx, s: CaseViewState, canChange: boolean): SafeHtml {
   return html`<section aria-labelledby="h-uebergaben"><h2 id="h-uebergaben">Übergaben</h2>
-    ${o.tasks.length === 0 ? html`<p>Keine Übergaben.</p>` : html`<table>
+    ${
+      o.tasks.length === 0
+        ? html`<p>Keine Übergaben.</p>`
+        : html`<table>
       <caption class="hint">${o.tasks.length === 1 ? '1 Übergabe' : `${o.tasks.length} Übergaben`}, neueste zuerst</caption>
       <thead><tr><th scope="col">Schritt</th><th scope="col">Stelle</th><th scope="col">Status</th><th scope="col">Frist</th></tr></thead>
-      <tbody>${o.tasks.map((t) => taskRow(t, o))}</tbody></table>`}
+      <tbody>${o.tasks.map((t) => taskRow(t, o))}</tbody></table>`
+    }
     ${canChange ? handoffForm(o, ctx, s) : ''}
   </section>`;
 }

@@ -9,10 +9,23 @@ import { html, type PageUser, type SafeHtml } from '../html';
 export const statusBadge = (s: CaseStatus) => html`<span class="status status-${s}">${CASE_STATUS_LABELS[s]}</span>`;
 
 export interface CaseListRow {
-  id: string; reference: string; topic: keyof typeof TOPIC_LABELS; status: CaseStatus; createdAt: Date; anonymizedAt: Date | null;
-  person: { firstName: string; lastName: string }; caseworker: { name: string };
+  id: string;
+  reference: string;
+  topic: keyof typeof TOPIC_LABELS;
+  status: CaseStatus;
+  createdAt: Date;
+  anonymizedAt: Date | null;
+  person: { firstName: string; lastName: string };
+  caseworker: { name: string };
 }
-export interface CaseListPage { items: CaseListRow[]; total: number; page: number; pages: number; from: number; to: number }
+export interface CaseListPage {
+  items: CaseListRow[];
+  total: number;
+  page: number;
+  pages: number;
+  from: number;
+  to: number;
+}
 
 const count = (n: number) => (n === 1 ? '1 Fall' : `${n} Fälle`);
 const listUrl = (q: string, page: number) => {
@@ -57,12 +70,16 @@ export function caseListView(user: PageUser, r: CaseListPage, q: string, created
     ${created ? html`<p class="notice ok" role="status">Fall ${created} wurde angelegt.</p>` : ''}
     ${worksOnCases(user) ? html`<p><a class="button" href="/faelle/neu">Neuen Fall anlegen</a></p>` : ''}
     ${searchForm(user, q)}
-    ${r.total === 0 ? html`<p>${q ? 'Keine Fälle zu dieser Suche.' : 'Noch keine Fälle.'}</p>` : html`
+    ${
+      r.total === 0
+        ? html`<p>${q ? 'Keine Fälle zu dieser Suche.' : 'Noch keine Fälle.'}</p>`
+        : html`
     <table>
       <caption class="hint">${caption(r, q)}</caption>
       <thead><tr><th scope="col">Aktenzeichen</th><th scope="col">Person</th><th scope="col">Thema</th><th scope="col">Status</th><th scope="col">Fallmanagement</th><th scope="col">Angelegt</th></tr></thead>
       <tbody>${r.items.map(row)}</tbody></table>
-    ${pager(r, q)}`}`;
+    ${pager(r, q)}`
+    }`;
 }
 
 export const noCaseFilesView = () => html`<p>Ihre Rolle sieht keine Fallakten. Aufgaben Ihrer Stelle erreichen Sie per E-Mail.</p>`;

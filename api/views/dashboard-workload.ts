@@ -15,12 +15,14 @@ export function workloadView(data: DashboardPage): SafeHtml {
         <tbody>${load.departments.map((d) => html`<tr><th scope="row">${d.name}</th><td>${d.openTasks}</td><td>${d.overdueTasks}</td><td>${d.medianHoursToAccept === null ? '–' : `${d.medianHoursToAccept.toLocaleString('de-DE')} Std.`}</td></tr>`)}</tbody></table>
       </section>
       <section aria-labelledby="h-last-personen"><h3 id="h-last-personen">Je Fallmanager/in</h3>
-        ${load.caseworkers.length ? html`<table><thead><tr><th scope="col">Name</th><th scope="col">laufende Ketten</th><th scope="col">davon überfällig</th></tr></thead>
+        ${
+          load.caseworkers.length
+            ? html`<table><thead><tr><th scope="col">Name</th><th scope="col">laufende Ketten</th><th scope="col">davon überfällig</th></tr></thead>
         <tbody>${load.caseworkers.map((c) => html`<tr><th scope="row">${c.name}</th><td>${c.runningChains}</td><td>${c.overdue}</td></tr>`)}</tbody></table>`
-        : html`<p>Keine laufenden Ketten.</p>`}
+            : html`<p>Keine laufenden Ketten.</p>`
+        }
       </section>
     </div>`;
-
 }
 
 export function reassignFormView(data: DashboardPage, csrf: string | undefined, reassign: ReassignState): SafeHtml {
@@ -35,12 +37,25 @@ export function reassignFormView(data: DashboardPage, csrf: string | undefined, 
     <p class="hint">Alle laufenden und angehaltenen Ketten einer Fallmanagerin / eines Fallmanagers gehen an eine andere Person; jede Übertragung steht im Verlauf der Kette und im Protokoll.</p>
     <form method="post" action="/leitung/uebertragen" novalidate>
       ${csrfField(csrf)}
-      ${select({ name: 'fromCaseworkerId', id: 'f-reassignFrom', label: 'Von', required: true, value: rv.fromCaseworkerId, error: re.reassignFrom,
-        options: [['', '– bitte wählen –'], ...withChains.map((c): [string, string] => [c.id, `${c.name} (${c.runningChains} laufend)`])] })}
-      ${select({ name: 'toCaseworkerId', id: 'f-reassignTo', label: 'An', required: true, value: rv.toCaseworkerId, error: re.reassignTo,
-        options: [['', '– bitte wählen –'], ...activeCaseworkers.map((u): [string, string] => [u.id, u.name])] })}
+      ${select({
+        name: 'fromCaseworkerId',
+        id: 'f-reassignFrom',
+        label: 'Von',
+        required: true,
+        value: rv.fromCaseworkerId,
+        error: re.reassignFrom,
+        options: [['', '– bitte wählen –'], ...withChains.map((c): [string, string] => [c.id, `${c.name} (${c.runningChains} laufend)`])],
+      })}
+      ${select({
+        name: 'toCaseworkerId',
+        id: 'f-reassignTo',
+        label: 'An',
+        required: true,
+        value: rv.toCaseworkerId,
+        error: re.reassignTo,
+        options: [['', '– bitte wählen –'], ...activeCaseworkers.map((u): [string, string] => [u.id, u.name])],
+      })}
       ${textarea({ name: 'reason', id: 'f-reassignReason', label: 'Begründung', required: true, value: rv.reason, error: re.reassignReason, maxlength: 1000 })}
       <button type="submit">Ketten übertragen</button>
     </form></section>`;
-
 }

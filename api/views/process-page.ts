@@ -29,14 +29,24 @@ function header(m: ProcessModel): SafeHtml {
 function diagram(m: ProcessModel): SafeHtml {
   const { p, def } = m;
   return html`<section aria-labelledby="h-ablauf"><h2 id="h-ablauf">Ablauf</h2>
-    ${def ? chainDiagram({ id: p.id, definition: def, status: p.status, steps: p.steps, current: m.diagramCurrent })
-    : html`<p>Die Definition ${p.type} in Version ${p.version} ist nicht mehr installiert.</p>`}
+    ${
+      def
+        ? chainDiagram({ id: p.id, definition: def, status: p.status, steps: p.steps, current: m.diagramCurrent })
+        : html`<p>Die Definition ${p.type} in Version ${p.version} ist nicht mehr installiert.</p>`
+    }
   </section>`;
 }
 
-export function processPageView(data: ProcessPage, ctx: { user: PageUser; csrf?: string; ui: TemporalUi }, state?: FormState, notice?: string): SafeHtml {
+export function processPageView(
+  data: ProcessPage,
+  ctx: { user: PageUser; csrf?: string; ui: TemporalUi },
+  state?: FormState,
+  notice?: string,
+): SafeHtml {
   const m = processModel(data, ctx.user);
-  const problem = state?.message ? html`<div class="error-summary" role="alert" tabindex="-1" id="fehler"><h2>Aktion nicht möglich</h2><p>${state.message}</p></div>` : '';
+  const problem = state?.message
+    ? html`<div class="error-summary" role="alert" tabindex="-1" id="fehler"><h2>Aktion nicht möglich</h2><p>${state.message}</p></div>`
+    : '';
   return html`
     ${notice ? html`<p class="notice ok" role="status">${notice}</p>` : ''}
     ${problem || errorSummary(state?.errors ?? {})}

@@ -22,8 +22,11 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 const LOCK_ID = 72_450_001; // advisory lock: API and worker may start at the same time
 
 export async function migrate(databaseUrl: string, log: (msg: string) => void = () => {}): Promise<string[]> {
-  const names = fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
-    .filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const names = fs
+    .readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   const applied: string[] = [];
@@ -31,7 +34,8 @@ export async function migrate(databaseUrl: string, log: (msg: string) => void = 
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
     await client.query(CREATE_TABLE);
     const done = await client.query<{ migration_name: string; checksum: string }>(
-      'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL');
+      'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
     const known = new Map(done.rows.map((r) => [r.migration_name, r.checksum]));
     for (const name of names) {
       const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8');
@@ -43,12 +47,13 @@ export async function migrate(databaseUrl: string, log: (msg: string) => void = 
       await client.query('BEGIN');
       try {
         const id = crypto.randomUUID();
-        await client.query(
-          'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())',
-          [id, checksum, name]);
+        await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())', [
+          id,
+          checksum,
+          name,
+        ]);
         await client.query(sql);
-        await client.query(
-          'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
+        await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');

@@ -9,7 +9,12 @@ export interface CaseWorkflowInput {
   handoffs?: CaseHandoffResult[];
 }
 
-export interface CaseHandoffResult { taskId: string; stepKey: string; status: string; outcome?: string }
+export interface CaseHandoffResult {
+  taskId: string;
+  stepKey: string;
+  status: string;
+  outcome?: string;
+}
 
 export interface FollowUpRef {
   followUpId: string;

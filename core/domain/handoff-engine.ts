@@ -9,7 +9,11 @@ import { scaledDeadline } from './working-days';
 export const TERMINAL_STATUSES: ReadonlyArray<HandoffState['status']> = ['completed', 'declined', 'cancelled'];
 
 /** What a transition asks to be recorded (task events, read model, mails). */
-export interface HandoffRecord { event: string; actor: HandoffAction['actor'] | { kind: 'system' }; details?: Record<string, unknown> }
+export interface HandoffRecord {
+  event: string;
+  actor: HandoffAction['actor'] | { kind: 'system' };
+  details?: Record<string, unknown>;
+}
 
 const SYSTEM = { kind: 'system' } as const;
 const DONE_LABEL: Record<string, string> = { completed: 'erledigt', declined: 'abgelehnt', cancelled: 'abgebrochen' };
@@ -21,20 +25,27 @@ export function checkHandoffAction(state: HandoffState, a: HandoffAction): Rejec
     return forbidden('Diese Aufgabe liegt bei einer anderen Stelle.');
   }
   if (TERMINAL_STATUSES.includes(state.status)) return wrongState(`Die Aufgabe ist bereits ${DONE_LABEL[state.status]}.`);
-  const noReason = (r: string | undefined) => (!r || r.trim().length < 3 ? invalid('Begründung fehlt.', 'reason', 'Begründung fehlt') : undefined);
+  const noReason = (r: string | undefined) =>
+    !r || r.trim().length < 3 ? invalid('Begründung fehlt.', 'reason', 'Begründung fehlt') : undefined;
   const notDelivered = state.status === 'created' ? wrongState('Die Aufgabe ist noch nicht zugestellt.') : undefined;
   switch (a.action) {
     case 'accept':
       if (state.status === 'notified') return undefined;
-      return wrongState(state.status === 'accepted' ? 'Die Aufgabe wurde bereits angenommen.' : 'Die Aufgabe kann jetzt nicht angenommen werden.');
+      return wrongState(
+        state.status === 'accepted' ? 'Die Aufgabe wurde bereits angenommen.' : 'Die Aufgabe kann jetzt nicht angenommen werden.',
+      );
     case 'decline':
       return noReason(a.reason) ?? notDelivered;
     case 'cancel':
       return noReason(a.reason);
     case 'forward':
-      return noReason(a.reason)
-        ?? (a.departmentId === state.departmentId ? invalid('Die Aufgabe liegt bereits bei dieser Stelle.', 'department', 'gleiche Stelle') : undefined)
-        ?? notDelivered;
+      return (
+        noReason(a.reason) ??
+        (a.departmentId === state.departmentId
+          ? invalid('Die Aufgabe liegt bereits bei dieser Stelle.', 'department', 'gleiche Stelle')
+          : undefined) ??
+        notDelivered
+      );
     case 'complete': {
       if (state.status !== 'accepted' && state.status !== 'notified') return wrongState('Die Aufgabe kann jetzt nicht erledigt werden.');
       const r = checkCompletion(state.stepKey, a.outcome, a.data);
@@ -52,12 +63,26 @@ export class HandoffEngine {
   private phaseStart: number;
   private phaseMisses = 0;
 
-  constructor(readonly state: HandoffState, private readonly input: HandoffInput, private readonly now: () => number) {
+  constructor(
+    readonly state: HandoffState,
+    private readonly input: HandoffInput,
+    private readonly now: () => number,
+  ) {
     this.phaseStart = now();
   }
 
   static initialState(input: HandoffInput): HandoffState {
-    return { taskId: input.taskId, caseId: input.caseId, stepKey: input.stepKey, departmentId: input.departmentId, status: 'created', overdue: false, reminders: 0, escalated: false, seq: 0 };
+    return {
+      taskId: input.taskId,
+      caseId: input.caseId,
+      stepKey: input.stepKey,
+      departmentId: input.departmentId,
+      status: 'created',
+      overdue: false,
+      reminders: 0,
+      escalated: false,
+      seq: 0,
+    };
   }
 
   get ended(): boolean {

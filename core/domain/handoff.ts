@@ -24,62 +24,98 @@ const euro = z.number({ error: 'Betrag muss eine Zahl sein' }).min(0, 'Betrag da
 /** The handoff steps of the move-out chain (DESIGN.md §3.1) and a generic one. */
 export const HANDOFF_STEPS: Record<string, HandoffStep> = {
   'residence-check': {
-    key: 'residence-check', title: 'Aufenthaltsstatus / Wohnsitzauflage prüfen', ackDays: 2, completeDays: 10,
+    key: 'residence-check',
+    title: 'Aufenthaltsstatus / Wohnsitzauflage prüfen',
+    ackDays: 2,
+    completeDays: 10,
     outcomes: { clear: 'keine Wohnsitzauflage', 'obligation-lifted': 'Auflage aufgehoben', blocked: 'Auflage steht dem Umzug entgegen' },
     data: z.strictObject({ note, validUntil: date.optional() }),
   },
   wbs: {
-    key: 'wbs', title: 'Wohnberechtigungsschein', ackDays: 2, completeDays: 15,
+    key: 'wbs',
+    title: 'Wohnberechtigungsschein',
+    ackDays: 2,
+    completeDays: 15,
     outcomes: { issued: 'erteilt', rejected: 'abgelehnt' },
     data: z.strictObject({ note, validUntil: date.optional(), rooms: z.number().int().min(1).max(10).optional() }),
   },
   'cost-approval': {
-    key: 'cost-approval', title: 'Mietübernahme', ackDays: 3, completeDays: 5,
+    key: 'cost-approval',
+    title: 'Mietübernahme',
+    ackDays: 3,
+    completeDays: 5,
     outcomes: { approved: 'bewilligt', rejected: 'abgelehnt' },
     data: z.strictObject({ note, approvedRent: euro.optional() }),
   },
   deposit: {
-    key: 'deposit', title: 'Kautions-/Genossenschaftsdarlehen', ackDays: 2, completeDays: 5,
+    key: 'deposit',
+    title: 'Kautions-/Genossenschaftsdarlehen',
+    ackDays: 2,
+    completeDays: 5,
     outcomes: { approved: 'bewilligt', rejected: 'abgelehnt' },
     data: z.strictObject({ note, amount: euro.optional() }),
   },
   furnishing: {
-    key: 'furnishing', title: 'Erstausstattung', ackDays: 2, completeDays: 10,
+    key: 'furnishing',
+    title: 'Erstausstattung',
+    ackDays: 2,
+    completeDays: 10,
     outcomes: { approved: 'bewilligt', rejected: 'abgelehnt' },
     data: z.strictObject({ note, amount: euro.optional() }),
   },
   'shelter-release': {
-    key: 'shelter-release', title: 'Platz in der Notunterkunft freigeben', ackDays: 2, completeDays: 5,
+    key: 'shelter-release',
+    title: 'Platz in der Notunterkunft freigeben',
+    ackDays: 2,
+    completeDays: 5,
     outcomes: { released: 'freigegeben' },
     data: z.strictObject({ note, releasedOn: date.optional() }),
   },
   'residence-application': {
-    key: 'residence-application', title: 'Antrag auf Aufhebung der Wohnsitzauflage (§ 12a AufenthG)', ackDays: 2, completeDays: 20,
+    key: 'residence-application',
+    title: 'Antrag auf Aufhebung der Wohnsitzauflage (§ 12a AufenthG)',
+    ackDays: 2,
+    completeDays: 20,
     outcomes: { lifted: 'Auflage aufgehoben', refused: 'Antrag abgelehnt' },
     data: z.strictObject({ note }),
   },
   recognition: {
-    key: 'recognition', title: 'Anerkennungsberatung', ackDays: 3, completeDays: 20,
+    key: 'recognition',
+    title: 'Anerkennungsberatung',
+    ackDays: 3,
+    completeDays: 20,
     outcomes: { recognised: 'anerkannt', partial: 'teilweise anerkannt', 'not-recognised': 'nicht anerkannt' },
     data: z.strictObject({ note }),
   },
   counselling: {
-    key: 'counselling', title: 'Beratung Jobcenter / Agentur für Arbeit', ackDays: 3, completeDays: 15,
+    key: 'counselling',
+    title: 'Beratung Jobcenter / Agentur für Arbeit',
+    ackDays: 3,
+    completeDays: 15,
     outcomes: { done: 'beraten', 'not-reached': 'nicht erreicht' },
     data: z.strictObject({ note }),
   },
   'school-place': {
-    key: 'school-place', title: 'Schulplatz', ackDays: 3, completeDays: 15,
+    key: 'school-place',
+    title: 'Schulplatz',
+    ackDays: 3,
+    completeDays: 15,
     outcomes: { assigned: 'Schulplatz zugewiesen', 'none-available': 'kein Platz frei' },
     data: z.strictObject({ note, school: z.string().trim().max(200).optional() }),
   },
   measure: {
-    key: 'measure', title: 'Maßnahme beim Bildungsträger', ackDays: 3, completeDays: 20,
+    key: 'measure',
+    title: 'Maßnahme beim Bildungsträger',
+    ackDays: 3,
+    completeDays: 20,
     outcomes: { finished: 'abgeschlossen', 'dropped-out': 'abgebrochen' },
     data: z.strictObject({ note, startDate: date.optional(), endDate: date.optional() }),
   },
-  'general': {
-    key: 'general', title: 'Allgemeine Übergabe', ackDays: 2, completeDays: 10,
+  general: {
+    key: 'general',
+    title: 'Allgemeine Übergabe',
+    ackDays: 2,
+    completeDays: 10,
     outcomes: { done: 'erledigt', 'not-possible': 'nicht möglich' },
     data: z.strictObject({ note }),
   },
@@ -146,12 +182,16 @@ export interface HandoffResult {
 export const handoffWorkflowId = (taskId: string) => `handoff-${taskId}`;
 
 // --- request bodies (API and forms) ---------------------------------------------------------
-const reason = z.string({ error: (i) => (i.input === undefined ? 'Begründung fehlt' : 'Begründung muss Text sein') })
-  .trim().min(3, 'Begründung: bitte mindestens 3 Zeichen').max(1000, 'Begründung ist zu lang (höchstens 1000 Zeichen)');
+const reason = z
+  .string({ error: (i) => (i.input === undefined ? 'Begründung fehlt' : 'Begründung muss Text sein') })
+  .trim()
+  .min(3, 'Begründung: bitte mindestens 3 Zeichen')
+  .max(1000, 'Begründung ist zu lang (höchstens 1000 Zeichen)');
 
 export const declineBody = z.strictObject({ reason });
 export const forwardBody = z.strictObject({
-  department: z.string({ error: 'Stelle fehlt' }).trim().min(1, 'Stelle fehlt').max(64), reason,
+  department: z.string({ error: 'Stelle fehlt' }).trim().min(1, 'Stelle fehlt').max(64),
+  reason,
 });
 export const completeBody = z.strictObject({
   outcome: z.string({ error: 'Ergebnis fehlt' }).trim().min(1, 'Ergebnis fehlt').max(64),
@@ -170,12 +210,19 @@ export const deadlineRuleBody = z.strictObject({
 });
 
 /** Validates a completion against the step: outcome allowed, data matches its schema. */
-export function checkCompletion(stepKey: string, outcome: string, data: unknown):
-  { ok: true; data: Record<string, unknown> } | { ok: false; message: string; details: Array<{ field: string; message: string }> } {
+export function checkCompletion(
+  stepKey: string,
+  outcome: string,
+  data: unknown,
+): { ok: true; data: Record<string, unknown> } | { ok: false; message: string; details: Array<{ field: string; message: string }> } {
   const step = HANDOFF_STEPS[stepKey];
   if (!step) return { ok: false, message: `Unbekannter Schritt ${stepKey}.`, details: [] };
   if (!(outcome in step.outcomes)) {
-    return { ok: false, message: `Ergebnis „${outcome}“ ist für „${step.title}“ nicht erlaubt (erlaubt: ${Object.keys(step.outcomes).join(', ')}).`, details: [{ field: 'outcome', message: 'Ergebnis nicht erlaubt' }] };
+    return {
+      ok: false,
+      message: `Ergebnis „${outcome}“ ist für „${step.title}“ nicht erlaubt (erlaubt: ${Object.keys(step.outcomes).join(', ')}).`,
+      details: [{ field: 'outcome', message: 'Ergebnis nicht erlaubt' }],
+    };
   }
   const r = step.data.safeParse(data ?? {});
   if (!r.success) {

@@ -8,4 +8,8 @@ export interface Rejection {
 
 export const wrongState = (message: string): Rejection => ({ type: 'WrongState', message });
 export const forbidden = (message: string): Rejection => ({ type: 'Forbidden', message });
-export const invalid = (message: string, field: string, detail: string): Rejection => ({ type: 'InvalidInput', message, details: [{ field, message: detail }] });
+export const invalid = (message: string, field: string, detail: string): Rejection => ({
+  type: 'InvalidInput',
+  message,
+  details: [{ field, message: detail }],
+});

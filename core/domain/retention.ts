@@ -10,4 +10,7 @@ export interface RetentionInput {
   carried?: RetentionResult;
 }
 
-export interface RetentionResult { cases: number; persons: number }
+export interface RetentionResult {
+  cases: number;
+  persons: number;
+}

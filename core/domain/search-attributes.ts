@@ -10,6 +10,10 @@ export const KimOverdue = defineSearchAttributeKey('KimOverdue', SearchAttribute
 
 /** name → type, for registering them at server start */
 export const SEARCH_ATTRIBUTES: Record<string, 'Keyword' | 'Bool'> = {
-  KimCaseId: 'Keyword', KimKind: 'Keyword', KimStatus: 'Keyword',
-  KimDepartment: 'Keyword', KimStep: 'Keyword', KimOverdue: 'Bool',
+  KimCaseId: 'Keyword',
+  KimKind: 'Keyword',
+  KimStatus: 'Keyword',
+  KimDepartment: 'Keyword',
+  KimStep: 'Keyword',
+  KimOverdue: 'Bool',
 };

@@ -52,8 +52,7 @@ function assertValidDate(date: Date, name: string): number {
 /** A calendar date as a day number: days since 1970-01-01 (no time zone attached). */
 type DayNumber = number;
 
-const dayNumber = (year: number, month: number, day: number): DayNumber =>
-  Date.UTC(year, month - 1, day) / DAY_MS;
+const dayNumber = (year: number, month: number, day: number): DayNumber => Date.UTC(year, month - 1, day) / DAY_MS;
 
 function berlinDayNumber(date: Date, name: string): DayNumber {
   const t = berlinTime(assertValidDate(date, name));
@@ -163,7 +162,7 @@ export function addWorkingDays(start: Date, days: number): Date {
   if (days === 0) {
     while (!isWorkingDayNumber(day)) day++;
   } else {
-    for (let counted = 0; counted < days; ) {
+    for (let counted = 0; counted < days;) {
       day++;
       if (isWorkingDayNumber(day)) counted++;
     }

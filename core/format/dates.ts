@@ -7,9 +7,22 @@ const toDate = (d: DateLike) => (d instanceof Date ? d : new Date(d));
 const isEmpty = (d: DateLike | null | undefined): d is null | undefined => d === null || d === undefined || d === '';
 
 const dateFmt = new Intl.DateTimeFormat('de-DE', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' });
-const dateTimeFmt = new Intl.DateTimeFormat('de-DE', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const dateTimeFmt = new Intl.DateTimeFormat('de-DE', {
+  timeZone: TIME_ZONE,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 const dateTimeSecondsFmt = new Intl.DateTimeFormat('de-DE', {
-  timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  timeZone: TIME_ZONE,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
 });
 const isoDayFmt = new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE }); // yyyy-mm-dd
 
@@ -18,7 +31,8 @@ export const formatDate = (d: DateLike | null | undefined, empty = '') => (isEmp
 /** dd.mm.yyyy, hh:mm; `empty` for null/undefined */
 export const formatDateTime = (d: DateLike | null | undefined, empty = '') => (isEmpty(d) ? empty : dateTimeFmt.format(toDate(d)));
 /** dd.mm.yyyy, hh:mm:ss (audit log); `empty` for null/undefined */
-export const formatDateTimeSeconds = (d: DateLike | null | undefined, empty = '') => (isEmpty(d) ? empty : dateTimeSecondsFmt.format(toDate(d)));
+export const formatDateTimeSeconds = (d: DateLike | null | undefined, empty = '') =>
+  isEmpty(d) ? empty : dateTimeSecondsFmt.format(toDate(d));
 /** yyyy-mm-dd of the Berlin calendar day (file names, the default of a date input) */
 export const isoDay = (d: DateLike = new Date()) => isoDayFmt.format(toDate(d));
 /** a calendar day without time ("2026-05-01", a birth date or a date field) → 01.05.2026, whatever the time zone */

@@ -5,17 +5,24 @@ import { CHAIN_TITLES } from '../domain/chains';
 import { HANDOFF_STEPS, type TaskStatus } from '../domain/handoff';
 import type { CaseStatus, CaseTopic } from '../domain/records';
 
-const lookup = (labels: Record<string, string>) => (key: string | null | undefined) => (key ? labels[key] ?? key : '');
+const lookup = (labels: Record<string, string>) => (key: string | null | undefined) => (key ? (labels[key] ?? key) : '');
 
 // --- people ------------------------------------------------------------------------------------
 
 /** the user roles (navigation, audit log) */
 export const ROLE_LABELS: Record<string, string> = {
-  caseworker: 'Fallmanagement', department_member: 'Fachstelle', supervisor: 'Leitung', admin: 'Administration',
+  caseworker: 'Fallmanagement',
+  department_member: 'Fachstelle',
+  supervisor: 'Leitung',
+  admin: 'Administration',
 };
 /** who acted, in the audit log: a role or a non-human actor */
 export const ACTOR_ROLE_LABELS: Record<string, string> = {
-  ...ROLE_LABELS, system: 'System', link: 'E-Mail-Link', user: 'Benutzer/in', anonymous: 'nicht angemeldet',
+  ...ROLE_LABELS,
+  system: 'System',
+  link: 'E-Mail-Link',
+  user: 'Benutzer/in',
+  anonymous: 'nicht angemeldet',
 };
 export const roleLabel = lookup(ROLE_LABELS);
 export const actorRoleLabel = lookup(ACTOR_ROLE_LABELS);
@@ -23,18 +30,31 @@ export const actorRoleLabel = lookup(ACTOR_ROLE_LABELS);
 // --- persons and cases -------------------------------------------------------------------------
 
 export const BENEFIT_LABELS: Record<'asylblg' | 'sgb2' | 'sgb12' | 'none', string> = {
-  asylblg: 'AsylbLG', sgb2: 'SGB II (Jobcenter)', sgb12: 'SGB XII', none: 'keine / unbekannt',
+  asylblg: 'AsylbLG',
+  sgb2: 'SGB II (Jobcenter)',
+  sgb12: 'SGB XII',
+  none: 'keine / unbekannt',
 };
 export const TOPIC_LABELS: Record<CaseTopic, string> = {
-  housing: 'Wohnen', education_work: 'Bildung und Arbeit', health: 'Gesundheit',
+  housing: 'Wohnen',
+  education_work: 'Bildung und Arbeit',
+  health: 'Gesundheit',
 };
 export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
-  open: 'offen', in_progress: 'in Bearbeitung', on_hold: 'pausiert', closed: 'abgeschlossen',
+  open: 'offen',
+  in_progress: 'in Bearbeitung',
+  on_hold: 'pausiert',
+  closed: 'abgeschlossen',
 };
 /** why a case was closed (API.md: closureCode) */
 export const CLOSURE_CODE_LABELS: Record<string, string> = {
-  goal_reached: 'Ziel erreicht', own_flat: 'eigene Wohnung bezogen', moved_away: 'verzogen', handed_over: 'an eine andere Stelle übergeben',
-  ended_by_person: 'von der Person beendet', deceased: 'verstorben', other: 'sonstiger Grund',
+  goal_reached: 'Ziel erreicht',
+  own_flat: 'eigene Wohnung bezogen',
+  moved_away: 'verzogen',
+  handed_over: 'an eine andere Stelle übergeben',
+  ended_by_person: 'von der Person beendet',
+  deceased: 'verstorben',
+  other: 'sonstiger Grund',
 };
 export const caseStatusLabel = lookup(CASE_STATUS_LABELS);
 export const closureCodeLabel = lookup(CLOSURE_CODE_LABELS);
@@ -43,26 +63,51 @@ export const closureCodeLabel = lookup(CLOSURE_CODE_LABELS);
 
 export const chainTitle = (type: string) => CHAIN_TITLES[type as keyof typeof CHAIN_TITLES] ?? type;
 
-export const PROCESS_STATUS_LABELS: Record<string, string> = { running: 'läuft', on_hold: 'angehalten', completed: 'abgeschlossen', cancelled: 'abgebrochen' };
+export const PROCESS_STATUS_LABELS: Record<string, string> = {
+  running: 'läuft',
+  on_hold: 'angehalten',
+  completed: 'abgeschlossen',
+  cancelled: 'abgebrochen',
+};
 export const processStatusLabel = lookup(PROCESS_STATUS_LABELS);
 
 /** a step row's status in the read model */
 export const STEP_STATUS_LABELS: Record<string, string> = {
-  waiting: 'wartet', active: 'offen', handoff: 'bei einer Stelle', returned: 'zurückgegeben', done: 'erledigt', skipped: 'übersprungen', cancelled: 'abgebrochen',
+  waiting: 'wartet',
+  active: 'offen',
+  handoff: 'bei einer Stelle',
+  returned: 'zurückgegeben',
+  done: 'erledigt',
+  skipped: 'übersprungen',
+  cancelled: 'abgebrochen',
 };
 /** where the current step stands, as a sentence on the process page */
 export const STEP_PHASE_LABELS: Record<string, string> = {
-  waiting: 'wartet', active: 'in Bearbeitung beim Fallmanagement', handoff: 'an eine Stelle übergeben', returned: 'von der Stelle abgelehnt – zurück beim Fallmanagement',
+  waiting: 'wartet',
+  active: 'in Bearbeitung beim Fallmanagement',
+  handoff: 'an eine Stelle übergeben',
+  returned: 'von der Stelle abgelehnt – zurück beim Fallmanagement',
   consent: 'wartet auf eine Einwilligung – die Übergabe beginnt, sobald sie erfasst ist',
 };
 /** the chain's history (ProcessEvent.event) */
 export const CHAIN_EVENT_LABELS: Record<string, string> = {
-  'chain.started': 'Kette gestartet', 'chain.completed': 'Kette abgeschlossen', 'chain.held': 'Kette angehalten',
-  'chain.resumed': 'Kette fortgesetzt', 'chain.cancelled': 'Kette abgebrochen', 'chain.reassigned': 'Kette übertragen',
-  'step.started': 'Schritt begonnen', 'step.waiting': 'Wartezeit begonnen', 'step.handoff': 'an Stelle übergeben',
-  'step.completed': 'Ergebnis erfasst', 'step.skipped': 'Schritt übersprungen', 'step.returned': 'Übergabe abgelehnt – zurück beim Fallmanagement',
-  'step.retry': 'erneut übergeben', 'step.reminder': 'Erinnerung versandt', 'step.escalation': 'Eskalation an die Leitung',
-  'step.review': 'Fallbesprechung mit der Leitung fällig', 'step.consent_missing': 'wartet auf Einwilligung',
+  'chain.started': 'Kette gestartet',
+  'chain.completed': 'Kette abgeschlossen',
+  'chain.held': 'Kette angehalten',
+  'chain.resumed': 'Kette fortgesetzt',
+  'chain.cancelled': 'Kette abgebrochen',
+  'chain.reassigned': 'Kette übertragen',
+  'step.started': 'Schritt begonnen',
+  'step.waiting': 'Wartezeit begonnen',
+  'step.handoff': 'an Stelle übergeben',
+  'step.completed': 'Ergebnis erfasst',
+  'step.skipped': 'Schritt übersprungen',
+  'step.returned': 'Übergabe abgelehnt – zurück beim Fallmanagement',
+  'step.retry': 'erneut übergeben',
+  'step.reminder': 'Erinnerung versandt',
+  'step.escalation': 'Eskalation an die Leitung',
+  'step.review': 'Fallbesprechung mit der Leitung fällig',
+  'step.consent_missing': 'wartet auf Einwilligung',
 };
 export const stepStatusLabel = lookup(STEP_STATUS_LABELS);
 export const stepPhaseLabel = lookup(STEP_PHASE_LABELS);
@@ -71,15 +116,31 @@ export const chainEventLabel = lookup(CHAIN_EVENT_LABELS);
 // --- handoffs (tasks) and e-mails --------------------------------------------------------------
 
 export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
-  created: 'angelegt', notified: 'benachrichtigt', accepted: 'angenommen', declined: 'abgelehnt',
-  completed: 'erledigt', forwarded: 'weitergeleitet', cancelled: 'abgebrochen',
+  created: 'angelegt',
+  notified: 'benachrichtigt',
+  accepted: 'angenommen',
+  declined: 'abgelehnt',
+  completed: 'erledigt',
+  forwarded: 'weitergeleitet',
+  cancelled: 'abgebrochen',
 };
 /** a handoff's history (TaskEvent.event) */
 export const TASK_EVENT_LABELS: Record<string, string> = {
-  created: 'angelegt', notified: 'Stelle benachrichtigt', accepted: 'angenommen', declined: 'abgelehnt', completed: 'erledigt',
-  forwarded: 'weitergeleitet', cancelled: 'zurückgezogen', reminder: 'Erinnerung', escalation: 'Eskalation',
+  created: 'angelegt',
+  notified: 'Stelle benachrichtigt',
+  accepted: 'angenommen',
+  declined: 'abgelehnt',
+  completed: 'erledigt',
+  forwarded: 'weitergeleitet',
+  cancelled: 'zurückgezogen',
+  reminder: 'Erinnerung',
+  escalation: 'Eskalation',
 };
-export const MAIL_STATUS_LABELS: Record<string, string> = { pending: 'wartet auf Versand', sent: 'versandt', failed: 'Versand fehlgeschlagen' };
+export const MAIL_STATUS_LABELS: Record<string, string> = {
+  pending: 'wartet auf Versand',
+  sent: 'versandt',
+  failed: 'Versand fehlgeschlagen',
+};
 export const taskStatusLabel = lookup(TASK_STATUS_LABELS);
 export const taskEventLabel = lookup(TASK_EVENT_LABELS);
 export const mailStatusLabel = lookup(MAIL_STATUS_LABELS);
@@ -134,7 +195,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'process.step.review': 'Vorlage bei der Leitung',
 };
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
-  Case: 'Fall', Person: 'Person', Task: 'Übergabe', Process: 'Prozess', FollowUp: 'Wiedervorlage', Consent: 'Einwilligung',
+  Case: 'Fall',
+  Person: 'Person',
+  Task: 'Übergabe',
+  Process: 'Prozess',
+  FollowUp: 'Wiedervorlage',
+  Consent: 'Einwilligung',
 };
 export const auditActionLabel = (action: string) => AUDIT_ACTION_LABELS[action] ?? action;
 export const auditEntityLabel = (type: string) => AUDIT_ENTITY_LABELS[type] ?? type;

@@ -25,7 +25,15 @@ export interface OutboxOptions {
   requireTls?: boolean;
 }
 
-interface Claimed { id: string; idempotencyKey: string; to: string[]; subject: string; text: string; html: string | null; attempts: number }
+interface Claimed {
+  id: string;
+  idempotencyKey: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string | null;
+  attempts: number;
+}
 
 export function messageIdFor(idempotencyKey: string): string {
   return `<${crypto.createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@kim-flow>`;
@@ -42,7 +50,11 @@ export function startOutboxSender(opts: OutboxOptions) {
   // the timeouts go with the URL into the transport's options (as createTransport's second argument they
   // were message defaults, and the connection kept nodemailer's 2-minute and 10-minute defaults)
   const transport = nodemailer.createTransport({
-    url: opts.smtpUrl, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 15_000, requireTLS: opts.requireTls ?? true,
+    url: opts.smtpUrl,
+    connectionTimeout: 5_000,
+    greetingTimeout: 5_000,
+    socketTimeout: 15_000,
+    requireTLS: opts.requireTls ?? true,
   });
   const pollMs = opts.pollMs ?? 500;
   const maxBackoff = opts.maxBackoffMs ?? 5 * 60_000;
@@ -57,8 +69,13 @@ export function startOutboxSender(opts: OutboxOptions) {
     const attempts = m.attempts + 1;
     try {
       await transport.sendMail({
-        from: opts.from, to: m.to, subject: m.subject, text: m.text, html: m.html ?? undefined,
-        messageId: messageIdFor(m.idempotencyKey), headers: { 'X-KIM-Idempotency-Key': m.idempotencyKey },
+        from: opts.from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        html: m.html ?? undefined,
+        messageId: messageIdFor(m.idempotencyKey),
+        headers: { 'X-KIM-Idempotency-Key': m.idempotencyKey },
       });
       opts.log.info({ mailId: m.id, attempts }, 'E-Mail versandt');
       return { status: 'sent' as const, sentAt: new Date(), attempts, lockedUntil: null, lastError: null };
@@ -76,16 +93,19 @@ export function startOutboxSender(opts: OutboxOptions) {
 
   /** One due mail, locked, sent and marked in one transaction; false if none is due. */
   function deliverOne(): Promise<boolean> {
-    return opts.db.$transaction(async (tx) => {
-      // "lockedUntil": a lease taken by a sender of an older version (rolling update) is still respected
-      const [m] = await tx.$queryRaw<Claimed[]>`
+    return opts.db.$transaction(
+      async (tx) => {
+        // "lockedUntil": a lease taken by a sender of an older version (rolling update) is still respected
+        const [m] = await tx.$queryRaw<Claimed[]>`
         SELECT id, "idempotencyKey", "to", subject, text, html, attempts FROM "Mail"
         WHERE status = 'pending' AND "nextAttemptAt" <= now() AND ("lockedUntil" IS NULL OR "lockedUntil" < now())
         ORDER BY "createdAt" LIMIT 1 FOR UPDATE SKIP LOCKED`;
-      if (!m) return false;
-      await tx.mail.update({ where: { id: m.id }, data: await send(m) });
-      return true;
-    }, { timeout: DELIVERY_TX_MS, maxWait: 10_000 });
+        if (!m) return false;
+        await tx.mail.update({ where: { id: m.id }, data: await send(m) });
+        return true;
+      },
+      { timeout: DELIVERY_TX_MS, maxWait: 10_000 },
+    );
   }
 
   async function tick() {
@@ -96,9 +116,13 @@ export function startOutboxSender(opts: OutboxOptions) {
       }
       if (stopping || !(await deliverOne())) return;
       // more are due: several lanes, each taking one mail after the other until none is left
-      const results = await Promise.allSettled(Array.from({ length: lanes }, async () => {
-        while (!stopping && await deliverOne()) { /* next */ }
-      }));
+      const results = await Promise.allSettled(
+        Array.from({ length: lanes }, async () => {
+          while (!stopping && (await deliverOne())) {
+            /* next */
+          }
+        }),
+      );
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
     } catch (err) {
@@ -106,13 +130,20 @@ export function startOutboxSender(opts: OutboxOptions) {
     }
   }
   const loop = () => {
-    running = tick().finally(() => { if (!stopping) timer = setTimeout(loop, pollMs); });
+    running = tick().finally(() => {
+      if (!stopping) timer = setTimeout(loop, pollMs);
+    });
   };
   loop();
 
   return {
     /** Run one delivery pass now (used after a change to deliver without waiting for the poll). */
-    kick: () => { if (!stopping) { clearTimeout(timer); running = running.then(tick); } },
+    kick: () => {
+      if (!stopping) {
+        clearTimeout(timer);
+        running = running.then(tick);
+      }
+    },
     async stop() {
       stopping = true;
       clearTimeout(timer);

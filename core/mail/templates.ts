@@ -3,7 +3,11 @@
 import { formatDate, formatDateTime } from '../format/dates';
 import { html } from '../html';
 
-export interface MailContent { subject: string; text: string; html: string }
+export interface MailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
 
 const paragraphs = (lines: string[]) => lines.map((l, i) => html`${i ? '\n' : ''}<p>${l}</p>`);
 
@@ -20,7 +24,10 @@ ${paragraphs(lines)}
 export function followUpReminderMail(p: { reference: string; dueAt: Date; link: string }): MailContent {
   const due = formatDateTime(p.dueAt);
   const title = `Wiedervorlage fällig – Fall ${p.reference}`;
-  const lines = [`Die Wiedervorlage für den Fall ${p.reference} ist fällig (${due} Uhr).`, 'Bitte den Fall ansehen und die nächsten Schritte festhalten.'];
+  const lines = [
+    `Die Wiedervorlage für den Fall ${p.reference} ist fällig (${due} Uhr).`,
+    'Bitte den Fall ansehen und die nächsten Schritte festhalten.',
+  ];
   return {
     subject: `[KIM] ${title}`,
     text: `${lines.join('\n')}\n\nZum Fall: ${p.link}\n\n-- \nKIM Flow`,
@@ -57,29 +64,37 @@ ${paragraphs(all)}
 }
 
 export const taskMails = {
-  notify: (p: TaskMailParams) => taskMail('Bitte bestätigen', p, [
-    `Für den Fall ${p.reference} ist eine Aufgabe an Ihre Stelle übergeben worden: ${p.stepTitle}.`,
-    p.due ? `Bitte bestätigen Sie den Eingang bis ${formatDate(p.due)}.` : 'Bitte bestätigen Sie den Eingang.',
-  ]),
-  reminder: (p: TaskMailParams) => taskMail('Erinnerung', p, [
-    `Die Frist für die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} ist abgelaufen.`, 'Bitte bearbeiten Sie die Aufgabe.',
-  ]),
-  escalation: (p: TaskMailParams) => taskMail('Eskalation', p, [
-    `Die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} ist trotz Erinnerung überfällig.`, 'Bitte sorgen Sie für die Bearbeitung.',
-  ]),
-  declined: (p: TaskMailParams) => taskMail('Abgelehnt', p, [
-    `Die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} wurde abgelehnt. Die Begründung steht im Fall.`,
-  ]),
-  completed: (p: TaskMailParams) => taskMail('Erledigt', p, [
-    `Die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} wurde erledigt. Das Ergebnis steht im Fall.`,
-  ]),
-  cancelled: (p: TaskMailParams) => taskMail('Abgebrochen', p, [
-    `Die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} wurde abgebrochen und muss nicht mehr bearbeitet werden.`,
-  ]),
+  notify: (p: TaskMailParams) =>
+    taskMail('Bitte bestätigen', p, [
+      `Für den Fall ${p.reference} ist eine Aufgabe an Ihre Stelle übergeben worden: ${p.stepTitle}.`,
+      p.due ? `Bitte bestätigen Sie den Eingang bis ${formatDate(p.due)}.` : 'Bitte bestätigen Sie den Eingang.',
+    ]),
+  reminder: (p: TaskMailParams) =>
+    taskMail('Erinnerung', p, [
+      `Die Frist für die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} ist abgelaufen.`,
+      'Bitte bearbeiten Sie die Aufgabe.',
+    ]),
+  escalation: (p: TaskMailParams) =>
+    taskMail('Eskalation', p, [
+      `Die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} ist trotz Erinnerung überfällig.`,
+      'Bitte sorgen Sie für die Bearbeitung.',
+    ]),
+  declined: (p: TaskMailParams) =>
+    taskMail('Abgelehnt', p, [`Die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} wurde abgelehnt. Die Begründung steht im Fall.`]),
+  completed: (p: TaskMailParams) =>
+    taskMail('Erledigt', p, [`Die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} wurde erledigt. Das Ergebnis steht im Fall.`]),
+  cancelled: (p: TaskMailParams) =>
+    taskMail('Abgebrochen', p, [
+      `Die Aufgabe „${p.stepTitle}“ im Fall ${p.reference} wurde abgebrochen und muss nicht mehr bearbeitet werden.`,
+    ]),
 };
 
 export const chainMails = {
   reminder: (p: TaskMailParams) => taskMail('Erinnerung', p, [`Im Fall ${p.reference} wartet der Schritt „${p.stepTitle}“ auf Sie.`]),
-  escalation: (p: TaskMailParams) => taskMail('Eskalation', p, [`Der Schritt „${p.stepTitle}“ im Fall ${p.reference} ist trotz Erinnerung überfällig.`]),
-  review: (p: TaskMailParams) => taskMail('Fallbesprechung', p, [`Im Fall ${p.reference} gibt es seit langem keinen Fortschritt beim Schritt „${p.stepTitle}“. Bitte mit dem Fallmanagement besprechen.`]),
+  escalation: (p: TaskMailParams) =>
+    taskMail('Eskalation', p, [`Der Schritt „${p.stepTitle}“ im Fall ${p.reference} ist trotz Erinnerung überfällig.`]),
+  review: (p: TaskMailParams) =>
+    taskMail('Fallbesprechung', p, [
+      `Im Fall ${p.reference} gibt es seit langem keinen Fortschritt beim Schritt „${p.stepTitle}“. Bitte mit dem Fallmanagement besprechen.`,
+    ]),
 };

@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export const PG_USER = 'postgres';
-export interface RunAs { uid?: number; gid?: number }
+export interface RunAs {
+  uid?: number;
+  gid?: number;
+}
 
 /** Where the copies live when the postgres user cannot reach the clone (root only). */
 export const PG_HOME = '/var/lib/kim-flow';
@@ -16,11 +19,20 @@ export const PG_HOME = '/var/lib/kim-flow';
 /** As root: the ids of the system user "postgres" (created if missing); otherwise run as ourselves. */
 export function runAs(): RunAs {
   if (process.getuid?.() !== 0) return {};
-  const id = (flag: string) => Number(execFileSync('id', [flag, PG_USER], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim());
+  const id = (flag: string) =>
+    Number(
+      execFileSync('id', [flag, PG_USER], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim(),
+    );
   try {
     return { uid: id('-u'), gid: id('-g') };
   } catch {
-    try { execFileSync('groupadd', ['--system', PG_USER], { stdio: 'ignore' }); } catch { /* exists */ }
+    try {
+      execFileSync('groupadd', ['--system', PG_USER], { stdio: 'ignore' });
+    } catch {
+      /* exists */
+    }
     execFileSync('useradd', ['--system', '-g', PG_USER, '--no-create-home', PG_USER], { stdio: 'ignore' });
     return { uid: id('-u'), gid: id('-g') };
   }
@@ -60,7 +72,11 @@ export function usableNativeDir(nativeDir: string, ids: RunAs, notice: (line: st
   if (reachable(ids, path.join(nativeDir, 'bin', 'postgres'))) return nativeDir;
   const real = fs.realpathSync(nativeDir);
   let version = 'unknown';
-  try { version = JSON.parse(fs.readFileSync(path.join(real, '..', 'package.json'), 'utf8')).version; } catch { /* none */ }
+  try {
+    version = JSON.parse(fs.readFileSync(path.join(real, '..', 'package.json'), 'utf8')).version;
+  } catch {
+    /* none */
+  }
   const target = path.join(pgHome(), `postgres-${version}`);
   if (!fs.existsSync(path.join(target, 'bin', 'postgres'))) {
     const tmp = `${target}.tmp-${process.pid}`;
@@ -93,13 +109,17 @@ export function usableDataDir(dataDir: string, ids: RunAs, notice: (line: string
   if (st) {
     if (reachable(ids, dataDir)) return dataDir;
     const b = blocker(ids, dataDir);
-    throw new Error(`Der Benutzer ${PG_USER} erreicht das vorhandene Datenverzeichnis ${dataDir} nicht (er darf ${b} nicht betreten). `
-      + `Entweder "chmod o+x ${b}" erlauben oder KIM_DATA_DIR auf einen Ordner setzen, den er erreicht.`);
+    throw new Error(
+      `Der Benutzer ${PG_USER} erreicht das vorhandene Datenverzeichnis ${dataDir} nicht (er darf ${b} nicht betreten). ` +
+        `Entweder "chmod o+x ${b}" erlauben oder KIM_DATA_DIR auf einen Ordner setzen, den er erreicht.`,
+    );
   }
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   if (reachable(ids, path.dirname(dataDir))) return dataDir;
   const real = fs.mkdtempSync(path.join(pgHome(), 'data-'));
   fs.symlinkSync(real, dataDir);
-  notice(`PostgreSQL-Daten liegen unter ${real} (verlinkt als ${dataDir}): der Benutzer ${PG_USER} darf ${blocker(ids, dataDir)} nicht betreten.`);
+  notice(
+    `PostgreSQL-Daten liegen unter ${real} (verlinkt als ${dataDir}): der Benutzer ${PG_USER} darf ${blocker(ids, dataDir)} nicht betreten.`,
+  );
   return real;
 }

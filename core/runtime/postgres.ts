@@ -62,7 +62,12 @@ function isPostgresOn(pid: number, dataDir: string): boolean {
 }
 
 function alive(pid: number) {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -89,20 +94,43 @@ export async function startPostgres(opts: {
     fs.writeFileSync(pwFile, opts.password + '\n', { mode: 0o600 });
     chownTree(pwFile, ids);
     try {
-      execFileSync(path.join(bin, 'initdb'), [
-        `--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${USER}`,
-        `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync',
-      ], { ...ids, stdio: 'pipe' });
+      execFileSync(
+        path.join(bin, 'initdb'),
+        [
+          `--pgdata=${dataDir}`,
+          '--auth=scram-sha-256',
+          `--username=${USER}`,
+          `--pwfile=${pwFile}`,
+          '--encoding=UTF8',
+          '--locale=C.UTF-8',
+          '--no-sync',
+        ],
+        { ...ids, stdio: 'pipe' },
+      );
     } finally {
       fs.rmSync(pwFile, { force: true });
     }
   }
   await clearStale(dataDir);
 
-  const child: ChildProcess = trackChild(spawn(path.join(bin, 'postgres'), [
-    '-D', dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1',
-    '-c', `unix_socket_directories=`, '-c', 'max_connections=200',
-  ], { ...ids, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child: ChildProcess = trackChild(
+    spawn(
+      path.join(bin, 'postgres'),
+      [
+        '-D',
+        dataDir,
+        '-p',
+        String(opts.port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=`,
+        '-c',
+        'max_connections=200',
+      ],
+      { ...ids, stdio: ['ignore', 'pipe', 'pipe'] },
+    ),
+  );
 
   let output = '';
   await new Promise<void>((resolve, reject) => {

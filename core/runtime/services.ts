@@ -36,14 +36,18 @@ export function embeddedDatabaseUrl(config: Config): string {
 
 export async function startServices(config: Config, log: Logger): Promise<Services> {
   const stops: Array<() => Promise<void>> = [];
-  const stop = async () => { for (const s of stops.reverse()) await s().catch((e) => log.warn({ err: e.message }, 'Fehler beim Beenden')); };
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e) => log.warn({ err: e.message }, 'Fehler beim Beenden'));
+  };
   try {
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
       const t = Date.now();
       const password = embeddedPgPassword(config.KIM_DATA_DIR);
       const pg = await startPostgres({
-        dataDir: path.join(config.KIM_DATA_DIR, 'postgres'), port: config.KIM_EMBEDDED_PG_PORT, password,
+        dataDir: path.join(config.KIM_DATA_DIR, 'postgres'),
+        port: config.KIM_EMBEDDED_PG_PORT,
+        password,
         log: (line) => log.debug({ component: 'postgres' }, line),
         notice: (line) => log.info({ component: 'postgres' }, line),
       });
@@ -58,10 +62,14 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
     if (!temporalAddress) {
       const t = Date.now();
       const server = await startTemporalServer({
-        dataDir: path.join(config.KIM_DATA_DIR, 'temporal'), port: config.KIM_TEMPORAL_PORT,
-        uiPort: config.KIM_TEMPORAL_UI_PORT, toolsDir: config.KIM_TOOLS_DIR, cliPath: config.TEMPORAL_CLI_PATH,
+        dataDir: path.join(config.KIM_DATA_DIR, 'temporal'),
+        port: config.KIM_TEMPORAL_PORT,
+        uiPort: config.KIM_TEMPORAL_UI_PORT,
+        toolsDir: config.KIM_TOOLS_DIR,
+        cliPath: config.TEMPORAL_CLI_PATH,
         uiCodecEndpoint: `${config.publicUrl}/api/codec`,
-        namespace: config.TEMPORAL_NAMESPACE, log: (msg) => log.info({ component: 'temporal' }, msg),
+        namespace: config.TEMPORAL_NAMESPACE,
+        log: (msg) => log.info({ component: 'temporal' }, msg),
       });
       stops.push(() => server.stop());
       temporalAddress = server.address;

@@ -26,38 +26,51 @@ export class SmtpCapture {
 
   constructor(private readonly file?: string) {
     if (file && fs.existsSync(file)) {
-      this.mails = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as CapturedMail);
+      this.mails = fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as CapturedMail);
       this.seq = this.mails.length;
     }
   }
 
   async start(port: number): Promise<number> {
     const server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], banner: 'KIM Flow SMTP-Capture', logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      banner: 'KIM Flow SMTP-Capture',
+      logger: false,
       onData: (stream, session, callback) => {
-        simpleParser(stream).then((parsed) => {
-          const html = typeof parsed.html === 'string' ? parsed.html : '';
-          const text = parsed.text ?? '';
-          const mail: CapturedMail = {
-            id: String(++this.seq),
-            messageId: parsed.messageId,
-            to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
-            subject: parsed.subject ?? '',
-            text, html,
-            links: [...new Set(text.match(LINK) ?? [])],
-            receivedAt: new Date().toISOString(),
-          };
-          this.mails.push(mail);
-          if (this.file) fs.appendFileSync(this.file, JSON.stringify(mail) + '\n');
-          callback();
-        }, (err: Error) => callback(err));
+        simpleParser(stream).then(
+          (parsed) => {
+            const html = typeof parsed.html === 'string' ? parsed.html : '';
+            const text = parsed.text ?? '';
+            const mail: CapturedMail = {
+              id: String(++this.seq),
+              messageId: parsed.messageId,
+              to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+              subject: parsed.subject ?? '',
+              text,
+              html,
+              links: [...new Set(text.match(LINK) ?? [])],
+              receivedAt: new Date().toISOString(),
+            };
+            this.mails.push(mail);
+            if (this.file) fs.appendFileSync(this.file, JSON.stringify(mail) + '\n');
+            callback();
+          },
+          (err: Error) => callback(err),
+        );
       },
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
     });
-    server.on('error', () => { /* client errors must not crash the app */ });
+    server.on('error', () => {
+      /* client errors must not crash the app */
+    });
     this.server = server;
     const addr = (server as unknown as { server: import('node:net').Server }).server.address();
     this.port = typeof addr === 'object' && addr ? addr.port : port;
@@ -69,7 +82,10 @@ export class SmtpCapture {
     return this.mails.filter((m) => !to || m.to.includes(to));
   }
 
-  clear() { this.mails = []; if (this.file) fs.writeFileSync(this.file, ''); }
+  clear() {
+    this.mails = [];
+    if (this.file) fs.writeFileSync(this.file, '');
+  }
 
   async stop(): Promise<void> {
     const server = this.server;

@@ -11,7 +11,12 @@ export const TEMPORAL_CLI_DIRNAME = 'temporal-1.5.1';
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, name);
-    try { fs.accessSync(candidate, fs.constants.X_OK); return candidate; } catch { /* next */ }
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      /* next */
+    }
   }
   return undefined;
 }
@@ -21,7 +26,9 @@ function goBinary(): string | undefined {
 }
 
 export async function resolveTemporalCli(opts: {
-  cliPath?: string; toolsDir: string; log: (msg: string) => void;
+  cliPath?: string;
+  toolsDir: string;
+  log: (msg: string) => void;
 }): Promise<string | undefined> {
   if (opts.cliPath) {
     if (!fs.existsSync(opts.cliPath)) throw new Error(`TEMPORAL_CLI_PATH zeigt auf ${opts.cliPath}, dort ist keine Datei.`);
@@ -48,12 +55,20 @@ export async function resolveTemporalCli(opts: {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let lines = 0;
-    const tick = setInterval(() => opts.log(`  … baue Temporal CLI (${Math.round((Date.now() - started) / 1000)} s, ${lines} Module geladen)`), 15_000);
+    const tick = setInterval(
+      () => opts.log(`  … baue Temporal CLI (${Math.round((Date.now() - started) / 1000)} s, ${lines} Module geladen)`),
+      15_000,
+    );
     let tail = '';
-    child.stderr!.on('data', (b: Buffer) => { const t = b.toString(); tail = (tail + t).slice(-4000); lines += (t.match(/downloading/g) ?? []).length; });
+    child.stderr!.on('data', (b: Buffer) => {
+      const t = b.toString();
+      tail = (tail + t).slice(-4000);
+      lines += (t.match(/downloading/g) ?? []).length;
+    });
     child.once('exit', (code) => {
       clearInterval(tick);
-      if (code === 0) resolve(); else reject(new Error(`go install ${TEMPORAL_CLI_MODULE} fehlgeschlagen (Code ${code}):\n${tail}`));
+      if (code === 0) resolve();
+      else reject(new Error(`go install ${TEMPORAL_CLI_MODULE} fehlgeschlagen (Code ${code}):\n${tail}`));
     });
   });
   fs.renameSync(path.join(tmp, 'temporal'), cached); // atomic: a half-built binary is never used
@@ -72,6 +87,11 @@ if (require.main === module) {
     cliPath: process.env.TEMPORAL_CLI_PATH || undefined,
     toolsDir: process.env.KIM_TOOLS_DIR || require('node:path').join(require('node:os').homedir(), '.cache', 'kim-flow'),
     log: (m) => console.log(m),
-  }).then((cli) => console.log(cli ? `Temporal CLI: ${cli} (${temporalCliVersion(cli)})` : 'Temporal CLI: SDK-Download beim Start'),
-    (err) => { console.error(err.message); process.exit(1); });
+  }).then(
+    (cli) => console.log(cli ? `Temporal CLI: ${cli} (${temporalCliVersion(cli)})` : 'Temporal CLI: SDK-Download beim Start'),
+    (err) => {
+      console.error(err.message);
+      process.exit(1);
+    },
+  );
 }

@@ -17,7 +17,12 @@ export interface TemporalServer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function alive(pid: number) {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function killStale(pidFile: string, dbFile: string) {
@@ -29,7 +34,9 @@ async function killStale(pidFile: string, dbFile: string) {
       // checkout's (or the test run's) dev server
       const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       if (!args.includes('start-dev') || !args.includes(dbFile)) return void fs.rmSync(pidFile, { force: true });
-    } catch { /* no procfs: trust the pid file */ }
+    } catch {
+      /* no procfs: trust the pid file */
+    }
     process.kill(pid, 'SIGTERM');
     for (let i = 0; i < 100 && alive(pid); i++) await sleep(100);
     if (alive(pid)) process.kill(pid, 'SIGKILL');
@@ -60,10 +67,15 @@ async function waitReady(address: string, child: ChildProcess, output: () => str
 }
 
 export async function startTemporalServer(opts: {
-  dataDir: string; port: number; uiPort?: number; toolsDir: string; cliPath?: string;
+  dataDir: string;
+  port: number;
+  uiPort?: number;
+  toolsDir: string;
+  cliPath?: string;
   /** the Web UI decodes payloads through this remote codec (KIM's /api/codec) */
   uiCodecEndpoint?: string;
-  namespace?: string; log: (msg: string) => void;
+  namespace?: string;
+  log: (msg: string) => void;
 }): Promise<TemporalServer> {
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const cli = await resolveTemporalCli({ cliPath: opts.cliPath, toolsDir: opts.toolsDir, log: opts.log });
@@ -73,13 +85,20 @@ export async function startTemporalServer(opts: {
   const dbFile = path.join(opts.dataDir, 'temporal.sqlite');
   await killStale(pidFile, dbFile);
   const args = [
-    'server', 'start-dev',
-    '--db-filename', dbFile,
-    '--sqlite-pragma', 'journal_mode=WAL',
-    '--ip', '127.0.0.1',
-    '--port', String(opts.port),
-    '--log-level', 'warn',
-    '--log-format', 'json',
+    'server',
+    'start-dev',
+    '--db-filename',
+    dbFile,
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--log-level',
+    'warn',
+    '--log-format',
+    'json',
   ];
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
   if (opts.uiPort && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
@@ -120,7 +139,10 @@ export async function startTemporalServer(opts: {
     uiUrl: opts.uiPort ? `http://localhost:${opts.uiPort}` : undefined,
     stop() {
       stopped ??= new Promise<void>((resolve) => {
-        const done = () => { fs.rmSync(pidFile, { force: true }); resolve(); };
+        const done = () => {
+          fs.rmSync(pidFile, { force: true });
+          resolve();
+        };
         if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', done);
         child.kill('SIGTERM');
@@ -142,7 +164,9 @@ async function startDownloaded(opts: { dataDir: string; port: number; uiPort?: n
       uiPort: opts.uiPort,
       dbFilename: path.join(opts.dataDir, 'temporal.sqlite'),
       namespace: opts.namespace,
-      searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => defineSearchAttributeKey(name, type === 'Bool' ? SearchAttributeType.BOOL : SearchAttributeType.KEYWORD)),
+      searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) =>
+        defineSearchAttributeKey(name, type === 'Bool' ? SearchAttributeType.BOOL : SearchAttributeType.KEYWORD),
+      ),
       extraArgs: ['--sqlite-pragma', 'journal_mode=WAL'],
     },
   });

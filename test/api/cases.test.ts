@@ -14,17 +14,24 @@ let admin: string;
 beforeAll(async () => {
   stack = await startStack();
   [caseworker, supervisor, admin] = await Promise.all([
-    stack.token('fallmanagement@kim.example'), stack.token('leitung@kim.example'), stack.token('admin@kim.example'),
+    stack.token('fallmanagement@kim.example'),
+    stack.token('leitung@kim.example'),
+    stack.token('admin@kim.example'),
   ]);
 });
 afterAll(() => stack?.stop());
 
 const counts = async () => ({
-  persons: await stack.db.person.count(), cases: await stack.db.case.count(), followUps: await stack.db.followUp.count(),
+  persons: await stack.db.person.count(),
+  cases: await stack.db.case.count(),
+  followUps: await stack.db.followUp.count(),
 });
 
 async function newPerson(body: Record<string, unknown> = {}) {
-  const r = await stack.api('POST', '/api/persons', { token: caseworker, body: { firstName: 'Amina', lastName: 'Yilmaz', benefitType: 'sgb2', ...body } });
+  const r = await stack.api('POST', '/api/persons', {
+    token: caseworker,
+    body: { firstName: 'Amina', lastName: 'Yilmaz', benefitType: 'sgb2', ...body },
+  });
   expect(r.status).toBe(201);
   return r.body.id as string;
 }
@@ -57,7 +64,11 @@ describe('POST /api/persons', () => {
 
   it('answers invalid JSON with 400 in the error format', async () => {
     const before = await counts();
-    const r = await stack.api('POST', '/api/persons', { token: caseworker, body: '{"firstName": ', headers: { 'content-type': 'application/json' } });
+    const r = await stack.api('POST', '/api/persons', {
+      token: caseworker,
+      body: '{"firstName": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('JSON') });
     expect(r.body.error.requestId).toBe(r.headers.get('x-request-id'));
@@ -102,7 +113,13 @@ describe('cases', () => {
 
     const detail = await stack.api('GET', `/api/cases/${r.body.id}`, { token: caseworker });
     expect(detail.status).toBe(200);
-    expect(detail.body).toMatchObject({ reference: r.body.reference, status: 'open', live: true, person: { lastName: 'Yilmaz' }, chains: [] });
+    expect(detail.body).toMatchObject({
+      reference: r.body.reference,
+      status: 'open',
+      live: true,
+      person: { lastName: 'Yilmaz' },
+      chains: [],
+    });
     expect(await stack.db.auditEvent.count({ where: { action: 'case.read', caseId: r.body.id } })).toBeGreaterThanOrEqual(1);
   });
 
@@ -117,7 +134,12 @@ describe('cases', () => {
   it('a double submit with the same Idempotency-Key creates one case and one workflow', async () => {
     const personId = await newPerson();
     const before = await stack.db.case.count();
-    const send = () => stack.api('POST', '/api/cases', { token: caseworker, body: { personId, topic: 'housing' }, headers: { 'Idempotency-Key': 'form-123456789' } });
+    const send = () =>
+      stack.api('POST', '/api/cases', {
+        token: caseworker,
+        body: { personId, topic: 'housing' },
+        headers: { 'Idempotency-Key': 'form-123456789' },
+      });
     const [a, b] = await Promise.all([send(), send()]);
     const ok = [a, b].filter((r) => r.status === 201 || r.status === 200);
     expect(ok.length).toBeGreaterThanOrEqual(1);
@@ -130,7 +152,10 @@ describe('cases', () => {
 
   it('rejects an unknown person (404, as one outside the scope) or topic (400) and writes nothing', async () => {
     const before = await counts();
-    const r1 = await stack.api('POST', '/api/cases', { token: caseworker, body: { personId: '2b1e8f5e-7d4c-4b7a-9a51-3f0a2c1d9e88', topic: 'housing' } });
+    const r1 = await stack.api('POST', '/api/cases', {
+      token: caseworker,
+      body: { personId: '2b1e8f5e-7d4c-4b7a-9a51-3f0a2c1d9e88', topic: 'housing' },
+    });
     expect(r1.status).toBe(404);
     const r2 = await stack.api('POST', '/api/cases', { token: caseworker, body: { personId: 'nope', topic: 'flat' } });
     expect(r2.status).toBe(400);
@@ -188,9 +213,15 @@ describe('cases', () => {
   it('records consent for known departments only', async () => {
     const personId = await newPerson();
     const { body: c } = await stack.api('POST', `/api/cases`, { token: caseworker, body: { personId, topic: 'housing' } });
-    const ok = await stack.api('POST', `/api/cases/${c.id}/consents`, { token: caseworker, body: { departments: ['5-50', 'jobcenter'], purpose: 'Wohnungssuche', givenAt: '2026-11-01' } });
+    const ok = await stack.api('POST', `/api/cases/${c.id}/consents`, {
+      token: caseworker,
+      body: { departments: ['5-50', 'jobcenter'], purpose: 'Wohnungssuche', givenAt: '2026-11-01' },
+    });
     expect(ok.status).toBe(201);
-    const bad = await stack.api('POST', `/api/cases/${c.id}/consents`, { token: caseworker, body: { departments: ['mars'], purpose: 'x', givenAt: '2026-11-01' } });
+    const bad = await stack.api('POST', `/api/cases/${c.id}/consents`, {
+      token: caseworker,
+      body: { departments: ['mars'], purpose: 'x', givenAt: '2026-11-01' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].field).toBe('departments');
     expect(await stack.db.consent.count({ where: { caseId: c.id } })).toBe(1);
@@ -208,18 +239,28 @@ describe('runtime routes', () => {
     const r = await stack.api('GET', '/api/openapi.json');
     expect(r.status).toBe(200);
     expect(r.body.openapi).toBe('3.1.0');
-    expect(Object.keys(r.body.paths)).toEqual(expect.arrayContaining(['/api/session', '/api/persons', '/api/cases', '/api/cases/{id}', '/api/cases/{id}/consents']));
+    expect(Object.keys(r.body.paths)).toEqual(
+      expect.arrayContaining(['/api/session', '/api/persons', '/api/cases', '/api/cases/{id}', '/api/cases/{id}/consents']),
+    );
     const person = r.body.paths['/api/persons'].post.requestBody.content['application/json'].schema;
     expect(person.required).toEqual(['firstName', 'lastName']);
     expect(person.properties.benefitType.enum).toEqual(['asylblg', 'sgb2', 'sgb12', 'none']);
   });
 
   it('every operation lists its statuses: 400 and 503 always, 401 unless public, 404 with path parameters, 413 with a body, never 500', async () => {
-    const doc = (await stack.api('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, { security: unknown[]; requestBody?: unknown; responses: Record<string, unknown> }>> };
+    const doc = (await stack.api('GET', '/api/openapi.json')).body as {
+      paths: Record<string, Record<string, { security: unknown[]; requestBody?: unknown; responses: Record<string, unknown> }>>;
+    };
     const missing: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
-        const want = ['400', '503', ...(op.security.length ? ['401'] : []), ...(path.includes('{') ? ['404'] : []), ...(op.requestBody ? ['413'] : [])];
+        const want = [
+          '400',
+          '503',
+          ...(op.security.length ? ['401'] : []),
+          ...(path.includes('{') ? ['404'] : []),
+          ...(op.requestBody ? ['413'] : []),
+        ];
         for (const s of want) if (!(s in op.responses)) missing.push(`${method.toUpperCase()} ${path} ${s}`);
         if ('500' in op.responses) missing.push(`${method.toUpperCase()} ${path} lists 500`);
       }
@@ -231,7 +272,9 @@ describe('runtime routes', () => {
   it('stack.api checks every answer against the document: an undeclared status fails naming route, method and status', async () => {
     const contract = await stack.contract();
     const conflict = { status: 409, contentType: 'application/json', body: { error: { code: 'conflict', message: 'x', details: [] } } };
-    expect(contract.problems('GET', `/api/cases/${crypto.randomUUID()}`, conflict)).toEqual([expect.stringContaining('GET /api/cases/{id} answered 409, which the OpenAPI document does not list')]);
+    expect(contract.problems('GET', `/api/cases/${crypto.randomUUID()}`, conflict)).toEqual([
+      expect.stringContaining('GET /api/cases/{id} answered 409, which the OpenAPI document does not list'),
+    ]);
     expect(contract.problems('POST', `/api/cases/${crypto.randomUUID()}/chains`, conflict)).toEqual([]);
   });
 

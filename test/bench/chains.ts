@@ -18,7 +18,14 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 async function pool<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) { const i = next++; await fn(items[i], i); } }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
 }
 
 /** Resident memory of a process and its children, in MB. */
@@ -32,7 +39,9 @@ function rssMb(pid: number): number {
         const kids = fs.readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim();
         for (const k of kids ? kids.split(/\s+/) : []) visit(Number(k));
       }
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   };
   visit(pid);
   return kb / 1024;
@@ -43,20 +52,32 @@ async function main() {
   const stack = await startStack({ workingDaySeconds: 0.01 });
   try {
     const [cw, jc] = await Promise.all([stack.token('fallmanagement@kim.example'), stack.token('jobcenter@kim.example')]);
-    const ok = (r: { status: number; body: unknown }, what: string) => { if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`); return r; };
+    const ok = (r: { status: number; body: unknown }, what: string) => {
+      if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+      return r;
+    };
 
     // --- baseline: bare client starts of a trivial workflow --------------------------------------
     const conn = await NativeConnection.connect({ address: testEnv().temporalAddress });
     const baseQueue = `${stack.taskQueue}-base`;
-    const worker = await Worker.create({ connection: conn, taskQueue: baseQueue, workflowsPath: path.join(__dirname, 'trivial-workflow.ts'), dataConverter: { payloadCodecs: [PAYLOAD_CODEC] } });
+    const worker = await Worker.create({
+      connection: conn,
+      taskQueue: baseQueue,
+      workflowsPath: path.join(__dirname, 'trivial-workflow.ts'),
+      dataConverter: { payloadCodecs: [PAYLOAD_CODEC] },
+    });
     const run = worker.run();
     const t0 = performance.now();
     const handles: Awaited<ReturnType<typeof stack.client.workflow.start>>[] = [];
     await pool(Array.from({ length: K }), CONCURRENCY, async (_x, i) => {
-      handles.push(await stack.client.workflow.start(trivialWorkflow, { taskQueue: baseQueue, workflowId: `bench-start-${Date.now()}-${i}` }));
+      handles.push(
+        await stack.client.workflow.start(trivialWorkflow, { taskQueue: baseQueue, workflowId: `bench-start-${Date.now()}-${i}` }),
+      );
     });
     const baseStartsPerSec = K / ((performance.now() - t0) / 1000);
-    await pool(handles, CONCURRENCY, async (h) => { await h.executeUpdate(bumpUpdate, { args: [-1] }); });
+    await pool(handles, CONCURRENCY, async (h) => {
+      await h.executeUpdate(bumpUpdate, { args: [-1] });
+    });
     worker.shutdown();
     await run;
     await conn.close();
@@ -64,8 +85,17 @@ async function main() {
     // --- chains: start via the API ----------------------------------------------------------------
     const cases: string[] = [];
     await pool(Array.from({ length: K }), CONCURRENCY, async () => {
-      const p = ok(await stack.api('POST', '/api/persons', { token: cw, body: { firstName: 'B', lastName: 'Ench', benefitType: 'sgb2', birthDate: '1990-01-01' } }), 'person');
-      const c = ok(await stack.api('POST', '/api/cases', { token: cw, body: { personId: (p.body as { id: string }).id, topic: 'education_work' } }), 'case');
+      const p = ok(
+        await stack.api('POST', '/api/persons', {
+          token: cw,
+          body: { firstName: 'B', lastName: 'Ench', benefitType: 'sgb2', birthDate: '1990-01-01' },
+        }),
+        'person',
+      );
+      const c = ok(
+        await stack.api('POST', '/api/cases', { token: cw, body: { personId: (p.body as { id: string }).id, topic: 'education_work' } }),
+        'case',
+      );
       await giveConsent(stack, cw, (c.body as { id: string }).id);
       cases.push((c.body as { id: string }).id);
     });
@@ -80,7 +110,10 @@ async function main() {
     // --- drive every chain to completion via the API -----------------------------------------------
     const step = async (id: string, key: string, outcome: string, data?: object) => {
       for (;;) {
-        const r = await stack.api('POST', `/api/processes/${id}/steps/${key}/complete`, { token: cw, body: { outcome, ...(data ? { data } : {}) } });
+        const r = await stack.api('POST', `/api/processes/${id}/steps/${key}/complete`, {
+          token: cw,
+          body: { outcome, ...(data ? { data } : {}) },
+        });
         if (r.status === 200) return;
         if (r.status !== 409) throw new Error(`${key}: ${r.status} ${JSON.stringify(r.body)}`);
         await new Promise((res) => setTimeout(res, 20)); // not current yet (a wait or the previous step is still being recorded)
@@ -90,11 +123,16 @@ async function main() {
     await pool(processes, CONCURRENCY, async (id) => {
       await step(id, 'education-history', 'done');
       await step(id, 'language-course', 'skip');
-      const taskId = await eventually(async () => {
-        const p = await stack.api('GET', `/api/processes/${id}`, { token: cw });
-        return (p.body as { steps: Array<{ key: string; taskId: string | null }> }).steps.find((s) => s.key === 'counselling')?.taskId;
-      }, 60_000, 20);
-      for (;;) { // 409 until the handoff has notified the department
+      const taskId = await eventually(
+        async () => {
+          const p = await stack.api('GET', `/api/processes/${id}`, { token: cw });
+          return (p.body as { steps: Array<{ key: string; taskId: string | null }> }).steps.find((s) => s.key === 'counselling')?.taskId;
+        },
+        60_000,
+        20,
+      );
+      for (;;) {
+        // 409 until the handoff has notified the department
         const r = await stack.api('POST', `/api/tasks/${taskId}/complete`, { token: jc, body: { outcome: 'done' } });
         if (r.status === 200) break;
         if (r.status !== 409) ok(r, 'counselling');
@@ -104,9 +142,15 @@ async function main() {
       await step(id, 'placement', 'work');
       await step(id, 'follow-up', 'stable');
     });
-    await eventually(async () => (await stack.db.process.count({ where: { id: { in: processes }, status: 'completed' } })) === K, 120_000, 100);
+    await eventually(
+      async () => (await stack.db.process.count({ where: { id: { in: processes }, status: 'completed' } })) === K,
+      120_000,
+      100,
+    );
     const completedPerSec = K / ((performance.now() - d0) / 1000);
-    console.log(`  starts: bare ${baseStartsPerSec.toFixed(1)}/s, chains via API ${chainStartsPerSec.toFixed(1)}/s; completed via API ${completedPerSec.toFixed(1)}/s`);
+    console.log(
+      `  starts: bare ${baseStartsPerSec.toFixed(1)}/s, chains via API ${chainStartsPerSec.toFixed(1)}/s; completed via API ${completedPerSec.toFixed(1)}/s`,
+    );
 
     // --- worker memory with K chains waiting on timers (real working days: nothing fires) -----------
     const rss: Array<[number, number, number]> = [];
@@ -122,16 +166,36 @@ async function main() {
           const n = target - started;
           const ids: string[] = [];
           await pool(Array.from({ length: n }), CONCURRENCY, async () => {
-            const p = ok(await stack.api('POST', '/api/persons', { token: cw, body: { firstName: 'W', lastName: 'Ait', benefitType: 'sgb2' } }), 'person');
-            const c = ok(await stack.api('POST', '/api/cases', { token: cw, body: { personId: (p.body as { id: string }).id, topic: 'housing' } }), 'case');
+            const p = ok(
+              await stack.api('POST', '/api/persons', { token: cw, body: { firstName: 'W', lastName: 'Ait', benefitType: 'sgb2' } }),
+              'person',
+            );
+            const c = ok(
+              await stack.api('POST', '/api/cases', { token: cw, body: { personId: (p.body as { id: string }).id, topic: 'housing' } }),
+              'case',
+            );
             await giveConsent(stack, cw, (c.body as { id: string }).id);
-            ids.push((ok(await stack.api('POST', `/api/cases/${(c.body as { id: string }).id}/chains`, { token: cw, body: { type: 'move-out' } }), 'start').body as { id: string }).id);
+            ids.push(
+              (
+                ok(
+                  await stack.api('POST', `/api/cases/${(c.body as { id: string }).id}/chains`, { token: cw, body: { type: 'move-out' } }),
+                  'start',
+                ).body as { id: string }
+              ).id,
+            );
           });
           started = target;
-          await eventually(async () => (await stack.db.process.count({ where: { type: 'move-out', currentStep: 'readiness', currentStatus: 'active' } })) >= target, 600_000, 500);
+          await eventually(
+            async () =>
+              (await stack.db.process.count({ where: { type: 'move-out', currentStep: 'readiness', currentStatus: 'active' } })) >= target,
+            600_000,
+            500,
+          );
           await new Promise((r) => setTimeout(r, 2_000));
           rss.push([target, rssMb(proc.pid!), idle]);
-          console.log(`  (measured: ${target} chains waiting → worker RSS ${rss[rss.length - 1][1].toFixed(1)} MB, idle ${idle.toFixed(1)} MB)`);
+          console.log(
+            `  (measured: ${target} chains waiting → worker RSS ${rss[rss.length - 1][1].toFixed(1)} MB, idle ${idle.toFixed(1)} MB)`,
+          );
         }
       } finally {
         await killProcess(proc);
@@ -142,9 +206,16 @@ async function main() {
     console.log(`  (phase 1 done: ${K} chains started and completed)`);
     console.log(`\nbench:chains (K = ${K}, concurrency ${CONCURRENCY}; same Temporal dev server, same run)`);
     console.log(`  bare client starts (trivial workflow)   ${f(baseStartsPerSec).padStart(8)} starts/s   (baseline)`);
-    console.log(`  chain starts via API (education-work)   ${f(chainStartsPerSec).padStart(8)} starts/s   ${(chainStartsPerSec / baseStartsPerSec).toFixed(2)}× baseline`);
-    console.log(`  chains driven to completion via API     ${f(completedPerSec).padStart(8)} chains/s   (${(completedPerSec / baseStartsPerSec).toFixed(2)}× baseline starts/s; 6 API actions + 1 handoff each)`);
-    for (const [n, mb, idle] of rss) console.log(`  worker RSS with ${String(n).padStart(5)} chains waiting on timers  ${f(mb).padStart(7)} MB   (idle worker ${f(idle)} MB; ${((mb - idle) * 1024 / n).toFixed(1)} KB per chain)`);
+    console.log(
+      `  chain starts via API (education-work)   ${f(chainStartsPerSec).padStart(8)} starts/s   ${(chainStartsPerSec / baseStartsPerSec).toFixed(2)}× baseline`,
+    );
+    console.log(
+      `  chains driven to completion via API     ${f(completedPerSec).padStart(8)} chains/s   (${(completedPerSec / baseStartsPerSec).toFixed(2)}× baseline starts/s; 6 API actions + 1 handoff each)`,
+    );
+    for (const [n, mb, idle] of rss)
+      console.log(
+        `  worker RSS with ${String(n).padStart(5)} chains waiting on timers  ${f(mb).padStart(7)} MB   (idle worker ${f(idle)} MB; ${(((mb - idle) * 1024) / n).toFixed(1)} KB per chain)`,
+      );
   } finally {
     await stack.stop();
     await globalTeardown();
@@ -152,6 +223,15 @@ async function main() {
 }
 
 // Ctrl-C: stop the services this script started (no orphaned postgres or temporal)
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { void globalTeardown().finally(() => process.exit(130)); });
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    void globalTeardown().finally(() => process.exit(130));
+  });
 // stdout to a pipe is asynchronous: flush before exiting (the SDK's native runtime keeps the process alive)
-main().then(() => process.stdout.write('', () => process.exit(0)), (err) => { console.error(err); process.exit(1); });
+main().then(
+  () => process.stdout.write('', () => process.exit(0)),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -17,23 +17,33 @@ const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 1000);
 const SIZES = process.env.BENCH_BIG === '1' ? [10_000, 50_000] : [10_000];
 const PREFIX = 'BENCH-';
 
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 /** Rows from..to-1 (1-based numbering i): a person, a case and a process each. */
 async function seed(stack: Stack, cwId: string, from: number, to: number) {
   const db = stack.db;
-  await db.$executeRawUnsafe(`
+  await db.$executeRawUnsafe(
+    `
     INSERT INTO "Person" ("id", "firstName", "lastName", "createdById")
-    SELECT md5('p' || i)::uuid::text, 'Bench', 'Zeile ' || i, $1 FROM generate_series(${from}, ${to - 1}) i`, cwId);
-  await db.$executeRawUnsafe(`
+    SELECT md5('p' || i)::uuid::text, 'Bench', 'Zeile ' || i, $1 FROM generate_series(${from}, ${to - 1}) i`,
+    cwId,
+  );
+  await db.$executeRawUnsafe(
+    `
     INSERT INTO "Case" ("id", "reference", "personId", "topic", "caseworkerId", "departmentId", "workflowId", "createdById", "updatedAt")
     SELECT md5('c' || i)::uuid::text, '${PREFIX}' || lpad(i::text, 6, '0'), md5('p' || i)::uuid::text, 'housing'::"CaseTopic", $1, '5-53',
            'case-bench-' || i, $1, now()
-    FROM generate_series(${from}, ${to - 1}) i`, cwId);
+    FROM generate_series(${from}, ${to - 1}) i`,
+    cwId,
+  );
   // type alternates; 70 % running, 10 % each on hold / completed / cancelled; handoffs at jobcenter /
   // wohnungsamt for a fifth each; every 7th overdue; started over the last year; due -10..+19 days
-  await db.$executeRawUnsafe(`
+  await db.$executeRawUnsafe(
+    `
     INSERT INTO "Process" ("id", "caseId", "type", "version", "workflowId", "status", "currentStep", "currentTitle", "currentDepartment",
                            "currentStatus", "assigneeId", "dueAt", "overdue", "startedById", "startedAt", "updatedAt", "completedAt")
     SELECT md5('x' || i)::uuid::text, md5('c' || i)::uuid::text, t, 1, 'chain-bench-' || i, st::"ProcessStatus",
@@ -50,7 +60,9 @@ async function seed(stack: Stack, cwId: string, from: number, to: number) {
         CASE WHEN i % 2 = 0 THEN (ARRAY['readiness', 'residence-check', 'wbs', 'search-profile', 'offer', 'viewing'])[1 + (i / 2) % 6]
              ELSE (ARRAY['education-history', 'language-course', 'job-application'])[1 + (i / 2) % 3] END AS step,
         CASE i % 5 WHEN 0 THEN 'jobcenter' WHEN 1 THEN 'wohnungsamt' END AS dept
-      FROM generate_series(${from}, ${to - 1}) i) x`, cwId);
+      FROM generate_series(${from}, ${to - 1}) i) x`,
+    cwId,
+  );
   await db.$executeRawUnsafe('ANALYZE "Person"');
   await db.$executeRawUnsafe('ANALYZE "Case"');
   await db.$executeRawUnsafe('ANALYZE "Process"');
@@ -59,7 +71,11 @@ async function seed(stack: Stack, cwId: string, from: number, to: number) {
 async function timeIt(n: number, fn: () => Promise<void>) {
   for (let i = 0; i < 3; i++) await fn(); // warm-up
   const xs: number[] = [];
-  for (let i = 0; i < n; i++) { const t = performance.now(); await fn(); xs.push(performance.now() - t); }
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    xs.push(performance.now() - t);
+  }
   return xs;
 }
 
@@ -100,18 +116,22 @@ async function main() {
     const run = crypto.randomBytes(4).toString('hex');
     const t0 = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: 32 }, async () => {
-      while (next < WORKFLOWS) {
-        const i = next++;
-        await stack.client.workflow.start(trivialWorkflow, {
-          taskQueue: queue, workflowId: `bench-vis-${run}-${i}`,
-          typedSearchAttributes: [
-            { key: KimCaseId, value: `bench-${i}` }, { key: KimKind, value: i % 2 ? 'education-work' : 'move-out' },
-            { key: KimStatus, value: i % 10 < 7 ? 'running' : 'on_hold' },
-          ] as never,
-        });
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < WORKFLOWS) {
+          const i = next++;
+          await stack.client.workflow.start(trivialWorkflow, {
+            taskQueue: queue,
+            workflowId: `bench-vis-${run}-${i}`,
+            typedSearchAttributes: [
+              { key: KimCaseId, value: `bench-${i}` },
+              { key: KimKind, value: i % 2 ? 'education-work' : 'move-out' },
+              { key: KimStatus, value: i % 10 < 7 ? 'running' : 'on_hold' },
+            ] as never,
+          });
+        }
+      }),
+    );
     const startSeconds = (performance.now() - t0) / 1000;
     const tq = `TaskQueue = '${queue}'`;
     await eventually(async () => (await stack.client.workflow.count(tq)).count >= WORKFLOWS, 120_000, 500);
@@ -124,9 +144,13 @@ async function main() {
       let matched = 0;
       const first = await timeIt(REQUESTS, async () => {
         let n = 0;
-        for await (const _wf of stack.client.workflow.list({ query, pageSize: 50 })) { if (++n >= 50) break; }
+        for await (const _wf of stack.client.workflow.list({ query, pageSize: 50 })) {
+          if (++n >= 50) break;
+        }
       });
-      const count = await timeIt(REQUESTS, async () => { matched = (await stack.client.workflow.count(query)).count; });
+      const count = await timeIt(REQUESTS, async () => {
+        matched = (await stack.client.workflow.count(query)).count;
+      });
       const all = await timeIt(Math.min(REQUESTS, 10), async () => {
         let n = 0;
         for await (const _wf of stack.client.workflow.list({ query })) n++;
@@ -141,10 +165,13 @@ async function main() {
     const visRunning = rows.find((r) => r[0] === 'Temporal list all running (first 50)')!;
     console.log(`\nbench:dashboard (same PostgreSQL and Temporal dev server, same run; ${REQUESTS} requests per line after 3 warm-ups)`);
     console.log(`  ${'query'.padEnd(48)} ${'data'.padStart(12)} ${'result'.padStart(12)} ${'p50'.padStart(10)} ${'p95'.padStart(10)}`);
-    for (const [a, b, c, p50, p95] of rows) console.log(`  ${a.padEnd(48)} ${b.padStart(12)} ${c.padStart(12)} ${p50.padStart(10)} ${p95.padStart(10)}`);
+    for (const [a, b, c, p50, p95] of rows)
+      console.log(`  ${a.padEnd(48)} ${b.padStart(12)} ${c.padStart(12)} ${p50.padStart(10)} ${p95.padStart(10)}`);
     const ratio = (i: number) => (parseFloat(apiRunning[i]) / parseFloat(visRunning[i])).toFixed(2);
-    console.log(`\n  ratio „all running, first page of 50“: API over ${apiRunning[1]} (read model, with total count) / Temporal visibility over ${WORKFLOWS} workflows`
-      + ` = ${ratio(3)}× at p50, ${ratio(4)}× at p95 (the API side has ${Math.round(parseInt(apiRunning[1]) / WORKFLOWS)}× the rows)`);
+    console.log(
+      `\n  ratio „all running, first page of 50“: API over ${apiRunning[1]} (read model, with total count) / Temporal visibility over ${WORKFLOWS} workflows` +
+        ` = ${ratio(3)}× at p50, ${ratio(4)}× at p95 (the API side has ${Math.round(parseInt(apiRunning[1]) / WORKFLOWS)}× the rows)`,
+    );
   } finally {
     await stack.stop();
     await globalTeardown();
@@ -152,6 +179,15 @@ async function main() {
 }
 
 // Ctrl-C: stop the services this script started (no orphaned postgres or temporal)
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { void globalTeardown().finally(() => process.exit(130)); });
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    void globalTeardown().finally(() => process.exit(130));
+  });
 // stdout to a pipe is asynchronous: flush before exiting (the SDK's native runtime keeps the process alive)
-main().then(() => process.stdout.write('', () => process.exit(0)), (err) => { console.error(err); process.exit(1); });
+main().then(
+  () => process.stdout.write('', () => process.exit(0)),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -13,12 +13,22 @@ import { giveConsent } from '../support/consent';
 const N = Number(process.env.BENCH_N ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 async function pool<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) { const i = next++; await fn(items[i], i); } }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
 }
 
 async function main() {
@@ -27,7 +37,11 @@ async function main() {
   try {
     const caseworker = await stack.token('fallmanagement@kim.example');
     const page = async (url: string, form: Record<string, string>) => {
-      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+      const r = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
       await r.text();
       return r.status;
     };
@@ -35,9 +49,18 @@ async function main() {
     // --- baseline: bare update round-trips on a trivial workflow ------------------------------
     const baseQueue = `${stack.taskQueue}-base`;
     const baseConn = await NativeConnection.connect({ address: testEnv().temporalAddress });
-    const baseWorker = await Worker.create({ connection: baseConn, taskQueue: baseQueue, workflowsPath: path.join(__dirname, 'trivial-workflow.ts'), dataConverter: { payloadCodecs: [PAYLOAD_CODEC] } });
+    const baseWorker = await Worker.create({
+      connection: baseConn,
+      taskQueue: baseQueue,
+      workflowsPath: path.join(__dirname, 'trivial-workflow.ts'),
+      dataConverter: { payloadCodecs: [PAYLOAD_CODEC] },
+    });
     const baseRun = baseWorker.run();
-    const handles = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => stack.client.workflow.start(trivialWorkflow, { taskQueue: baseQueue, workflowId: `bench-trivial-${Date.now()}-${i}` })));
+    const handles = await Promise.all(
+      Array.from({ length: CONCURRENCY }, (_, i) =>
+        stack.client.workflow.start(trivialWorkflow, { taskQueue: baseQueue, workflowId: `bench-trivial-${Date.now()}-${i}` }),
+      ),
+    );
     const base: number[] = [];
     const baseStart = performance.now();
     await pool(Array.from({ length: N }), CONCURRENCY, async (_x, i) => {
@@ -55,21 +78,31 @@ async function main() {
     const created: Array<{ taskId: string; reference: string }> = [];
     const t0 = performance.now();
     await pool(Array.from({ length: N }), CONCURRENCY, async () => {
-      const p = await stack.api('POST', '/api/persons', { token: caseworker, body: { firstName: 'B', lastName: 'Ench', benefitType: 'asylblg' } });
+      const p = await stack.api('POST', '/api/persons', {
+        token: caseworker,
+        body: { firstName: 'B', lastName: 'Ench', benefitType: 'asylblg' },
+      });
       const c = await stack.api('POST', '/api/cases', { token: caseworker, body: { personId: p.body.id, topic: 'housing' } });
       await giveConsent(stack, caseworker, c.body.id, ['5-50']);
-      const h = await stack.api('POST', `/api/cases/${c.body.id}/handoffs`, { token: caseworker, body: { step: 'cost-approval', department: '5-50' } });
+      const h = await stack.api('POST', `/api/cases/${c.body.id}/handoffs`, {
+        token: caseworker,
+        body: { step: 'cost-approval', department: '5-50' },
+      });
       created.push({ taskId: h.body.id, reference: c.body.reference });
     });
     const createSeconds = (performance.now() - t0) / 1000;
     const mailOf = new Map<string, string[]>();
-    await eventually(() => {
-      for (const m of stack.capture.list({ to: 'soziale-foerderung@kim.example' })) {
-        const ref = m.subject.match(/Fall (KIM-\d{4}-\d{4})/)?.[1];
-        if (ref && m.subject.startsWith('[KIM] Bitte bestätigen')) mailOf.set(ref, m.links);
-      }
-      return mailOf.size >= N;
-    }, 300_000, 200);
+    await eventually(
+      () => {
+        for (const m of stack.capture.list({ to: 'soziale-foerderung@kim.example' })) {
+          const ref = m.subject.match(/Fall (KIM-\d{4}-\d{4})/)?.[1];
+          if (ref && m.subject.startsWith('[KIM] Bitte bestätigen')) mailOf.set(ref, m.links);
+        }
+        return mailOf.size >= N;
+      },
+      300_000,
+      200,
+    );
     const mailSeconds = (performance.now() - t0) / 1000;
 
     const tokens = await stack.db.actionToken.findMany({ where: { taskId: { in: created.map((c) => c.taskId) } } });
@@ -82,7 +115,10 @@ async function main() {
     const actStart = performance.now();
     await pool(created, CONCURRENCY, async ({ taskId, reference }) => {
       const links = mailOf.get(reference)!;
-      for (const [action, form, expected] of [['accept', {}, 'accepted'], ['complete', { outcome: 'approved', 'data.approvedRent': '500' }, 'completed']] as const) {
+      for (const [action, form, expected] of [
+        ['accept', {}, 'accepted'],
+        ['complete', { outcome: 'approved', 'data.approvedRent': '500' }, 'completed'],
+      ] as const) {
         const t = performance.now();
         const status = await page(linkFor(taskId, action, links), form);
         post.push(performance.now() - t);
@@ -116,6 +152,15 @@ async function main() {
 }
 
 // Ctrl-C: stop the services this script started (no orphaned postgres or temporal)
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { void globalTeardown().finally(() => process.exit(130)); });
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    void globalTeardown().finally(() => process.exit(130));
+  });
 // stdout to a pipe is asynchronous: flush before exiting (the SDK's native runtime keeps the process alive)
-main().then(() => process.stdout.write('', () => process.exit(0)), (err) => { console.error(err); process.exit(1); });
+main().then(
+  () => process.stdout.write('', () => process.exit(0)),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -29,22 +29,40 @@ it('the supervisor opens the log from the case page, reads it and pages back by 
   const section = p.getByRole('region', { name: 'Datenschutz' });
   await expectNoSeriousAxeViolations(p, `/faelle/${c.id} (Leitung)`);
 
-  const [download] = await Promise.all([p.waitForEvent('download'), section.getByRole('link', { name: 'Auskunft als PDF (lesbar)' }).click()]);
+  const [download] = await Promise.all([
+    p.waitForEvent('download'),
+    section.getByRole('link', { name: 'Auskunft als PDF (lesbar)' }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^auskunft-[0-9a-f-]{36}-\d{4}-\d{2}-\d{2}\.pdf$/);
   const bytes = await new Promise<Buffer>((resolve, reject) => {
-    download.createReadStream().then((s) => { const parts: Buffer[] = []; s.on('data', (x: Buffer) => parts.push(x)); s.on('end', () => resolve(Buffer.concat(parts))); s.on('error', reject); }, reject);
+    download.createReadStream().then((s) => {
+      const parts: Buffer[] = [];
+      s.on('data', (x: Buffer) => parts.push(x));
+      s.on('end', () => resolve(Buffer.concat(parts)));
+      s.on('error', reject);
+    }, reject);
   });
   expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
-  await Promise.all([p.waitForURL(`${stack.url}/faelle/${c.id}/protokoll`), section.getByRole('link', { name: 'Protokoll des Falls' }).click()]);
+  await Promise.all([
+    p.waitForURL(`${stack.url}/faelle/${c.id}/protokoll`),
+    section.getByRole('link', { name: 'Protokoll des Falls' }).click(),
+  ]);
   expect(await p.locator('h1').innerText()).toBe(`Protokoll: Fall ${c.reference}`);
   expect(await p.locator('thead th').allInnerTexts()).toEqual(['Zeitpunkt', 'Wer', 'Rolle', 'Aktion', 'Objekt', 'Herkunft (IP)']);
   const rows = p.locator('tbody tr');
   expect(await rows.first().locator('td').allInnerTexts()).toEqual([
-    expect.stringMatching(/^\d\d\.\d\d\.\d{4}, \d\d:\d\d:\d\d$/), 'leitung@kim.example', 'Leitung', 'Protokoll angesehen', expect.stringMatching(/^Fall /), '127.0.0.1',
+    expect.stringMatching(/^\d\d\.\d\d\.\d{4}, \d\d:\d\d:\d\d$/),
+    'leitung@kim.example',
+    'Leitung',
+    'Protokoll angesehen',
+    expect.stringMatching(/^Fall /),
+    '127.0.0.1',
   ]);
   expect(await rows.filter({ hasText: 'Status geändert' }).locator('td').nth(1).innerText()).toBe('fallmanagement@kim.example');
-  expect(await p.getByRole('link', { name: 'Gesamtes Protokoll als CSV (Excel)' }).getAttribute('href')).toBe(`/api/cases/${c.id}/audit.csv`);
+  expect(await p.getByRole('link', { name: 'Gesamtes Protokoll als CSV (Excel)' }).getAttribute('href')).toBe(
+    `/api/cases/${c.id}/audit.csv`,
+  );
   await expectNoSeriousAxeViolations(p, `/faelle/${c.id}/protokoll`);
 
   // paging, by keyboard: focus the "older" link and press Enter

@@ -3,7 +3,13 @@
 // follow-up, the case list — and axe-core (WCAG 2.0 A/AA, 2.1 AA) on every page on the way.
 // The tests run in order and share one browser and one stack (one journey, ~10 s).
 import { berlinLocalToIso, formatDateTime } from '../../core/format/dates';
-import { expectNoSeriousAxeViolations as expectAxeClean, startStackAndBrowser, type TestBrowser, SCREENSHOT_DIR, UUID } from '../support/browser';
+import {
+  expectNoSeriousAxeViolations as expectAxeClean,
+  startStackAndBrowser,
+  type TestBrowser,
+  SCREENSHOT_DIR,
+  UUID,
+} from '../support/browser';
 import { DEMO_PASSWORD, type Stack } from '../support/stack';
 
 const CASEWORKER = 'fallmanagement@kim.example';
@@ -25,17 +31,28 @@ afterAll(async () => {
 
 const page = () => b.page;
 const url = (path: string) => stack.url + path;
-const active = () => page().evaluate(() => {
-  const e = document.activeElement as HTMLElement | null;
-  return { id: e?.id ?? '', tag: e?.tagName.toLowerCase() ?? '', cls: e?.className ?? '', text: (e?.textContent ?? '').trim() };
-});
+const active = () =>
+  page().evaluate(() => {
+    const e = document.activeElement as HTMLElement | null;
+    return { id: e?.id ?? '', tag: e?.tagName.toLowerCase() ?? '', cls: e?.className ?? '', text: (e?.textContent ?? '').trim() };
+  });
 const text = (selector: string) => page().locator(selector).innerText();
 
 /** "YYYY-MM-DDTHH:mm" in Europe/Berlin — what a datetime-local input holds. */
 function berlinLocal(d: Date): string {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(d).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/Berlin',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(d)
+      .map((x) => [x.type, x.value]),
+  );
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
@@ -151,10 +168,18 @@ it('case detail: sets a follow-up (datetime-local, ~2 minutes ahead) and lists i
 
 it('case list: shows the new case; the reference links to its page', async () => {
   const p = page();
-  await Promise.all([p.waitForURL(url('/faelle')), p.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Fälle', exact: true }).click()]);
+  await Promise.all([
+    p.waitForURL(url('/faelle')),
+    p.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Fälle', exact: true }).click(),
+  ]);
   const row = p.locator('tbody tr', { has: p.getByRole('link', { name: reference }) });
   expect(await row.locator('td').allInnerTexts()).toEqual([
-    reference, 'Yilmaz, Amina', 'Wohnen', 'offen', expect.any(String), expect.stringMatching(/^\d{2}\.\d{2}\.\d{4}$/),
+    reference,
+    'Yilmaz, Amina',
+    'Wohnen',
+    'offen',
+    expect.any(String),
+    expect.stringMatching(/^\d{2}\.\d{2}\.\d{4}$/),
   ]);
   expect(await text('caption')).toBe('1 Fall, neueste zuerst');
   await expectNoSeriousAxeViolations('/faelle');

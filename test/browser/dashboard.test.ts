@@ -35,7 +35,11 @@ beforeAll(async () => {
   await startChain('edu', 'education-work');
   await eventually(() => stack.db.task.findFirst({ where: { processId: chains.handoff.id, overdue: true } }), 20_000, 100);
   // the caseworker steps miss their deadlines (10 days = 0.5 s)
-  await eventually(async () => (await stack.db.process.count({ where: { id: { in: [chains.readiness.id, chains.edu.id] }, overdue: true } })) === 2, 20_000, 100);
+  await eventually(
+    async () => (await stack.db.process.count({ where: { id: { in: [chains.readiness.id, chains.edu.id] }, overdue: true } })) === 2,
+    20_000,
+    100,
+  );
 }, 120_000);
 afterAll(async () => {
   await b?.close();
@@ -56,21 +60,45 @@ it('the supervisor opens „Leitung“ from the navigation: key figures, the ove
   await Promise.all([p.waitForURL(url('/leitung')), nav.getByRole('link', { name: 'Leitung' }).click()]);
   expect(await p.locator('h1').innerText()).toBe('Leitung: Übersicht');
 
-  const running = await p.locator('section[aria-labelledby="h-laufend"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
-  expect(running).toEqual(expect.arrayContaining([['Auszug aus der Notunterkunft', '2', '0'], ['Bildung und Arbeit', '1', '0']]));
-  expect(await p.locator('section[aria-labelledby="h-ueberfaellig"] tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^Ausländerbehörde\s+1$/)]);
+  const running = await p
+    .locator('section[aria-labelledby="h-laufend"] tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  expect(running).toEqual(
+    expect.arrayContaining([
+      ['Auszug aus der Notunterkunft', '2', '0'],
+      ['Bildung und Arbeit', '1', '0'],
+    ]),
+  );
+  expect(await p.locator('section[aria-labelledby="h-ueberfaellig"] tbody tr').allInnerTexts()).toEqual([
+    expect.stringMatching(/^Ausländerbehörde\s+1$/),
+  ]);
   expect(await p.locator('section[aria-labelledby="h-monat"] dl').innerText()).toMatch(/Gestartet\s+3\s+Abgeschlossen\s+0/);
   expect(await p.locator('section[aria-labelledby="h-aelteste"] tbody tr').count()).toBe(3);
-  expect(await p.locator('section[aria-labelledby="h-last-stellen"] tbody tr').filter({ hasText: 'Ausländerbehörde' }).innerText()).toMatch(/Ausländerbehörde\s+1\s+1\s+–/);
-  expect(await p.locator('section[aria-labelledby="h-last-personen"] tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/\s3\s+3$/)]); // all three overdue, the handoff one included
+  expect(await p.locator('section[aria-labelledby="h-last-stellen"] tbody tr').filter({ hasText: 'Ausländerbehörde' }).innerText()).toMatch(
+    /Ausländerbehörde\s+1\s+1\s+–/,
+  );
+  expect(await p.locator('section[aria-labelledby="h-last-personen"] tbody tr').allInnerTexts()).toEqual([
+    expect.stringMatching(/\s3\s+3$/),
+  ]); // all three overdue, the handoff one included
 
-  expect((await listReferences()).sort()).toEqual(Object.values(chains).map((c) => c.reference).sort());
+  expect((await listReferences()).sort()).toEqual(
+    Object.values(chains)
+      .map((c) => c.reference)
+      .sort(),
+  );
   const handoffRow = listRows().filter({ hasText: chains.handoff.reference });
   expect(await handoffRow.locator('td').allInnerTexts()).toEqual([
-    chains.handoff.reference, 'Auszug aus der Notunterkunft', 'läuft', 'Aufenthaltsstatus / Wohnsitzauflage (§ 12a AufenthG)', 'Ausländerbehörde',
-    expect.stringMatching(/\d\d\.\d\d\.\d{4}, \d\d:\d\d$/), expect.stringMatching(/überfällig/),
+    chains.handoff.reference,
+    'Auszug aus der Notunterkunft',
+    'läuft',
+    'Aufenthaltsstatus / Wohnsitzauflage (§ 12a AufenthG)',
+    'Ausländerbehörde',
+    expect.stringMatching(/\d\d\.\d\d\.\d{4}, \d\d:\d\d$/),
+    expect.stringMatching(/überfällig/),
   ]);
-  expect(await listRows().filter({ hasText: chains.readiness.reference }).locator('td').nth(4).innerText()).toMatch(/^Fallmanagement \(.+\)$/);
+  expect(await listRows().filter({ hasText: chains.readiness.reference }).locator('td').nth(4).innerText()).toMatch(
+    /^Fallmanagement \(.+\)$/,
+  );
   await expectNoSeriousAxeViolations('/leitung');
 });
 
@@ -100,7 +128,10 @@ it('filters „nur überfällige“ through the GET form: only overdue rows, mar
 
 it('opens a process from the list: diagram and history', async () => {
   const p = page();
-  await Promise.all([p.waitForURL(url(`/prozesse/${chains.readiness.id}`)), p.locator('#live-liste').getByRole('link', { name: chains.readiness.reference, exact: true }).click()]);
+  await Promise.all([
+    p.waitForURL(url(`/prozesse/${chains.readiness.id}`)),
+    p.locator('#live-liste').getByRole('link', { name: chains.readiness.reference, exact: true }).click(),
+  ]);
   expect(await p.locator('h1').innerText()).toBe(`Auszug aus der Notunterkunft – ${chains.readiness.reference}`);
   expect(await p.getByRole('img', { name: 'Ablauf der Kette: Auszug aus der Notunterkunft' }).count()).toBe(1);
   expect(await p.locator('svg.chain-diagram g.cd-current text.cd-title').textContent()).toBe('1. Wohnfähigkeit einschätzen');
@@ -112,7 +143,9 @@ it('opens a process from the list: diagram and history', async () => {
 it('updates within seconds without a reload: a chain started via the API appears in the list and the figures', async () => {
   const p = page();
   await p.goto(url('/leitung'));
-  await p.evaluate(() => { (window as unknown as { kimMarker: number }).kimMarker = 42; });
+  await p.evaluate(() => {
+    (window as unknown as { kimMarker: number }).kimMarker = 42;
+  });
   expect(await listRows().count()).toBe(3);
   const fresh = await startChain('live', 'education-work');
   const t0 = Date.now();
@@ -121,7 +154,9 @@ it('updates within seconds without a reload: a chain started via the API appears
   expect(seconds).toBeLessThan(12);
   expect(await p.evaluate(() => (window as unknown as { kimMarker?: number }).kimMarker)).toBe(42); // no reload
   expect(await p.locator('#live-status').innerText()).toMatch(/^Aktualisiert um \d\d:\d\d:\d\d: 4 Prozesse gefunden/);
-  expect(await p.locator('section[aria-labelledby="h-laufend"] tbody tr').filter({ hasText: 'Bildung und Arbeit' }).innerText()).toMatch(/Bildung und Arbeit\s+2\s+0/);
+  expect(await p.locator('section[aria-labelledby="h-laufend"] tbody tr').filter({ hasText: 'Bildung und Arbeit' }).innerText()).toMatch(
+    /Bildung und Arbeit\s+2\s+0/,
+  );
   await expectNoSeriousAxeViolations('/leitung (nach Aktualisierung)');
 });
 

@@ -13,13 +13,31 @@ let idp: TestIdp;
 beforeAll(async () => {
   const port = await freePort();
   ({ stack, browser: b } = await startStackAndBrowser({
-    worker: false, outbox: false,
-    oidc: { issuer: `http://127.0.0.1:${port}`, clientId: 'kim-browser', scopes: 'openid email profile', buttonLabel: 'Mit Dienst-Konto anmelden', requireEmailVerified: true },
+    worker: false,
+    outbox: false,
+    oidc: {
+      issuer: `http://127.0.0.1:${port}`,
+      clientId: 'kim-browser',
+      scopes: 'openid email profile',
+      buttonLabel: 'Mit Dienst-Konto anmelden',
+      requireEmailVerified: true,
+    },
   }));
   idp = await startTestIdp({
     port,
-    accounts: { 'sub-cw': { email: 'fallmanagement@kim.example', email_verified: true }, 'sub-x': { email: 'unbekannt@kim.example', email_verified: true } },
-    clients: [{ client_id: 'kim-browser', token_endpoint_auth_method: 'none', redirect_uris: [`${stack.url}/anmelden/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'] }],
+    accounts: {
+      'sub-cw': { email: 'fallmanagement@kim.example', email_verified: true },
+      'sub-x': { email: 'unbekannt@kim.example', email_verified: true },
+    },
+    clients: [
+      {
+        client_id: 'kim-browser',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [`${stack.url}/anmelden/oidc/callback`],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+    ],
   });
 });
 afterAll(async () => {

@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const events = async (id: string) => ((await d.process(id)).history as Array<{ event: string; details: Record<string, unknown> | null }>);
+const events = async (id: string) => (await d.process(id)).history as Array<{ event: string; details: Record<string, unknown> | null }>;
 const mailsTo = (to: string, reference: string, subjectStart: string) =>
   stack.capture.list({ to }).filter((m) => m.subject.includes(reference) && m.subject.startsWith(subjectStart));
 
@@ -38,14 +38,24 @@ it('a chain step waits for the consent, goes on when it is recorded, and a withd
   expect(await stack.db.task.count({ where: { caseId: c.id } })).toBe(0);
   const missing = (await events(id)).filter((e) => e.event === 'step.consent_missing');
   expect(missing).toEqual([expect.objectContaining({ details: { department: 'auslaenderbehoerde' } })]);
-  const page = await (await fetch(`${stack.url}/prozesse/${id}`, { headers: { authorization: `Bearer ${caseworker}`, accept: 'text/html' } })).text();
+  const page = await (
+    await fetch(`${stack.url}/prozesse/${id}`, { headers: { authorization: `Bearer ${caseworker}`, accept: 'text/html' } })
+  ).text();
   expect(page).toContain('Einwilligung für Ausländerbehörde fehlt.');
-  const early = await stack.api('POST', `/api/processes/${id}/steps/residence-check/complete`, { token: caseworker, body: { outcome: 'clear' } });
+  const early = await stack.api('POST', `/api/processes/${id}/steps/residence-check/complete`, {
+    token: caseworker,
+    body: { outcome: 'clear' },
+  });
   expect(early.status).toBe(409);
-  expect(early.body.error.message).toBe('„Aufenthaltsstatus / Wohnsitzauflage (§ 12a AufenthG)“ wartet auf eine Einwilligung für die zuständige Stelle; erst danach wird übergeben.');
+  expect(early.body.error.message).toBe(
+    '„Aufenthaltsstatus / Wohnsitzauflage (§ 12a AufenthG)“ wartet auf eine Einwilligung für die zuständige Stelle; erst danach wird übergeben.',
+  );
 
   // "check again" without a consent: still waiting (the history shows the check and the result)
-  const recheck = await stack.api('POST', `/api/processes/${id}/steps/residence-check/complete`, { token: caseworker, body: { outcome: 'retry' } });
+  const recheck = await stack.api('POST', `/api/processes/${id}/steps/residence-check/complete`, {
+    token: caseworker,
+    body: { outcome: 'retry' },
+  });
   expect(recheck.status).toBe(200);
   await d.at(id, 'residence-check', 'consent');
 
@@ -56,7 +66,10 @@ it('a chain step waits for the consent, goes on when it is recorded, and a withd
   const consentId = await giveConsent(stack, caseworker, c.id, ['auslaenderbehoerde', 'wohnungsamt']);
   const handedOff = await d.at(id, 'residence-check', 'handoff');
   expect(handedOff.currentStep.department).toBe('auslaenderbehoerde');
-  const notified = await eventually(() => { const m = mailsTo(ABH, c.reference, '[KIM] Bitte bestätigen'); return m.length ? m : undefined; });
+  const notified = await eventually(() => {
+    const m = mailsTo(ABH, c.reference, '[KIM] Bitte bestätigen');
+    return m.length ? m : undefined;
+  });
   expect(notified).toHaveLength(1);
   const tasks = await stack.db.task.findMany({ where: { caseId: c.id } });
   expect(tasks.map((t) => [t.departmentId, t.status])).toEqual([['auslaenderbehoerde', expect.stringMatching(/^(created|notified)$/)]]);
@@ -69,8 +82,11 @@ it('a chain step waits for the consent, goes on when it is recorded, and a withd
   const cancelMail = await eventually(() => mailsTo(ABH, c.reference, '[KIM] Abgebrochen')[0]);
   expect(cancelMail.text).toContain('Die Einwilligung (Schweigepflichtentbindung) für Ihre Stelle wurde widerrufen.');
   await d.at(id, 'residence-check', 'consent');
-  expect((await events(id)).filter((e) => e.event === 'step.consent_missing').map((e) => e.details))
-    .toEqual([{ department: 'auslaenderbehoerde' }, { department: 'auslaenderbehoerde' }, { department: 'auslaenderbehoerde', cancelledTask: tasks[0].id }]);
+  expect((await events(id)).filter((e) => e.event === 'step.consent_missing').map((e) => e.details)).toEqual([
+    { department: 'auslaenderbehoerde' },
+    { department: 'auslaenderbehoerde' },
+    { department: 'auslaenderbehoerde', cancelledTask: tasks[0].id },
+  ]);
   const twice = await stack.api('POST', `/api/cases/${c.id}/consents/${consentId}/withdraw`, { token: caseworker, body: {} });
   expect(twice.status).toBe(409);
   expect(await stack.db.auditEvent.count({ where: { caseId: c.id, action: 'case.consent.withdraw' } })).toBe(1);
@@ -94,7 +110,10 @@ it('withdrawing one consent keeps handoffs that another valid consent still cove
   const c = await d.newCase({}, { consent: false });
   const first = await giveConsent(stack, caseworker, c.id, ['5-50']);
   await giveConsent(stack, caseworker, c.id, ['5-50', 'jobcenter']);
-  const h = await stack.api('POST', `/api/cases/${c.id}/handoffs`, { token: caseworker, body: { step: 'cost-approval', department: '5-50' } });
+  const h = await stack.api('POST', `/api/cases/${c.id}/handoffs`, {
+    token: caseworker,
+    body: { step: 'cost-approval', department: '5-50' },
+  });
   expect(h.status).toBe(201);
   const w = await stack.api('POST', `/api/cases/${c.id}/consents/${first}/withdraw`, { token: caseworker, body: {} });
   expect(w.status).toBe(200);
@@ -106,24 +125,36 @@ const OPEN = ['created', 'notified', 'accepted'];
 
 it('an ad-hoc handoff or a forward to a department without consent is refused (409, nothing changes)', async () => {
   const c = await d.newCase({}, { consent: false });
-  const refused = await stack.api('POST', `/api/cases/${c.id}/handoffs`, { token: caseworker, body: { step: 'cost-approval', department: 'jobcenter' } });
+  const refused = await stack.api('POST', `/api/cases/${c.id}/handoffs`, {
+    token: caseworker,
+    body: { step: 'cost-approval', department: 'jobcenter' },
+  });
   expect(refused.status).toBe(409);
   expect(refused.body.error.message).toBe('Einwilligung für Jobcenter fehlt: Bitte zuerst die Einwilligung im Fall erfassen.');
   expect(await stack.db.task.count({ where: { caseId: c.id } })).toBe(0);
 
   await giveConsent(stack, caseworker, c.id, ['5-50']);
-  const h = await stack.api('POST', `/api/cases/${c.id}/handoffs`, { token: caseworker, body: { step: 'cost-approval', department: '5-50' } });
+  const h = await stack.api('POST', `/api/cases/${c.id}/handoffs`, {
+    token: caseworker,
+    body: { step: 'cost-approval', department: '5-50' },
+  });
   expect(h.status).toBe(201);
   const taskId = h.body.id as string;
   await eventually(async () => (await stack.db.task.findUniqueOrThrow({ where: { id: taskId } })).status === 'notified');
-  const forward = await stack.api('POST', `/api/tasks/${taskId}/forward`, { token: member550, body: { department: 'jobcenter', reason: 'Leistungsbezug SGB II' } });
+  const forward = await stack.api('POST', `/api/tasks/${taskId}/forward`, {
+    token: member550,
+    body: { department: 'jobcenter', reason: 'Leistungsbezug SGB II' },
+  });
   expect(forward.status).toBe(409);
   expect(forward.body.error.message).toMatch(/^Einwilligung für Jobcenter fehlt/);
   const t = await stack.db.task.findUniqueOrThrow({ where: { id: taskId } });
   expect([t.departmentId, t.status]).toEqual(['5-50', 'notified']);
 
   await giveConsent(stack, caseworker, c.id, ['jobcenter']);
-  const ok = await stack.api('POST', `/api/tasks/${taskId}/forward`, { token: member550, body: { department: 'jobcenter', reason: 'Leistungsbezug SGB II' } });
+  const ok = await stack.api('POST', `/api/tasks/${taskId}/forward`, {
+    token: member550,
+    body: { department: 'jobcenter', reason: 'Leistungsbezug SGB II' },
+  });
   expect(ok.status).toBe(200);
   expect(ok.body.department).toBe('jobcenter');
 });
@@ -133,7 +164,9 @@ it('withdrawing: unknown consent 404, another case’s consent 404, a department
   const b = await d.newCase({}, { consent: false });
   const k = await giveConsent(stack, caseworker, a.id, ['5-50']);
   expect((await stack.api('POST', `/api/cases/${b.id}/consents/${k}/withdraw`, { token: caseworker, body: {} })).status).toBe(404);
-  expect((await stack.api('POST', `/api/cases/${a.id}/consents/${crypto.randomUUID()}/withdraw`, { token: caseworker, body: {} })).status).toBe(404);
+  expect(
+    (await stack.api('POST', `/api/cases/${a.id}/consents/${crypto.randomUUID()}/withdraw`, { token: caseworker, body: {} })).status,
+  ).toBe(404);
   expect((await stack.api('POST', `/api/cases/${a.id}/consents/${k}/withdraw`, { token: member550, body: {} })).status).toBe(403);
   expect((await stack.db.consent.findUniqueOrThrow({ where: { id: k } })).withdrawnAt).toBeNull();
 });
@@ -143,7 +176,10 @@ it('reconcile repairs what an outage left: a withdrawal stored without its cance
   // withdrawal written to the database only (as if Temporal had been unreachable right after it)
   const c = await d.newCase({}, { consent: false });
   const k = await giveConsent(stack, caseworker, c.id, ['5-50']);
-  const h = await stack.api('POST', `/api/cases/${c.id}/handoffs`, { token: caseworker, body: { step: 'cost-approval', department: '5-50' } });
+  const h = await stack.api('POST', `/api/cases/${c.id}/handoffs`, {
+    token: caseworker,
+    body: { step: 'cost-approval', department: '5-50' },
+  });
   expect(h.status).toBe(201);
   await stack.db.consent.update({ where: { id: k }, data: { withdrawnAt: new Date() } });
 
@@ -152,7 +188,15 @@ it('reconcile repairs what an outage left: a withdrawal stored without its cance
   const id = (await stack.api('POST', `/api/cases/${c2.id}/chains`, { token: caseworker, body: { type: 'move-out' } })).body.id as string;
   await d.complete(id, 'readiness', 'ready');
   await d.at(id, 'residence-check', 'consent');
-  await stack.db.consent.create({ data: { caseId: c2.id, departments: ['auslaenderbehoerde'], purpose: 'direkt gespeichert', givenAt: new Date(), recordedById: (await stack.db.user.findFirstOrThrow({ where: { role: 'caseworker' } })).id } });
+  await stack.db.consent.create({
+    data: {
+      caseId: c2.id,
+      departments: ['auslaenderbehoerde'],
+      purpose: 'direkt gespeichert',
+      givenAt: new Date(),
+      recordedById: (await stack.db.user.findFirstOrThrow({ where: { role: 'caseworker' } })).id,
+    },
+  });
 
   const r = await stack.api('POST', '/api/admin/reconcile', { token: admin, body: {} });
   expect(r.status).toBe(200);

@@ -23,18 +23,30 @@ async function start(person: Record<string, unknown>) {
   return { c, id: r.body.id as string };
 }
 
-const ended = (id: string) => eventually(async () => { const p = await d.process(id); return p.status === 'completed' ? p : undefined; });
-const doneKeys = (p: { steps: Array<{ key: string; status: string }> }) => p.steps.filter((s) => s.status === 'done' || s.status === 'skipped').map((s) => `${s.key}:${s.status}`);
+const ended = (id: string) =>
+  eventually(async () => {
+    const p = await d.process(id);
+    return p.status === 'completed' ? p : undefined;
+  });
+const doneKeys = (p: { steps: Array<{ key: string; status: string }> }) =>
+  p.steps.filter((s) => s.status === 'done' || s.status === 'skipped').map((s) => `${s.key}:${s.status}`);
 
 it('adult: optional recognition skipped (its handoff cancelled), counselling at the Agentur, measure, placement, follow-up', async () => {
   const { c, id } = await start({ benefitType: 'asylblg', birthDate: '1995-03-01' });
   await d.complete(id, 'education-history', 'recognition-needed', { qualification: 'Bachelor Informatik' });
   const rec = await d.at(id, 'recognition', 'handoff');
   expect(rec.currentStep.department).toBe('anerkennungsberatung');
-  const notOptional = await stack.api('POST', `/api/processes/${id}/steps/recognition/complete`, { token: caseworker, body: { outcome: 'recognised' } });
+  const notOptional = await stack.api('POST', `/api/processes/${id}/steps/recognition/complete`, {
+    token: caseworker,
+    body: { outcome: 'recognised' },
+  });
   expect(notOptional.status).toBe(409); // the result comes from the department
   await d.complete(id, 'recognition', 'skip');
-  await eventually(() => stack.capture.list({ to: 'anerkennung@kim.example' }).some((m) => m.subject.startsWith('[KIM] Abgebrochen') && m.subject.includes(c.reference)));
+  await eventually(() =>
+    stack.capture
+      .list({ to: 'anerkennung@kim.example' })
+      .some((m) => m.subject.startsWith('[KIM] Abgebrochen') && m.subject.includes(c.reference)),
+  );
   await d.complete(id, 'language-course', 'enrolled', { provider: 'VHS', start: '2027-02-01' });
   const counselling = await d.at(id, 'counselling', 'handoff');
   expect(counselling.currentStep.department).toBe('agentur-fuer-arbeit');
@@ -45,8 +57,14 @@ it('adult: optional recognition skipped (its handoff cancelled), counselling at 
   await d.complete(id, 'follow-up', 'stable');
   const p = await ended(id);
   expect(doneKeys(p)).toEqual([
-    'education-history:done', 'recognition:skipped', 'language-course:done', 'counselling:done', 'age-check:done',
-    'measure:done', 'placement:done', 'follow-up:done',
+    'education-history:done',
+    'recognition:skipped',
+    'language-course:done',
+    'counselling:done',
+    'age-check:done',
+    'measure:done',
+    'placement:done',
+    'follow-up:done',
   ]);
   expect(p.steps.find((s: { key: string }) => s.key === 'age-check').outcome).toBe('no');
   await stack.client.workflow.getHandle(`chain-${c.id}-education-work`).result();
@@ -66,7 +84,13 @@ it('minor: school-place branch (no place → again → assigned); counselling at
   await d.complete(id, 'follow-up', 'stable');
   const p = await ended(id);
   expect(doneKeys(p)).toEqual([
-    'education-history:done', 'language-course:skipped', 'counselling:done', 'age-check:done', 'school-place:done', 'school-place:done', 'follow-up:done',
+    'education-history:done',
+    'language-course:skipped',
+    'counselling:done',
+    'age-check:done',
+    'school-place:done',
+    'school-place:done',
+    'follow-up:done',
   ]);
 }, 120_000);
 
@@ -76,8 +100,12 @@ it('a declined handoff returns the step to the caseworker with the reason; "retr
   await d.complete(id, 'language-course', 'completed', { start: '2026-01-01', end: '2026-10-01' });
   await d.departmentActs(id, 'counselling', 'decline', { reason: 'Termin wurde nicht wahrgenommen' });
   const returned = await d.at(id, 'counselling', 'returned');
-  expect(returned.history.find((h: { event: string }) => h.event === 'step.returned').details.reason).toBe('Termin wurde nicht wahrgenommen');
-  const live = await stack.client.workflow.getHandle(`chain-${returned.caseId}-education-work`).query('chainState') as { current: { declineReason: string } };
+  expect(returned.history.find((h: { event: string }) => h.event === 'step.returned').details.reason).toBe(
+    'Termin wurde nicht wahrgenommen',
+  );
+  const live = (await stack.client.workflow.getHandle(`chain-${returned.caseId}-education-work`).query('chainState')) as {
+    current: { declineReason: string };
+  };
   expect(live.current.declineReason).toBe('Termin wurde nicht wahrgenommen');
   await d.complete(id, 'counselling', 'retry');
   await d.departmentActs(id, 'counselling', 'complete', { outcome: 'done' });

@@ -37,13 +37,28 @@ it('hold, resume, reassign and cancel (open handoff cancelled, department told);
   expect(held.status).toBe(200);
   expect(held.body.status).toBe('on_hold');
   expect((await stack.api('POST', `/api/processes/${id}/hold`, { token: caseworker, body: { reason: 'nochmal' } })).status).toBe(409);
-  const blocked = await stack.api('POST', `/api/processes/${id}/steps/residence-check/complete`, { token: caseworker, body: { outcome: 'skip' } });
+  const blocked = await stack.api('POST', `/api/processes/${id}/steps/residence-check/complete`, {
+    token: caseworker,
+    body: { outcome: 'skip' },
+  });
   expect(blocked.status).toBe(409);
   expect((await stack.api('POST', `/api/processes/${id}/resume`, { token: supervisor, body: {} })).body.status).toBe('running');
 
-  const other = await stack.db.user.create({ data: { email: 'vertretung@kim.example', name: 'Vertretung', role: 'caseworker', departmentId: '5-53' } });
-  expect((await stack.api('POST', `/api/processes/${id}/reassign`, { token: caseworker, body: { caseworkerId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(400);
-  const re = await stack.api('POST', `/api/processes/${id}/reassign`, { token: supervisor, body: { caseworkerId: other.id, reason: 'Urlaubsvertretung' } });
+  const other = await stack.db.user.create({
+    data: { email: 'vertretung@kim.example', name: 'Vertretung', role: 'caseworker', departmentId: '5-53' },
+  });
+  expect(
+    (
+      await stack.api('POST', `/api/processes/${id}/reassign`, {
+        token: caseworker,
+        body: { caseworkerId: '00000000-0000-4000-8000-000000000000' },
+      })
+    ).status,
+  ).toBe(400);
+  const re = await stack.api('POST', `/api/processes/${id}/reassign`, {
+    token: supervisor,
+    body: { caseworkerId: other.id, reason: 'Urlaubsvertretung' },
+  });
   expect(re.status).toBe(200);
   expect(re.body.currentStep.assignee).toBe(other.id);
 
@@ -51,12 +66,18 @@ it('hold, resume, reassign and cancel (open handoff cancelled, department told);
   const cancelled = await stack.api('POST', `/api/processes/${id}/cancel`, { token: caseworker, body: { reason: 'Person ist verzogen' } });
   expect(cancelled.status).toBe(200);
   expect(cancelled.body.status).toBe('cancelled');
-  await eventually(() => stack.capture.list({ to: 'auslaenderbehoerde@kim.example' }).some((m) => m.subject.startsWith('[KIM] Abgebrochen') && m.subject.includes(c.reference)));
+  await eventually(() =>
+    stack.capture
+      .list({ to: 'auslaenderbehoerde@kim.example' })
+      .some((m) => m.subject.startsWith('[KIM] Abgebrochen') && m.subject.includes(c.reference)),
+  );
   const task = await stack.db.task.findFirstOrThrow({ where: { processId: id, stepKey: 'residence-check' } });
   await eventually(async () => (await stack.db.task.findUniqueOrThrow({ where: { id: task.id } })).status === 'cancelled');
   expect((await stack.api('POST', `/api/processes/${id}/resume`, { token: caseworker, body: {} })).status).toBe(409);
   const p = await d.process(id);
-  expect(p.history.map((h: { event: string }) => h.event)).toEqual(expect.arrayContaining(['chain.held', 'chain.resumed', 'chain.reassigned', 'chain.cancelled']));
+  expect(p.history.map((h: { event: string }) => h.event)).toEqual(
+    expect.arrayContaining(['chain.held', 'chain.resumed', 'chain.reassigned', 'chain.cancelled']),
+  );
   expect(p.steps.find((s: { key: string }) => s.key === 'residence-check').status).toBe('cancelled');
 });
 
@@ -69,7 +90,10 @@ it('crosses continue-as-new in the middle of a chain, carrying its state', async
     await d.complete(id, 'readiness', 'support-needed');
     await d.complete(id, 'training', 'done');
   }
-  const state = await eventually(async () => { const s = await handle.query(chainStateQuery); return s.runs >= 1 ? s : undefined; });
+  const state = await eventually(async () => {
+    const s = await handle.query(chainStateQuery);
+    return s.runs >= 1 ? s : undefined;
+  });
   expect((await handle.describe()).runId).not.toBe(firstRun);
   expect(state.done.filter((s) => s.key === 'readiness')).toHaveLength(6);
   await d.complete(id, 'readiness', 'ready');
@@ -99,7 +123,11 @@ it('the worker process SIGKILLed mid-chain: after restart the chain continues, n
     await d.at(id, 'offer');
     const p = await d.process(id);
     expect(p.steps.map((s: { key: string; status: string }) => `${s.key}:${s.status}`)).toEqual([
-      'readiness:done', 'residence-check:done', 'wbs:skipped', 'search-profile:done', 'offer:active',
+      'readiness:done',
+      'residence-check:done',
+      'wbs:skipped',
+      'search-profile:done',
+      'offer:active',
     ]);
     const completed = p.history.filter((h: { event: string }) => h.event === 'step.completed' || h.event === 'step.skipped');
     expect(completed).toHaveLength(4);
@@ -114,9 +142,18 @@ it('the worker process SIGKILLed mid-chain: after restart the chain continues, n
 it('a running chain keeps the definition version it started with; new chains get the new one', async () => {
   const old = await startMoveOut();
   const v2: ChainDefinition = {
-    ...moveOutV1, version: 2, start: 'intake',
+    ...moveOutV1,
+    version: 2,
+    start: 'intake',
     steps: {
-      intake: { title: 'Erstgespräch Auszug', actor: { kind: 'caseworker' }, deadlineDays: 5, optional: false, fields: [], outcomes: { done: { label: 'geführt', next: 'readiness' } } },
+      intake: {
+        title: 'Erstgespräch Auszug',
+        actor: { kind: 'caseworker' },
+        deadlineDays: 5,
+        optional: false,
+        fields: [],
+        outcomes: { done: { label: 'geführt', next: 'readiness' } },
+      },
       ...moveOutV1.steps,
     },
   };

@@ -44,19 +44,40 @@ it('walks every loop and branch of the move-out chain to closure', async () => {
 
   // invalid input and wrong step
   await d.at(id, 'search-profile');
-  const missing = await stack.api('POST', `/api/processes/${id}/steps/search-profile/complete`, { token: caseworker, body: { outcome: 'done', data: { rooms: 3 } } });
+  const missing = await stack.api('POST', `/api/processes/${id}/steps/search-profile/complete`, {
+    token: caseworker,
+    body: { outcome: 'done', data: { rooms: 3 } },
+  });
   expect(missing.status).toBe(400);
   expect(missing.body.error.details.map((x: { field: string }) => x.field)).toContain('data.rentCap');
-  const badOutcome = await stack.api('POST', `/api/processes/${id}/steps/search-profile/complete`, { token: caseworker, body: { outcome: 'maybe' } });
+  const badOutcome = await stack.api('POST', `/api/processes/${id}/steps/search-profile/complete`, {
+    token: caseworker,
+    body: { outcome: 'maybe' },
+  });
   expect(badOutcome.status).toBe(400);
-  const notCurrent = await stack.api('POST', `/api/processes/${id}/steps/lease/complete`, { token: caseworker, body: { outcome: 'signed', data: { moveInDate: '2027-01-01' } } });
+  const notCurrent = await stack.api('POST', `/api/processes/${id}/steps/lease/complete`, {
+    token: caseworker,
+    body: { outcome: 'signed', data: { moveInDate: '2027-01-01' } },
+  });
   expect(notCurrent.status).toBe(409);
   await d.complete(id, 'search-profile', 'done', { rooms: 3, rentCap: 720, area: 'Bensberg' });
 
   // offer: weekly reminder to the caseworker, supervisor review after 3 months without offer
   await d.at(id, 'offer');
-  await eventually(() => stack.capture.list({ to: 'fallmanagement@kim.example' }).some((m) => m.subject.startsWith('[KIM] Erinnerung: Wohnungsangebot abwarten') && m.subject.includes(c.reference)), 30_000);
-  await eventually(() => stack.capture.list({ to: 'leitung@kim.example' }).some((m) => m.subject.startsWith('[KIM] Fallbesprechung: Wohnungsangebot abwarten') && m.subject.includes(c.reference)), 30_000);
+  await eventually(
+    () =>
+      stack.capture
+        .list({ to: 'fallmanagement@kim.example' })
+        .some((m) => m.subject.startsWith('[KIM] Erinnerung: Wohnungsangebot abwarten') && m.subject.includes(c.reference)),
+    30_000,
+  );
+  await eventually(
+    () =>
+      stack.capture
+        .list({ to: 'leitung@kim.example' })
+        .some((m) => m.subject.startsWith('[KIM] Fallbesprechung: Wohnungsangebot abwarten') && m.subject.includes(c.reference)),
+    30_000,
+  );
   await d.complete(id, 'offer', 'received', { landlord: 'GWG' });
   await d.complete(id, 'viewing', 'declined', { date: '2026-12-01' }); // back to offer
   await d.complete(id, 'offer', 'received');
@@ -86,22 +107,53 @@ it('walks every loop and branch of the move-out chain to closure', async () => {
   await d.complete(id, 'registration', 'done', { registeredOn: '2027-01-20' });
 
   // after-care: check-ins after 2, 6 and 12 weeks (waits), then closure
-  for (const [key, outcome] of [['aftercare-2w', 'ok'], ['aftercare-6w', 'needs-support'], ['aftercare-12w', 'closed']]) {
+  for (const [key, outcome] of [
+    ['aftercare-2w', 'ok'],
+    ['aftercare-6w', 'needs-support'],
+    ['aftercare-12w', 'closed'],
+  ]) {
     await d.at(id, key, 'waiting');
     await d.complete(id, key, outcome);
   }
-  const done = await eventually(async () => { const p = await d.process(id); return p.status === 'completed' ? p : undefined; });
+  const done = await eventually(async () => {
+    const p = await d.process(id);
+    return p.status === 'completed' ? p : undefined;
+  });
   expect(done.currentStep).toBeNull();
   const keys = done.steps.filter((s: { status: string }) => s.status === 'done').map((s: { key: string }) => s.key);
   expect(keys).toEqual([
-    'readiness', 'training', 'readiness', 'residence-check', 'residence-application', 'wbs', 'search-profile',
-    'offer', 'viewing', 'offer', 'viewing', 'rent-offer', 'cost-approval', 'offer', 'viewing', 'rent-offer', 'cost-approval',
-    'deposit', 'lease', 'furnishing', 'move', 'registration', 'aftercare-2w', 'aftercare-6w', 'aftercare-12w',
+    'readiness',
+    'training',
+    'readiness',
+    'residence-check',
+    'residence-application',
+    'wbs',
+    'search-profile',
+    'offer',
+    'viewing',
+    'offer',
+    'viewing',
+    'rent-offer',
+    'cost-approval',
+    'offer',
+    'viewing',
+    'rent-offer',
+    'cost-approval',
+    'deposit',
+    'lease',
+    'furnishing',
+    'move',
+    'registration',
+    'aftercare-2w',
+    'aftercare-6w',
+    'aftercare-12w',
   ]);
   // no step repeated by the engine: each step instance was recorded once
   const completedEvents = done.history.filter((h: { event: string }) => h.event === 'step.completed');
   expect(completedEvents).toHaveLength(keys.length);
-  expect(done.history.map((h: { event: string }) => h.event)).toEqual(expect.arrayContaining(['chain.started', 'step.reminder', 'step.review', 'chain.completed']));
+  expect(done.history.map((h: { event: string }) => h.event)).toEqual(
+    expect.arrayContaining(['chain.started', 'step.reminder', 'step.review', 'chain.completed']),
+  );
 
   // a new chain of the same type may start once the first is completed
   const finished = await stack.client.workflow.getHandle(`chain-${c.id}-move-out`).result();

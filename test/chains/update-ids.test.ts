@@ -31,9 +31,12 @@ const completedEvents = async (processId: string, step: string) =>
 
 it('the same Idempotency-Key twice at once: both answered 200 with the same state, the step completed once', async () => {
   const id = await newChain();
-  const send = () => stack.api('POST', `/api/processes/${id}/steps/readiness/complete`, {
-    token: caseworker, body: { outcome: 'ready' }, headers: { 'idempotency-key': `twice-${id}` },
-  });
+  const send = () =>
+    stack.api('POST', `/api/processes/${id}/steps/readiness/complete`, {
+      token: caseworker,
+      body: { outcome: 'ready' },
+      headers: { 'idempotency-key': `twice-${id}` },
+    });
   const [a, b] = await Promise.all([send(), send()]);
   expect([a.status, b.status]).toEqual([200, 200]);
   expect(b.body.current?.key ?? b.body.currentStep?.key).toBe(a.body.current?.key ?? a.body.currentStep?.key);
@@ -45,9 +48,12 @@ it('the same Idempotency-Key twice at once: both answered 200 with the same stat
 
 it('two different submissions of the same step at once: one completes it, the other gets 409', async () => {
   const id = await newChain();
-  const send = (key: string) => stack.api('POST', `/api/processes/${id}/steps/readiness/complete`, {
-    token: caseworker, body: { outcome: 'ready' }, headers: { 'idempotency-key': key },
-  });
+  const send = (key: string) =>
+    stack.api('POST', `/api/processes/${id}/steps/readiness/complete`, {
+      token: caseworker,
+      body: { outcome: 'ready' },
+      headers: { 'idempotency-key': key },
+    });
   const replies = await Promise.all([send(`one-${id}`), send(`two-${id}`)]);
   expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
   expect(await completedEvents(id, 'readiness')).toBe(1);
@@ -60,7 +66,10 @@ it('a double-clicked form on the process page: both posts end on the process pag
   const page = await browser.get(`/prozesse/${id}`);
   expect(page.status).toBe(200);
   const form = { _csrf: hidden(page.text, '_csrf'), _key: hidden(page.text, '_key'), outcome: 'ready' };
-  const [a, b] = await Promise.all([browser.post(`/prozesse/${id}/schritte/readiness`, form), browser.post(`/prozesse/${id}/schritte/readiness`, form)]);
+  const [a, b] = await Promise.all([
+    browser.post(`/prozesse/${id}/schritte/readiness`, form),
+    browser.post(`/prozesse/${id}/schritte/readiness`, form),
+  ]);
   expect([a.status, b.status]).toEqual([303, 303]);
   expect(a.location).toBe(`/prozesse/${id}?ok=schritt`);
   expect(b.location).toBe(a.location);
@@ -75,7 +84,13 @@ it('a department accepting twice with the same key (API): one acceptance, both a
   const p = await d.at(id, 'residence-check', 'handoff');
   const taskId = [...p.steps].reverse().find((s: { key: string }) => s.key === 'residence-check').taskId as string;
   await stack.db.user.create({
-    data: { email: 'abh.idem@kim.example', name: 'ABH', role: 'department_member', departmentId: 'auslaenderbehoerde', passwordHash: await hashPassword(DEMO_PASSWORD) },
+    data: {
+      email: 'abh.idem@kim.example',
+      name: 'ABH',
+      role: 'department_member',
+      departmentId: 'auslaenderbehoerde',
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+    },
   });
   const token = await stack.token('abh.idem@kim.example');
   const send = () => stack.api('POST', `/api/tasks/${taskId}/accept`, { token, headers: { 'idempotency-key': `accept-${taskId}` } });

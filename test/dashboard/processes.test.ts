@@ -15,22 +15,49 @@ let cwId: string;
 let strangerId: string;
 const real: Record<string, { id: string; caseId: string }> = {};
 const DAY = 86_400_000;
-const sqlRows: Array<{ id: string; reference: string; startedAt: Date; dueAt: Date | null; assigneeId: string; currentStep: string | null; status: string }> = [];
+const sqlRows: Array<{
+  id: string;
+  reference: string;
+  startedAt: Date;
+  dueAt: Date | null;
+  assigneeId: string;
+  currentStep: string | null;
+  status: string;
+}> = [];
 
 async function insertCase(reference: string, caseworkerId: string, departmentId: string | null) {
   const person = await stack.db.person.create({ data: { firstName: 'Lesemodell', lastName: 'Zeile', createdById: caseworkerId } });
-  return stack.db.case.create({ data: { reference, personId: person.id, topic: 'housing', caseworkerId, departmentId, workflowId: `case-sql-${crypto.randomUUID()}`, createdById: caseworkerId } });
+  return stack.db.case.create({
+    data: {
+      reference,
+      personId: person.id,
+      topic: 'housing',
+      caseworkerId,
+      departmentId,
+      workflowId: `case-sql-${crypto.randomUUID()}`,
+      createdById: caseworkerId,
+    },
+  });
 }
 
 beforeAll(async () => {
   stack = await startStack({ workingDaySeconds: 0.05 });
-  [caseworker, supervisor, member, admin] = await Promise.all(['fallmanagement@kim.example', 'leitung@kim.example', 'soziale-foerderung@kim.example', 'admin@kim.example'].map((e) => stack.token(e)));
+  [caseworker, supervisor, member, admin] = await Promise.all(
+    ['fallmanagement@kim.example', 'leitung@kim.example', 'soziale-foerderung@kim.example', 'admin@kim.example'].map((e) => stack.token(e)),
+  );
   d = chainDriver(stack, caseworker);
   cwId = (await stack.db.user.findUniqueOrThrow({ where: { email: 'fallmanagement@kim.example' } })).id;
-  strangerId = (await stack.db.user.create({ data: { email: 'fremd@kim.example', name: 'Fremde; "Kollegin"', role: 'caseworker', departmentId: null } })).id;
+  strangerId = (
+    await stack.db.user.create({ data: { email: 'fremd@kim.example', name: 'Fremde; "Kollegin"', role: 'caseworker', departmentId: null } })
+  ).id;
 
   // real chains
-  for (const [name, type] of [['readiness', 'move-out'], ['handoff', 'move-out'], ['edu', 'education-work'], ['cancel', 'education-work']] as const) {
+  for (const [name, type] of [
+    ['readiness', 'move-out'],
+    ['handoff', 'move-out'],
+    ['edu', 'education-work'],
+    ['cancel', 'education-work'],
+  ] as const) {
     const c = await d.newCase();
     const r = await stack.api('POST', `/api/cases/${c.id}/chains`, { token: caseworker, body: { type } });
     expect(r.status).toBe(201);
@@ -51,16 +78,28 @@ beforeAll(async () => {
     const assigneeId = stranger ? strangerId : cwId;
     const c = await insertCase(reference, assigneeId, stranger ? null : '5-53');
     const startedAt = i === 3 ? new Date('2026-03-31T22:30:00Z') : new Date(now - (i * 1.5 + 1) * DAY);
-    const dueAt = i % 3 === 0 ? null : new Date(Math.floor(now / DAY) * DAY + ((i * 7) % 5 - 2) * DAY); // ties on purpose
+    const dueAt = i % 3 === 0 ? null : new Date(Math.floor(now / DAY) * DAY + (((i * 7) % 5) - 2) * DAY); // ties on purpose
     const status = i % 8 === 5 ? 'completed' : i % 8 === 6 ? 'on_hold' : 'running';
     const currentStep = status === 'completed' ? null : ['readiness', 'wbs', 'offer'][i % 3];
     const id = crypto.randomUUID();
     await stack.db.process.create({
       data: {
-        id, caseId: c.id, type: i % 2 ? 'move-out' : 'education-work', version: 1, workflowId: `chain-${c.id}-sql`, status: status as 'running',
-        currentStep, currentTitle: currentStep ? `Titel ${currentStep}` : null, currentDepartment: currentStep === 'wbs' ? 'wohnungsamt' : null,
-        currentStatus: currentStep ? (currentStep === 'wbs' ? 'handoff' : 'active') : null, assigneeId, dueAt, overdue: i % 4 === 1,
-        startedById: assigneeId, startedAt, completedAt: status === 'completed' ? new Date(now - 60_000) : null,
+        id,
+        caseId: c.id,
+        type: i % 2 ? 'move-out' : 'education-work',
+        version: 1,
+        workflowId: `chain-${c.id}-sql`,
+        status: status as 'running',
+        currentStep,
+        currentTitle: currentStep ? `Titel ${currentStep}` : null,
+        currentDepartment: currentStep === 'wbs' ? 'wohnungsamt' : null,
+        currentStatus: currentStep ? (currentStep === 'wbs' ? 'handoff' : 'active') : null,
+        assigneeId,
+        dueAt,
+        overdue: i % 4 === 1,
+        startedById: assigneeId,
+        startedAt,
+        completedAt: status === 'completed' ? new Date(now - 60_000) : null,
       },
     });
     sqlRows.push({ id, reference, startedAt, dueAt, assigneeId, currentStep, status });
@@ -70,7 +109,8 @@ afterAll(() => stack?.stop());
 
 const get = (path: string, token = supervisor) => stack.api('GET', path, { token });
 /** every row the supervisor may see (real chains + inserted rows) */
-const allRows = () => stack.db.process.findMany({ include: { case: { select: { reference: true, caseworkerId: true, departmentId: true } } } });
+const allRows = () =>
+  stack.db.process.findMany({ include: { case: { select: { reference: true, caseworkerId: true, departmentId: true } } } });
 
 describe('GET /api/processes filters', () => {
   it('caseworker, step, olderThanDays, q — each with the right rows; old fields stay', async () => {
@@ -81,7 +121,11 @@ describe('GET /api/processes filters', () => {
       expect(r.body.total).toBe(r.body.items.length);
       return (r.body.items as Array<{ id: string }>).map((x) => x.id).sort();
     };
-    const expectIds = (pred: (p: (typeof rows)[number]) => boolean) => rows.filter(pred).map((p) => p.id).sort();
+    const expectIds = (pred: (p: (typeof rows)[number]) => boolean) =>
+      rows
+        .filter(pred)
+        .map((p) => p.id)
+        .sort();
 
     expect(await ids(`caseworker=${strangerId}`)).toEqual(expectIds((p) => p.assigneeId === strangerId));
     expect(await ids(`caseworker=${strangerId}`, caseworker)).toEqual([]); // not in the caseworker's scope
@@ -97,17 +141,39 @@ describe('GET /api/processes filters', () => {
     expect(await ids(`department=auslaenderbehoerde`)).toEqual([real.handoff.id]);
 
     const one = await get(`/api/processes?q=${encodeURIComponent('PROZ-100XYA')}`);
-    expect(one.body.items[0]).toEqual(expect.objectContaining({
-      id: expect.any(String), caseId: expect.any(String), caseReference: 'PROZ-100XYA', type: 'move-out', status: expect.any(String), startedAt: expect.any(String),
-      currentStep: expect.objectContaining({ key: expect.any(String), title: expect.any(String), department: null, assignee: cwId, status: 'active', dueAt: null, overdue: false }),
-    }));
+    expect(one.body.items[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(String),
+        caseId: expect.any(String),
+        caseReference: 'PROZ-100XYA',
+        type: 'move-out',
+        status: expect.any(String),
+        startedAt: expect.any(String),
+        currentStep: expect.objectContaining({
+          key: expect.any(String),
+          title: expect.any(String),
+          department: null,
+          assignee: cwId,
+          status: 'active',
+          dueAt: null,
+          overdue: false,
+        }),
+      }),
+    );
   });
 
   it('invalid filters → 400 naming the field, in German', async () => {
     for (const [query, field] of [
-      ['olderThanDays=abc', 'olderThanDays'], ['olderThanDays=-1', 'olderThanDays'], ['olderThanDays=1.5', 'olderThanDays'],
-      ['caseworker=nobody', 'caseworker'], ['sort=name', 'sort'], ['order=up', 'order'], ['step=DROP%20TABLE', 'step'],
-      [`q=${'x'.repeat(65)}`, 'q'], ['cursor=%%%', 'cursor'], [`cursor=${Buffer.from('{"s":"dueAt"}').toString('base64url')}`, 'cursor'],
+      ['olderThanDays=abc', 'olderThanDays'],
+      ['olderThanDays=-1', 'olderThanDays'],
+      ['olderThanDays=1.5', 'olderThanDays'],
+      ['caseworker=nobody', 'caseworker'],
+      ['sort=name', 'sort'],
+      ['order=up', 'order'],
+      ['step=DROP%20TABLE', 'step'],
+      [`q=${'x'.repeat(65)}`, 'q'],
+      ['cursor=%%%', 'cursor'],
+      [`cursor=${Buffer.from('{"s":"dueAt"}').toString('base64url')}`, 'cursor'],
     ]) {
       const r = await get(`/api/processes?${query}`);
       expect({ query, status: r.status }).toEqual({ query, status: 400 });
@@ -120,7 +186,10 @@ describe('GET /api/processes filters', () => {
 
 describe('sort and cursor', () => {
   const cases: Array<[string, 'startedAt' | 'dueAt', 'asc' | 'desc']> = [
-    ['', 'startedAt', 'desc'], ['sort=startedAt&order=asc', 'startedAt', 'asc'], ['sort=dueAt', 'dueAt', 'asc'], ['sort=dueAt&order=desc', 'dueAt', 'desc'],
+    ['', 'startedAt', 'desc'],
+    ['sort=startedAt&order=asc', 'startedAt', 'asc'],
+    ['sort=dueAt', 'dueAt', 'asc'],
+    ['sort=dueAt&order=desc', 'dueAt', 'desc'],
   ];
   it.each(cases)('walks every page (%s): no duplicates, nothing missing, in order', async (query, key, order) => {
     const seen: Array<{ id: string; startedAt: string; currentStep: { dueAt: string | null } | null }> = [];
@@ -144,7 +213,8 @@ describe('sort and cursor', () => {
     const value = (id: string) => (key === 'dueAt' ? byId.get(id)!.dueAt : byId.get(id)!.startedAt)?.getTime() ?? null;
     const sign = order === 'asc' ? 1 : -1;
     const expected = [...rows.map((p) => p.id)].sort((a, b) => {
-      const va = value(a); const vb = value(b);
+      const va = value(a);
+      const vb = value(b);
       if (va === null || vb === null) return va === vb ? sign * (a < b ? -1 : 1) : va === null ? 1 : -1;
       return va !== vb ? sign * (va - vb) : sign * (a < b ? -1 : 1);
     });
@@ -183,8 +253,15 @@ describe('GET /api/processes.csv', () => {
     const lineOf = (ref: string) => text.split('\r\n').find((l) => l.startsWith(ref))!;
     const row4 = sqlRows[3];
     expect(lineOf('PROZ-100XYA').split(';')).toEqual([
-      'PROZ-100XYA', 'Auszug aus der Notunterkunft', row4.status === 'running' ? 'läuft' : expect.any(String), 'Titel readiness', 'Fallmanagement',
-      expect.any(String), row4.dueAt ? expect.stringMatching(/^\d{2}\.\d{2}\.\d{4}$/) : '', 'nein', '01.04.2026', // 2026-03-31 22:30 UTC = 1 April in Berlin
+      'PROZ-100XYA',
+      'Auszug aus der Notunterkunft',
+      row4.status === 'running' ? 'läuft' : expect.any(String),
+      'Titel readiness',
+      'Fallmanagement',
+      expect.any(String),
+      row4.dueAt ? expect.stringMatching(/^\d{2}\.\d{2}\.\d{4}$/) : '',
+      'nein',
+      '01.04.2026', // 2026-03-31 22:30 UTC = 1 April in Berlin
     ]);
     expect(text).toMatch(/;(ja|nein);\d{2}\.\d{2}\.\d{4}\r\n/);
   });
@@ -193,7 +270,12 @@ describe('GET /api/processes.csv', () => {
     const { res, bytes } = await csv('?q=proz');
     expect(res.status).toBe(200);
     const lines = bytes.subarray(3).toString('utf8').split('\r\n').filter(Boolean);
-    expect(lines.slice(1).map((l) => l.split(';')[0]).sort()).toEqual(['PROZ-100%_A', 'PROZ-100XYA']);
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(';')[0])
+        .sort(),
+    ).toEqual(['PROZ-100%_A', 'PROZ-100XYA']);
     const bad = await stack.api('GET', '/api/processes.csv?olderThanDays=x', { token: supervisor });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].field).toBe('olderThanDays');
@@ -206,20 +288,53 @@ describe('GET /api/processes.csv', () => {
 describe('dashboard and workload', () => {
   beforeAll(async () => {
     // move-out chains that reached `move`: 4, 6 and 8 days after their start → median 6
-    for (const [i, days] of [[1, 4], [3, 6], [7, 8]]) {
+    for (const [i, days] of [
+      [1, 4],
+      [3, 6],
+      [7, 8],
+    ]) {
       const p = sqlRows[i];
-      await stack.db.processStep.create({ data: { processId: p.id, seq: 1, key: 'move', title: 'Umzug', status: 'done', startedAt: p.startedAt, completedAt: new Date(p.startedAt.getTime() + days * DAY) } });
+      await stack.db.processStep.create({
+        data: {
+          processId: p.id,
+          seq: 1,
+          key: 'move',
+          title: 'Umzug',
+          status: 'done',
+          startedAt: p.startedAt,
+          completedAt: new Date(p.startedAt.getTime() + days * DAY),
+        },
+      });
     }
     // old open steps
     for (const i of [11, 12]) {
-      await stack.db.processStep.create({ data: { processId: sqlRows[i].id, seq: 2, key: 'offer', title: 'Wohnungsangebot abwarten', status: 'active', startedAt: new Date(Date.now() - (400 + i) * DAY) } });
+      await stack.db.processStep.create({
+        data: {
+          processId: sqlRows[i].id,
+          seq: 2,
+          key: 'offer',
+          title: 'Wohnungsangebot abwarten',
+          status: 'active',
+          startedAt: new Date(Date.now() - (400 + i) * DAY),
+        },
+      });
     }
     // handoffs: overdue and open; accepted after 2 h and 4 h (5-50) → median 3 h
     const c0 = await stack.db.process.findUniqueOrThrow({ where: { id: sqlRows[0].id } });
     const t0 = new Date(Date.now() - 5 * DAY);
-    const task = (departmentId: string, extra: Record<string, unknown>) => stack.db.task.create({
-      data: { caseId: c0.caseId, processId: c0.id, stepKey: 'cost-approval', title: 'Mietübernahme', departmentId, workflowId: `handoff-sql-${crypto.randomUUID()}`, createdById: cwId, ...extra },
-    });
+    const task = (departmentId: string, extra: Record<string, unknown>) =>
+      stack.db.task.create({
+        data: {
+          caseId: c0.caseId,
+          processId: c0.id,
+          stepKey: 'cost-approval',
+          title: 'Mietübernahme',
+          departmentId,
+          workflowId: `handoff-sql-${crypto.randomUUID()}`,
+          createdById: cwId,
+          ...extra,
+        },
+      });
     await task('5-50', { status: 'accepted', overdue: true, createdAt: t0, acceptedAt: new Date(t0.getTime() + 2 * 3_600_000) });
     await task('5-50', { status: 'completed', overdue: true, createdAt: t0, acceptedAt: new Date(t0.getTime() + 4 * 3_600_000) });
     await task('wohnungsamt', { status: 'notified', overdue: true, createdAt: t0 });
@@ -234,14 +349,21 @@ describe('dashboard and workload', () => {
       expect(row.running).toBe(rows.filter((p) => p.type === t && p.status === 'running').length);
       expect(row.onHold).toBe(rows.filter((p) => p.type === t && p.status === 'on_hold').length);
     }
-    expect(r.body.overdueHandoffsByDepartment).toEqual(expect.arrayContaining([{ department: '5-50', overdue: 1 }, { department: 'wohnungsamt', overdue: 1 }]));
+    expect(r.body.overdueHandoffsByDepartment).toEqual(
+      expect.arrayContaining([
+        { department: '5-50', overdue: 1 },
+        { department: 'wohnungsamt', overdue: 1 },
+      ]),
+    );
     const since = new Date(r.body.thisMonth.since).getTime();
     expect(r.body.thisMonth.started).toBe(rows.filter((p) => p.startedAt.getTime() >= since).length);
     expect(r.body.thisMonth.completed).toBe(rows.filter((p) => p.status === 'completed' && p.completedAt!.getTime() >= since).length);
     expect(r.body.medianDaysToMove).toEqual({ days: 6, chains: 3 });
     expect(r.body.oldestWaitingSteps).toHaveLength(6); // 2 inserted + the 4 real chains' current steps
     expect(r.body.oldestWaitingSteps.slice(0, 2).map((s: { processId: string }) => s.processId)).toEqual([sqlRows[12].id, sqlRows[11].id]);
-    expect(r.body.oldestWaitingSteps[0]).toEqual(expect.objectContaining({ key: 'offer', caseReference: sqlRows[12].reference, waitingDays: 412 }));
+    expect(r.body.oldestWaitingSteps[0]).toEqual(
+      expect.objectContaining({ key: 'offer', caseReference: sqlRows[12].reference, waitingDays: 412 }),
+    );
   });
 
   it('caseworker: own scope only; department members: 403', async () => {
@@ -249,7 +371,8 @@ describe('dashboard and workload', () => {
     const own = await get('/api/dashboard', caseworker);
     expect(own.status).toBe(200);
     expect(own.body.scope).toBe('own');
-    const sum = (b: { runningByType: Array<{ running: number; onHold: number }> }) => b.runningByType.reduce((n, x) => n + x.running + x.onHold, 0);
+    const sum = (b: { runningByType: Array<{ running: number; onHold: number }> }) =>
+      b.runningByType.reduce((n, x) => n + x.running + x.onHold, 0);
     const strangers = sqlRows.filter((p) => p.assigneeId === strangerId && p.status !== 'completed').length;
     expect(strangers).toBeGreaterThan(0);
     expect(sum(own.body)).toBe(sum(sup.body) - strangers);
@@ -267,15 +390,27 @@ describe('dashboard and workload', () => {
     const rows = await allRows();
     const running = (id: string) => rows.filter((p) => p.assigneeId === id && (p.status === 'running' || p.status === 'on_hold'));
     const me = r.body.caseworkers.find((x: { id: string }) => x.id === cwId);
-    expect(me).toEqual({ id: cwId, name: expect.any(String), runningChains: running(cwId).length, overdue: running(cwId).filter((p) => p.overdue).length });
+    expect(me).toEqual({
+      id: cwId,
+      name: expect.any(String),
+      runningChains: running(cwId).length,
+      overdue: running(cwId).filter((p) => p.overdue).length,
+    });
     expect(r.body.caseworkers.find((x: { id: string }) => x.id === strangerId).runningChains).toBe(running(strangerId).length);
   });
 });
 
 describe('POST /api/processes/reassign', () => {
   it('supervisor reassigns chosen running chains; audited; 400 / 403', async () => {
-    const deputy = await stack.db.user.create({ data: { email: 'vertretung2@kim.example', name: 'Vertretung', role: 'caseworker', departmentId: '5-53' } });
-    const body = { fromCaseworkerId: cwId, toCaseworkerId: deputy.id, reason: 'Elternzeit', processIds: [real.edu.id, sqlRows[2].id, sqlRows[9].id] };
+    const deputy = await stack.db.user.create({
+      data: { email: 'vertretung2@kim.example', name: 'Vertretung', role: 'caseworker', departmentId: '5-53' },
+    });
+    const body = {
+      fromCaseworkerId: cwId,
+      toCaseworkerId: deputy.id,
+      reason: 'Elternzeit',
+      processIds: [real.edu.id, sqlRows[2].id, sqlRows[9].id],
+    };
     expect((await stack.api('POST', '/api/processes/reassign', { token: caseworker, body })).status).toBe(403);
     const same = await stack.api('POST', '/api/processes/reassign', { token: supervisor, body: { ...body, toCaseworkerId: cwId } });
     expect(same.status).toBe(400);
@@ -283,13 +418,21 @@ describe('POST /api/processes/reassign', () => {
     const noReason = await stack.api('POST', '/api/processes/reassign', { token: supervisor, body: { ...body, reason: undefined } });
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.details[0].field).toBe('reason');
-    const unknown = await stack.api('POST', '/api/processes/reassign', { token: supervisor, body: { ...body, toCaseworkerId: crypto.randomUUID() } });
+    const unknown = await stack.api('POST', '/api/processes/reassign', {
+      token: supervisor,
+      body: { ...body, toCaseworkerId: crypto.randomUUID() },
+    });
     expect(unknown.status).toBe(400);
 
     const r = await stack.api('POST', '/api/processes/reassign', { token: supervisor, body });
     expect(r.status).toBe(200);
     // real.edu: reassigned; sqlRows[2]: a row without a workflow → failed; sqlRows[9]: the stranger's → skipped
-    expect(r.body).toEqual({ matched: 2, reassigned: 1, failed: [{ id: sqlRows[2].id, message: expect.any(String) }], skipped: [sqlRows[9].id] });
+    expect(r.body).toEqual({
+      matched: 2,
+      reassigned: 1,
+      failed: [{ id: sqlRows[2].id, message: expect.any(String) }],
+      skipped: [sqlRows[9].id],
+    });
     await eventually(async () => (await stack.db.process.findUniqueOrThrow({ where: { id: real.edu.id } })).assigneeId === deputy.id);
     const a = await stack.db.auditEvent.findFirstOrThrow({ where: { action: 'process.bulk_reassign' } });
     expect(a.details).toEqual(expect.objectContaining({ from: cwId, to: deputy.id, reassigned: 1, failed: 1, skipped: 1 }));
@@ -300,15 +443,20 @@ describe('POST /api/processes/reassign', () => {
 describe('POST /api/admin/reconcile', () => {
   it('repairs a corrupted read model from the workflows (live state and results), audited', async () => {
     // a cancelled chain: its workflow has ended with status cancelled
-    const c = await stack.api('POST', `/api/processes/${real.cancel.id}/cancel`, { token: caseworker, body: { reason: 'Person verzogen' } });
+    const c = await stack.api('POST', `/api/processes/${real.cancel.id}/cancel`, {
+      token: caseworker,
+      body: { reason: 'Person verzogen' },
+    });
     expect(c.status).toBe(200);
     await eventually(async () => (await stack.db.process.findUniqueOrThrow({ where: { id: real.cancel.id } })).status === 'cancelled');
     await stack.client.workflow.getHandle(`chain-${real.cancel.caseId}-education-work`).result();
     const before = await stack.db.process.findUniqueOrThrow({ where: { id: real.handoff.id } });
 
     await stack.db.$executeRaw`UPDATE "Process" SET "currentStep" = 'lease', "currentStatus" = 'handoff' WHERE id = ${real.readiness.id}`;
-    await stack.db.$executeRaw`UPDATE "Process" SET "status" = 'on_hold', "currentDepartment" = NULL, "overdue" = true WHERE id = ${real.handoff.id}`;
-    await stack.db.$executeRaw`UPDATE "Process" SET "status" = 'running', "currentStep" = 'education-history', "completedAt" = NULL WHERE id = ${real.cancel.id}`;
+    await stack.db
+      .$executeRaw`UPDATE "Process" SET "status" = 'on_hold', "currentDepartment" = NULL, "overdue" = true WHERE id = ${real.handoff.id}`;
+    await stack.db
+      .$executeRaw`UPDATE "Process" SET "status" = 'running', "currentStep" = 'education-history', "completedAt" = NULL WHERE id = ${real.cancel.id}`;
 
     expect((await stack.api('POST', '/api/admin/reconcile', { token: caseworker })).status).toBe(403);
     const r = await stack.api('POST', '/api/admin/reconcile', { token: admin, body: {} });
@@ -323,7 +471,11 @@ describe('POST /api/admin/reconcile', () => {
     expect(fields[real.cancel.id]).toEqual(['status']); // from the workflow's result (completedAt set too)
 
     const readiness = await stack.db.process.findUniqueOrThrow({ where: { id: real.readiness.id } });
-    expect([readiness.currentStep, readiness.currentStatus, readiness.currentTitle]).toEqual(['readiness', 'active', expect.stringContaining('Wohnfähigkeit')]);
+    expect([readiness.currentStep, readiness.currentStatus, readiness.currentTitle]).toEqual([
+      'readiness',
+      'active',
+      expect.stringContaining('Wohnfähigkeit'),
+    ]);
     const handoff = await stack.db.process.findUniqueOrThrow({ where: { id: real.handoff.id } });
     expect([handoff.status, handoff.currentDepartment]).toEqual([before.status, before.currentDepartment]);
     const task = await stack.db.task.findFirstOrThrow({ where: { processId: real.handoff.id, status: { in: ['notified', 'accepted'] } } });
@@ -333,7 +485,12 @@ describe('POST /api/admin/reconcile', () => {
 
     const audits = await stack.db.auditEvent.findMany({ where: { action: 'process.reconcile' } });
     expect(audits.map((a) => a.entityId)).toEqual(expect.arrayContaining([real.handoff.id, real.cancel.id]));
-    expect(audits.find((a) => a.entityId === real.handoff.id)!.details).toEqual(expect.objectContaining({ before: expect.objectContaining({ status: 'on_hold' }), after: expect.objectContaining({ status: 'running' }) }));
+    expect(audits.find((a) => a.entityId === real.handoff.id)!.details).toEqual(
+      expect.objectContaining({
+        before: expect.objectContaining({ status: 'on_hold' }),
+        after: expect.objectContaining({ status: 'running' }),
+      }),
+    );
     expect(audits[0].actorRole).toBe('admin');
 
     // a second run finds nothing to repair

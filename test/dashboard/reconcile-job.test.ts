@@ -5,7 +5,9 @@ import { chainDriver } from '../support/chain-helpers';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
-beforeAll(async () => { stack = await startStack(); });
+beforeAll(async () => {
+  stack = await startStack();
+});
 afterAll(() => stack?.stop());
 
 it('repairs drift between the read model and the workflows periodically', async () => {

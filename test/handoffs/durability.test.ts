@@ -26,7 +26,10 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 async function newHandoff(step: string) {
-  const p = await stack.api('POST', '/api/persons', { token: caseworker, body: { firstName: 'D', lastName: 'Urable', benefitType: 'asylblg' } });
+  const p = await stack.api('POST', '/api/persons', {
+    token: caseworker,
+    body: { firstName: 'D', lastName: 'Urable', benefitType: 'asylblg' },
+  });
   const c = await stack.api('POST', '/api/cases', { token: caseworker, body: { personId: p.body.id, topic: 'housing' } });
   await giveConsent(stack, caseworker, c.body.id, ['5-50']);
   const t = await stack.api('POST', `/api/cases/${c.body.id}/handoffs`, { token: caseworker, body: { step, department: '5-50' } });
@@ -34,15 +37,20 @@ async function newHandoff(step: string) {
   return { reference: c.body.reference as string, taskId: t.body.id as string };
 }
 
-const notifyMails = (reference: string) => stack.capture.list({ to: 'soziale-foerderung@kim.example' })
-  .filter((m) => m.subject.includes(reference) && m.subject.startsWith('[KIM] Bitte bestätigen'));
+const notifyMails = (reference: string) =>
+  stack.capture
+    .list({ to: 'soziale-foerderung@kim.example' })
+    .filter((m) => m.subject.includes(reference) && m.subject.startsWith('[KIM] Bitte bestätigen'));
 
 const mailOf = (taskId: string) => stack.db.mail.findFirst({ where: { idempotencyKey: { startsWith: `task:${taskId}:` } } });
 
 /** Waits until the task's mail is marked sent; it must be within `ms`. */
 async function sentWithin(taskId: string, ms: number) {
   const t = Date.now();
-  const mail = await eventually(async () => { const m = await mailOf(taskId); return m?.status === 'sent' ? m : undefined; }, ms);
+  const mail = await eventually(async () => {
+    const m = await mailOf(taskId);
+    return m?.status === 'sent' ? m : undefined;
+  }, ms);
   return { mail, ms: Date.now() - t };
 }
 
@@ -51,19 +59,42 @@ async function sentWithin(taskId: string, ms: number) {
  * may have died before its workflow task completed: the next worker runs it again after the task's
  * timeout (the mail's transaction is idempotent), and until then an action is answered with 409.
  */
-const notified = (taskId: string) => eventually(() => stack.client.workflow.getHandle(handoffWorkflowId(taskId))
-  .query(handoffStateQuery).then((s) => s.status === 'notified', () => false), 30_000);
+const notified = (taskId: string) =>
+  eventually(
+    () =>
+      stack.client.workflow
+        .getHandle(handoffWorkflowId(taskId))
+        .query(handoffStateQuery)
+        .then(
+          (s) => s.status === 'notified',
+          () => false,
+        ),
+    30_000,
+  );
 
 /** A mail server that accepts connections and never answers (hung): a sender stays mid-delivery. */
 async function hungSmtp(port: number) {
   const sockets = new Set<net.Socket>();
   let connected!: () => void;
-  const firstConnection = new Promise<void>((r) => { connected = r; });
-  const server = net.createServer((s) => { sockets.add(s); s.on('error', () => {}); connected(); });
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', resolve); });
+  const firstConnection = new Promise<void>((r) => {
+    connected = r;
+  });
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => {});
+    connected();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   return {
     firstConnection,
-    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -78,7 +109,13 @@ it('worker killed while it was handing the mail to SMTP: after restart the mail 
   await stack.capture.start(stack.smtpPort);
   worker = await startWorker(stack);
   // a second sender (as another worker would) races the restarted worker for the mail
-  const other = startOutboxSender({ db: stack.db, smtpUrl: `smtp://127.0.0.1:${stack.smtpPort}`, from: 'KIM Flow <kim@test.example>', log: createLogger('silent'), pollMs: 100 });
+  const other = startOutboxSender({
+    db: stack.db,
+    smtpUrl: `smtp://127.0.0.1:${stack.smtpPort}`,
+    from: 'KIM Flow <kim@test.example>',
+    log: createLogger('silent'),
+    pollMs: 100,
+  });
   try {
     const { ms } = await sentWithin(taskId, PROMPT_MS);
     console.log(`mail sent ${ms} ms after the restarted worker was ready`);
@@ -126,7 +163,9 @@ it('SMTP outage: handoffs created while it is down are each mailed exactly once 
     await stack.capture.stop();
     const handoffs = await Promise.all(['deposit', 'furnishing', 'general'].map(newHandoff));
     await eventually(async () => {
-      const pending = await stack.db.mail.findMany({ where: { status: 'pending', OR: handoffs.map((h) => ({ idempotencyKey: { startsWith: `task:${h.taskId}:` } })) } });
+      const pending = await stack.db.mail.findMany({
+        where: { status: 'pending', OR: handoffs.map((h) => ({ idempotencyKey: { startsWith: `task:${h.taskId}:` } })) },
+      });
       return pending.length === 3 && pending.every((m) => m.attempts >= 2 && m.lastError) ? pending : undefined;
     }, 30_000);
     await stack.capture.start(stack.smtpPort);

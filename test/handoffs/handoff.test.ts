@@ -19,14 +19,19 @@ const WORKING_DAY_SECONDS = 1.5;
 beforeAll(async () => {
   stack = await startStack({ workingDaySeconds: WORKING_DAY_SECONDS });
   [caseworker, member550, memberJc, admin] = await Promise.all([
-    stack.token('fallmanagement@kim.example'), stack.token('soziale-foerderung@kim.example'),
-    stack.token('jobcenter@kim.example'), stack.token('admin@kim.example'),
+    stack.token('fallmanagement@kim.example'),
+    stack.token('soziale-foerderung@kim.example'),
+    stack.token('jobcenter@kim.example'),
+    stack.token('admin@kim.example'),
   ]);
 });
 afterAll(() => stack?.stop());
 
 async function newCase() {
-  const p = await stack.api('POST', '/api/persons', { token: caseworker, body: { firstName: 'Leyla', lastName: 'Handoffski', benefitType: 'asylblg' } });
+  const p = await stack.api('POST', '/api/persons', {
+    token: caseworker,
+    body: { firstName: 'Leyla', lastName: 'Handoffski', benefitType: 'asylblg' },
+  });
   const c = await stack.api('POST', '/api/cases', { token: caseworker, body: { personId: p.body.id, topic: 'housing' } });
   await giveConsent(stack, caseworker, c.body.id);
   return c.body as { id: string; reference: string };
@@ -42,7 +47,10 @@ const mailsFor = (to: string, reference: string, subjectStart = '') =>
   stack.capture.list({ to }).filter((m) => m.subject.includes(reference) && m.subject.startsWith(subjectStart));
 
 const waitMail = (to: string, reference: string, subjectStart: string, n = 1) =>
-  eventually(() => { const m = mailsFor(to, reference, subjectStart); return m.length >= n ? m : undefined; });
+  eventually(() => {
+    const m = mailsFor(to, reference, subjectStart);
+    return m.length >= n ? m : undefined;
+  });
 
 const linkFor = (links: string[], _action: string, _taskId: string) => {
   // every /t/ link is opaque: find the one for this action by asking the database (test-side only)
@@ -59,7 +67,8 @@ async function tokenFor(taskId: string, action: string, links: string[]): Promis
 
 const page = async (method: 'GET' | 'POST', path: string, form?: Record<string, string>) => {
   const res = await fetch(stack.url + path, {
-    method, redirect: 'manual',
+    method,
+    redirect: 'manual',
     headers: form ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
     body: form ? new URLSearchParams(form).toString() : undefined,
   });
@@ -73,7 +82,9 @@ describe('handoff via e-mail links', () => {
     const c = await newCase();
     const taskId = await handoff(c.id);
     const [mail] = await waitMail('soziale-foerderung@kim.example', c.reference, '[KIM] Bitte bestätigen');
-    expect(mail.subject).toMatch(new RegExp(`^\\[KIM\\] Bitte bestätigen: Mietübernahme – Fall ${c.reference} – bis \\d{2}\\.\\d{2}\\.\\d{4}$`));
+    expect(mail.subject).toMatch(
+      new RegExp(`^\\[KIM\\] Bitte bestätigen: Mietübernahme – Fall ${c.reference} – bis \\d{2}\\.\\d{2}\\.\\d{4}$`),
+    );
     expect(mail.text + mail.html).not.toMatch(/Leyla|Handoffski/); // minimum personal data
     expect(mail.links.filter((l) => l.includes('/t/'))).toHaveLength(4);
     expect(linkFor(mail.links, 'accept', taskId).length).toBe(4);
@@ -164,10 +175,16 @@ describe('handoff via the JSON API', () => {
     const badOutcome = await stack.api('POST', `/api/tasks/${taskId}/complete`, { token: member550, body: { outcome: 'maybe' } });
     expect(badOutcome.status).toBe(400);
     expect(badOutcome.body.error.details[0].field).toBe('outcome');
-    const badData = await stack.api('POST', `/api/tasks/${taskId}/complete`, { token: member550, body: { outcome: 'approved', data: { approvedRent: 'viel' } } });
+    const badData = await stack.api('POST', `/api/tasks/${taskId}/complete`, {
+      token: member550,
+      body: { outcome: 'approved', data: { approvedRent: 'viel' } },
+    });
     expect(badData.status).toBe(400);
     expect(badData.body.error.details[0].field).toBe('data.approvedRent');
-    const extra = await stack.api('POST', `/api/tasks/${taskId}/complete`, { token: member550, body: { outcome: 'approved', data: { hacked: true } } });
+    const extra = await stack.api('POST', `/api/tasks/${taskId}/complete`, {
+      token: member550,
+      body: { outcome: 'approved', data: { hacked: true } },
+    });
     expect(extra.status).toBe(400);
     const noReason = await stack.api('POST', `/api/tasks/${taskId}/decline`, { token: member550, body: {} });
     expect(noReason.status).toBe(400);
@@ -176,7 +193,14 @@ describe('handoff via the JSON API', () => {
     const history = await stack.client.workflow.getHandle(handoffWorkflowId(taskId)).fetchHistory();
     const updates = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
     expect(updates).toHaveLength(1); // only the one accepted action
-    expect((await stack.api('POST', `/api/tasks/${taskId}/complete`, { token: member550, body: { outcome: 'rejected', data: { note: 'zu teuer' } } })).status).toBe(200);
+    expect(
+      (
+        await stack.api('POST', `/api/tasks/${taskId}/complete`, {
+          token: member550,
+          body: { outcome: 'rejected', data: { note: 'zu teuer' } },
+        })
+      ).status,
+    ).toBe(200);
     expect((await stack.api('POST', `/api/tasks/${taskId}/decline`, { token: member550, body: { reason: 'zu spät' } })).status).toBe(409);
   });
 
@@ -204,7 +228,10 @@ describe('handoff via the JSON API', () => {
     const c = await newCase();
     const taskId = await handoff(c.id, 'shelter-release', '5-50');
     await eventually(async () => (await taskStatus(taskId)) === 'notified');
-    const r = await stack.api('POST', `/api/tasks/${taskId}/decline`, { token: member550, body: { reason: 'Platz gehört zu anderer Unterkunft' } });
+    const r = await stack.api('POST', `/api/tasks/${taskId}/decline`, {
+      token: member550,
+      body: { reason: 'Platz gehört zu anderer Unterkunft' },
+    });
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('declined');
     await waitMail('fallmanagement@kim.example', c.reference, '[KIM] Abgelehnt');
@@ -221,9 +248,15 @@ describe('handoff via the JSON API', () => {
     const c = await newCase();
     const taskId = await handoff(c.id, 'cost-approval', '5-50');
     const [first] = await waitMail('soziale-foerderung@kim.example', c.reference, '[KIM] Bitte bestätigen');
-    const bad = await stack.api('POST', `/api/tasks/${taskId}/forward`, { token: member550, body: { department: 'mars', reason: 'SGB II' } });
+    const bad = await stack.api('POST', `/api/tasks/${taskId}/forward`, {
+      token: member550,
+      body: { department: 'mars', reason: 'SGB II' },
+    });
     expect(bad.status).toBe(400);
-    const r = await stack.api('POST', `/api/tasks/${taskId}/forward`, { token: member550, body: { department: 'jobcenter', reason: 'Leistungsbezug SGB II' } });
+    const r = await stack.api('POST', `/api/tasks/${taskId}/forward`, {
+      token: member550,
+      body: { department: 'jobcenter', reason: 'Leistungsbezug SGB II' },
+    });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'notified', department: 'jobcenter' });
     await waitMail('jobcenter@kim.example', c.reference, '[KIM] Bitte bestätigen');
@@ -242,7 +275,9 @@ describe('handoff via the JSON API', () => {
     const taskId = await handoff(c.id, 'general', 'wohnungsamt');
     await eventually(async () => (await taskStatus(taskId)) === 'notified');
     expect((await stack.api('POST', `/api/tasks/${taskId}/cancel`, { token: member550, body: { reason: 'xyz' } })).status).toBe(403);
-    expect((await stack.api('POST', `/api/tasks/${taskId}/cancel`, { token: caseworker, body: { reason: 'Person verzogen' } })).status).toBe(200);
+    expect(
+      (await stack.api('POST', `/api/tasks/${taskId}/cancel`, { token: caseworker, body: { reason: 'Person verzogen' } })).status,
+    ).toBe(200);
     await waitMail('wohnungsamt@kim.example', c.reference, '[KIM] Abgebrochen');
     expect(await taskStatus(taskId)).toBe('cancelled');
   });
@@ -250,7 +285,10 @@ describe('handoff via the JSON API', () => {
   it('a second handoff for the same open step is 409; list filters by department and status', async () => {
     const c = await newCase();
     const taskId = await handoff(c.id, 'residence-check', 'auslaenderbehoerde');
-    const dup = await stack.api('POST', `/api/cases/${c.id}/handoffs`, { token: caseworker, body: { step: 'residence-check', department: 'auslaenderbehoerde' } });
+    const dup = await stack.api('POST', `/api/cases/${c.id}/handoffs`, {
+      token: caseworker,
+      body: { step: 'residence-check', department: 'auslaenderbehoerde' },
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.error.taskId).toBe(taskId);
     expect((await stack.api('GET', '/api/tasks?department=jobcenter', { token: member550 })).status).toBe(403);
@@ -264,7 +302,9 @@ describe('handoff via the JSON API', () => {
 describe('named members', () => {
   it('with notifyMembers, members get the mail too, each with links bound to their own address', async () => {
     await stack.db.department.update({ where: { id: 'auslaenderbehoerde' }, data: { notifyMembers: true } });
-    await stack.db.user.create({ data: { email: 'abh.member@kim.example', name: 'ABH Mitglied', role: 'department_member', departmentId: 'auslaenderbehoerde' } });
+    await stack.db.user.create({
+      data: { email: 'abh.member@kim.example', name: 'ABH Mitglied', role: 'department_member', departmentId: 'auslaenderbehoerde' },
+    });
     const c = await newCase();
     const taskId = await handoff(c.id, 'general', 'auslaenderbehoerde');
     const [box] = await waitMail('auslaenderbehoerde@kim.example', c.reference, '[KIM] Bitte bestätigen');
@@ -298,10 +338,15 @@ describe('deadlines', () => {
   });
 
   it('deadline rules per department and step are configurable by the admin and used for new handoffs', async () => {
-    const put = await stack.api('PUT', '/api/admin/deadlines', { token: admin, body: { department: 'jobcenter', step: 'general', ackDays: 20, completeDays: 30 } });
+    const put = await stack.api('PUT', '/api/admin/deadlines', {
+      token: admin,
+      body: { department: 'jobcenter', step: 'general', ackDays: 20, completeDays: 30 },
+    });
     expect(put.status).toBe(200);
     expect((await stack.api('PUT', '/api/admin/deadlines', { token: caseworker, body: { ackDays: 1, completeDays: 1 } })).status).toBe(403);
-    expect((await stack.api('PUT', '/api/admin/deadlines', { token: admin, body: { department: 'mars', ackDays: 1, completeDays: 1 } })).status).toBe(400);
+    expect(
+      (await stack.api('PUT', '/api/admin/deadlines', { token: admin, body: { department: 'mars', ackDays: 1, completeDays: 1 } })).status,
+    ).toBe(400);
     expect((await stack.api('PUT', '/api/admin/deadlines', { token: admin, body: { ackDays: -1, completeDays: 1 } })).status).toBe(400);
     const list = await stack.api('GET', '/api/admin/deadlines', { token: admin });
     expect(list.body.items).toContainEqual({ department: 'jobcenter', step: 'general', ackDays: 20, completeDays: 30 });

@@ -18,8 +18,15 @@ async function seedCases(caseworkerEmail: string, departmentId: string, n: numbe
     const id = crypto.randomUUID();
     await stack.db.case.create({
       data: {
-        id, reference: `${prefix}-${String(i).padStart(4, '0')}`, personId: person.id, topic: 'housing', caseworkerId: cw.id, departmentId,
-        workflowId: `case-${id}`, createdById: cw.id, createdAt: new Date(base + i * 60_000),
+        id,
+        reference: `${prefix}-${String(i).padStart(4, '0')}`,
+        personId: person.id,
+        topic: 'housing',
+        caseworkerId: cw.id,
+        departmentId,
+        workflowId: `case-${id}`,
+        createdById: cw.id,
+        createdAt: new Date(base + i * 60_000),
       },
     });
   }
@@ -31,7 +38,15 @@ const caption = (page: string) => page.match(/<caption class="hint">([^<]*)<\/ca
 let b: FormClient;
 beforeAll(async () => {
   stack = await startStack({ worker: false, outbox: false });
-  await stack.db.user.create({ data: { email: OTHER, name: 'Fallmanagement 5-50', role: 'caseworker', departmentId: '5-50', passwordHash: await hashPassword(DEMO_PASSWORD) } });
+  await stack.db.user.create({
+    data: {
+      email: OTHER,
+      name: 'Fallmanagement 5-50',
+      role: 'caseworker',
+      departmentId: '5-50',
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+    },
+  });
   await seedCases(CASEWORKER, '5-53', 120, 'KIM-2030', (i) => (i === 7 ? 'Özdemir' : `Nachname${i}`));
   await seedCases(OTHER, '5-50', 3, 'KIM-2031', (i) => (i === 1 ? 'Özdemir-Fremd' : `Fremd${i}`));
   b = new FormClient(stack.url);
@@ -96,7 +111,10 @@ it('searches by reference and by name within what the user may see; every search
 
 it('an anonymised person is not found by name (only by reference)', async () => {
   const c = await stack.db.case.findUniqueOrThrow({ where: { reference: 'KIM-2030-0042' } });
-  await stack.db.person.update({ where: { id: c.personId }, data: { firstName: 'Anonymisiert', lastName: 'Anonymisiert', anonymizedAt: new Date() } });
+  await stack.db.person.update({
+    where: { id: c.personId },
+    data: { firstName: 'Anonymisiert', lastName: 'Anonymisiert', anonymizedAt: new Date() },
+  });
   await stack.db.case.update({ where: { id: c.id }, data: { anonymizedAt: new Date(), status: 'closed' } });
   expect((await b.get('/faelle?q=Anonymisiert')).text).toContain('Keine Fälle zu dieser Suche.');
   const byRef = await b.get('/faelle?q=KIM-2030-0042');

@@ -32,13 +32,23 @@ it('the case page form stores the reason; the page shows it in the status histor
   expect(page.text).toContain('<h2 id="h-stv">Statusverlauf</h2>');
   expect(page.text).toContain('Der Status wurde noch nicht geändert.');
 
-  const wrong = await b.post(`${path}/status`, { _csrf: hidden(page.text, '_csrf'), status: 'on_hold', reason: 'Person <b>im Urlaub</b>', closureCode: 'own_flat' });
+  const wrong = await b.post(`${path}/status`, {
+    _csrf: hidden(page.text, '_csrf'),
+    status: 'on_hold',
+    reason: 'Person <b>im Urlaub</b>',
+    closureCode: 'own_flat',
+  });
   expect(wrong.status).toBe(400);
   expect(wrong.text).toContain('Abschlussgrund nur beim Abschließen');
   expect(wrong.text).toContain('Person &lt;b&gt;im Urlaub&lt;/b&gt;</textarea>'); // what was typed comes back, escaped
   expect(await stack.db.caseStatusChange.count({ where: { caseId } })).toBe(0);
 
-  const ok = await b.post(`${path}/status`, { _csrf: hidden(page.text, '_csrf'), status: 'on_hold', reason: 'Person <b>im Urlaub</b>', closureCode: '' });
+  const ok = await b.post(`${path}/status`, {
+    _csrf: hidden(page.text, '_csrf'),
+    status: 'on_hold',
+    reason: 'Person <b>im Urlaub</b>',
+    closureCode: '',
+  });
   expect(ok).toMatchObject({ status: 303, location: `${path}?ok=status` });
   const after = await b.get(path);
   expect(after.text).toMatch(/<td>offen<\/td><td>pausiert<\/td>\s*<td>Person &lt;b&gt;im Urlaub&lt;\/b&gt;<\/td>/);
@@ -49,17 +59,26 @@ it('the case page form stores the reason; the page shows it in the status histor
 
 it('API: closing with reason and closure code stores both; GET returns them with the history; retention clears the reason only; the Art. 15 export has it', async () => {
   const { caseId, personId } = await newCase('Abschluss');
-  expect((await stack.api('POST', `/api/cases/${caseId}/status`, { token, body: { status: 'in_progress', reason: 'Erstgespräch geführt' } })).status).toBe(200);
+  expect(
+    (await stack.api('POST', `/api/cases/${caseId}/status`, { token, body: { status: 'in_progress', reason: 'Erstgespräch geführt' } }))
+      .status,
+  ).toBe(200);
   const badCode = await stack.api('POST', `/api/cases/${caseId}/status`, { token, body: { status: 'closed', closureCode: 'lottery_win' } });
   expect(badCode.status).toBe(400);
   expect(JSON.stringify(badCode.body)).toContain('closureCode');
-  const closed = await stack.api('POST', `/api/cases/${caseId}/status`, { token, body: { status: 'closed', reason: 'Mietvertrag unterschrieben', closureCode: 'own_flat' } });
+  const closed = await stack.api('POST', `/api/cases/${caseId}/status`, {
+    token,
+    body: { status: 'closed', reason: 'Mietvertrag unterschrieben', closureCode: 'own_flat' },
+  });
   expect(closed.status).toBe(200);
 
   const got = await stack.api('GET', `/api/cases/${caseId}`, { token });
   expect(got.status).toBe(200);
   expect(got.body).toMatchObject({
-    status: 'closed', statusReason: 'Mietvertrag unterschrieben', closureCode: 'own_flat', closureReason: 'Mietvertrag unterschrieben',
+    status: 'closed',
+    statusReason: 'Mietvertrag unterschrieben',
+    closureCode: 'own_flat',
+    closureReason: 'Mietvertrag unterschrieben',
     statusHistory: [
       { from: 'in_progress', to: 'closed', reason: 'Mietvertrag unterschrieben', closureCode: 'own_flat' },
       { from: 'open', to: 'in_progress', reason: 'Erstgespräch geführt', closureCode: null },
@@ -74,7 +93,13 @@ it('API: closing with reason and closure code stores both; GET returns them with
   const x = await stack.api('GET', `/api/persons/${personId}/export`, { token });
   expect(x.body.cases[0].statusHistory).toEqual([
     expect.objectContaining({ from: 'open', to: 'in_progress', toLabel: 'in Bearbeitung', reason: 'Erstgespräch geführt' }),
-    expect.objectContaining({ from: 'in_progress', to: 'closed', reason: 'Mietvertrag unterschrieben', closureCode: 'own_flat', closureLabel: 'eigene Wohnung bezogen' }),
+    expect.objectContaining({
+      from: 'in_progress',
+      to: 'closed',
+      reason: 'Mietvertrag unterschrieben',
+      closureCode: 'own_flat',
+      closureLabel: 'eigene Wohnung bezogen',
+    }),
   ]);
   const pdf = await fetch(`${stack.url}/api/persons/${personId}/export.pdf`, { headers: { authorization: `Bearer ${token}` } });
   const text = pdfText(Buffer.from(await pdf.arrayBuffer()));
@@ -82,10 +107,16 @@ it('API: closing with reason and closure code stores both; GET returns them with
   expect(text).toContain('Mietvertrag unterschrieben');
 
   // anonymisation (the retention activity, its cut-off after the closing): reasons go, statuses and code stay
-  const r = await createRetentionActivities({ db: stack.db }).anonymizeCases({ caseIds: [caseId], cutoff: new Date(Date.now() + 60_000).toISOString() });
+  const r = await createRetentionActivities({ db: stack.db }).anonymizeCases({
+    caseIds: [caseId],
+    cutoff: new Date(Date.now() + 60_000).toISOString(),
+  });
   expect(r.cases).toBe(1);
   const rows = await stack.db.caseStatusChange.findMany({ where: { caseId }, orderBy: { changedAt: 'asc' } });
-  expect(rows.map((ch) => [ch.fromStatus, ch.toStatus, ch.reason, ch.closureCode])).toEqual([['open', 'in_progress', null, null], ['in_progress', 'closed', null, 'own_flat']]);
+  expect(rows.map((ch) => [ch.fromStatus, ch.toStatus, ch.reason, ch.closureCode])).toEqual([
+    ['open', 'in_progress', null, null],
+    ['in_progress', 'closed', null, 'own_flat'],
+  ]);
   const anon = await stack.api('GET', `/api/cases/${caseId}`, { token });
   expect(anon.body).toMatchObject({ statusReason: null, closureCode: 'own_flat', closureReason: null });
 });

@@ -7,7 +7,9 @@ import { FormClient, hidden, type Reply } from '../support/form-client';
 
 let stack: Stack;
 
-beforeAll(async () => { stack = await startStack({ outbox: false }); });
+beforeAll(async () => {
+  stack = await startStack({ outbox: false });
+});
 afterAll(() => stack?.stop());
 
 const CASEWORKER = 'fallmanagement@kim.example';
@@ -16,7 +18,11 @@ const SQL = '"; DROP TABLE "Person"; --';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 /** A browser stand-in bound to this file's stack. */
-class Browser extends FormClient { constructor() { super(stack.url); } }
+class Browser extends FormClient {
+  constructor() {
+    super(stack.url);
+  }
+}
 
 async function login(email = CASEWORKER): Promise<Browser> {
   const b = new Browser();
@@ -30,7 +36,14 @@ async function createPerson(b: Browser, firstName: string, lastName: string): Pr
   const form = await b.get('/personen/neu');
   expect(form.status).toBe(200);
   const r = await b.post('/personen/neu', {
-    _csrf: hidden(form.text, '_csrf'), _key: hidden(form.text, '_key'), firstName, lastName, birthDate: '', householdSize: '', shelterId: '', benefitType: 'none',
+    _csrf: hidden(form.text, '_csrf'),
+    _key: hidden(form.text, '_key'),
+    firstName,
+    lastName,
+    birthDate: '',
+    householdSize: '',
+    shelterId: '',
+    benefitType: 'none',
   });
   expect(r.status).toBe(303);
   const id = new URL(r.location!, stack.url).searchParams.get('personId');
@@ -59,7 +72,8 @@ describe('CSRF', () => {
     }
     // The same as JSON, which the app also parses on this route.
     const json = await fetch(`${stack.url}/personen/neu`, {
-      method: 'POST', redirect: 'manual',
+      method: 'POST',
+      redirect: 'manual',
       headers: { 'content-type': 'application/json', cookie: `kim_session=${b.cookies.get('kim_session')}` },
       body: JSON.stringify(fields),
     });
@@ -181,7 +195,12 @@ describe('output escaping', () => {
     const form = await b.get('/personen/neu');
     const before = await stack.db.person.count();
     const hostile = `"><script>alert(2)</script>`;
-    const r = await b.post('/personen/neu', { _csrf: hidden(form.text, '_csrf'), _key: hidden(form.text, '_key'), firstName: hostile, lastName: '' });
+    const r = await b.post('/personen/neu', {
+      _csrf: hidden(form.text, '_csrf'),
+      _key: hidden(form.text, '_key'),
+      firstName: hostile,
+      lastName: '',
+    });
     expect(r.status).toBe(400);
     expect(r.text).not.toContain('<script>alert(2)');
     expect(r.text).toContain('value="&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"');
@@ -225,14 +244,26 @@ describe('follow-up form on the case page', () => {
     expect(berlinLocalToIso(local)).toBe(iso);
   });
 
-  it.each(['', '2026-02-30T09:00', '15.01.2026 09:00', '2026-01-15 09:00', '2026-01-15T25:00'])('berlinLocalToIso(%j) is undefined', (local) => {
-    expect(berlinLocalToIso(local)).toBeUndefined();
-  });
+  it.each(['', '2026-02-30T09:00', '15.01.2026 09:00', '2026-01-15 09:00', '2026-01-15T25:00'])(
+    'berlinLocalToIso(%j) is undefined',
+    (local) => {
+      expect(berlinLocalToIso(local)).toBeUndefined();
+    },
+  );
 });
 
 describe('Content-Security-Policy', () => {
-  const directives = (h: string | null) => new Map((h ?? '').split(';').map((d) => d.trim()).filter(Boolean)
-    .map((d): [string, string[]] => { const [k, ...v] = d.split(/\s+/); return [k.toLowerCase(), v]; }));
+  const directives = (h: string | null) =>
+    new Map(
+      (h ?? '')
+        .split(';')
+        .map((d) => d.trim())
+        .filter(Boolean)
+        .map((d): [string, string[]] => {
+          const [k, ...v] = d.split(/\s+/);
+          return [k.toLowerCase(), v];
+        }),
+    );
 
   it('forbids inline scripts on every kind of page, and the pages have none', async () => {
     const b = await login();

@@ -25,7 +25,11 @@ const XSS = '<script>alert(1)</script>';
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 /** A browser stand-in bound to this file's stack. */
-class Browser extends FormClient { constructor() { super(stack.url); } }
+class Browser extends FormClient {
+  constructor() {
+    super(stack.url);
+  }
+}
 
 async function login(email = CASEWORKER): Promise<Browser> {
   const b = new Browser();
@@ -48,7 +52,10 @@ async function startFromCasePage(b: Browser, caseId: string, type = 'move-out') 
 async function snapshot(processId: string) {
   const p = await stack.db.process.findUniqueOrThrow({ where: { id: processId }, include: { steps: { orderBy: { seq: 'asc' } } } });
   return {
-    status: p.status, currentStep: p.currentStep, currentStatus: p.currentStatus, assigneeId: p.assigneeId,
+    status: p.status,
+    currentStep: p.currentStep,
+    currentStatus: p.currentStatus,
+    assigneeId: p.assigneeId,
     steps: p.steps.map((s) => ({ seq: s.seq, key: s.key, status: s.status, outcome: s.outcome, data: s.data })),
     events: await stack.db.processEvent.count({ where: { processId } }),
   };
@@ -100,10 +107,16 @@ describe('case page → chain → process page', () => {
     expect(page.text).toMatch(/<dt>Version<\/dt><dd>1<\/dd>/);
     expect(page.text).toMatch(/<dt>Fallmanagement<\/dt><dd>Fallmanagement KIM<\/dd>/);
     // the diagram: an accessible SVG with title, description and a text alternative
-    expect(page.text).toMatch(new RegExp(`<svg class="chain-diagram" role="img" aria-labelledby="cd-${pid}-title" aria-describedby="cd-${pid}-desc"`));
+    expect(page.text).toMatch(
+      new RegExp(`<svg class="chain-diagram" role="img" aria-labelledby="cd-${pid}-title" aria-describedby="cd-${pid}-desc"`),
+    );
     expect(page.text).toContain(`<title id="cd-${pid}-title">Ablauf der Kette: Auszug aus der Notunterkunft</title>`);
-    expect(page.text).toMatch(/<desc id="[^"]+">Auszug aus der Notunterkunft, 18 Schritte\. Aktueller Schritt 1: Wohnfähigkeit einschätzen, aktuell bei Fallmanagement · fällig bis \d\d\.\d\d\.\d{4}\./);
-    expect(page.text).toContain('Rücksprünge: Trainingsphase, danach neu einschätzen (Trainingsphase beendet) zurück zu Wohnfähigkeit einschätzen');
+    expect(page.text).toMatch(
+      /<desc id="[^"]+">Auszug aus der Notunterkunft, 18 Schritte\. Aktueller Schritt 1: Wohnfähigkeit einschätzen, aktuell bei Fallmanagement · fällig bis \d\d\.\d\d\.\d{4}\./,
+    );
+    expect(page.text).toContain(
+      'Rücksprünge: Trainingsphase, danach neu einschätzen (Trainingsphase beendet) zurück zu Wohnfähigkeit einschätzen',
+    );
     expect(box(page.text, 'current', 'Wohnfähigkeit einschätzen')).toBe(true);
     expect(box(page.text, 'upcoming', 'Wohnberechtigungsschein')).toBe(true);
     expect(page.text).toMatch(/<li aria-current="step">Wohnfähigkeit einschätzen: aktuell bei Fallmanagement/);
@@ -111,7 +124,9 @@ describe('case page → chain → process page', () => {
     // the step form from the definition's fields and outcomes
     expect(page.text).toContain(`<form method="post" action="/prozesse/${pid}/schritte/readiness" novalidate>`);
     expect(page.text).toMatch(/<textarea id="f-data-assessment" name="data\.assessment"/);
-    expect(page.text).toMatch(/<input type="radio" id="f-outcome" name="outcome" value="ready" required>\s*<label for="f-outcome">wohnfähig<\/label>/);
+    expect(page.text).toMatch(
+      /<input type="radio" id="f-outcome" name="outcome" value="ready" required>\s*<label for="f-outcome">wohnfähig<\/label>/,
+    );
     expect(page.text).toContain('<label for="f-outcome-1">Unterstützung nötig (Trainingsphase)</label>');
     expect(page.text).not.toContain('Überspringen'); // readiness is not optional
     expect(page.text).not.toContain('Erneut übergeben');
@@ -150,7 +165,11 @@ describe('case page → chain → process page', () => {
 
     const page = await b.get(path);
     expect(page.text).not.toContain(`action="${path}/schritte/lease"`); // the page has no form for another step …
-    const notCurrent = await b.post(`${path}/schritte/lease`, { _csrf: hidden(page.text, '_csrf'), outcome: 'signed', 'data.moveInDate': '2027-01-15' });
+    const notCurrent = await b.post(`${path}/schritte/lease`, {
+      _csrf: hidden(page.text, '_csrf'),
+      outcome: 'signed',
+      'data.moveInDate': '2027-01-15',
+    });
     expect(notCurrent.status).toBe(409); // … and posting one anyway is a conflict
     expect(notCurrent.text).toContain('Der Schritt „lease“ ist nicht der aktuelle Schritt.');
 
@@ -162,7 +181,10 @@ describe('case page → chain → process page', () => {
   });
 
   it('a valid step form completes the step (303); the next step is handed to the Ausländerbehörde; the history shows who, what and the data, escaped', async () => {
-    const r = await b.submit(`/prozesse/${pid}`, `/prozesse/${pid}/schritte/readiness`, { outcome: 'ready', 'data.assessment': `Stabil ${XSS}` });
+    const r = await b.submit(`/prozesse/${pid}`, `/prozesse/${pid}/schritte/readiness`, {
+      outcome: 'ready',
+      'data.assessment': `Stabil ${XSS}`,
+    });
     expect(r).toMatchObject({ status: 303, location: `/prozesse/${pid}?ok=schritt` });
     await d.at(pid, 'residence-check', 'handoff');
     const page = await b.get(r.location!);
@@ -173,8 +195,12 @@ describe('case page → chain → process page', () => {
     expect(page.text).toMatch(/<dt>Liegt bei<\/dt><dd>Ausländerbehörde<\/dd>/);
     expect(page.text).toMatch(/<dt>Eingang bestätigen bis<\/dt><dd>\d\d\.\d\d\.\d{4}, \d\d:\d\d<\/dd>/);
     expect(page.text).not.toContain('Ergebnis speichern'); // the department holds it
-    expect(page.text).toMatch(/<td>Fallmanagement KIM<\/td><td>Ergebnis erfasst<\/td><td>Wohnfähigkeit einschätzen<\/td><td>Ergebnis: wohnfähig; Einschätzung: Stabil &lt;script&gt;alert\(1\)&lt;\/script&gt;<\/td>/);
-    expect(page.text).toMatch(/<td>an Stelle übergeben<\/td><td>Aufenthaltsstatus \/ Wohnsitzauflage \(§ 12a AufenthG\)<\/td><td>an Ausländerbehörde<\/td>/);
+    expect(page.text).toMatch(
+      /<td>Fallmanagement KIM<\/td><td>Ergebnis erfasst<\/td><td>Wohnfähigkeit einschätzen<\/td><td>Ergebnis: wohnfähig; Einschätzung: Stabil &lt;script&gt;alert\(1\)&lt;\/script&gt;<\/td>/,
+    );
+    expect(page.text).toMatch(
+      /<td>an Stelle übergeben<\/td><td>Aufenthaltsstatus \/ Wohnsitzauflage \(§ 12a AufenthG\)<\/td><td>an Ausländerbehörde<\/td>/,
+    );
     expect(page.text).not.toContain(XSS);
   });
 
@@ -189,7 +215,9 @@ describe('case page → chain → process page', () => {
     expect(held).toMatchObject({ status: 303, location: `${path}?ok=hold` });
     let page = await b.get(held.location!);
     expect(page.text).toContain('Kette angehalten.');
-    expect(page.text).toContain('<span class="status status-on_hold">angehalten</span> – Begründung: Krankenhaus &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page.text).toContain(
+      '<span class="status status-on_hold">angehalten</span> – Begründung: Krankenhaus &lt;script&gt;alert(1)&lt;/script&gt;',
+    );
     expect(page.text).toMatch(/<td>Kette angehalten<\/td><td>[^<]*<\/td><td>Begründung: Krankenhaus &lt;script&gt;/);
     expect(page.text).not.toContain(XSS);
     expect(page.text).toContain(`action="${path}/fortsetzen"`);
@@ -202,7 +230,9 @@ describe('case page → chain → process page', () => {
     // a second caseworker of the same team appears in the reassign select
     page = await b.get(path);
     expect(page.text).toContain('Keine andere aktive Fallmanagerin und kein anderer aktiver Fallmanager im Team.');
-    const other = await stack.db.user.create({ data: { email: `zweite-${Date.now()}@kim.example`, name: 'Zweite Fallmanagerin', role: 'caseworker', departmentId: '5-53' } });
+    const other = await stack.db.user.create({
+      data: { email: `zweite-${Date.now()}@kim.example`, name: 'Zweite Fallmanagerin', role: 'caseworker', departmentId: '5-53' },
+    });
     const noTarget = await b.submit(path, `${path}/uebertragen`, { caseworkerId: '' });
     expect(noTarget.status).toBe(400);
     expect(noTarget.text).toContain('Fallmanager/in: bitte auswählen');
@@ -210,7 +240,9 @@ describe('case page → chain → process page', () => {
     expect(moved).toMatchObject({ status: 303, location: `${path}?ok=reassign` });
     expect((await stack.db.process.findUniqueOrThrow({ where: { id: pid } })).assigneeId).toBe(other.id);
     page = await b.get(path);
-    expect(page.text).toMatch(/<td>Kette übertragen<\/td><td>[^<]*<\/td><td>von Fallmanagement KIM an Zweite Fallmanagerin; Begründung: Urlaub<\/td>/);
+    expect(page.text).toMatch(
+      /<td>Kette übertragen<\/td><td>[^<]*<\/td><td>von Fallmanagement KIM an Zweite Fallmanagerin; Begründung: Urlaub<\/td>/,
+    );
     expect(page.text).toMatch(/<dt>Fallmanagement<\/dt><dd>Zweite Fallmanagerin<\/dd>/);
 
     // cancel: the warning names the open handoff; the handoff is cancelled, the department told
@@ -224,7 +256,9 @@ describe('case page → chain → process page', () => {
     expect((await stack.db.process.findUniqueOrThrow({ where: { id: pid } })).status).toBe('cancelled');
     await eventually(async () => (await stack.db.task.findUniqueOrThrow({ where: { id: task.id } })).status === 'cancelled');
     page = await b.get(path);
-    expect(page.text).toContain('<span class="status status-cancelled">abgebrochen</span> – Begründung: Umzug zu Verwandten &lt;script&gt;');
+    expect(page.text).toContain(
+      '<span class="status status-cancelled">abgebrochen</span> – Begründung: Umzug zu Verwandten &lt;script&gt;',
+    );
     expect(page.text).toContain('Die Kette wurde abgebrochen.');
     expect(box(page.text, 'cancelled', 'Aufenthaltsstatus / Wohnsitzauflage')).toBe(true);
     expect(page.text).not.toContain(`action="${path}/abbrechen"`);
@@ -233,7 +267,9 @@ describe('case page → chain → process page', () => {
     // the page's forms are gone; a stale one is a 409 shown on the page
     const stale = await b.post(`${path}/anhalten`, { _csrf: hidden(page.text, '_csrf'), reason: 'zu spät' });
     expect(stale.status).toBe(409);
-    expect(stale.text).toMatch(/<h2>Aktion nicht möglich<\/h2><p>(Der Vorgang läuft nicht mehr|Die Kette ist beendet; Anhalten ist nicht möglich)\.<\/p>/);
+    expect(stale.text).toMatch(
+      /<h2>Aktion nicht möglich<\/h2><p>(Der Vorgang läuft nicht mehr|Die Kette ist beendet; Anhalten ist nicht möglich)\.<\/p>/,
+    );
 
     // the case page shows the ended chain and lets start a new one
     const casePage = await b.get(`/faelle/${caseId}`);
@@ -254,7 +290,9 @@ describe('returned handoff, optional step, number fields, waiting step', () => {
     await d.at(pid, 'residence-check', 'returned');
     let page = await b.get(`/prozesse/${pid}`);
     expect(page.text).toContain('<strong>Begründung der Ablehnung:</strong> Akte fehlt &lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(page.text).toMatch(/<td>Übergabe abgelehnt – zurück beim Fallmanagement<\/td><td>Aufenthaltsstatus[^<]*<\/td><td>Begründung: Akte fehlt &lt;script&gt;/);
+    expect(page.text).toMatch(
+      /<td>Übergabe abgelehnt – zurück beim Fallmanagement<\/td><td>Aufenthaltsstatus[^<]*<\/td><td>Begründung: Akte fehlt &lt;script&gt;/,
+    );
     expect(page.text).not.toContain(XSS);
     expect(box(page.text, 'current', 'Aufenthaltsstatus')).toBe(true);
     expect(page.text).toContain('zurückgegeben an Fallmanagement');
@@ -282,20 +320,29 @@ describe('returned handoff, optional step, number fields, waiting step', () => {
     expect(box(page.text, 'bypassed', 'Antrag auf Aufhebung der Wohnsitzauflage')).toBe(true);
 
     // search profile: two required numbers and an optional text
-    expect(page.text).toMatch(/<label for="f-data-rooms">Zimmer <span aria-hidden="true">\*<\/span><\/label>\s*<p class="hint" id="f-data-rooms-hint">Zahl von 1 bis 10<\/p>/);
+    expect(page.text).toMatch(
+      /<label for="f-data-rooms">Zimmer <span aria-hidden="true">\*<\/span><\/label>\s*<p class="hint" id="f-data-rooms-hint">Zahl von 1 bis 10<\/p>/,
+    );
     const action = `/prozesse/${pid}/schritte/search-profile`;
     const before = await snapshot(pid);
     const words = await b.submit(`/prozesse/${pid}`, action, { outcome: 'done', 'data.rooms': 'drei', 'data.rentCap': '' });
     expect(words.status).toBe(400);
     expect(words.text).toContain('<a href="#f-data-rooms">Zimmer: Zahl erwartet</a>');
     expect(words.text).toContain('<a href="#f-data-rentCap">Mietobergrenze (EUR, KdU): bitte angeben</a>');
-    expect(words.text).toMatch(/<input id="f-data-rooms" name="data\.rooms" type="text" value="drei" required aria-describedby="f-data-rooms-hint f-data-rooms-error" aria-invalid="true"/);
+    expect(words.text).toMatch(
+      /<input id="f-data-rooms" name="data\.rooms" type="text" value="drei" required aria-describedby="f-data-rooms-hint f-data-rooms-error" aria-invalid="true"/,
+    );
     const range = await b.submit(`/prozesse/${pid}`, action, { outcome: 'done', 'data.rooms': '0', 'data.rentCap': '720,50' });
     expect(range.status).toBe(400);
     expect(range.text).toContain('Zimmer: mindestens 1');
     expect(range.text).not.toContain('Mietobergrenze (EUR, KdU): ');
     expect(await snapshot(pid)).toEqual(before);
-    const ok = await b.submit(`/prozesse/${pid}`, action, { outcome: 'done', 'data.rooms': '3', 'data.rentCap': '720,50', 'data.area': 'Bensberg' });
+    const ok = await b.submit(`/prozesse/${pid}`, action, {
+      outcome: 'done',
+      'data.rooms': '3',
+      'data.rentCap': '720,50',
+      'data.area': 'Bensberg',
+    });
     expect(ok.status).toBe(303);
     const row = await stack.db.processStep.findFirstOrThrow({ where: { processId: pid, key: 'search-profile' } });
     expect(row).toMatchObject({ status: 'done', outcome: 'done', data: { rooms: 3, rentCap: 720.5, area: 'Bensberg' } });
@@ -335,7 +382,10 @@ describe('access', () => {
     expect(page.text).not.toContain('Ergebnis speichern');
     expect(page.text).toContain(`action="/prozesse/${pid}/anhalten"`);
     expect(page.text).not.toContain(`action="/prozesse/${pid}/abbrechen"`);
-    const forbidden = await lead.post(`/prozesse/${pid}/schritte/education-history`, { _csrf: hidden(page.text, '_csrf'), outcome: 'done' });
+    const forbidden = await lead.post(`/prozesse/${pid}/schritte/education-history`, {
+      _csrf: hidden(page.text, '_csrf'),
+      outcome: 'done',
+    });
     expect(forbidden.status).toBe(403);
     expect(forbidden.text).toContain('Nur das Fallmanagement erfasst Ergebnisse.');
     expect(page.text).toMatch(/<li><a href="\/aufgaben">Aufgaben<\/a><\/li>/);
@@ -362,7 +412,11 @@ describe('handoffs from the case page', () => {
     const task = await stack.db.task.findFirstOrThrow({ where: { caseId } });
     await eventually(async () => (await stack.db.task.findUniqueOrThrow({ where: { id: task.id } })).status === 'notified');
     const page = await b.get(path);
-    expect(page.text).toMatch(new RegExp(`<tr><td><a href="/aufgaben/${task.id}">Allgemeine Übergabe</a></td><td>Soziale Förderung \\(5-50\\)</td>\\s*<td>benachrichtigt</td>\\s*<td>bestätigen bis \\d\\d\\.\\d\\d\\.\\d{4}, \\d\\d:\\d\\d</td></tr>`));
+    expect(page.text).toMatch(
+      new RegExp(
+        `<tr><td><a href="/aufgaben/${task.id}">Allgemeine Übergabe</a></td><td>Soziale Förderung \\(5-50\\)</td>\\s*<td>benachrichtigt</td>\\s*<td>bestätigen bis \\d\\d\\.\\d\\d\\.\\d{4}, \\d\\d:\\d\\d</td></tr>`,
+      ),
+    );
 
     // the overdue marker comes from the read model (set by the handoff workflow when the deadline passes)
     await stack.db.task.update({ where: { id: task.id }, data: { overdue: true } });
@@ -398,7 +452,12 @@ describe('admin: deadline rules', () => {
     expect(page.text).not.toContain('<li><a href="/aufgaben">Aufgaben</a></li>');
     expect(page.text).toContain('Noch keine Regeln');
 
-    const bad = await b.submit('/admin/fristen', '/admin/fristen', { department: 'jobcenter', step: 'cost-approval', ackDays: 'x', completeDays: '' });
+    const bad = await b.submit('/admin/fristen', '/admin/fristen', {
+      department: 'jobcenter',
+      step: 'cost-approval',
+      ackDays: 'x',
+      completeDays: '',
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Eingang bestätigen (Arbeitstage): Tage müssen eine Zahl sein');
     expect(bad.text).toContain('Erledigen (Arbeitstage): bitte angeben');
@@ -407,23 +466,43 @@ describe('admin: deadline rules', () => {
     expect(big.status).toBe(400);
     expect(big.text).toContain('Eingang bestätigen (Arbeitstage): höchstens 60');
     expect(big.text).toContain('Erledigen (Arbeitstage): ganze Tage');
-    const unknown = await b.submit('/admin/fristen', '/admin/fristen', { department: 'nirgendwo', step: '', ackDays: '1', completeDays: '2' });
+    const unknown = await b.submit('/admin/fristen', '/admin/fristen', {
+      department: 'nirgendwo',
+      step: '',
+      ackDays: '1',
+      completeDays: '2',
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.text).toContain('Stelle: unbekannt');
     expect(await stack.db.deadlineRule.count()).toBe(0);
 
-    const r = await b.submit('/admin/fristen', '/admin/fristen', { department: 'jobcenter', step: 'cost-approval', ackDays: '1', completeDays: '4' });
+    const r = await b.submit('/admin/fristen', '/admin/fristen', {
+      department: 'jobcenter',
+      step: 'cost-approval',
+      ackDays: '1',
+      completeDays: '4',
+    });
     expect(r).toMatchObject({ status: 303, location: '/admin/fristen?ok=1' });
-    const again = await b.submit('/admin/fristen', '/admin/fristen', { department: 'jobcenter', step: 'cost-approval', ackDays: '2', completeDays: '6' });
+    const again = await b.submit('/admin/fristen', '/admin/fristen', {
+      department: 'jobcenter',
+      step: 'cost-approval',
+      ackDays: '2',
+      completeDays: '6',
+    });
     expect(again.status).toBe(303);
     const any = await b.submit('/admin/fristen', '/admin/fristen', { department: '', step: 'wbs', ackDays: '3', completeDays: '12' });
     expect(any.status).toBe(303);
     const rules = await stack.db.deadlineRule.findMany({ orderBy: { stepKey: 'asc' } });
-    expect(rules.map((x) => [x.departmentId, x.stepKey, x.ackDays, x.completeDays])).toEqual([['jobcenter', 'cost-approval', 2, 6], [null, 'wbs', 3, 12]]);
+    expect(rules.map((x) => [x.departmentId, x.stepKey, x.ackDays, x.completeDays])).toEqual([
+      ['jobcenter', 'cost-approval', 2, 6],
+      [null, 'wbs', 3, 12],
+    ]);
     expect(await stack.db.auditEvent.count({ where: { action: 'deadline.set' } })).toBe(3);
     const list = await b.get('/admin/fristen?ok=1');
     expect(list.text).toContain('Regel gespeichert.');
-    expect(list.text).toMatch(/<tr><td>Jobcenter<\/td><td>Mietübernahme<\/td>\s*<td>2 Arbeitstage<\/td><td>6 Arbeitstage<\/td>\s*<td>[^<]* von Administration<\/td><\/tr>/);
+    expect(list.text).toMatch(
+      /<tr><td>Jobcenter<\/td><td>Mietübernahme<\/td>\s*<td>2 Arbeitstage<\/td><td>6 Arbeitstage<\/td>\s*<td>[^<]* von Administration<\/td><\/tr>/,
+    );
     expect(list.text).toMatch(/<tr><td>alle Stellen<\/td><td>Wohnberechtigungsschein<\/td>/);
   });
 });
@@ -440,7 +519,13 @@ describe('chain diagram (pure)', () => {
       { seq: 6, key: 'placement', status: 'done', outcome: 'none' },
       { seq: 7, key: 'measure', status: 'active', outcome: null },
     ];
-    const views = stepViews({ id: 'x', definition: def, status: 'running', steps, current: { key: 'measure', phase: 'handoff', holder: 'Bildungsträger (Partner)', dueAt: '2026-12-01T10:00:00Z' } });
+    const views = stepViews({
+      id: 'x',
+      definition: def,
+      status: 'running',
+      steps,
+      current: { key: 'measure', phase: 'handoff', holder: 'Bildungsträger (Partner)', dueAt: '2026-12-01T10:00:00Z' },
+    });
     expect(views.map((v) => [v.key, v.state, v.text])).toEqual([
       ['education-history', 'done', 'erledigt: erfasst'],
       ['recognition', 'bypassed', 'nicht durchlaufen'],
@@ -452,9 +537,19 @@ describe('chain diagram (pure)', () => {
       ['placement', 'upcoming', 'offen (zuvor: keine Vermittlung)'],
       ['follow-up', 'upcoming', 'offen'],
     ]);
-    const svg = chainDiagram({ id: 'x', definition: def, status: 'running', steps, current: { key: 'measure', phase: 'handoff', holder: 'Bildungsträger (Partner)' } }).value;
-    expect(svg).toContain('Rücksprünge: Schulplatz (kein Platz) wird wiederholt; Vermittlung: Ausbildung, Studium oder Arbeit (keine Vermittlung) zurück zu Maßnahme beim Bildungsträger.');
-    expect(svg).toContain('Sprünge: Bildungs- und Berufsbiografie erfassen (erfasst) weiter zu Sprachkurs; Minderjährig? (Schulpflicht) (volljährig) weiter zu Maßnahme beim Bildungsträger; Schulplatz (zugewiesen) weiter zu Nachbetreuung nach 3 Monaten.');
+    const svg = chainDiagram({
+      id: 'x',
+      definition: def,
+      status: 'running',
+      steps,
+      current: { key: 'measure', phase: 'handoff', holder: 'Bildungsträger (Partner)' },
+    }).value;
+    expect(svg).toContain(
+      'Rücksprünge: Schulplatz (kein Platz) wird wiederholt; Vermittlung: Ausbildung, Studium oder Arbeit (keine Vermittlung) zurück zu Maßnahme beim Bildungsträger.',
+    );
+    expect(svg).toContain(
+      'Sprünge: Bildungs- und Berufsbiografie erfassen (erfasst) weiter zu Sprachkurs; Minderjährig? (Schulpflicht) (volljährig) weiter zu Maßnahme beim Bildungsträger; Schulplatz (zugewiesen) weiter zu Nachbetreuung nach 3 Monaten.',
+    );
     expect(svg.match(/class="cd-edge cd-back"/g)).toHaveLength(2); // one back-edge, one self-loop
     expect(svg).not.toMatch(/\sstyle=/);
   });
@@ -463,21 +558,36 @@ describe('chain diagram (pure)', () => {
     const def = structuredClone(chainDefinitionFor('move-out')!);
     def.title = `Auszug ${XSS}`;
     def.steps.readiness.title = `Wohnfähigkeit ${XSS}`;
-    const cancelled = chainDiagram({ id: 'y"><x', definition: def, status: 'cancelled', steps: [{ seq: 1, key: 'readiness', status: 'cancelled', outcome: null }], current: { key: 'readiness', phase: 'active', holder: XSS } }).value;
+    const cancelled = chainDiagram({
+      id: 'y"><x',
+      definition: def,
+      status: 'cancelled',
+      steps: [{ seq: 1, key: 'readiness', status: 'cancelled', outcome: null }],
+      current: { key: 'readiness', phase: 'active', holder: XSS },
+    }).value;
     expect(cancelled).not.toContain(XSS);
     expect(cancelled).toContain('1. Wohnfähigkeit &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(cancelled).toContain('<title id="cd-yx-title">Ablauf der Kette: Auszug &lt;script&gt;');
     expect(cancelled).toContain('Die Kette wurde abgebrochen.');
-    const held = chainDiagram({ id: 'h', definition: def, status: 'running', steps: [], current: { key: 'readiness', phase: 'handoff', holder: XSS } }).value;
+    const held = chainDiagram({
+      id: 'h',
+      definition: def,
+      status: 'running',
+      steps: [],
+      current: { key: 'readiness', phase: 'handoff', holder: XSS },
+    }).value;
     expect(held).not.toContain(XSS);
     expect(held).toContain('▶ bei &lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(stepViews({ id: 'z', definition: def, status: 'completed', steps: [{ seq: 1, key: 'readiness', status: 'done', outcome: 'ready' }] })
-      .filter((v) => v.state !== 'bypassed').map((v) => v.key)).toEqual(['readiness']);
+    expect(
+      stepViews({ id: 'z', definition: def, status: 'completed', steps: [{ seq: 1, key: 'readiness', status: 'done', outcome: 'ready' }] })
+        .filter((v) => v.state !== 'bypassed')
+        .map((v) => v.key),
+    ).toEqual(['readiness']);
   });
 });
 
 describe('process page: handoffs and e-mails', () => {
-  it('lists the chain\'s handoffs and the e-mails sent for them with their status', async () => {
+  it("lists the chain's handoffs and the e-mails sent for them with their status", async () => {
     const c = await d.newCase();
     const started = await stack.api('POST', `/api/cases/${c.id}/chains`, { token, body: { type: 'move-out' } });
     await d.complete(started.body.id, 'readiness', 'ready');

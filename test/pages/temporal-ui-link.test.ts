@@ -18,13 +18,27 @@ beforeAll(async () => {
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   const app = createApp({
-    db: stack.db, temporal: stack.client, taskQueue: stack.taskQueue, log: createLogger('silent'), publicUrl: url, secureCookies: false,
-    sessionHours: 1, linkKeys: LINK_KEYS, workingDaySeconds: 0, temporalUiUrl: 'http://temporal-ui.example:8233', temporalNamespace: 'kim-rbk',
+    db: stack.db,
+    temporal: stack.client,
+    taskQueue: stack.taskQueue,
+    log: createLogger('silent'),
+    publicUrl: url,
+    secureCookies: false,
+    sessionHours: 1,
+    linkKeys: LINK_KEYS,
+    workingDaySeconds: 0,
+    temporalUiUrl: 'http://temporal-ui.example:8233',
+    temporalNamespace: 'kim-rbk',
   });
-  server = await new Promise((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
+  server = await new Promise((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => { server?.close(() => resolve()); server?.closeAllConnections(); });
+  await new Promise<void>((resolve) => {
+    server?.close(() => resolve());
+    server?.closeAllConnections();
+  });
   await stack?.stop();
 });
 
@@ -39,7 +53,9 @@ it('links /namespaces/<TEMPORAL_NAMESPACE>/workflows/<id> for the supervisor; th
   await lead.login('leitung@kim.example');
   const page = await lead.get(`/prozesse/${p.id}`);
   expect(page.status).toBe(200);
-  expect(page.text).toContain(`<a href="http://temporal-ui.example:8233/namespaces/kim-rbk/workflows/${p.workflowId}">Prozess in der Temporal Web UI</a>`);
+  expect(page.text).toContain(
+    `<a href="http://temporal-ui.example:8233/namespaces/kim-rbk/workflows/${p.workflowId}">Prozess in der Temporal Web UI</a>`,
+  );
   expect(page.text).not.toContain('/namespaces/default/');
 
   const cw = new FormClient(url);

@@ -15,7 +15,14 @@ let personId: string;
 let caseA: { id: string; reference: string }, caseB: { id: string; reference: string };
 let processId: string, taskId: string;
 
-const PERSON = { firstName: 'Jürgen', lastName: 'Weiß-Größe', birthDate: '1985-03-14', householdSize: 4, shelterId: 'NU-Bensberg-12', benefitType: 'sgb2' };
+const PERSON = {
+  firstName: 'Jürgen',
+  lastName: 'Weiß-Größe',
+  birthDate: '1985-03-14',
+  householdSize: 4,
+  shelterId: 'NU-Bensberg-12',
+  benefitType: 'sgb2',
+};
 
 async function download(path: string, token?: string) {
   const res = await fetch(stack.url + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -25,7 +32,15 @@ async function download(path: string, token?: string) {
 
 beforeAll(async () => {
   stack = await startStack();
-  await stack.db.user.create({ data: { email: 'fm-wohnungsamt@kim.example', name: 'Andere Fallmanagerin', role: 'caseworker', departmentId: 'wohnungsamt', passwordHash: await hashPassword(DEMO_PASSWORD) } });
+  await stack.db.user.create({
+    data: {
+      email: 'fm-wohnungsamt@kim.example',
+      name: 'Andere Fallmanagerin',
+      role: 'caseworker',
+      departmentId: 'wohnungsamt',
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+    },
+  });
   // one login after the other: argon2 is CPU-heavy, the machine's two cores are shared
   caseworker = await stack.token('fallmanagement@kim.example');
   supervisor = await stack.token('leitung@kim.example');
@@ -36,9 +51,18 @@ beforeAll(async () => {
   personId = (await api('POST', '/api/persons', { token: caseworker, body: PERSON })).body.id;
   caseA = (await api('POST', '/api/cases', { token: caseworker, body: { personId, topic: 'housing' } })).body;
   caseB = (await api('POST', '/api/cases', { token: caseworker, body: { personId, topic: 'education_work' } })).body;
-  expect((await api('POST', `/api/cases/${caseA.id}/consents`, { token: caseworker, body: { departments: ['5-50', 'auslaenderbehoerde'], purpose: 'Wohnungssuche und Auszug', givenAt: '2026-11-02' } })).status).toBe(201);
+  expect(
+    (
+      await api('POST', `/api/cases/${caseA.id}/consents`, {
+        token: caseworker,
+        body: { departments: ['5-50', 'auslaenderbehoerde'], purpose: 'Wohnungssuche und Auszug', givenAt: '2026-11-02' },
+      })
+    ).status,
+  ).toBe(201);
   const dueAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
-  expect((await api('POST', `/api/cases/${caseB.id}/follow-ups`, { token: caseworker, body: { dueAt, note: 'Sprachkurs klären' } })).status).toBe(201);
+  expect(
+    (await api('POST', `/api/cases/${caseB.id}/follow-ups`, { token: caseworker, body: { dueAt, note: 'Sprachkurs klären' } })).status,
+  ).toBe(201);
 
   const d = chainDriver(stack, caseworker);
   const start = await api('POST', `/api/cases/${caseA.id}/chains`, { token: caseworker, body: { type: 'move-out' } });
@@ -47,7 +71,9 @@ beforeAll(async () => {
   await d.complete(processId, 'readiness', 'ready', { assessment: 'Kann selbstständig wohnen' });
   taskId = await d.departmentActs(processId, 'residence-check', 'accept');
   await eventually(() => stack.db.taskEvent.findFirst({ where: { taskId, event: 'accepted' } }));
-  await eventually(() => stack.db.mail.findFirst({ where: { caseId: caseA.id, status: 'sent', to: { has: 'auslaenderbehoerde@kim.example' } } }));
+  await eventually(() =>
+    stack.db.mail.findFirst({ where: { caseId: caseA.id, status: 'sent', to: { has: 'auslaenderbehoerde@kim.example' } } }),
+  );
 }, 120_000);
 afterAll(() => stack?.stop());
 
@@ -61,73 +87,169 @@ it('JSON: the person, both cases with consents, follow-ups, the chain with step 
   const r = await download(`/api/persons/${personId}/export`, caseworker);
   expect(r.status).toBe(200);
   expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(r.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="auskunft-${personId}-\\d{4}-\\d{2}-\\d{2}\\.json"$`));
+  expect(r.headers.get('content-disposition')).toMatch(
+    new RegExp(`^attachment; filename="auskunft-${personId}-\\d{4}-\\d{2}-\\d{2}\\.json"$`),
+  );
   expect(r.headers.get('content-disposition')).not.toMatch(/Weiß|Jürgen/);
   const x = JSON.parse(r.bytes.toString('utf8'));
 
   expect(x).toMatchObject({ format: 'kim-flow/art15-export', version: 1, omittedCases: 0 });
   expect(new Date(x.generatedAt).getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
-  expect(x.explanation).toMatchObject({ title: 'Auskunft nach Art. 15 DSGVO', storagePeriod: 'gemäß Aufbewahrungsfrist', purpose: expect.stringContaining('Integrationsmanagement') });
+  expect(x.explanation).toMatchObject({
+    title: 'Auskunft nach Art. 15 DSGVO',
+    storagePeriod: 'gemäß Aufbewahrungsfrist',
+    purpose: expect.stringContaining('Integrationsmanagement'),
+  });
   expect(x.explanation.recipients).toContain('Ausländerbehörde');
   expect(x.person).toEqual({
-    id: personId, firstName: 'Jürgen', lastName: 'Weiß-Größe', birthDate: '1985-03-14', householdSize: 4, shelterId: 'NU-Bensberg-12',
-    benefitType: 'sgb2', benefitTypeLabel: 'SGB II (Jobcenter)', householdId: null, createdAt: expect.any(String),
+    id: personId,
+    firstName: 'Jürgen',
+    lastName: 'Weiß-Größe',
+    birthDate: '1985-03-14',
+    householdSize: 4,
+    shelterId: 'NU-Bensberg-12',
+    benefitType: 'sgb2',
+    benefitTypeLabel: 'SGB II (Jobcenter)',
+    householdId: null,
+    createdAt: expect.any(String),
   });
   expect(x.household).toBeNull();
-  expect(x.cases.map((c: { reference: string; topic: string }) => [c.reference, c.topic])).toEqual([[caseA.reference, 'housing'], [caseB.reference, 'education_work']]);
+  expect(x.cases.map((c: { reference: string; topic: string }) => [c.reference, c.topic])).toEqual([
+    [caseA.reference, 'housing'],
+    [caseB.reference, 'education_work'],
+  ]);
 
   const [a, b] = x.cases;
-  expect(a.consents).toEqual([expect.objectContaining({
-    purpose: 'Wohnungssuche und Auszug', givenAt: '2026-11-02T00:00:00.000Z', withdrawnAt: null,
-    departments: [{ id: '5-50', name: 'Soziale Förderung (5-50)' }, { id: 'auslaenderbehoerde', name: 'Ausländerbehörde' }],
-  })]);
+  expect(a.consents).toEqual([
+    expect.objectContaining({
+      purpose: 'Wohnungssuche und Auszug',
+      givenAt: '2026-11-02T00:00:00.000Z',
+      withdrawnAt: null,
+      departments: [
+        { id: '5-50', name: 'Soziale Förderung (5-50)' },
+        { id: 'auslaenderbehoerde', name: 'Ausländerbehörde' },
+      ],
+    }),
+  ]);
   expect(b.followUps).toEqual([expect.objectContaining({ note: 'Sprachkurs klären', remindedAt: null, cancelledAt: null })]);
   expect(b.processes).toEqual([]);
 
   expect(a.processes).toHaveLength(1);
   expect(a.processes[0]).toMatchObject({ id: processId, type: 'move-out', title: 'Auszug aus der Notunterkunft', status: 'running' });
   const steps = a.processes[0].steps;
-  expect(steps.find((s: { key: string }) => s.key === 'readiness')).toMatchObject({ status: 'done', statusLabel: 'erledigt', outcome: 'ready', outcomeLabel: 'wohnfähig', data: { assessment: 'Kann selbstständig wohnen' }, dataLabels: { assessment: 'Einschätzung' } });
-  expect(steps.find((s: { key: string }) => s.key === 'residence-check')).toMatchObject({ status: 'handoff', department: 'auslaenderbehoerde', departmentName: 'Ausländerbehörde' });
+  expect(steps.find((s: { key: string }) => s.key === 'readiness')).toMatchObject({
+    status: 'done',
+    statusLabel: 'erledigt',
+    outcome: 'ready',
+    outcomeLabel: 'wohnfähig',
+    data: { assessment: 'Kann selbstständig wohnen' },
+    dataLabels: { assessment: 'Einschätzung' },
+  });
+  expect(steps.find((s: { key: string }) => s.key === 'residence-check')).toMatchObject({
+    status: 'handoff',
+    department: 'auslaenderbehoerde',
+    departmentName: 'Ausländerbehörde',
+  });
 
-  expect(a.handoffs).toEqual([expect.objectContaining({ id: taskId, step: 'residence-check', department: 'auslaenderbehoerde', departmentName: 'Ausländerbehörde', status: 'accepted', acceptedAt: expect.any(String) })]);
+  expect(a.handoffs).toEqual([
+    expect.objectContaining({
+      id: taskId,
+      step: 'residence-check',
+      department: 'auslaenderbehoerde',
+      departmentName: 'Ausländerbehörde',
+      status: 'accepted',
+      acceptedAt: expect.any(String),
+    }),
+  ]);
   expect(a.handoffs[0].events.map((e: { event: string }) => e.event)).toEqual(['notified', 'accepted']);
   expect(a.handoffs[0].events.find((e: { event: string }) => e.event === 'accepted').by).toBe('Stelle (E-Mail-Link)');
   expect(x.recipients).toEqual([expect.objectContaining({ department: 'auslaenderbehoerde', name: 'Ausländerbehörde', handoffs: 1 })]);
 
   const mail = a.mails.find((m: { to: string[] }) => m.to.includes('auslaenderbehoerde@kim.example'));
-  expect(mail).toMatchObject({ subject: expect.stringContaining(caseA.reference), status: 'sent', sentAt: expect.any(String), createdAt: expect.any(String) });
+  expect(mail).toMatchObject({
+    subject: expect.stringContaining(caseA.reference),
+    status: 'sent',
+    sentAt: expect.any(String),
+    createdAt: expect.any(String),
+  });
   expect(b.mails).toEqual([]);
 
   // the access summary: the export itself is the newest entry; the chain's reads are in it
-  expect(x.accessLog.events[0]).toMatchObject({ action: 'person.export', role: 'caseworker', roleLabel: 'Fallmanagement', department: 'Soziale Stadtentwicklung – KIM (5-53)', label: 'Auskunft (Art. 15) erstellt' });
+  expect(x.accessLog.events[0]).toMatchObject({
+    action: 'person.export',
+    role: 'caseworker',
+    roleLabel: 'Fallmanagement',
+    department: 'Soziale Stadtentwicklung – KIM (5-53)',
+    label: 'Auskunft (Art. 15) erstellt',
+  });
   const actions = x.accessLog.byAction.map((e: { action: string }) => e.action);
-  expect(actions).toEqual(expect.arrayContaining(['person.create', 'case.create', 'case.consent.add', 'case.followup.set', 'process.start', 'process.read', 'task.accepted', 'person.export']));
+  expect(actions).toEqual(
+    expect.arrayContaining([
+      'person.create',
+      'case.create',
+      'case.consent.add',
+      'case.followup.set',
+      'process.start',
+      'process.read',
+      'task.accepted',
+      'person.export',
+    ]),
+  );
   expect(x.accessLog.total).toBe(x.accessLog.byAction.reduce((n: number, e: { count: number }) => n + e.count, 0));
   expect(JSON.stringify(x.accessLog)).not.toContain('fallmanagement@kim.example'); // staff by role and department only
 
   const logged = await stack.db.auditEvent.findMany({ where: { action: 'person.export', entityId: personId } });
-  expect(logged).toEqual([expect.objectContaining({ entityType: 'Person', details: { format: 'json', cases: 2, omittedCases: 0 }, ip: expect.stringMatching(/127\.0\.0\.1/) })]);
+  expect(logged).toEqual([
+    expect.objectContaining({
+      entityType: 'Person',
+      details: { format: 'json', cases: 2, omittedCases: 0 },
+      ip: expect.stringMatching(/127\.0\.0\.1/),
+    }),
+  ]);
 });
 
 it('PDF: starts with %PDF, parses, numbers its pages and prints the person, the cases, the handoff and the accesses', async () => {
   const r = await download(`/api/persons/${personId}/export.pdf`, supervisor);
   expect(r.status).toBe(200);
   expect(r.headers.get('content-type')).toBe('application/pdf');
-  expect(r.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="auskunft-${personId}-\\d{4}-\\d{2}-\\d{2}\\.pdf"$`));
+  expect(r.headers.get('content-disposition')).toMatch(
+    new RegExp(`^attachment; filename="auskunft-${personId}-\\d{4}-\\d{2}-\\d{2}\\.pdf"$`),
+  );
   expect(r.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   const pages = pdfPages(r.bytes);
   expect(pages.length).toBeGreaterThanOrEqual(1);
   pages.forEach((p, i) => expect(p).toContain(`Seite ${i + 1} von ${pages.length}`));
   const text = pdfText(r.bytes);
   for (const s of [
-    'Auskunft nach Art. 15 DSGVO', 'Zweck der Verarbeitung', 'Empfänger', 'Speicherdauer: gemäß Aufbewahrungsfrist',
-    'Vorname: Jürgen', 'Nachname: Weiß-Größe', 'Geburtsdatum: 14.03.1985', 'Unterkunft: NU-Bensberg-12', 'Leistungsart: SGB II (Jobcenter)',
-    `Fall ${caseA.reference} – Wohnen`, `Fall ${caseB.reference} – Bildung und Arbeit`, 'Wohnungssuche und Auszug', 'Sprachkurs klären',
-    'Auszug aus der Notunterkunft', 'Wohnfähigkeit einschätzen – erledigt am', 'Ergebnis: wohnfähig', 'Einschätzung: Kann selbstständig wohnen', 'Stelle benachrichtigt (System)', 'an Ausländerbehörde – angenommen', '5. Zugriffe auf Ihre Daten', 'Auskunft (Art. 15) erstellt',
-  ]) expect(text).toContain(s);
+    'Auskunft nach Art. 15 DSGVO',
+    'Zweck der Verarbeitung',
+    'Empfänger',
+    'Speicherdauer: gemäß Aufbewahrungsfrist',
+    'Vorname: Jürgen',
+    'Nachname: Weiß-Größe',
+    'Geburtsdatum: 14.03.1985',
+    'Unterkunft: NU-Bensberg-12',
+    'Leistungsart: SGB II (Jobcenter)',
+    `Fall ${caseA.reference} – Wohnen`,
+    `Fall ${caseB.reference} – Bildung und Arbeit`,
+    'Wohnungssuche und Auszug',
+    'Sprachkurs klären',
+    'Auszug aus der Notunterkunft',
+    'Wohnfähigkeit einschätzen – erledigt am',
+    'Ergebnis: wohnfähig',
+    'Einschätzung: Kann selbstständig wohnen',
+    'Stelle benachrichtigt (System)',
+    'an Ausländerbehörde – angenommen',
+    '5. Zugriffe auf Ihre Daten',
+    'Auskunft (Art. 15) erstellt',
+  ])
+    expect(text).toContain(s);
   expect(text).not.toContain('\uFFFD'); // every glyph maps back to text
-  expect(await stack.db.auditEvent.count({ where: { action: 'person.export', entityId: personId, details: { equals: { format: 'pdf', cases: 2, omittedCases: 0 } } } })).toBe(1);
+  expect(
+    await stack.db.auditEvent.count({
+      where: { action: 'person.export', entityId: personId, details: { equals: { format: 'pdf', cases: 2, omittedCases: 0 } } },
+    }),
+  ).toBe(1);
 });
 
 it('hostile names (markup, SQL, right-to-left, Cyrillic, emoji) neither crash the PDF nor change the JSON', async () => {

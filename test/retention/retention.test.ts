@@ -25,10 +25,15 @@ let d: ReturnType<typeof chainDriver>;
 const log = createLogger('silent');
 
 /** the installation's configuration as the boot reads it: periods in seconds, a check every 2 s */
-const config = (over: Record<string, string> = {}) => loadConfig({
-  TEMPORAL_TASK_QUEUE: stack.taskQueue, KIM_PAYLOAD_KEYS: PAYLOAD_KEYS,
-  KIM_RETENTION_DAY_SECONDS: '1', KIM_RETENTION_DAYS: '600', KIM_RETENTION_CHECK_HOURS: '48', ...over,
-});
+const config = (over: Record<string, string> = {}) =>
+  loadConfig({
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    KIM_PAYLOAD_KEYS: PAYLOAD_KEYS,
+    KIM_RETENTION_DAY_SECONDS: '1',
+    KIM_RETENTION_DAYS: '600',
+    KIM_RETENTION_CHECK_HOURS: '48',
+    ...over,
+  });
 const boot = (over: Record<string, string> = {}) => bootRetentionSchedule(config(over), testEnv().temporalAddress, log);
 const schedule = () => stack.client.schedule.getHandle(retentionScheduleId(stack.taskQueue));
 
@@ -39,7 +44,9 @@ beforeAll(async () => {
   d = chainDriver(stack, caseworker);
 });
 afterAll(async () => {
-  await schedule().delete().catch(() => {});
+  await schedule()
+    .delete()
+    .catch(() => {});
   await stack?.stop();
 });
 
@@ -58,11 +65,15 @@ async function close(caseId: string) {
   expect(r.status).toBe(200);
 }
 async function followUp(caseId: string, note: string) {
-  const r = await stack.api('POST', `/api/cases/${caseId}/follow-ups`, { token: caseworker, body: { dueAt: new Date(Date.now() + 86_400_000).toISOString(), note } });
+  const r = await stack.api('POST', `/api/cases/${caseId}/follow-ups`, {
+    token: caseworker,
+    body: { dueAt: new Date(Date.now() + 86_400_000).toISOString(), note },
+  });
   expect(r.status).toBe(201);
 }
 /** "time passes": the case was closed two hours ago (the period in this test is 600 s) */
-const backdate = (ids: string[]) => stack.db.$executeRawUnsafe(`UPDATE "Case" SET "closedAt" = "closedAt" - interval '2 hours' WHERE "id" = ANY($1::text[])`, ids);
+const backdate = (ids: string[]) =>
+  stack.db.$executeRawUnsafe(`UPDATE "Case" SET "closedAt" = "closedAt" - interval '2 hours' WHERE "id" = ANY($1::text[])`, ids);
 
 /** Every text-like column of every table that contains `needle` (case-insensitive), as "Table.column". */
 async function findEverywhere(needle: string): Promise<string[]> {
@@ -72,7 +83,9 @@ async function findEverywhere(needle: string): Promise<string[]> {
   const hits: string[] = [];
   for (const c of cols) {
     const [{ n }] = await stack.db.$queryRawUnsafe<Array<{ n: bigint }>>(
-      `SELECT count(*) AS n FROM "${c.table_name}" WHERE "${c.column_name}"::text ILIKE $1`, `%${needle}%`);
+      `SELECT count(*) AS n FROM "${c.table_name}" WHERE "${c.column_name}"::text ILIKE $1`,
+      `%${needle}%`,
+    );
     if (n > 0n) hits.push(`${c.table_name}.${c.column_name}`);
   }
   return hits;
@@ -80,7 +93,8 @@ async function findEverywhere(needle: string): Promise<string[]> {
 
 const figures = async () => {
   const [dash, work] = await Promise.all([
-    stack.api('GET', '/api/dashboard', { token: supervisor }), stack.api('GET', '/api/workload', { token: supervisor }),
+    stack.api('GET', '/api/dashboard', { token: supervisor }),
+    stack.api('GET', '/api/workload', { token: supervisor }),
   ]);
   expect(dash.status).toBe(200);
   expect(work.status).toBe(200);
@@ -103,9 +117,16 @@ it('the boot creates the schedule once, a second boot leaves it, other settings 
   expect(again.info.createdAt).toEqual(first.info.createdAt);
   expect(first.spec.intervals).toMatchObject([{ every: 2_000 }]);
   expect(first.policies.overlap).toBe('SKIP');
-  expect(first.action).toMatchObject({ workflowType: 'retentionWorkflow', taskQueue: stack.taskQueue, args: [{ retentionSeconds: 600, batchSize: 50 }] });
+  expect(first.action).toMatchObject({
+    workflowType: 'retentionWorkflow',
+    taskQueue: stack.taskQueue,
+    args: [{ retentionSeconds: 600, batchSize: 50 }],
+  });
   // the workflow input is encrypted like every payload: Temporal stores no plain settings either
-  const raw = await stack.client.workflowService.describeSchedule({ namespace: 'default', scheduleId: retentionScheduleId(stack.taskQueue) });
+  const raw = await stack.client.workflowService.describeSchedule({
+    namespace: 'default',
+    scheduleId: retentionScheduleId(stack.taskQueue),
+  });
   const [payload] = raw.schedule!.action!.startWorkflow!.input!.payloads!;
   expect(Buffer.from(payload.metadata!.encoding!).toString()).toBe('binary/encrypted');
   expect(Buffer.from(payload.data!).toString('latin1')).not.toContain('retentionSeconds');
@@ -128,23 +149,46 @@ describe('the scheduled run', () => {
   it('anonymises only closed cases past the period, and a person only when all their cases are', async () => {
     await schedule().pause('Testdaten werden angelegt');
     // P1: one case with free text in every place it can hold some
-    ids.p1 = await person('Retentia', 'Vergessmann', { birthDate: '1990-05-17', householdSize: 3, shelterId: 'NU-Vergessmann-7', benefitType: 'sgb2' });
+    ids.p1 = await person('Retentia', 'Vergessmann', {
+      birthDate: '1990-05-17',
+      householdSize: 3,
+      shelterId: 'NU-Vergessmann-7',
+      benefitType: 'sgb2',
+    });
     const a = await newCase(ids.p1);
     ids.a = a.id;
     refA = a.reference;
     await followUp(a.id, 'Notiz Vergessmann');
-    expect((await stack.api('POST', `/api/cases/${a.id}/consents`, { token: caseworker, body: { departments: ['5-50', 'auslaenderbehoerde', 'wohnungsamt'], purpose: 'Zweck Vergessmann', givenAt: '2026-11-01' } })).status).toBe(201);
+    expect(
+      (
+        await stack.api('POST', `/api/cases/${a.id}/consents`, {
+          token: caseworker,
+          body: { departments: ['5-50', 'auslaenderbehoerde', 'wohnungsamt'], purpose: 'Zweck Vergessmann', givenAt: '2026-11-01' },
+        })
+      ).status,
+    ).toBe(201);
     const chain = await stack.api('POST', `/api/cases/${a.id}/chains`, { token: caseworker, body: { type: 'move-out' } });
     expect(chain.status).toBe(201);
     ids.process = chain.body.id;
     await d.complete(ids.process, 'readiness', 'ready', { assessment: 'Einschätzung Vergessmann' });
     await d.departmentActs(ids.process, 'residence-check', 'accept');
-    await d.departmentActs(ids.process, 'residence-check', 'complete', { outcome: 'clear', 'data.note': 'Vermerk Vergessmann', 'data.validUntil': '2027-03-31' });
+    await d.departmentActs(ids.process, 'residence-check', 'complete', {
+      outcome: 'clear',
+      'data.note': 'Vermerk Vergessmann',
+      'data.validUntil': '2027-03-31',
+    });
     await d.at(ids.process, 'wbs', 'handoff');
     await eventually(() => stack.db.actionToken.count({ where: { task: { caseId: a.id, stepKey: 'wbs' } } }));
-    expect((await stack.api('POST', `/api/processes/${ids.process}/cancel`, { token: caseworker, body: { reason: 'Abbruch Vergessmann' } })).status).toBe(200);
-    await eventually(async () => (await stack.db.task.count({ where: { caseId: a.id, status: { in: ['created', 'notified', 'accepted', 'forwarded'] } } })) === 0
-      && (await stack.db.mail.count({ where: { caseId: a.id, status: 'pending' } })) === 0, 30_000);
+    expect(
+      (await stack.api('POST', `/api/processes/${ids.process}/cancel`, { token: caseworker, body: { reason: 'Abbruch Vergessmann' } }))
+        .status,
+    ).toBe(200);
+    await eventually(
+      async () =>
+        (await stack.db.task.count({ where: { caseId: a.id, status: { in: ['created', 'notified', 'accepted', 'forwarded'] } } })) === 0 &&
+        (await stack.db.mail.count({ where: { caseId: a.id, status: 'pending' } })) === 0,
+      30_000,
+    );
     await close(a.id);
     // P2: one closed case (due) and one open case → keeps the name
     ids.p2 = await person('Konstantin', 'Bleibmann', { birthDate: '1985-01-02' });
@@ -159,18 +203,40 @@ describe('the scheduled run', () => {
     ids.r = (await newCase(ids.p4)).id;
     await close(ids.r);
     await backdate([ids.a, ids.b1]);
-    expect(await findEverywhere('Vergessmann')).toEqual(expect.arrayContaining(['Person.lastName', 'FollowUp.note', 'Consent.purpose', 'ProcessStep.data', 'ProcessEvent.details', 'Task.data', 'Task.reason']));
+    expect(await findEverywhere('Vergessmann')).toEqual(
+      expect.arrayContaining([
+        'Person.lastName',
+        'FollowUp.note',
+        'Consent.purpose',
+        'ProcessStep.data',
+        'ProcessEvent.details',
+        'Task.data',
+        'Task.reason',
+      ]),
+    );
     const before = await figures();
 
     await schedule().unpause('Test');
-    await eventually(async () => {
-      const rows = await stack.db.case.findMany({ where: { id: { in: [ids.a, ids.b1] } }, select: { anonymizedAt: true } });
-      return rows.every((r) => r.anonymizedAt);
-    }, 30_000, 200);
+    await eventually(
+      async () => {
+        const rows = await stack.db.case.findMany({ where: { id: { in: [ids.a, ids.b1] } }, select: { anonymizedAt: true } });
+        return rows.every((r) => r.anonymizedAt);
+      },
+      30_000,
+      200,
+    );
 
     // P1: every case anonymised → the person too; statistics fields stay
     const p1 = await stack.db.person.findUniqueOrThrow({ where: { id: ids.p1 } });
-    expect(p1).toMatchObject({ firstName: 'Anonymisiert', lastName: 'Anonymisiert', birthDate: null, birthYear: 1990, shelterId: null, householdSize: 3, benefitType: 'sgb2' });
+    expect(p1).toMatchObject({
+      firstName: 'Anonymisiert',
+      lastName: 'Anonymisiert',
+      birthDate: null,
+      birthYear: 1990,
+      shelterId: null,
+      householdSize: 3,
+      benefitType: 'sgb2',
+    });
     expect(p1.anonymizedAt).not.toBeNull();
     // P2: the open case keeps the person (and that case) as it was; the closed case's note is gone
     const p2 = await stack.db.person.findUniqueOrThrow({ where: { id: ids.p2 } });
@@ -187,17 +253,31 @@ describe('the scheduled run', () => {
     const steps = await stack.db.processStep.findMany({ where: { processId: ids.process }, orderBy: { seq: 'asc' } });
     expect(steps.find((s) => s.key === 'readiness')).toMatchObject({ outcome: 'ready', status: 'done', data: {} });
     const task = await stack.db.task.findFirstOrThrow({ where: { caseId: ids.a, stepKey: 'residence-check' } });
-    expect(task).toMatchObject({ outcome: 'clear', status: 'completed', departmentId: 'auslaenderbehoerde', data: { validUntil: '2027-03-31' } });
+    expect(task).toMatchObject({
+      outcome: 'clear',
+      status: 'completed',
+      departmentId: 'auslaenderbehoerde',
+      data: { validUntil: '2027-03-31' },
+    });
     expect(await stack.db.process.findUniqueOrThrow({ where: { id: ids.process } })).toMatchObject({ status: 'cancelled', reason: null });
-    expect((await stack.db.consent.findFirstOrThrow({ where: { caseId: ids.a } })).departments).toEqual(['5-50', 'auslaenderbehoerde', 'wohnungsamt']);
+    expect((await stack.db.consent.findFirstOrThrow({ where: { caseId: ids.a } })).departments).toEqual([
+      '5-50',
+      'auslaenderbehoerde',
+      'wohnungsamt',
+    ]);
     expect(await stack.db.actionToken.count({ where: { task: { caseId: ids.a } } })).toBe(0);
     const mails = await stack.db.mail.findMany({ where: { caseId: ids.a } });
     expect(mails.length).toBeGreaterThan(0);
     expect(mails.every((m) => m.to.length === 0 && m.text === '' && m.html === null)).toBe(true);
 
     // the audit log: one entry each, by the system, IDs only
-    const audits = await stack.db.auditEvent.findMany({ where: { action: { in: ['case.anonymized', 'person.anonymized'] } }, orderBy: { id: 'asc' } });
-    expect(audits.map((x) => `${x.action}:${x.entityId}`).sort()).toEqual([`case.anonymized:${ids.a}`, `case.anonymized:${ids.b1}`, `person.anonymized:${ids.p1}`].sort());
+    const audits = await stack.db.auditEvent.findMany({
+      where: { action: { in: ['case.anonymized', 'person.anonymized'] } },
+      orderBy: { id: 'asc' },
+    });
+    expect(audits.map((x) => `${x.action}:${x.entityId}`).sort()).toEqual(
+      [`case.anonymized:${ids.a}`, `case.anonymized:${ids.b1}`, `person.anonymized:${ids.p1}`].sort(),
+    );
     expect(audits.every((x) => x.actorId === null && x.actorRole === 'system' && x.details === null)).toBe(true);
 
     // no trace of the names or the free text anywhere in the database
@@ -210,20 +290,29 @@ describe('the scheduled run', () => {
   });
 
   it('a further run (scheduled or triggered by hand) changes nothing and writes no second audit entry', async () => {
-    const snapshot = async () => JSON.stringify(await Promise.all([
-      stack.db.case.findMany({ orderBy: { id: 'asc' } }), stack.db.person.findMany({ orderBy: { id: 'asc' } }),
-      stack.db.processStep.findMany({ orderBy: { id: 'asc' } }), stack.db.processEvent.findMany({ orderBy: { id: 'asc' } }),
-      stack.db.task.findMany({ orderBy: { id: 'asc' } }), stack.db.taskEvent.findMany({ orderBy: { id: 'asc' } }),
-      stack.db.mail.findMany({ orderBy: { id: 'asc' } }), stack.db.auditEvent.count(),
-    ]), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+    const snapshot = async () =>
+      JSON.stringify(
+        await Promise.all([
+          stack.db.case.findMany({ orderBy: { id: 'asc' } }),
+          stack.db.person.findMany({ orderBy: { id: 'asc' } }),
+          stack.db.processStep.findMany({ orderBy: { id: 'asc' } }),
+          stack.db.processEvent.findMany({ orderBy: { id: 'asc' } }),
+          stack.db.task.findMany({ orderBy: { id: 'asc' } }),
+          stack.db.taskEvent.findMany({ orderBy: { id: 'asc' } }),
+          stack.db.mail.findMany({ orderBy: { id: 'asc' } }),
+          stack.db.auditEvent.count(),
+        ]),
+        (_k, v) => (typeof v === 'bigint' ? String(v) : v),
+      );
     const before = await snapshot();
     const since = new Date();
     await schedule().trigger();
     expect(await runAfter(since)).toEqual({ cases: 0, persons: 0 });
     expect(await runAfter(new Date())).toEqual({ cases: 0, persons: 0 });
     // a retried activity with the same batch: nothing to do
-    expect(await createRetentionActivities({ db: stack.db }).anonymizeCases({ caseIds: [ids.a, ids.b1], cutoff: new Date().toISOString() }))
-      .toEqual({ cases: 0, persons: 0 });
+    expect(
+      await createRetentionActivities({ db: stack.db }).anonymizeCases({ caseIds: [ids.a, ids.b1], cutoff: new Date().toISOString() }),
+    ).toEqual({ cases: 0, persons: 0 });
     expect(await snapshot()).toBe(before);
   });
 
@@ -288,7 +377,11 @@ describe('the scheduled run', () => {
 
 it('started by hand, the workflow works through many due cases in bounded batches and continues as new', async () => {
   // from here on only this run anonymises (the schedule exists when the whole file runs)
-  await schedule().delete().catch((err) => { if (!(err instanceof ScheduleNotFoundError)) throw err; });
+  await schedule()
+    .delete()
+    .catch((err) => {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    });
   const n = BATCHES_PER_RUN + 2;
   const cases: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -297,12 +390,16 @@ it('started by hand, the workflow works through many due cases in bounded batche
     cases.push(c.id);
   }
   const handle = await stack.client.workflow.start('retentionWorkflow', {
-    taskQueue: stack.taskQueue, workflowId: `retention-by-hand-${stack.taskQueue}`, args: [{ retentionSeconds: 0, batchSize: 1 }],
+    taskQueue: stack.taskQueue,
+    workflowId: `retention-by-hand-${stack.taskQueue}`,
+    args: [{ retentionSeconds: 0, batchSize: 1 }],
   });
   const result = (await handle.result()) as RetentionResult;
   // one case per batch: the first run ends after BATCHES_PER_RUN batches and continues as new, counts carried over
   expect(result).toEqual({ cases: n, persons: n });
-  expect((await stack.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+  expect((await stack.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe(
+    'CONTINUED_AS_NEW',
+  );
   expect(await stack.db.case.count({ where: { id: { in: cases }, anonymizedAt: null } })).toBe(0);
   expect(await findEverywhere('Stapel')).toEqual([]);
   await recordHistory(stack, handle.workflowId, 'retention-batches'); // its last run, for test/replay.test.ts

@@ -11,8 +11,18 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { freePort } from '../support/ports';
 import {
-  exitWithin, kimEnv, killLeftovers, launch, processesUsing, processTree, request, stillRunning, waitHealthy,
-  type KimProcess, type Ports, type Proc,
+  exitWithin,
+  kimEnv,
+  killLeftovers,
+  launch,
+  processesUsing,
+  processTree,
+  request,
+  stillRunning,
+  waitHealthy,
+  type KimProcess,
+  type Ports,
+  type Proc,
 } from './kim-process';
 
 jest.setTimeout(90_000);
@@ -39,7 +49,11 @@ async function retentionSchedule() {
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
   try {
     const d = await connection.workflowService.describeSchedule({ namespace: 'default', scheduleId: 'kim-retention-kim-flow' });
-    return { createTime: String(d.info?.createTime?.seconds), every: String(d.schedule?.spec?.interval?.[0]?.interval?.seconds), paused: Boolean(d.schedule?.state?.paused) };
+    return {
+      createTime: String(d.info?.createTime?.seconds),
+      every: String(d.schedule?.spec?.interval?.[0]?.interval?.seconds),
+      paused: Boolean(d.schedule?.state?.paused),
+    };
   } finally {
     await connection.close();
   }
@@ -77,7 +91,8 @@ function snapshot(k: KimProcess): Proc[] {
 /** After a clean stop: nothing of the snapshot runs, and nothing uses the data directory. */
 async function expectNothingLeft(before: Proc[]) {
   // the app awaits its children before it exits; allow /proc a moment to catch up
-  for (let i = 0; i < 20 && (stillRunning(before).length || processesUsing(dataDir).length); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 20 && (stillRunning(before).length || processesUsing(dataDir).length); i++)
+    await new Promise((r) => setTimeout(r, 100));
   expect(stillRunning(before).map((p) => `${p.pid} ${p.cmd}`)).toEqual([]);
   expect(processesUsing(dataDir).map((p) => `${p.pid} ${p.cmd}`)).toEqual([]);
 }
@@ -117,10 +132,13 @@ test('cold `npm start`: ready, case + follow-up via the API, Ctrl-C stops everyt
   // the app listens on loopback only, like the embedded services
   const listening = fs.readFileSync('/proc/net/tcp6', 'utf8') + fs.readFileSync('/proc/net/tcp', 'utf8');
   const hex = ports.http.toString(16).toUpperCase().padStart(4, '0');
-  const binds = listening.split('\n').filter((l) => l.includes(`:${hex} `) && / 0A /.test(l)).map((l) => l.trim().split(/\s+/)[1]);
+  const binds = listening
+    .split('\n')
+    .filter((l) => l.includes(`:${hex} `) && / 0A /.test(l))
+    .map((l) => l.trim().split(/\s+/)[1]);
   expect(binds).toEqual([`0100007F:${hex}`]);
   // the embedded Temporal Web UI decodes payloads through KIM Flow's codec endpoint
-  const uiSettings = await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json() as { Codec?: { Endpoint?: string } };
+  const uiSettings = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
   expect(uiSettings.Codec?.Endpoint).toBe(`http://localhost:${ports.http}/api/codec`);
 
   // the worker's boot created the retention schedule: daily by default
@@ -171,7 +189,14 @@ test('warm start on the same data: case and person kept, the follow-up mail arri
   const t = await token();
   const c = await request(url, 'GET', `/api/cases/${caseId}`, { token: t });
   expect(c.status).toBe(200);
-  expect(c.body).toMatchObject({ id: caseId, reference, personId, live: true, status: 'open', person: { firstName: 'Amina', lastName: 'Neustart' } });
+  expect(c.body).toMatchObject({
+    id: caseId,
+    reference,
+    personId,
+    live: true,
+    status: 'open',
+    person: { firstName: 'Amina', lastName: 'Neustart' },
+  });
   const p = await request(url, 'GET', `/api/persons/${personId}`, { token: t });
   expect(p.status).toBe(200);
   expect(p.body).toMatchObject({ id: personId, firstName: 'Amina', lastName: 'Neustart' });

@@ -6,7 +6,14 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
-export interface Proc { pid: number; ppid: number; pgid: number; state: string; start: string; cmd: string }
+export interface Proc {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  state: string;
+  start: string;
+  cmd: string;
+}
 
 /** One process from /proc, or undefined if it is gone. */
 export function proc(pid: number): Proc | undefined {
@@ -22,7 +29,11 @@ export function proc(pid: number): Proc | undefined {
 }
 
 export function allProcs(): Proc[] {
-  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => proc(Number(d))).filter((p): p is Proc => !!p);
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => proc(Number(d)))
+    .filter((p): p is Proc => !!p);
 }
 
 /** Live (not zombie) processes whose command line names this path: postgres -D <dir>/postgres, temporal --db-filename <dir>/… */
@@ -52,7 +63,13 @@ export function stillRunning(snapshot: Proc[]): Proc[] {
   });
 }
 
-export interface Ports { http: number; pg: number; temporal: number; ui: number; smtp: number }
+export interface Ports {
+  http: number;
+  pg: number;
+  temporal: number;
+  ui: number;
+  smtp: number;
+}
 
 export interface KimProcess {
   child: ChildProcess;
@@ -69,7 +86,8 @@ export function kimEnv(dataDir: string, ports: Ports, extra: Record<string, stri
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     // nothing of the test run's own configuration leaks in (jest sets NODE_ENV=test)
-    if (/^(KIM_|DATABASE_URL$|TEMPORAL_ADDRESS$|TEMPORAL_NAMESPACE$|TEMPORAL_TASK_QUEUE$|SMTP_URL$|NODE_ENV$|PORT$|LOG_LEVEL$)/.test(k)) continue;
+    if (/^(KIM_|DATABASE_URL$|TEMPORAL_ADDRESS$|TEMPORAL_NAMESPACE$|TEMPORAL_TASK_QUEUE$|SMTP_URL$|NODE_ENV$|PORT$|LOG_LEVEL$)/.test(k))
+      continue;
     env[k] = v;
   }
   if (process.env.KIM_TOOLS_DIR) env.KIM_TOOLS_DIR = process.env.KIM_TOOLS_DIR;
@@ -94,11 +112,18 @@ export function launch(how: 'npm' | 'direct', env: NodeJS.ProcessEnv, url: strin
   const [cmd, args] = how === 'npm' ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'app/start.ts']];
   const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
+  child.stdout!.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  child.stderr!.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
   let done = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
-    child.once('exit', (code, signal) => { done = true; resolve({ code, signal, at: Date.now() }); });
+    child.once('exit', (code, signal) => {
+      done = true;
+      resolve({ code, signal, at: Date.now() });
+    });
   });
   return { child, pid: child.pid!, url, startedAt: Date.now(), output: () => out, exited, hasExited: () => done };
 }
@@ -111,7 +136,9 @@ export async function waitHealthy(k: KimProcess, timeoutMs = 90_000): Promise<nu
     try {
       const res = await fetch(`${k.url}/healthz`, { signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) return Date.now() - k.startedAt;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) throw new Error(`/healthz nicht 200 nach ${timeoutMs} ms:\n${k.output().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -121,7 +148,10 @@ export async function waitHealthy(k: KimProcess, timeoutMs = 90_000): Promise<nu
 export async function exitWithin(k: KimProcess, timeoutMs: number) {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Prozess ${k.pid} nach ${timeoutMs} ms nicht beendet:\n${k.output().slice(-3000)}`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`Prozess ${k.pid} nach ${timeoutMs} ms nicht beendet:\n${k.output().slice(-3000)}`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([k.exited, timeout]);
@@ -132,8 +162,20 @@ export async function exitWithin(k: KimProcess, timeoutMs: number) {
 
 /** Last resort for afterAll: SIGKILL the process group and everything still using the directory. */
 export function killLeftovers(dir: string, groups: number[]) {
-  for (const g of groups) { try { process.kill(-g, 'SIGKILL'); } catch { /* gone */ } }
-  for (const p of processesUsing(dir)) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
+  for (const g of groups) {
+    try {
+      process.kill(-g, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  for (const p of processesUsing(dir)) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
 }
 
 /** JSON request with a bound: a hang fails the test instead of stalling it. */
@@ -149,6 +191,10 @@ export async function request(url: string, method: string, p: string, o: { token
   });
   const text = await res.text();
   let body: any = text;
-  try { body = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, body };
 }

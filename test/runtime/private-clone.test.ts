@@ -37,7 +37,11 @@ afterAll(async () => {
 async function query(p: EmbeddedPostgres, sql: string) {
   const c = new Client({ connectionString: p.url('postgres') });
   await c.connect();
-  try { return (await c.query(sql)).rows; } finally { await c.end(); }
+  try {
+    return (await c.query(sql)).rows;
+  } finally {
+    await c.end();
+  }
 }
 
 test('PostgreSQL starts from a clone in a mode-700 folder, keeps its data, and no folder is opened up', async () => {
@@ -52,7 +56,7 @@ test('PostgreSQL starts from a clone in a mode-700 folder, keeps its data, and n
   const port = await freePort();
   const start = () => startPostgres({ dataDir, port, password: 'pw', nativeDir: native, notice: (l) => notices.push(l) });
   pg = await start();
-  await query(pg, 'CREATE TABLE kept (v text); INSERT INTO kept VALUES (\'vor dem Neustart\')');
+  await query(pg, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('vor dem Neustart')");
   await pg.stop();
   pg = await start();
   expect(await query(pg, 'SELECT v FROM kept')).toEqual([{ v: 'vor dem Neustart' }]);

@@ -37,11 +37,20 @@ let personId: string;
 let firstCaseId: string;
 
 const startPg = () => startPostgres({ dataDir: path.join(dir, 'postgres'), port: pgPort, password: pgPassword });
-const startTemporal = () => startTemporalServer({
-  dataDir: path.join(dir, 'temporal'), port: temporalPort, toolsDir, cliPath: process.env.TEMPORAL_CLI_PATH, log: () => {},
-});
+const startTemporal = () =>
+  startTemporalServer({
+    dataDir: path.join(dir, 'temporal'),
+    port: temporalPort,
+    toolsDir,
+    cliPath: process.env.TEMPORAL_CLI_PATH,
+    log: () => {},
+  });
 
-interface Answer { status: number; body: any; ms: number }
+interface Answer {
+  status: number;
+  body: any;
+  ms: number;
+}
 
 /** One HTTP request, bounded: a hang fails the test instead of stalling it. */
 async function call(method: string, p: string, body?: unknown, auth = true): Promise<Answer> {
@@ -57,7 +66,11 @@ async function call(method: string, p: string, body?: unknown, auth = true): Pro
   });
   const text = await res.text();
   let parsed: unknown = text;
-  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, body: parsed, ms: Date.now() - t };
 }
 
@@ -70,8 +83,8 @@ async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 30_00
   }
 }
 
-const healthStatus = async () => (await call('GET', '/healthz', undefined, false));
-const countCases = async () => (await db.case.count());
+const healthStatus = async () => await call('GET', '/healthz', undefined, false);
+const countCases = async () => await db.case.count();
 
 function expectApiError(a: Answer, status: number, code: string) {
   expect(a.status).toBe(status);
@@ -95,16 +108,28 @@ beforeAll(async () => {
   const config = loadConfig({ PORT: String(port), TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: pg.url('kim'), LOG_LEVEL: 'silent' });
   client = createApiTemporalClient(config, temporal.address);
   const app = createApp({
-    db, temporal: client, taskQueue: 'recovery-test', log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    publicUrl: `http://127.0.0.1:${port}`, secureCookies: false, sessionHours: 1,
-    linkKeys: parseLinkKeys('t:' + 'k'.repeat(40)), workingDaySeconds: 0,
+    db,
+    temporal: client,
+    taskQueue: 'recovery-test',
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    publicUrl: `http://127.0.0.1:${port}`,
+    secureCookies: false,
+    sessionHours: 1,
+    linkKeys: parseLinkKeys('t:' + 'k'.repeat(40)),
+    workingDaySeconds: 0,
   });
-  server = await new Promise((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
+  server = await new Promise((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
   url = `http://127.0.0.1:${port}`;
 }, 90_000);
 
 afterAll(async () => {
-  if (server) await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+  if (server)
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   await client?.connection.close().catch(() => {});
   await db?.$disconnect().catch(() => {});
   await Promise.all([temporal?.stop(), pg?.stop()]);

@@ -23,7 +23,10 @@ function bystander(): number {
   return child.pid!;
 }
 
-const running = (pid: number) => { const p = proc(pid); return !!p && p.state !== 'Z'; };
+const running = (pid: number) => {
+  const p = proc(pid);
+  return !!p && p.state !== 'Z';
+};
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-stale-'));
@@ -53,9 +56,15 @@ test('postmaster.pid naming an unrelated live process: that process survives, po
   }
 }, 60_000);
 
-test('temporal.pid naming another data directory\'s dev server (or any process): it survives', async () => {
+test("temporal.pid naming another data directory's dev server (or any process): it survives", async () => {
   const start = async (name: string) => {
-    const s = await startTemporalServer({ dataDir: path.join(dir, name), port: await freePort(), toolsDir, cliPath: process.env.TEMPORAL_CLI_PATH, log: () => {} });
+    const s = await startTemporalServer({
+      dataDir: path.join(dir, name),
+      port: await freePort(),
+      toolsDir,
+      cliPath: process.env.TEMPORAL_CLI_PATH,
+      log: () => {},
+    });
     servers.push(s);
     return s;
   };

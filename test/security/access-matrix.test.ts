@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { startStack, type Stack } from '../support/stack';
 
 const ROLES = ['anonymous', 'caseworker', 'department_member', 'supervisor', 'admin'] as const;
-type Role = typeof ROLES[number];
+type Role = (typeof ROLES)[number];
 const USERS: Record<Exclude<Role, 'anonymous'>, string> = {
   caseworker: 'fallmanagement@kim.example',
   department_member: 'soziale-foerderung@kim.example',
@@ -14,7 +14,10 @@ const USERS: Record<Exclude<Role, 'anonymous'>, string> = {
   admin: 'admin@kim.example',
 };
 
-const CW = 'caseworker', DM = 'department_member', SV = 'supervisor', AD = 'admin';
+const CW = 'caseworker',
+  DM = 'department_member',
+  SV = 'supervisor',
+  AD = 'admin';
 /** 'public': everyone incl. anonymous; 'login': every logged-in role; else the roles admitted. */
 const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'POST /api/session': 'public',
@@ -68,8 +71,12 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 it('every route × every role answers as the access table says', async () => {
-  const doc = (await stack.api('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown }>> };
-  const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).map(([m, op]) => ({ key: `${m.toUpperCase()} ${p}`, method: m.toUpperCase(), path: p, op })));
+  const doc = (await stack.api('GET', '/api/openapi.json')).body as {
+    paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown }>>;
+  };
+  const routes = Object.entries(doc.paths).flatMap(([p, ops]) =>
+    Object.entries(ops).map(([m, op]) => ({ key: `${m.toUpperCase()} ${p}`, method: m.toUpperCase(), path: p, op })),
+  );
   expect(routes.map((r) => r.key).filter((k) => !(k in ACCESS))).toEqual([]); // a new route needs its row
   expect(Object.keys(ACCESS).filter((k) => !routes.some((r) => r.key === k))).toEqual([]); // and no stale rows
 
@@ -77,7 +84,8 @@ it('every route × every role answers as the access table says', async () => {
   for (const r of routes) {
     const rule = ACCESS[r.key];
     // the OpenAPI document's security flag agrees with the table
-    if ((rule === 'public') !== (Array.isArray(r.op.security) && r.op.security.length === 0)) mismatches.push(`${r.key}: security in OpenAPI`);
+    if ((rule === 'public') !== (Array.isArray(r.op.security) && r.op.security.length === 0))
+      mismatches.push(`${r.key}: security in OpenAPI`);
     for (const role of ROLES) {
       // DELETE /api/session revokes the token it is called with: a fresh one (logins are rate-limited per IP)
       const token = role === 'anonymous' ? undefined : r.key === 'DELETE /api/session' ? await stack.token(USERS[role]) : tokens[role];
@@ -86,7 +94,8 @@ it('every route × every role answers as the access table says', async () => {
       const allowed = rule === 'public' || (rule === 'login' ? role !== 'anonymous' : rule.includes(role));
       const expected = allowed ? 'allowed' : role === 'anonymous' ? '401' : '403';
       const got = res.status === 401 ? '401' : res.status === 403 ? '403' : res.status >= 500 ? `5xx (${res.status})` : 'allowed';
-      if (got !== expected) mismatches.push(`${r.key} as ${role}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+      if (got !== expected)
+        mismatches.push(`${r.key} as ${role}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
     }
   }
   expect(mismatches).toEqual([]);

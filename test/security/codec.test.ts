@@ -25,12 +25,15 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null | undefined) => new TextDecoder().decode(b ?? new Uint8Array());
 const json = (v: unknown) => defaultPayloadConverter.toPayload(v) as Payload;
 
-
 describe('AES-256-GCM payload codec', () => {
   const a = createPayloadCodec(`a:${Buffer.alloc(32, 1).toString('base64')}`);
 
   test('round trip: metadata and data restored; ciphertext carries encoding and key id, no plaintext', async () => {
-    const originals = [json({ reason: 'Geheimer Grund Qwertzuiop', n: 1 }), json('Zxqwelda'), { metadata: { encoding: enc('binary/null') } }];
+    const originals = [
+      json({ reason: 'Geheimer Grund Qwertzuiop', n: 1 }),
+      json('Zxqwelda'),
+      { metadata: { encoding: enc('binary/null') } },
+    ];
     const encoded = await a.encode(originals);
     expect(encoded).toHaveLength(3);
     for (const e of encoded) {
@@ -41,7 +44,11 @@ describe('AES-256-GCM payload codec', () => {
     // a fresh IV each time: equal inputs, different ciphertexts
     expect(Buffer.from((await a.encode([originals[1]]))[0].data!).equals(Buffer.from(encoded[1].data!))).toBe(false);
     const decoded = await a.decode(encoded);
-    expect(decoded.map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([{ reason: 'Geheimer Grund Qwertzuiop', n: 1 }, 'Zxqwelda', undefined]);
+    expect(decoded.map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([
+      { reason: 'Geheimer Grund Qwertzuiop', n: 1 },
+      'Zxqwelda',
+      undefined,
+    ]);
     expect(dec(decoded[0].metadata!.encoding)).toBe('json/plain');
   });
 
@@ -77,7 +84,9 @@ describe('AES-256-GCM payload codec', () => {
     expect(parsePayloadKeys(PAYLOAD_KEYS).map((k) => k.id)).toEqual(['cur', 'old']);
     expect(() => parsePayloadKeys('a:' + Buffer.alloc(16).toString('base64'))).toThrow(/32 Bytes/);
     expect(() => parsePayloadKeys('nokey')).toThrow(/Format/);
-    expect(() => parsePayloadKeys(`a:${Buffer.alloc(32).toString('base64')},a:${Buffer.alloc(32).toString('base64')}`)).toThrow(/eindeutig/);
+    expect(() => parsePayloadKeys(`a:${Buffer.alloc(32).toString('base64')},a:${Buffer.alloc(32).toString('base64')}`)).toThrow(
+      /eindeutig/,
+    );
     expect(() => new AesGcmPayloadCodec([])).toThrow();
     expect(loadConfig({ KIM_PAYLOAD_KEYS: generatePayloadKeySpec('k1') }).KIM_PAYLOAD_KEYS).toMatch(/^k1:/);
     expect(() => loadConfig({ KIM_PAYLOAD_KEYS: 'k1:kurz' })).toThrow(/KIM_PAYLOAD_KEYS: .*32 Bytes/);
@@ -93,9 +102,16 @@ describe('AES-256-GCM payload codec', () => {
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
       const c2 = resolvePayloadCodec(loadConfig({ KIM_DATA_DIR: dir }));
       expect(defaultPayloadConverter.fromPayload((await c2.decode(await c1.encode([json('x')])))[0])).toBe('x');
-      expect(() => resolvePayloadCodec(loadConfig({
-        NODE_ENV: 'production', KIM_DATA_DIR: dir, KIM_PUBLIC_URL: 'https://kim.example', KIM_LINK_SECRETS: 'k:' + 'x'.repeat(40),
-      }))).toThrow(ConfigError);
+      expect(() =>
+        resolvePayloadCodec(
+          loadConfig({
+            NODE_ENV: 'production',
+            KIM_DATA_DIR: dir,
+            KIM_PUBLIC_URL: 'https://kim.example',
+            KIM_LINK_SECRETS: 'k:' + 'x'.repeat(40),
+          }),
+        ),
+      ).toThrow(ConfigError);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -117,15 +133,22 @@ describe('on the real stack', () => {
     const auth = createAuth(stack.db, { sessionHours: 1, secureCookies: false });
     app.use(express.json({ limit: '100kb' }));
     app.use(cookieParser());
-    app.use((req, res, next) => { auth.authenticate(req, res, next).catch(next); });
+    app.use((req, res, next) => {
+      auth.authenticate(req, res, next).catch(next);
+    });
     app.use(codecRouter({ temporal: stack.client, db: stack.db, temporalUiUrl: 'http://127.0.0.1:8233/namespaces' }));
     app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, toHttpError(err)));
     const port = await freePort();
-    server = await new Promise((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
+    server = await new Promise((resolve) => {
+      const s = app.listen(port, '127.0.0.1', () => resolve(s));
+    });
     codecUrl = `http://127.0.0.1:${port}/api/codec`;
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => { server?.close(() => resolve()); server?.closeAllConnections(); });
+    await new Promise<void>((resolve) => {
+      server?.close(() => resolve());
+      server?.closeAllConnections();
+    });
     await stack?.stop();
   });
 
@@ -136,7 +159,10 @@ describe('on the real stack', () => {
     expect(r.status).toBe(201);
     await d.complete(r.body.id, 'readiness', 'support-needed', { assessment: 'Markierung-Plmoknijb-Vertraulich' });
     await d.at(r.body.id, 'training', 'waiting');
-    const hold = await stack.api('POST', `/api/processes/${r.body.id}/hold`, { token: caseworker, body: { reason: 'Grund-Uzgvtfcrdx-Krankheit' } });
+    const hold = await stack.api('POST', `/api/processes/${r.body.id}/hold`, {
+      token: caseworker,
+      body: { reason: 'Grund-Uzgvtfcrdx-Krankheit' },
+    });
     expect(hold.status).toBe(200);
 
     const workflowId = `chain-${c.id}-move-out`;
@@ -155,10 +181,12 @@ describe('on the real stack', () => {
     expect(detail.body.status).toBe('on_hold');
   }, 60_000);
 
-  const post = (dir: string, body: unknown, headers: Record<string, string> = {}) => fetch(`${codecUrl}/${dir}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', origin: UI, 'x-namespace': 'default', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+  const post = (dir: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${codecUrl}/${dir}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: UI, 'x-namespace': 'default', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   const wire = (p: Payload) => ({
     metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
     data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
@@ -166,7 +194,12 @@ describe('on the real stack', () => {
 
   test('codec endpoint: preflight, encode/decode for supervisors, 401/403 otherwise (admins too: no case content)', async () => {
     const pre = await fetch(`${codecUrl}/decode`, {
-      method: 'OPTIONS', headers: { origin: UI, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' },
+      method: 'OPTIONS',
+      headers: {
+        origin: UI,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,x-namespace',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe(UI);
@@ -185,26 +218,37 @@ describe('on the real stack', () => {
       const res = await post('decode', { payloads: [wire(encrypted), wire(json(7))] }, { authorization: `Bearer ${token}` });
       expect(res.status).toBe(200);
       expect(res.headers.get('access-control-allow-origin')).toBe(UI);
-      const body = await res.json() as { payloads: Array<{ metadata: Record<string, string>; data: string }> };
+      const body = (await res.json()) as { payloads: Array<{ metadata: Record<string, string>; data: string }> };
       expect(Buffer.from(body.payloads[0].metadata.encoding, 'base64').toString()).toBe('json/plain');
       expect(JSON.parse(Buffer.from(body.payloads[0].data, 'base64').toString())).toEqual({ name: 'Zxqwelda' });
       expect(JSON.parse(Buffer.from(body.payloads[1].data, 'base64').toString())).toBe(7);
     }
     const encRes = await post('encode', { payloads: [wire(json('hallo'))] }, { authorization: `Bearer ${supervisor}` });
     expect(encRes.status).toBe(200);
-    const encBody = await encRes.json() as { payloads: Array<{ metadata: Record<string, string>; data: string }> };
+    const encBody = (await encRes.json()) as { payloads: Array<{ metadata: Record<string, string>; data: string }> };
     expect(Buffer.from(encBody.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
-    const back = await PAYLOAD_CODEC.decode([{ metadata: Object.fromEntries(Object.entries(encBody.payloads[0].metadata).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])), data: new Uint8Array(Buffer.from(encBody.payloads[0].data, 'base64')) }]);
+    const back = await PAYLOAD_CODEC.decode([
+      {
+        metadata: Object.fromEntries(
+          Object.entries(encBody.payloads[0].metadata).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))]),
+        ),
+        data: new Uint8Array(Buffer.from(encBody.payloads[0].data, 'base64')),
+      },
+    ]);
     expect(defaultPayloadConverter.fromPayload(back[0])).toBe('hallo');
     expect(await stack.db.auditEvent.count({ where: { action: 'temporal.payloads.decoded' } })).toBe(1);
 
     const anonymous = await post('decode', { payloads: [wire(encrypted)] });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('access-control-allow-origin')).toBe(UI); // the UI can show the error
-    expect((await anonymous.json() as { error: { code: string } }).error.code).toBe('unauthorized');
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
     const cw = await post('decode', { payloads: [wire(encrypted)] }, { authorization: `Bearer ${caseworker}` });
     expect(cw.status).toBe(403);
-    const member = await post('decode', { payloads: [wire(encrypted)] }, { authorization: `Bearer ${await stack.token('soziale-foerderung@kim.example')}` });
+    const member = await post(
+      'decode',
+      { payloads: [wire(encrypted)] },
+      { authorization: `Bearer ${await stack.token('soziale-foerderung@kim.example')}` },
+    );
     expect(member.status).toBe(403);
 
     // the dev server's UI has no login: it sends the KIM session cookie ("include cross-origin credentials"),
@@ -215,22 +259,39 @@ describe('on the real stack', () => {
     const viaCookie = await post('decode', { payloads: [wire(encrypted)] }, { cookie });
     expect(viaCookie.status).toBe(200);
     expect(viaCookie.headers.get('access-control-allow-credentials')).toBe('true');
-    const body = await viaCookie.json() as { payloads: Array<{ data: string }> };
+    const body = (await viaCookie.json()) as { payloads: Array<{ data: string }> };
     expect(JSON.parse(Buffer.from(body.payloads[0].data, 'base64').toString())).toEqual({ name: 'Zxqwelda' });
     expect((await post('decode', { payloads: [wire(encrypted)] }, { cookie, origin: 'https://evil.example' })).status).toBe(401);
-    const noOrigin = await fetch(`${codecUrl}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ payloads: [wire(encrypted)] }) });
+    const noOrigin = await fetch(`${codecUrl}/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ payloads: [wire(encrypted)] }),
+    });
     expect(noOrigin.status).toBe(401);
     const cwBrowser = new FormClient(stack.url);
     await cwBrowser.login('fallmanagement@kim.example');
-    expect((await post('decode', { payloads: [wire(encrypted)] }, { cookie: [...cwBrowser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') })).status).toBe(403);
+    expect(
+      (await post('decode', { payloads: [wire(encrypted)] }, { cookie: [...cwBrowser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }))
+        .status,
+    ).toBe(403);
 
     // bad input: 4xx in the error format, never 5xx
-    const tampered = { ...wire(encrypted), data: Buffer.from(Buffer.from(encrypted.data!).map((b, i) => (i === 20 ? b ^ 1 : b))).toString('base64') };
-    for (const body of [{ payloads: [tampered] }, {}, { payloads: 'x' }, { payloads: [{ data: '%%%' }] }, '{kaputt', { payloads: [{ metadata: { encoding: 'YmluYXJ5L2VuY3J5cHRlZA==' }, data: '' }] }]) {
+    const tampered = {
+      ...wire(encrypted),
+      data: Buffer.from(Buffer.from(encrypted.data!).map((b, i) => (i === 20 ? b ^ 1 : b))).toString('base64'),
+    };
+    for (const body of [
+      { payloads: [tampered] },
+      {},
+      { payloads: 'x' },
+      { payloads: [{ data: '%%%' }] },
+      '{kaputt',
+      { payloads: [{ metadata: { encoding: 'YmluYXJ5L2VuY3J5cHRlZA==' }, data: '' }] },
+    ]) {
       const res = await post('decode', body, { authorization: `Bearer ${supervisor}` });
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
-      expect((await res.json() as { error: { message: string } }).error.message).toEqual(expect.any(String));
+      expect(((await res.json()) as { error: { message: string } }).error.message).toEqual(expect.any(String));
     }
     const wrongType = await post('decode', 'payloads=1', { authorization: `Bearer ${supervisor}`, 'content-type': 'text/plain' });
     expect(wrongType.status).toBe(415);

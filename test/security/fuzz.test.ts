@@ -21,7 +21,10 @@ beforeAll(async () => {
   tokens = {};
   for (const [role, email] of Object.entries(USERS)) tokens[role] = await stack.token(email);
   // some records, so "unchanged" means something
-  const p = await stack.api('POST', '/api/persons', { token: tokens.caseworker, body: { firstName: 'Fuzz', lastName: 'Basis', benefitType: 'sgb2' } });
+  const p = await stack.api('POST', '/api/persons', {
+    token: tokens.caseworker,
+    body: { firstName: 'Fuzz', lastName: 'Basis', benefitType: 'sgb2' },
+  });
   const c = await stack.api('POST', '/api/cases', { token: tokens.caseworker, body: { personId: p.body.id, topic: 'housing' } });
   expect(c.status).toBe(201);
 });
@@ -30,10 +33,21 @@ afterAll(() => stack?.stop());
 async function counts() {
   const db = stack.db;
   return {
-    person: await db.person.count(), case: await db.case.count(), process: await db.process.count(), processStep: await db.processStep.count(),
-    processEvent: await db.processEvent.count(), task: await db.task.count(), taskEvent: await db.taskEvent.count(), consent: await db.consent.count(),
-    followUp: await db.followUp.count(), deadlineRule: await db.deadlineRule.count(), mail: await db.mail.count(), actionToken: await db.actionToken.count(),
-    user: await db.user.count(), department: await db.department.count(), household: await db.household.count(),
+    person: await db.person.count(),
+    case: await db.case.count(),
+    process: await db.process.count(),
+    processStep: await db.processStep.count(),
+    processEvent: await db.processEvent.count(),
+    task: await db.task.count(),
+    taskEvent: await db.taskEvent.count(),
+    consent: await db.consent.count(),
+    followUp: await db.followUp.count(),
+    deadlineRule: await db.deadlineRule.count(),
+    mail: await db.mail.count(),
+    actionToken: await db.actionToken.count(),
+    user: await db.user.count(),
+    department: await db.department.count(),
+    household: await db.household.count(),
   };
 }
 
@@ -48,28 +62,108 @@ const deep = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
 const deepArr = (n: number) => '['.repeat(n) + ']'.repeat(n);
 /** values put into a field (JSON values; strings are JSON texts spliced in raw where noted) */
 const BAD_VALUES: unknown[] = [
-  null, true, 0, -1, 1.5, 1e308, -0, '', ' ', '123', 'true', 'null', [], [1, 2], {}, { $gt: '' }, { __proto__: { polluted: 1 } },
-  'a\u0000b', '\ud800', '\udfff\ud800', '\u202e\u200b', '🙂'.repeat(300), 'ä'.repeat(5000), '<script>alert(1)</script>', "' OR 1=1 --",
-  '../../etc/passwd', '2026-02-30', '9999-99-99', 'x'.repeat(70_000), Number.MAX_SAFE_INTEGER + 2, [null], [[[]]], { a: { b: { c: {} } } },
+  null,
+  true,
+  0,
+  -1,
+  1.5,
+  1e308,
+  -0,
+  '',
+  ' ',
+  '123',
+  'true',
+  'null',
+  [],
+  [1, 2],
+  {},
+  { $gt: '' },
+  { __proto__: { polluted: 1 } },
+  'a\u0000b',
+  '\ud800',
+  '\udfff\ud800',
+  '\u202e\u200b',
+  '🙂'.repeat(300),
+  'ä'.repeat(5000),
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '../../etc/passwd',
+  '2026-02-30',
+  '9999-99-99',
+  'x'.repeat(70_000),
+  Number.MAX_SAFE_INTEGER + 2,
+  [null],
+  [[[]]],
+  { a: { b: { c: {} } } },
 ];
 /** whole bodies, as raw text */
 const RAW_BODIES = [
-  'null', 'true', '0', '"text"', '[]', '[{}]', '[null]', '{', '{"a":', '{"a":1,}', "{'a':1}", '', ' ', '\u0000', 'undefined', 'NaN',
-  '{"__proto__":{"isAdmin":true}}', '{"constructor":{"prototype":{"x":1}}}', deep(3_000), deepArr(20_000), `{"a":"${MB}"}`,
-  '{"a":"\\ud800"}', '{"a":"\\u0000"}', '\ufeff{}', '{"a":1e999}', '{"a":-1e-999}', JSON.stringify({ x: 1 }).repeat(2),
+  'null',
+  'true',
+  '0',
+  '"text"',
+  '[]',
+  '[{}]',
+  '[null]',
+  '{',
+  '{"a":',
+  '{"a":1,}',
+  "{'a':1}",
+  '',
+  ' ',
+  '\u0000',
+  'undefined',
+  'NaN',
+  '{"__proto__":{"isAdmin":true}}',
+  '{"constructor":{"prototype":{"x":1}}}',
+  deep(3_000),
+  deepArr(20_000),
+  `{"a":"${MB}"}`,
+  '{"a":"\\ud800"}',
+  '{"a":"\\u0000"}',
+  '\ufeff{}',
+  '{"a":1e999}',
+  '{"a":-1e-999}',
+  JSON.stringify({ x: 1 }).repeat(2),
 ];
 
 const uuid = () => crypto.randomUUID();
-const BAD_IDS = ['x', '0', '-1', 'null', '%00', '%ED%A0%80', '..%2F..%2Fadmin', 'a'.repeat(2000), "'%20OR%201=1--", '%F0%9F%92%A9', '00000000-0000-0000-0000-000000000000', 'ZZZZZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZZZZZZZZZ', '%E2%80%AE'];
+const BAD_IDS = [
+  'x',
+  '0',
+  '-1',
+  'null',
+  '%00',
+  '%ED%A0%80',
+  '..%2F..%2Fadmin',
+  'a'.repeat(2000),
+  "'%20OR%201=1--",
+  '%F0%9F%92%A9',
+  '00000000-0000-0000-0000-000000000000',
+  'ZZZZZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZZZZZZZZZ',
+  '%E2%80%AE',
+];
 
 const KNOWN: Array<{ name: string; test: (f: { path: string; label: string }) => boolean }> = [];
 
 interface Req {
-  method: string; path: string; body?: string; contentType?: string; token: string; label: string;
+  method: string;
+  path: string;
+  body?: string;
+  contentType?: string;
+  token: string;
+  label: string;
   /** a 2xx is a fine answer too: optional query filters, or a body without required fields */
   mayPass?: boolean;
 }
-interface Finding { label: string; method: string; path: string; status: number; body: string; sent?: string }
+interface Finding {
+  label: string;
+  method: string;
+  path: string;
+  status: number;
+  body: string;
+  sent?: string;
+}
 
 async function send(r: Req): Promise<Finding | undefined> {
   const headers: Record<string, string> = { authorization: `Bearer ${r.token}` };
@@ -87,9 +181,21 @@ async function send(r: Req): Promise<Finding | undefined> {
   }
   // the status must be listed for the route in the OpenAPI document, the body match its schema
   let parsed: unknown = text;
-  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   const contract = (await stack.contract()).problems(r.method, r.path, { status, contentType, body: parsed });
-  if (contract.length) return { label: `${r.label} — ${contract.join('; ')}`, method: r.method, path: r.path.slice(0, 200), status, body: text.slice(0, 500), sent: r.body?.slice(0, 200) };
+  if (contract.length)
+    return {
+      label: `${r.label} — ${contract.join('; ')}`,
+      method: r.method,
+      path: r.path.slice(0, 200),
+      status,
+      body: text.slice(0, 500),
+      sent: r.body?.slice(0, 200),
+    };
   if (r.mayPass && status >= 200 && status < 300) return undefined;
   let ok = status >= 400 && status < 500;
   try {
@@ -98,13 +204,22 @@ async function send(r: Req): Promise<Finding | undefined> {
   } catch {
     ok = false;
   }
-  return ok ? undefined : { label: r.label, method: r.method, path: r.path.slice(0, 200), status, body: text.slice(0, 500), sent: r.body?.slice(0, 200) };
+  return ok
+    ? undefined
+    : { label: r.label, method: r.method, path: r.path.slice(0, 200), status, body: text.slice(0, 500), sent: r.body?.slice(0, 200) };
 }
 
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];
   let i = 0;
-  await Promise.all(Array.from({ length: n }, async () => { while (i < items.length) { const k = i++; out[k] = await fn(items[k]); } }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (i < items.length) {
+        const k = i++;
+        out[k] = await fn(items[k]);
+      }
+    }),
+  );
   return out;
 }
 
@@ -128,36 +243,91 @@ it('malformed input on every JSON route: 4xx in the error format, never 5xx; no 
       let token: string | undefined;
       for (const role of Object.keys(USERS)) {
         const probe = await fetch(stack.url + okPath(), {
-          method: M, headers: { authorization: `Bearer ${tokens[role]}`, ...(bodySchema ? { 'content-type': 'application/json' } : {}) },
+          method: M,
+          headers: { authorization: `Bearer ${tokens[role]}`, ...(bodySchema ? { 'content-type': 'application/json' } : {}) },
           body: bodySchema ? '{"__probe":1}' : undefined,
         });
         await probe.text();
-        if (probe.status !== 401 && probe.status !== 403) { token = tokens[role]; break; }
+        if (probe.status !== 401 && probe.status !== 403) {
+          token = tokens[role];
+          break;
+        }
       }
-      if (!token) { skipped.push(`${M} ${template}`); continue; }
+      if (!token) {
+        skipped.push(`${M} ${template}`);
+        continue;
+      }
       const base = { method: M, token };
       const bodyOptional = !bodySchema?.required?.length;
 
       if (bodySchema) {
-        for (const raw of RAW_BODIES) requests.push({ ...base, path: okPath(), body: raw, label: `raw body ${raw.slice(0, 30)}`, mayPass: bodyOptional && !hasPathParams });
+        for (const raw of RAW_BODIES)
+          requests.push({
+            ...base,
+            path: okPath(),
+            body: raw,
+            label: `raw body ${raw.slice(0, 30)}`,
+            mayPass: bodyOptional && !hasPathParams,
+          });
         const props = Object.keys(bodySchema.properties ?? {});
         for (const prop of [...props, '__extra__']) {
           for (const v of BAD_VALUES) {
-            requests.push({ ...base, path: okPath(), body: JSON.stringify({ [prop]: v }), label: `${prop}=${JSON.stringify(v)?.slice(0, 30)}` });
+            requests.push({
+              ...base,
+              path: okPath(),
+              body: JSON.stringify({ [prop]: v }),
+              label: `${prop}=${JSON.stringify(v)?.slice(0, 30)}`,
+            });
           }
           // the other fields present with plausible-looking strings, this one bad
           for (const v of [null, 0, '', '123', [], {}, 'a\u0000b', '\ud800', '2026-02-30', 'x'.repeat(70_000)]) {
-            requests.push({ ...base, path: okPath(), body: JSON.stringify({ ...Object.fromEntries(props.map((p) => [p, '1'])), [prop]: v }), label: `all+${prop}` });
+            requests.push({
+              ...base,
+              path: okPath(),
+              body: JSON.stringify({ ...Object.fromEntries(props.map((p) => [p, '1'])), [prop]: v }),
+              label: `all+${prop}`,
+            });
           }
           requests.push({ ...base, path: okPath(), body: `{"${prop}":"\\ud800\\u0000"}`, label: `${prop} lone surrogate escaped` });
         }
-        for (const [contentType, body] of [['text/plain', '{}'], ['application/x-www-form-urlencoded', 'a=1&b[c]=2'], ['multipart/form-data; boundary=x', '--x\r\n\r\n--x--'],
-          ['application/json; charset=latin1', '{}'], ['application/json; charset=utf-16', '{}'], ['application/xml', '<a/>'], ['application/json', '\xff\xfe{}']] as const) {
-          requests.push({ ...base, path: okPath(), body, contentType, label: `content-type ${contentType}`, mayPass: bodyOptional && !hasPathParams });
+        for (const [contentType, body] of [
+          ['text/plain', '{}'],
+          ['application/x-www-form-urlencoded', 'a=1&b[c]=2'],
+          ['multipart/form-data; boundary=x', '--x\r\n\r\n--x--'],
+          ['application/json; charset=latin1', '{}'],
+          ['application/json; charset=utf-16', '{}'],
+          ['application/xml', '<a/>'],
+          ['application/json', '\xff\xfe{}'],
+        ] as const) {
+          requests.push({
+            ...base,
+            path: okPath(),
+            body,
+            contentType,
+            label: `content-type ${contentType}`,
+            mayPass: bodyOptional && !hasPathParams,
+          });
         }
       }
       for (const q of queryParams) {
-        for (const v of ['', ' ', '0', '-1', '1e9', 'NaN', 'null', 'true', '%00', '%ED%A0%80', '%E2%80%AE', 'x'.repeat(5000), '%F0%9F%92%A9', "'--", '[]', '{}']) {
+        for (const v of [
+          '',
+          ' ',
+          '0',
+          '-1',
+          '1e9',
+          'NaN',
+          'null',
+          'true',
+          '%00',
+          '%ED%A0%80',
+          '%E2%80%AE',
+          'x'.repeat(5000),
+          '%F0%9F%92%A9',
+          "'--",
+          '[]',
+          '{}',
+        ]) {
           requests.push({ ...base, path: `${okPath()}?${q.name}=${v}`, label: `query ${q.name}=${v.slice(0, 20)}`, mayPass: true });
         }
         requests.push({ ...base, path: `${okPath()}?${q.name}=a&${q.name}=b`, label: `query ${q.name} twice`, mayPass: true });
@@ -177,11 +347,18 @@ it('malformed input on every JSON route: 4xx in the error format, never 5xx; no 
   expect(requests.length).toBeGreaterThan(500);
   expect(requests.length).toBeLessThan(6_000);
   const all = (await pool(requests, 12, send)).filter((f): f is Finding => !!f);
-  if (all.length && process.env.KIM_FUZZ_REPORT) require('node:fs').writeFileSync(process.env.KIM_FUZZ_REPORT, JSON.stringify(all, null, 1));
+  if (all.length && process.env.KIM_FUZZ_REPORT)
+    require('node:fs').writeFileSync(process.env.KIM_FUZZ_REPORT, JSON.stringify(all, null, 1));
   // a place for defects found and pinned until fixed (none open)
   const known = all.filter((f) => f.status === 500 && KNOWN.some((k) => k.test(f)));
   const findings = all.filter((f) => !known.includes(f));
-  if (findings.length) console.log(`${findings.length} Befunde:\n${findings.slice(0, 40).map((f) => JSON.stringify({ ...f, body: f.body.slice(0, 150) })).join('\n')}`);
+  if (findings.length)
+    console.log(
+      `${findings.length} Befunde:\n${findings
+        .slice(0, 40)
+        .map((f) => JSON.stringify({ ...f, body: f.body.slice(0, 150) }))
+        .join('\n')}`,
+    );
   expect(findings).toEqual([]);
   expect(skipped).toEqual([]);
   expect(await counts()).toEqual(before);
@@ -204,10 +381,19 @@ it('NUL and odd unicode in otherwise valid records: never a 5xx; refused with th
   const odd = ['Nu\u0000ll', 'Ä\u202eÖ\u200bß', '🙂👨‍👩‍👧', 'x'.repeat(500), '\u0007\u001b[31m', 'Ｚａｌｇｏ̸̢̛'];
   const results = [];
   for (const [i, firstName] of odd.entries()) {
-    const r = await stack.api('POST', '/api/persons', { token: tokens.caseworker, body: { firstName, lastName: 'Test', benefitType: 'sgb2' }, headers: { 'idempotency-key': `odd-name-${i}-abcdef` } });
+    const r = await stack.api('POST', '/api/persons', {
+      token: tokens.caseworker,
+      body: { firstName, lastName: 'Test', benefitType: 'sgb2' },
+      headers: { 'idempotency-key': `odd-name-${i}-abcdef` },
+    });
     let readBack: unknown = null;
     if (r.status === 201) readBack = (await stack.api('GET', `/api/persons/${r.body.id}`, { token: tokens.caseworker })).body.firstName;
-    results.push({ i, status: r.status, format: r.status >= 400 ? typeof r.body?.error?.code : 'n/a', intact: r.status === 201 ? readBack === firstName : 'n/a' });
+    results.push({
+      i,
+      status: r.status,
+      format: r.status >= 400 ? typeof r.body?.error?.code : 'n/a',
+      intact: r.status === 201 ? readBack === firstName : 'n/a',
+    });
   }
   for (const x of results) {
     expect(x.status).toBeLessThan(500);
@@ -218,7 +404,10 @@ it('NUL and odd unicode in otherwise valid records: never a 5xx; refused with th
 
 it('a lone surrogate in a record field is a 400 naming the field, nothing written', async () => {
   const before = await stack.db.person.count();
-  const r = await stack.api('POST', '/api/persons', { token: tokens.caseworker, body: { firstName: '\ud800', lastName: 'Test', benefitType: 'sgb2' } });
+  const r = await stack.api('POST', '/api/persons', {
+    token: tokens.caseworker,
+    body: { firstName: '\ud800', lastName: 'Test', benefitType: 'sgb2' },
+  });
   expect(r.status).toBe(400);
   expect(r.body.error.details[0].field).toBe('firstName');
   expect(await stack.db.person.count()).toBe(before);

@@ -6,7 +6,9 @@ import { LOGIN_FAILURES_PER_IP } from '../../api/auth';
 import { DEMO_PASSWORD, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
-beforeAll(async () => { stack = await startStack({ worker: false, outbox: false }); });
+beforeAll(async () => {
+  stack = await startStack({ worker: false, outbox: false });
+});
 afterAll(() => stack?.stop());
 
 const login = (ip: string, email: string, password: string) =>

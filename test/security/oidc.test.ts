@@ -29,15 +29,28 @@ beforeAll(async () => {
   issuer = `http://127.0.0.1:${idpPort}`;
   // the app discovers the IdP lazily (first login), so the IdP can start once the app's redirect URI is known
   stack = await startStack({
-    worker: false, outbox: false,
-    oidc: { issuer, clientId: CLIENT_ID, scopes: 'openid email profile', buttonLabel: 'Mit Dienst-Konto anmelden', requireEmailVerified: true },
+    worker: false,
+    outbox: false,
+    oidc: {
+      issuer,
+      clientId: CLIENT_ID,
+      scopes: 'openid email profile',
+      buttonLabel: 'Mit Dienst-Konto anmelden',
+      requireEmailVerified: true,
+    },
   });
   idp = await startTestIdp({
-    port: idpPort, accounts: ACCOUNTS,
-    clients: [{
-      client_id: CLIENT_ID, token_endpoint_auth_method: 'none', redirect_uris: [callbackPrefix()],
-      grant_types: ['authorization_code'], response_types: ['code'],
-    }],
+    port: idpPort,
+    accounts: ACCOUNTS,
+    clients: [
+      {
+        client_id: CLIENT_ID,
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [callbackPrefix()],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+    ],
   });
 });
 afterAll(async () => {
@@ -47,7 +60,12 @@ afterAll(async () => {
 
 /** From `startPath` in the app through the IdP's login (as `account`) and consent pages; stops before
  *  the app's callback when `stopAtCallback` (the callback URL is then `stoppedAt`). */
-async function loginAtIdp(browser: RedirectBrowser, startPath: string, account: string, stopAtCallback = false): Promise<Page & { stoppedAt?: string }> {
+async function loginAtIdp(
+  browser: RedirectBrowser,
+  startPath: string,
+  account: string,
+  stopAtCallback = false,
+): Promise<Page & { stoppedAt?: string }> {
   const stopAt = stopAtCallback ? (u: string) => u.startsWith(callbackPrefix()) : undefined;
   let page: Page & { stoppedAt?: string } = await browser.follow('GET', stack.url + startPath, undefined, stopAt);
   for (let i = 0; i < 4 && !page.stoppedAt && page.url.startsWith(issuer); i++) {
@@ -56,8 +74,10 @@ async function loginAtIdp(browser: RedirectBrowser, startPath: string, account: 
   return page;
 }
 
-const failures = async () => (await stack.db.auditEvent.findMany({ where: { action: 'login.oidc.failed' }, orderBy: { at: 'asc' } }))
-  .map((e) => (e.details as { reason: string }).reason);
+const failures = async () =>
+  (await stack.db.auditEvent.findMany({ where: { action: 'login.oidc.failed' }, orderBy: { at: 'asc' } })).map(
+    (e) => (e.details as { reason: string }).reason,
+  );
 
 function expectFailurePage(page: Page, browser: RedirectBrowser) {
   expect(page.url).toMatch(/\/anmelden\/oidc\/callback/);
@@ -117,7 +137,8 @@ test('PKCE is enforced by the IdP: the same kind of code without the code_verifi
   expect(code).toBeTruthy();
   const grantsBefore = (await idp.grants()).length;
   const res = await fetch(`${issuer}/token`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: callbackPrefix(), client_id: CLIENT_ID }),
   });
   expect(res.status).toBe(400);
@@ -156,12 +177,19 @@ test('an error from the IdP (e.g. the user cancelled) shows the failure page and
   const authorize = new URL(toIdp.location!);
   expect(authorize.origin).toBe(issuer);
   expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
-    response_type: 'code', client_id: CLIENT_ID, redirect_uri: callbackPrefix(), scope: 'openid email profile', code_challenge_method: 'S256',
+    response_type: 'code',
+    client_id: CLIENT_ID,
+    redirect_uri: callbackPrefix(),
+    scope: 'openid email profile',
+    code_challenge_method: 'S256',
   });
   expect(authorize.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
   const state = authorize.searchParams.get('state')!;
   const before = (await failures()).length;
-  const page = await browser.follow('GET', `${callbackPrefix()}?error=access_denied&error_description=${encodeURIComponent('Max Mustermann hat abgebrochen')}&state=${state}`);
+  const page = await browser.follow(
+    'GET',
+    `${callbackPrefix()}?error=access_denied&error_description=${encodeURIComponent('Max Mustermann hat abgebrochen')}&state=${state}`,
+  );
   expectFailurePage(page, browser);
   const events = await stack.db.auditEvent.findMany({ where: { action: 'login.oidc.failed' }, orderBy: { at: 'asc' }, skip: before });
   expect(events.map((e) => e.details)).toEqual([{ reason: 'idp_error', idpError: 'access_denied' }]);
@@ -172,12 +200,24 @@ test('a response naming another issuer (RFC 9207 mix-up) and odd callback querie
   const browser = new RedirectBrowser();
   const state = new URL((await browser.request('GET', `${stack.url}/anmelden/oidc`)).location!).searchParams.get('state')!;
   const before = (await failures()).length;
-  expectFailurePage(await browser.follow('GET', `${callbackPrefix()}?code=abc&state=${state}&iss=${encodeURIComponent('https://evil.example')}`), browser);
+  expectFailurePage(
+    await browser.follow('GET', `${callbackPrefix()}?code=abc&state=${state}&iss=${encodeURIComponent('https://evil.example')}`),
+    browser,
+  );
   expect((await failures()).slice(before)).toEqual(['iss_mismatch']);
 
   const sessions = await stack.db.session.count();
-  for (const q of ['', '?state=', `?state=${state}&state=x&code=c`, '?state[a]=1&code=c', `?state=${'x'.repeat(5000)}&code=c`, '?code=abc',
-    '?state=%00&code=c', `?error=${encodeURIComponent('<script>')}&state=x`, '?state=%F0%9F&code=%ZZ']) {
+  for (const q of [
+    '',
+    '?state=',
+    `?state=${state}&state=x&code=c`,
+    '?state[a]=1&code=c',
+    `?state=${'x'.repeat(5000)}&code=c`,
+    '?code=abc',
+    '?state=%00&code=c',
+    `?error=${encodeURIComponent('<script>')}&state=x`,
+    '?state=%F0%9F&code=%ZZ',
+  ]) {
     const r = await browser.request('GET', `${callbackPrefix()}${q}`);
     if (r.status !== 400 && r.status !== 401) throw new Error(`callback${q}: ${r.status}`); // 400: NUL/invalid text, else the failure page
     expect(r.text).not.toContain('<script>');
@@ -204,12 +244,17 @@ test.each([
 });
 
 test('a user already linked to another subject of this IdP is not taken over by e-mail', async () => {
-  await stack.db.user.update({ where: { email: 'soziale-foerderung@kim.example' }, data: { oidcIssuer: issuer, oidcSubject: 'sub-original' } });
+  await stack.db.user.update({
+    where: { email: 'soziale-foerderung@kim.example' },
+    data: { oidcIssuer: issuer, oidcSubject: 'sub-original' },
+  });
   const before = (await failures()).length;
   const browser = new RedirectBrowser();
   expectFailurePage(await loginAtIdp(browser, '/anmelden/oidc', 'sub-takeover'), browser);
   expect((await failures()).slice(before)).toEqual(['subject_conflict']);
-  expect(await stack.db.user.findUniqueOrThrow({ where: { email: 'soziale-foerderung@kim.example' } })).toMatchObject({ oidcSubject: 'sub-original' });
+  expect(await stack.db.user.findUniqueOrThrow({ where: { email: 'soziale-foerderung@kim.example' } })).toMatchObject({
+    oidcSubject: 'sub-original',
+  });
 });
 
 test('an expired started login is refused', async () => {
@@ -236,18 +281,37 @@ describe('a confidential client (client secret) at an IdP that puts the e-mail i
   beforeAll(async () => {
     const port = await freePort();
     conf = await startStack({
-      worker: false, outbox: false,
-      oidc: { issuer: `http://127.0.0.1:${port}`, clientId: 'kim-confidential', clientSecret: 'ein-langes-client-geheimnis', scopes: 'openid email', buttonLabel: 'Mit Stadt-Konto anmelden', requireEmailVerified: true },
+      worker: false,
+      outbox: false,
+      oidc: {
+        issuer: `http://127.0.0.1:${port}`,
+        clientId: 'kim-confidential',
+        clientSecret: 'ein-langes-client-geheimnis',
+        scopes: 'openid email',
+        buttonLabel: 'Mit Stadt-Konto anmelden',
+        requireEmailVerified: true,
+      },
     });
     idp2 = await startTestIdp({
-      port, accounts: { 'sub-sv': { email: 'leitung@kim.example', email_verified: true } }, conformIdTokenClaims: false,
-      clients: [{
-        client_id: 'kim-confidential', client_secret: 'ein-langes-client-geheimnis', token_endpoint_auth_method: 'client_secret_basic',
-        redirect_uris: [`${conf.url}/anmelden/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'],
-      }],
+      port,
+      accounts: { 'sub-sv': { email: 'leitung@kim.example', email_verified: true } },
+      conformIdTokenClaims: false,
+      clients: [
+        {
+          client_id: 'kim-confidential',
+          client_secret: 'ein-langes-client-geheimnis',
+          token_endpoint_auth_method: 'client_secret_basic',
+          redirect_uris: [`${conf.url}/anmelden/oidc/callback`],
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+        },
+      ],
     });
   });
-  afterAll(async () => { await idp2?.stop(); await conf?.stop(); });
+  afterAll(async () => {
+    await idp2?.stop();
+    await conf?.stop();
+  });
 
   test('logs in with client_secret_basic + PKCE, the e-mail taken from the ID token (no userinfo call)', async () => {
     const browser = new RedirectBrowser();
@@ -260,13 +324,18 @@ describe('a confidential client (client secret) at an IdP that puts the e-mail i
     expect(page.status).toBe(200);
     expect(await idp2.grants()).toEqual([{ ok: true, codeVerifier: true }]);
     expect(await idp2.userinfoCalls()).toBe(0);
-    expect(await conf.db.user.findUniqueOrThrow({ where: { email: 'leitung@kim.example' } })).toMatchObject({ oidcIssuer: idp2.issuer, oidcSubject: 'sub-sv' });
+    expect(await conf.db.user.findUniqueOrThrow({ where: { email: 'leitung@kim.example' } })).toMatchObject({
+      oidcIssuer: idp2.issuer,
+      oidcSubject: 'sub-sv',
+    });
   });
 });
 
 describe('with OIDC off', () => {
   let plain: Stack;
-  beforeAll(async () => { plain = await startStack({ worker: false, outbox: false }); });
+  beforeAll(async () => {
+    plain = await startStack({ worker: false, outbox: false });
+  });
   afterAll(() => plain?.stop());
 
   test('the login page has no OIDC button and both routes answer 404', async () => {

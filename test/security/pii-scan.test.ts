@@ -25,14 +25,14 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-
-
-
 const hits = (text: string, needles: string[]) => needles.filter((n) => text.toLowerCase().includes(n.toLowerCase()));
 
 it('no names and no free text in workflow histories, ids or search attributes', async () => {
   // education/work: full chain, with a declined handoff (reason) and step data
-  const p1 = await stack.api('POST', '/api/persons', { token: caseworker, body: { firstName: 'Zxqwelda', lastName: 'Brombeerstrauch-Quixotic', benefitType: 'sgb2', birthDate: '1990-01-01' } });
+  const p1 = await stack.api('POST', '/api/persons', {
+    token: caseworker,
+    body: { firstName: 'Zxqwelda', lastName: 'Brombeerstrauch-Quixotic', benefitType: 'sgb2', birthDate: '1990-01-01' },
+  });
   expect(p1.status).toBe(201);
   const c1 = await stack.api('POST', '/api/cases', { token: caseworker, body: { personId: p1.body.id, topic: 'education_work' } });
   await giveConsent(stack, caseworker, c1.body.id);
@@ -61,9 +61,15 @@ it('no names and no free text in workflow histories, ids or search attributes', 
   await d.departmentActs(mo, 'residence-check', 'accept');
   await d.departmentActs(mo, 'residence-check', 'complete', { outcome: 'clear', 'data.note': 'Daten-Wqpzhgtx zu Yrvandokles' });
   await d.at(mo, 'wbs', 'handoff');
-  expect((await stack.api('POST', `/api/processes/${mo}/hold`, { token: caseworker, body: { reason: 'Anhaltegrund-Jfoqvyr Yrvandokles' } })).status).toBe(200);
+  expect(
+    (await stack.api('POST', `/api/processes/${mo}/hold`, { token: caseworker, body: { reason: 'Anhaltegrund-Jfoqvyr Yrvandokles' } }))
+      .status,
+  ).toBe(200);
   expect((await stack.api('POST', `/api/processes/${mo}/resume`, { token: caseworker, body: {} })).status).toBe(200);
-  expect((await stack.api('POST', `/api/processes/${mo}/cancel`, { token: caseworker, body: { reason: 'Abbruchgrund-Xbnmelu Pflaumenhain' } })).status).toBe(200);
+  expect(
+    (await stack.api('POST', `/api/processes/${mo}/cancel`, { token: caseworker, body: { reason: 'Abbruchgrund-Xbnmelu Pflaumenhain' } }))
+      .status,
+  ).toBe(200);
   await eventually(async () => (await d.process(mo)).status === 'cancelled', 30_000);
 
   // every workflow of these cases: by search attribute, and every id the database knows
@@ -76,7 +82,10 @@ it('no names and no free text in workflow histories, ids or search attributes', 
       for await (const w of stack.rawClient.workflow.list({ query: `KimCaseId = "${caseId}"` })) found.push(w);
       return found.length >= 2 ? found : undefined; // case workflow + chain (+ handoffs), visibility is eventually consistent
     }, 20_000);
-    for await (const w of stack.rawClient.workflow.list({ query: `KimCaseId = "${caseId}"` })) { ids.add(w.workflowId); listed.push(w); }
+    for await (const w of stack.rawClient.workflow.list({ query: `KimCaseId = "${caseId}"` })) {
+      ids.add(w.workflowId);
+      listed.push(w);
+    }
   }
   const fromDb = [
     ...(await stack.db.case.findMany({ where: { id: { in: caseIds } } })).map((r) => r.workflowId),
@@ -104,7 +113,9 @@ it('no names and no free text in workflow histories, ids or search attributes', 
   // positive control: decrypted, the free text is in the histories — so the raw scan was meaningful
   expect(hits(plainAll, FREE_TEXT).sort()).toEqual([...FREE_TEXT].sort());
   // the names do not reach Temporal at all, encrypted or not — except where a caseworker typed one into free text
-  const withoutFreeText = FREE_TEXT.reduce((t, marker) => t.replace(new RegExp(`${marker}[^"\\\\]*`, 'g'), ''), plainAll)
-    .replace(/Pflaumenhain GmbH/g, '');
+  const withoutFreeText = FREE_TEXT.reduce((t, marker) => t.replace(new RegExp(`${marker}[^"\\\\]*`, 'g'), ''), plainAll).replace(
+    /Pflaumenhain GmbH/g,
+    '',
+  );
   expect(hits(withoutFreeText, NAMES)).toEqual([]);
 }, 180_000);

@@ -20,8 +20,13 @@ export const SCREENSHOT_DIR = process.env.KIM_SCREENSHOT_DIR ?? '/tmp';
 export const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export interface TestBrowser {
@@ -34,8 +39,10 @@ export interface TestBrowser {
 
 export function assertChromium(executable = CHROMIUM_PATH): void {
   if (!chromiumPresent(executable)) {
-    throw new Error(`Chromium nicht gefunden unter ${executable}. Die Browser-Tests brauchen Debians Chromium: `
-      + '`npm run setup:browser` ausführen (oder CHROMIUM_PATH auf eine Chromium-Binärdatei setzen).');
+    throw new Error(
+      `Chromium nicht gefunden unter ${executable}. Die Browser-Tests brauchen Debians Chromium: ` +
+        '`npm run setup:browser` ausführen (oder CHROMIUM_PATH auf eine Chromium-Binärdatei setzen).',
+    );
   }
 }
 
@@ -62,9 +69,11 @@ export async function launchBrowser(opts: { baseURL?: string } = {}): Promise<Te
   }
   context.setDefaultTimeout(10_000);
   const problems: string[] = [];
-  const page = context.pages()[0] ?? await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   const watch = (p: Page) => {
-    p.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+    p.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
     p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     p.on('requestfailed', (r) => {
       // the live view's background poll cut off by a navigation is no problem; any other failure is
@@ -74,7 +83,9 @@ export async function launchBrowser(opts: { baseURL?: string } = {}): Promise<Te
   };
   watch(page);
   return {
-    context, page, problems,
+    context,
+    page,
+    problems,
     async close() {
       await context.close().catch(() => {});
       fs.rmSync(userDataDir, { recursive: true, force: true });
@@ -93,7 +104,9 @@ export async function axeSerious(page: Page): Promise<AxeViolation[]> {
 }
 
 /** Starts a test stack and the browser together; if either fails, the other is closed and the error thrown. */
-export async function startStackAndBrowser(stackOptions: Parameters<typeof startStack>[0] = {}): Promise<{ stack: Stack; browser: TestBrowser }> {
+export async function startStackAndBrowser(
+  stackOptions: Parameters<typeof startStack>[0] = {},
+): Promise<{ stack: Stack; browser: TestBrowser }> {
   const [s, br] = await Promise.allSettled([startStack(stackOptions), launchBrowser()]);
   if (s.status === 'fulfilled' && br.status === 'fulfilled') return { stack: s.value, browser: br.value };
   if (s.status === 'fulfilled') await s.value.stop();

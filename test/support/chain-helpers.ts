@@ -8,7 +8,10 @@ export function chainDriver(stack: Stack, caseworker: string) {
 
   /** A person and a case; with a consent covering every department unless `consent: false`. */
   async function newCase(person: Record<string, unknown> = {}, opts: { consent?: boolean } = {}) {
-    const p = await api('POST', '/api/persons', { token: caseworker, body: { firstName: 'Kette', lastName: 'Test', benefitType: 'sgb2', ...person } });
+    const p = await api('POST', '/api/persons', {
+      token: caseworker,
+      body: { firstName: 'Kette', lastName: 'Test', benefitType: 'sgb2', ...person },
+    });
     const c = await api('POST', '/api/cases', { token: caseworker, body: { personId: p.body.id, topic: 'housing' } });
     if (opts.consent !== false) await giveConsent(stack, caseworker, c.body.id);
     return c.body as { id: string; reference: string };
@@ -23,15 +26,22 @@ export function chainDriver(stack: Stack, caseworker: string) {
   /** Wait until the chain's current step is `key` in one of the phases. */
   async function at(id: string, key: string, status: string | string[] = ['active', 'handoff', 'returned']) {
     const want = Array.isArray(status) ? status : [status];
-    return eventually(async () => {
-      const p = await process(id);
-      return p.currentStep?.key === key && want.includes(p.currentStep.status) ? p : undefined;
-    }, 30_000, 50);
+    return eventually(
+      async () => {
+        const p = await process(id);
+        return p.currentStep?.key === key && want.includes(p.currentStep.status) ? p : undefined;
+      },
+      30_000,
+      50,
+    );
   }
 
   async function complete(id: string, key: string, outcome: string, data?: Record<string, unknown>) {
     await at(id, key, ['active', 'returned', 'handoff']);
-    const r = await api('POST', `/api/processes/${id}/steps/${key}/complete`, { token: caseworker, body: { outcome, ...(data ? { data } : {}) } });
+    const r = await api('POST', `/api/processes/${id}/steps/${key}/complete`, {
+      token: caseworker,
+      body: { outcome, ...(data ? { data } : {}) },
+    });
     if (r.status !== 200) throw new Error(`complete ${key}/${outcome}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   }
@@ -45,8 +55,17 @@ export function chainDriver(stack: Stack, caseworker: string) {
       const rows = await stack.db.actionToken.findMany({ where: { taskId, action } });
       return rows.length ? rows : undefined;
     });
-    const link = await eventually(() => stack.capture.list().flatMap((m) => m.links).find((l) => tokens.some((t) => l.includes(`.${t.id}.`))));
-    const res = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+    const link = await eventually(() =>
+      stack.capture
+        .list()
+        .flatMap((m) => m.links)
+        .find((l) => tokens.some((t) => l.includes(`.${t.id}.`))),
+    );
+    const res = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
     if (res.status !== 200) throw new Error(`${action} via link for ${key}: ${res.status} ${(await res.text()).slice(0, 500)}`);
     return taskId;
   }

@@ -2,7 +2,12 @@
 // posts forms with the page's own hidden fields.
 import { DEMO_PASSWORD } from './stack';
 
-export interface Reply { status: number; headers: Headers; text: string; location: string | null }
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  location: string | null;
+}
 
 export function hidden(html: string, name: string): string {
   const m = html.match(new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`));
@@ -17,7 +22,8 @@ export class FormClient {
 
   async request(method: string, path: string, form?: Record<string, string>): Promise<Reply> {
     const res = await fetch(this.baseUrl + path, {
-      method, redirect: 'manual',
+      method,
+      redirect: 'manual',
       headers: {
         accept: 'text/html',
         ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
@@ -31,12 +37,17 @@ export class FormClient {
       const name = pair.slice(0, i).trim();
       const value = pair.slice(i + 1).trim();
       const expired = attrs.some((a) => /^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now());
-      if (!value || expired) this.cookies.delete(name); else this.cookies.set(name, value);
+      if (!value || expired) this.cookies.delete(name);
+      else this.cookies.set(name, value);
     }
     return { status: res.status, headers: res.headers, text: await res.text(), location: res.headers.get('location') };
   }
-  get(path: string) { return this.request('GET', path); }
-  post(path: string, form: Record<string, string>) { return this.request('POST', path, form); }
+  get(path: string) {
+    return this.request('GET', path);
+  }
+  post(path: string, form: Record<string, string>) {
+    return this.request('POST', path, form);
+  }
 
   /** Posts a form of the page at `pagePath` with the page's own CSRF token. */
   async submit(pagePath: string, action: string, form: Record<string, string>) {

@@ -14,10 +14,21 @@ export const HISTORY_DIR = path.join(__dirname, '..', 'histories');
 export async function recordHistory(_stack: Stack, workflowId: string, name: string) {
   if (process.env.KIM_RECORD_HISTORIES !== '1') return;
   const cli = await resolveTemporalCli({
-    cliPath: process.env.TEMPORAL_CLI_PATH, toolsDir: process.env.KIM_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'kim-flow'), log: () => {},
+    cliPath: process.env.TEMPORAL_CLI_PATH,
+    toolsDir: process.env.KIM_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'kim-flow'),
+    log: () => {},
   });
   if (!cli) throw new Error('Temporal CLI nicht gefunden');
-  const json = execFileSync(cli, ['workflow', 'show', '--workflow-id', workflowId, '--address', testEnv().temporalAddress, '--output', 'json']);
+  const json = execFileSync(cli, [
+    'workflow',
+    'show',
+    '--workflow-id',
+    workflowId,
+    '--address',
+    testEnv().temporalAddress,
+    '--output',
+    'json',
+  ]);
   fs.mkdirSync(HISTORY_DIR, { recursive: true });
   fs.writeFileSync(path.join(HISTORY_DIR, `${name}.json`), json);
 }

@@ -22,6 +22,7 @@ export async function decryptTree(v: unknown): Promise<unknown> {
   if (Array.isArray(v)) return Promise.all(v.map(decryptTree));
   const o = v as Record<string, unknown>;
   const meta = o.metadata as Record<string, Uint8Array> | undefined;
-  if (meta?.encoding instanceof Uint8Array && dec(meta.encoding) === ENCRYPTED_ENCODING) return (await PAYLOAD_CODEC.decode([o as Payload]))[0];
+  if (meta?.encoding instanceof Uint8Array && dec(meta.encoding) === ENCRYPTED_ENCODING)
+    return (await PAYLOAD_CODEC.decode([o as Payload]))[0];
   return Object.fromEntries(await Promise.all(Object.entries(o).map(async ([k, x]) => [k, await decryptTree(x)])));
 }

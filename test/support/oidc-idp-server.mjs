@@ -29,11 +29,18 @@ const provider = new Provider(issuer, {
   features: { devInteractions: { enabled: true } },
   async findAccount(_ctx, id) {
     if (!accounts[id]) return undefined;
-    return { accountId: id, async claims() { return { sub: id, ...accounts[id] }; } };
+    return {
+      accountId: id,
+      async claims() {
+        return { sub: id, ...accounts[id] };
+      },
+    };
   },
 });
 provider.on('grant.success', (ctx) => grants.push({ ok: true, codeVerifier: Boolean(ctx.oidc.params?.code_verifier) }));
-provider.on('grant.error', (ctx, err) => grants.push({ ok: false, codeVerifier: Boolean(ctx.oidc.params?.code_verifier), error: err.error ?? err.message }));
+provider.on('grant.error', (ctx, err) =>
+  grants.push({ ok: false, codeVerifier: Boolean(ctx.oidc.params?.code_verifier), error: err.error ?? err.message }),
+);
 provider.on('server_error', (_ctx, err) => console.error('IdP server_error', err));
 
 // the test process holds our stdin: when it goes away (even killed), so do we
@@ -42,12 +49,14 @@ process.stdin.on('error', () => process.exit(0));
 process.stdin.resume();
 
 const handler = provider.callback();
-http.createServer((req, res) => {
-  if (req.url === '/test/grants') {
-    res.setHeader('content-type', 'application/json');
-    return res.end(JSON.stringify(grants));
-  }
-  if (req.url === '/test/userinfo-calls') return res.end(String(userinfoCalls));
-  if (req.url?.startsWith('/me')) userinfoCalls++;
-  handler(req, res);
-}).listen(port, '127.0.0.1', () => console.log(`READY ${issuer}`));
+http
+  .createServer((req, res) => {
+    if (req.url === '/test/grants') {
+      res.setHeader('content-type', 'application/json');
+      return res.end(JSON.stringify(grants));
+    }
+    if (req.url === '/test/userinfo-calls') return res.end(String(userinfoCalls));
+    if (req.url?.startsWith('/me')) userinfoCalls++;
+    handler(req, res);
+  })
+  .listen(port, '127.0.0.1', () => console.log(`READY ${issuer}`));

@@ -13,17 +13,28 @@ export interface TestIdp {
   stop(): Promise<void>;
 }
 
-export async function startTestIdp(o: { port?: number; clients: object[]; accounts: Record<string, object>; conformIdTokenClaims?: boolean }): Promise<TestIdp> {
-  const port = o.port ?? await freePort();
+export async function startTestIdp(o: {
+  port?: number;
+  clients: object[];
+  accounts: Record<string, object>;
+  conformIdTokenClaims?: boolean;
+}): Promise<TestIdp> {
+  const port = o.port ?? (await freePort());
   const child = spawn(process.execPath, [path.join(__dirname, 'oidc-idp-server.mjs')], {
     env: {
-      ...process.env, IDP_PORT: String(port), IDP_CLIENTS: JSON.stringify(o.clients), IDP_ACCOUNTS: JSON.stringify(o.accounts),
-      IDP_CONFORM: o.conformIdTokenClaims === false ? 'false' : 'true', NODE_OPTIONS: '',
+      ...process.env,
+      IDP_PORT: String(port),
+      IDP_CLIENTS: JSON.stringify(o.clients),
+      IDP_ACCOUNTS: JSON.stringify(o.accounts),
+      IDP_CONFORM: o.conformIdTokenClaims === false ? 'false' : 'true',
+      NODE_OPTIONS: '',
     },
     stdio: ['pipe', 'pipe', 'pipe'], // stdin: the IdP exits when it closes (no orphan if the test process dies)
   });
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const issuer = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -34,9 +45,14 @@ export async function startTestIdp(o: { port?: number; clients: object[]; accoun
     child.once('exit', (code) => reject(new Error(`Test-IdP beendet (${code}): ${stderr}`)));
   });
   return {
-    issuer, port,
-    async grants() { return (await fetch(`${issuer}/test/grants`)).json(); },
-    async userinfoCalls() { return Number(await (await fetch(`${issuer}/test/userinfo-calls`)).text()); },
+    issuer,
+    port,
+    async grants() {
+      return (await fetch(`${issuer}/test/grants`)).json();
+    },
+    async userinfoCalls() {
+      return Number(await (await fetch(`${issuer}/test/userinfo-calls`)).text());
+    },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

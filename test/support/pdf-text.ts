@@ -4,7 +4,10 @@
 // export prints; not a general PDF parser (no object streams, no xref streams, no encryption).
 import zlib from 'node:zlib';
 
-interface PdfObject { dict: string; stream?: Buffer }
+interface PdfObject {
+  dict: string;
+  stream?: Buffer;
+}
 
 function objects(pdf: Buffer): Map<number, PdfObject> {
   const s = pdf.toString('latin1');
@@ -14,7 +17,11 @@ function objects(pdf: Buffer): Map<number, PdfObject> {
     const from = m.index + m[0].length;
     const end = s.indexOf('endobj', from);
     const at = s.indexOf('stream', from);
-    if (at < 0 || at > end) { out.set(Number(m[1]), { dict: s.slice(from, end) }); re.lastIndex = end; continue; }
+    if (at < 0 || at > end) {
+      out.set(Number(m[1]), { dict: s.slice(from, end) });
+      re.lastIndex = end;
+      continue;
+    }
     // a stream: skip its bytes by /Length (binary font data may contain anything)
     const dict = s.slice(from, at);
     const start = at + 'stream'.length + (s[at + 6] === '\r' ? 2 : 1);
@@ -27,18 +34,23 @@ function objects(pdf: Buffer): Map<number, PdfObject> {
   return out;
 }
 
-const ref = (s: string, key: string) => { const m = s.match(new RegExp(`/${key} (\\d+) 0 R`)); return m ? Number(m[1]) : undefined; };
+const ref = (s: string, key: string) => {
+  const m = s.match(new RegExp(`/${key} (\\d+) 0 R`));
+  return m ? Number(m[1]) : undefined;
+};
 
 /** glyph id (hex, 4 digits) → text, from a ToUnicode CMap's bfchar and bfrange entries. */
 function parseCmap(cmap: string): Map<string, string> {
   const map = new Map<string, string>();
   const utf16 = (hex: string) => String.fromCharCode(...(hex.match(/.{4}/g) ?? []).map((h) => parseInt(h, 16)));
   for (const block of cmap.match(/beginbfchar([\s\S]*?)endbfchar/g) ?? []) {
-    for (const m of block.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F\s]+)>/g)) map.set(m[1].toLowerCase().padStart(4, '0'), utf16(m[2].replace(/\s/g, '')));
+    for (const m of block.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F\s]+)>/g))
+      map.set(m[1].toLowerCase().padStart(4, '0'), utf16(m[2].replace(/\s/g, '')));
   }
   for (const block of cmap.match(/beginbfrange([\s\S]*?)endbfrange/g) ?? []) {
     for (const m of block.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\[[^\]]*\]|<[0-9a-fA-F]+>)/g)) {
-      const from = parseInt(m[1], 16), to = parseInt(m[2], 16);
+      const from = parseInt(m[1], 16),
+        to = parseInt(m[2], 16);
       const targets = m[3].startsWith('[') ? [...m[3].matchAll(/<([0-9a-fA-F\s]+)>/g)].map((x) => x[1].replace(/\s/g, '')) : undefined;
       for (let g = from; g <= to; g++) {
         const key = g.toString(16).padStart(4, '0');
@@ -50,7 +62,18 @@ function parseCmap(cmap: string): Map<string, string> {
   return map;
 }
 
-const WIN_ANSI_80: Record<number, string> = { 0x80: '€', 0x84: '„', 0x85: '…', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—' };
+const WIN_ANSI_80: Record<number, string> = {
+  0x80: '€',
+  0x84: '„',
+  0x85: '…',
+  0x91: '‘',
+  0x92: '’',
+  0x93: '“',
+  0x94: '”',
+  0x95: '•',
+  0x96: '–',
+  0x97: '—',
+};
 
 /** The text of every page, one string per page, one line per text operation. */
 export function pdfPages(pdf: Buffer): string[] {
@@ -78,16 +101,32 @@ export function pdfPages(pdf: Buffer): string[] {
     const page = objs.get(id)!.dict;
     const resId = ref(page, 'Resources');
     const resources = resId !== undefined ? objs.get(resId)!.dict : page;
-    const fonts = new Map([...(resources.match(/\/Font <<([^>]*)>>/)?.[1] ?? '').matchAll(/\/(\w+) (\d+) 0 R/g)].map((m) => [m[1], Number(m[2])]));
+    const fonts = new Map(
+      [...(resources.match(/\/Font <<([^>]*)>>/)?.[1] ?? '').matchAll(/\/(\w+) (\d+) 0 R/g)].map((m) => [m[1], Number(m[2])]),
+    );
     const content = objs.get(ref(page, 'Contents')!)!.stream!.toString('latin1');
     const lines: string[] = [];
     let font: Map<string, string> | null = null;
     for (const op of content.matchAll(/\/(\w+) [\d.]+ Tf|(\[(?:[^\]]*)\]) TJ|(<[0-9a-fA-F]*>) Tj/g)) {
-      if (op[1]) { font = fontMap(fonts.get(op[1])!); continue; }
+      if (op[1]) {
+        font = fontMap(fonts.get(op[1])!);
+        continue;
+      }
       const hexes = [...(op[2] ?? op[3]).matchAll(/<([0-9a-fA-F]*)>/g)].map((m) => m[1]);
-      lines.push(hexes.map((h) => (font
-        ? (h.match(/.{4}/g) ?? []).map((g) => font!.get(g.toLowerCase()) ?? '\uFFFD').join('')
-        : (h.match(/.{2}/g) ?? []).map((b) => { const c = parseInt(b, 16); return WIN_ANSI_80[c] ?? String.fromCharCode(c); }).join(''))).join(''));
+      lines.push(
+        hexes
+          .map((h) =>
+            font
+              ? (h.match(/.{4}/g) ?? []).map((g) => font!.get(g.toLowerCase()) ?? '\uFFFD').join('')
+              : (h.match(/.{2}/g) ?? [])
+                  .map((b) => {
+                    const c = parseInt(b, 16);
+                    return WIN_ANSI_80[c] ?? String.fromCharCode(c);
+                  })
+                  .join(''),
+          )
+          .join(''),
+      );
     }
     return lines.join('\n');
   });

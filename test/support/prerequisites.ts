@@ -57,7 +57,10 @@ function testFiles(dir: string): string[] {
 }
 
 /** The test files of this run: jest's path patterns applied to test/**\/*.test.ts (none given → all). */
-export function selectedTestFiles(rootDir: string, patterns?: { isSet(): boolean; toExecutor(o: { rootDir: string }): { isMatch(p: string): boolean } }): string[] {
+export function selectedTestFiles(
+  rootDir: string,
+  patterns?: { isSet(): boolean; toExecutor(o: { rootDir: string }): { isMatch(p: string): boolean } },
+): string[] {
   const all = testFiles(path.join(rootDir, 'test'));
   if (!patterns?.isSet()) return all;
   const executor = patterns.toExecutor({ rootDir });
@@ -76,9 +79,9 @@ function canInstall(): boolean {
  */
 export function ensurePrerequisites(rootDir: string, files: string[], log: (line: string) => void): string[] {
   const sources = files.map((f) => fs.readFileSync(f, 'utf8'));
-  const missing = REQUIREMENTS
-    .map((r) => ({ r, users: sources.filter((s) => r.neededBy(s)).length }))
-    .filter(({ r, users }) => users > 0 && !r.present());
+  const missing = REQUIREMENTS.map((r) => ({ r, users: sources.filter((s) => r.neededBy(s)).length })).filter(
+    ({ r, users }) => users > 0 && !r.present(),
+  );
   if (missing.length === 0) return [];
   const apt = canInstall();
   const problems: string[] = [];
@@ -88,10 +91,15 @@ export function ensurePrerequisites(rootDir: string, files: string[], log: (line
       log(`[setup] Es fehlt ${r.what} (für ${users} Testdatei(en)): wird einmalig mit ${r.script} installiert …`);
       const run = spawnSync('bash', [path.join(rootDir, r.script)], { cwd: rootDir, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
       const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim();
-      if (run.status === 0 && r.present()) { log(`[setup] ${(run.stdout ?? '').trim().split('\n').pop()} – ${((Date.now() - t) / 1000).toFixed(0)} s`); continue; }
+      if (run.status === 0 && r.present()) {
+        log(`[setup] ${(run.stdout ?? '').trim().split('\n').pop()} – ${((Date.now() - t) / 1000).toFixed(0)} s`);
+        continue;
+      }
       log(`[setup] ${r.script} fehlgeschlagen (Code ${run.status}): ${output.slice(-1500)}`);
     }
-    problems.push(`Es fehlt ${r.what} für ${users} Testdatei(en)${apt && r.script ? '' : ' (nicht automatisch installierbar: braucht root oder sudo ohne Passwort und apt-get)'} – installieren: ${r.howTo}.`);
+    problems.push(
+      `Es fehlt ${r.what} für ${users} Testdatei(en)${apt && r.script ? '' : ' (nicht automatisch installierbar: braucht root oder sudo ohne Passwort und apt-get)'} – installieren: ${r.howTo}.`,
+    );
   }
   return problems;
 }

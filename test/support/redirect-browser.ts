@@ -1,9 +1,19 @@
 // A browser stand-in that crosses origins: follows redirects itself, keeps cookies per origin and path,
 // and submits the first POST form of a page with its hidden fields — enough to walk through an
 // identity provider's login and consent pages and back to the app.
-export interface Page { status: number; url: string; text: string; headers: Headers }
+export interface Page {
+  status: number;
+  url: string;
+  text: string;
+  headers: Headers;
+}
 
-interface Cookie { origin: string; name: string; value: string; path: string }
+interface Cookie {
+  origin: string;
+  name: string;
+  value: string;
+  path: string;
+}
 
 export class RedirectBrowser {
   private cookies: Cookie[] = [];
@@ -15,9 +25,12 @@ export class RedirectBrowser {
   /** One request, no redirect followed. */
   async request(method: string, url: string, form?: Record<string, string>): Promise<Page & { location: string | null }> {
     const u = new URL(url);
-    const send = this.cookies.filter((c) => c.origin === u.origin && (u.pathname === c.path || u.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`)));
+    const send = this.cookies.filter(
+      (c) => c.origin === u.origin && (u.pathname === c.path || u.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`)),
+    );
     const res = await fetch(url, {
-      method, redirect: 'manual',
+      method,
+      redirect: 'manual',
       headers: {
         accept: 'text/html',
         ...(send.length ? { cookie: send.map((c) => `${c.name}=${c.value}`).join('; ') } : {}),
@@ -37,11 +50,22 @@ export class RedirectBrowser {
       if (value && !expired) this.cookies.push({ origin: u.origin, name, value, path });
     }
     const location = res.headers.get('location');
-    return { status: res.status, url, text: await res.text(), headers: res.headers, location: location ? new URL(location, url).toString() : null };
+    return {
+      status: res.status,
+      url,
+      text: await res.text(),
+      headers: res.headers,
+      location: location ? new URL(location, url).toString() : null,
+    };
   }
 
   /** Follows redirects until a page answers (or until `stopAt` matches a redirect target: then that URL, not requested). */
-  async follow(method: string, url: string, form?: Record<string, string>, stopAt?: (url: string) => boolean): Promise<Page & { stoppedAt?: string }> {
+  async follow(
+    method: string,
+    url: string,
+    form?: Record<string, string>,
+    stopAt?: (url: string) => boolean,
+  ): Promise<Page & { stoppedAt?: string }> {
     let r = await this.request(method, url, form);
     for (let hops = 0; r.location && hops < 20; hops++) {
       if (stopAt?.(r.location)) return { ...r, stoppedAt: r.location };

@@ -59,7 +59,11 @@ export interface Stack {
   outbox?: OutboxSender;
   token(email: string, password?: string): Promise<string>;
   /** Calls the API; every /api/ answer is checked against /api/openapi.json (status listed, body matches) and throws if not. */
-  api(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  api(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** The app's OpenAPI document as a checker, for tests that call the API with their own fetch. */
   contract(): Promise<OpenApiContract>;
   stop(): Promise<void>;
@@ -73,20 +77,37 @@ function quietSdkLogs() {
   }
 }
 
-export async function startStack(opts: { worker?: boolean; outbox?: boolean; workingDaySeconds?: number; linkTtlDays?: number; continueAfterEvents?: number; oidc?: OidcSettings;
-  /** collect every log line of the app and worker (at debug level) here */
-  logLines?: string[] } = {}): Promise<Stack> {
+export async function startStack(
+  opts: {
+    worker?: boolean;
+    outbox?: boolean;
+    workingDaySeconds?: number;
+    linkTtlDays?: number;
+    continueAfterEvents?: number;
+    oidc?: OidcSettings;
+    /** collect every log line of the app and worker (at debug level) here */
+    logLines?: string[];
+  } = {},
+): Promise<Stack> {
   const env = testEnv();
   quietSdkLogs();
   const databaseUrl = await createTestDatabase();
   const db = createDb(databaseUrl, 20);
   await seedDemo(db, DEMO_PASSWORD);
   const log = opts.logLines
-    ? createLogger('debug', 'kim', { write: (line: string) => { opts.logLines!.push(line); } })
+    ? createLogger('debug', 'kim', {
+        write: (line: string) => {
+          opts.logLines!.push(line);
+        },
+      })
     : process.env.TEST_LOG_LEVEL
       ? createLogger(process.env.TEST_LOG_LEVEL)
-      // quiet by default, but an unexpected 500 is printed with its error (to find its cause in CI output)
-      : createLogger('error', 'kim', { write: (line: string) => { if (line.includes('"status":500')) process.stderr.write(`[500] ${line}`); } });
+      : // quiet by default, but an unexpected 500 is printed with its error (to find its cause in CI output)
+        createLogger('error', 'kim', {
+          write: (line: string) => {
+            if (line.includes('"status":500')) process.stderr.write(`[500] ${line}`);
+          },
+        });
   const capture = new SmtpCapture();
   const smtpPort = await capture.start(await freePort());
   const taskQueue = `test-${crypto.randomBytes(4).toString('hex')}`;
@@ -96,22 +117,48 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean; wor
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const app = createApp({
-    db, temporal: client, taskQueue, log, publicUrl: url, secureCookies: false, sessionHours: 1, capture,
+    db,
+    temporal: client,
+    taskQueue,
+    log,
+    publicUrl: url,
+    secureCookies: false,
+    sessionHours: 1,
+    capture,
     temporalNamespace: 'default',
-    linkKeys: LINK_KEYS, workingDaySeconds: opts.workingDaySeconds ?? 0, continueAfterEvents: opts.continueAfterEvents, oidc: opts.oidc,
+    linkKeys: LINK_KEYS,
+    workingDaySeconds: opts.workingDaySeconds ?? 0,
+    continueAfterEvents: opts.continueAfterEvents,
+    oidc: opts.oidc,
   });
-  const server: http.Server = await new Promise((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
+  const server: http.Server = await new Promise((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
 
   let workerConn: NativeConnection | undefined;
   let running: Promise<void> | undefined;
   let contract: Promise<OpenApiContract> | undefined;
   const stack: Stack = {
-    url, db, databaseUrl, client, rawClient, capture, smtpPort, taskQueue,
+    url,
+    db,
+    databaseUrl,
+    client,
+    rawClient,
+    capture,
+    smtpPort,
+    taskQueue,
     async startWorker() {
       workerConn ??= await NativeConnection.connect({ address: env.temporalAddress });
       const worker = await createKimWorker({
-        connection: workerConn, namespace: 'default', taskQueue, db, publicUrl: url, log,
-        workflowBundle: { codePath: env.workflowBundle }, linkKeys: LINK_KEYS, linkTtlDays: opts.linkTtlDays ?? 14,
+        connection: workerConn,
+        namespace: 'default',
+        taskQueue,
+        db,
+        publicUrl: url,
+        log,
+        workflowBundle: { codePath: env.workflowBundle },
+        linkKeys: LINK_KEYS,
+        linkTtlDays: opts.linkTtlDays ?? 14,
         dataConverter: { payloadCodecs: [PAYLOAD_CODEC] },
       });
       stack.worker = worker;
@@ -139,19 +186,26 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean; wor
       });
       const text = await res.text();
       let body: unknown = text;
-      try { body = JSON.parse(text); } catch { /* not JSON */ }
+      try {
+        body = JSON.parse(text);
+      } catch {
+        /* not JSON */
+      }
       (await stack.contract()).check(method, path, { status: res.status, contentType: res.headers.get('content-type'), body });
       return { status: res.status, body, headers: res.headers };
     },
     contract() {
-      contract ??= fetch(`${url}/api/openapi.json`).then(async (r) => new OpenApiContract(await r.json() as OpenApiDocument));
+      contract ??= fetch(`${url}/api/openapi.json`).then(async (r) => new OpenApiContract((await r.json()) as OpenApiDocument));
       return contract;
     },
     async stop() {
       await stack.outbox?.stop();
       await stack.stopWorker();
       await workerConn?.close();
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       await connection.close();
       await capture.stop();
       await db.$disconnect();
@@ -159,7 +213,15 @@ export async function startStack(opts: { worker?: boolean; outbox?: boolean; wor
   };
   if (opts.worker !== false) await stack.startWorker();
   if (opts.outbox !== false) {
-    stack.outbox = startOutboxSender({ db, smtpUrl: `smtp://127.0.0.1:${smtpPort}`, from: 'KIM Flow <kim@test.example>', log, pollMs: 100, maxBackoffMs: 1_000, requireTls: false });
+    stack.outbox = startOutboxSender({
+      db,
+      smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+      from: 'KIM Flow <kim@test.example>',
+      log,
+      pollMs: 100,
+      maxBackoffMs: 1_000,
+      requireTls: false,
+    });
   }
   return stack;
 }

@@ -11,9 +11,18 @@ export function startWorkerProcess(stack: Stack, env: Record<string, string> = {
   const child = spawn(process.execPath, ['--import', 'tsx', 'app/worker.ts'], {
     cwd: root,
     env: {
-      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      SMTP_URL: `smtp://127.0.0.1:${stack.smtpPort}`, KIM_SMTP_REQUIRE_TLS: 'false', KIM_LINK_SECRETS: LINK_SECRETS, KIM_PAYLOAD_KEYS: PAYLOAD_KEYS, KIM_PUBLIC_URL: stack.url, ...env,
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: stack.databaseUrl,
+      TEMPORAL_ADDRESS: testEnv().temporalAddress,
+      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+      SMTP_URL: `smtp://127.0.0.1:${stack.smtpPort}`,
+      KIM_SMTP_REQUIRE_TLS: 'false',
+      KIM_LINK_SECRETS: LINK_SECRETS,
+      KIM_PAYLOAD_KEYS: PAYLOAD_KEYS,
+      KIM_PUBLIC_URL: stack.url,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -22,7 +31,10 @@ export function startWorkerProcess(stack: Stack, env: Record<string, string> = {
   child.once('exit', () => running.delete(child));
   return new Promise((resolve, reject) => {
     let out = '';
-    const onData = (b: Buffer) => { out += b.toString(); if (out.includes('Worker läuft')) resolve(child); };
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('Worker läuft')) resolve(child);
+    };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`worker exited ${code}: ${out.slice(-2000)}`)));
@@ -31,23 +43,40 @@ export function startWorkerProcess(stack: Stack, env: Record<string, string> = {
 
 const running = new Set<ChildProcess>();
 // whatever a test leaves running goes with the test process
-process.once('exit', () => { for (const c of running) killGroup(c); });
+process.once('exit', () => {
+  for (const c of running) killGroup(c);
+});
 
 function killGroup(child: ChildProcess) {
-  try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
 }
 
 /** SIGKILL to the worker's whole process group; fails if any of it survives. */
-export const killProcess = (child: ChildProcess) => new Promise<void>((resolve, reject) => {
-  const pgid = child.pid!;
-  const groupGone = () => {
-    try { process.kill(-pgid, 0); return false; } catch { return true; }
-  };
-  const done = async () => {
-    for (let i = 0; i < 100 && !groupGone(); i++) await new Promise((r) => setTimeout(r, 50));
-    if (groupGone()) resolve(); else reject(new Error(`worker process group ${pgid} still running 5 s after SIGKILL`));
-  };
-  if (child.exitCode !== null || child.signalCode !== null) { killGroup(child); void done(); return; }
-  child.once('exit', () => void done());
-  killGroup(child);
-});
+export const killProcess = (child: ChildProcess) =>
+  new Promise<void>((resolve, reject) => {
+    const pgid = child.pid!;
+    const groupGone = () => {
+      try {
+        process.kill(-pgid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    const done = async () => {
+      for (let i = 0; i < 100 && !groupGone(); i++) await new Promise((r) => setTimeout(r, 50));
+      if (groupGone()) resolve();
+      else reject(new Error(`worker process group ${pgid} still running 5 s after SIGKILL`));
+    };
+    if (child.exitCode !== null || child.signalCode !== null) {
+      killGroup(child);
+      void done();
+      return;
+    }
+    child.once('exit', () => void done());
+    killGroup(child);
+  });

@@ -12,7 +12,11 @@ const MOVE_OUT = chainDefinitionFor('move-out')!;
 const EDUCATION = chainDefinitionFor('education-work')!;
 const DAY = 86_400_000;
 
-interface Answers { covered?: boolean; rule?: string; department?: string }
+interface Answers {
+  covered?: boolean;
+  rule?: string;
+  department?: string;
+}
 
 /** A host that answers the engine's effects with plain values and keeps what it was asked to do. */
 function host(def: ChainDefinition, opts: { start?: string; daySeconds?: number; answers?: Answers } = {}) {
@@ -22,20 +26,27 @@ function host(def: ChainDefinition, opts: { start?: string; daySeconds?: number;
   let tasks = 0;
   const engine = new ChainEngine(
     initialChainState({ processId: 'p-1', caseId: 'c-1', definition: def, daySeconds: opts.daySeconds ?? 0, assigneeId: 'u-1' }),
-    def, { now: () => now, daySeconds: opts.daySeconds ?? 0, workflowId: 'chain-c-1-x' },
+    def,
+    { now: () => now, daySeconds: opts.daySeconds ?? 0, workflowId: 'chain-c-1-x' },
   );
   const answer = (e: Effect): EffectResults[Effect['kind']] => {
     switch (e.kind) {
-      case 'record': return 'recorded';
-      case 'evaluateRule': return answers.rule!;
-      case 'checkConsent': return { departmentId: answers.department ?? e.target.department ?? 'jobcenter', covered: answers.covered! };
-      case 'prepareHandoff': return { taskId: `t-${++tasks}`, departmentId: e.request.department ?? 'jobcenter', ackDays: 2, completeDays: 5 };
-      case 'patched': return true;
-      default: return undefined;
+      case 'record':
+        return 'recorded';
+      case 'evaluateRule':
+        return answers.rule!;
+      case 'checkConsent':
+        return { departmentId: answers.department ?? e.target.department ?? 'jobcenter', covered: answers.covered! };
+      case 'prepareHandoff':
+        return { taskId: `t-${++tasks}`, departmentId: e.request.department ?? 'jobcenter', ackDays: 2, completeDays: 5 };
+      case 'patched':
+        return true;
+      default:
+        return undefined;
     }
   };
   const run = (work: Run) => {
-    for (let next = work.next(); !next.done; ) {
+    for (let next = work.next(); !next.done;) {
       effects.push(next.value);
       next = work.next(answer(next.value));
     }
@@ -43,8 +54,15 @@ function host(def: ChainDefinition, opts: { start?: string; daySeconds?: number;
   const events = () => effects.flatMap((e) => (e.kind === 'record' ? [e.record.event] : []));
   const cur = () => engine.state.current as CurrentStep;
   return {
-    engine, effects, events, cur, answers, run,
-    advanceTo: (ms: number) => { now = ms; },
+    engine,
+    effects,
+    events,
+    cur,
+    answers,
+    run,
+    advanceTo: (ms: number) => {
+      now = ms;
+    },
     now: () => now,
     /** complete the current caseworker step */
     complete: (outcome: string, data?: Record<string, unknown>) => {
@@ -54,7 +72,8 @@ function host(def: ChainDefinition, opts: { start?: string; daySeconds?: number;
       run(engine.completeStep(a));
     },
     /** the department finishes the current handoff */
-    departmentDone: (outcome: string) => run(engine.handoffEnded({ taskId: cur().taskId!, stepKey: cur().key, status: 'completed', outcome })),
+    departmentDone: (outcome: string) =>
+      run(engine.handoffEnded({ taskId: cur().taskId!, stepKey: cur().key, status: 'completed', outcome })),
     /** wait for the next timer and let it fire */
     fireNext: () => {
       const t = engine.nextTimer();
@@ -87,7 +106,11 @@ describe('every outcome of every step leads where the definition says', () => {
             expect(h.cur().phase).toBe('handoff');
             h.departmentDone(outcome);
           } else {
-            const data = Object.fromEntries(step.fields.filter((f) => f.required).map((f) => [f.key, f.type === 'number' ? f.min ?? 1 : f.type === 'date' ? '2026-03-20' : 'x']));
+            const data = Object.fromEntries(
+              step.fields
+                .filter((f) => f.required)
+                .map((f) => [f.key, f.type === 'number' ? (f.min ?? 1) : f.type === 'date' ? '2026-03-20' : 'x']),
+            );
             h.complete(outcome, data);
           }
           expect(h.engine.state.done.find((d) => d.seq === seq)).toMatchObject({ key, outcome });
@@ -110,7 +133,10 @@ describe('every outcome of every step leads where the definition says', () => {
 });
 
 test('a rule step decides by the case records and goes on at once (minors to school, adults to the course)', () => {
-  for (const [answer, next] of [['yes', 'school-place'], ['no', 'measure']] as const) {
+  for (const [answer, next] of [
+    ['yes', 'school-place'],
+    ['no', 'measure'],
+  ] as const) {
     const rule = Object.entries(EDUCATION.steps).find(([, s]) => s.actor.kind === 'rule')!;
     const h = host({ ...EDUCATION, start: rule[0] }, { answers: { rule: answer } });
     h.run(h.engine.start());
@@ -134,7 +160,15 @@ test('a loop: support needed → training (waits 28 days) → readiness again, a
   expect(h.cur().phase).toBe('active');
   h.complete('done');
   expect(h.cur()).toMatchObject({ key: 'readiness', seq: 3 });
-  expect(h.events()).toEqual(['chain.started', 'step.started', 'step.completed', 'step.waiting', 'step.started', 'step.completed', 'step.started']);
+  expect(h.events()).toEqual([
+    'chain.started',
+    'step.started',
+    'step.completed',
+    'step.waiting',
+    'step.started',
+    'step.completed',
+    'step.started',
+  ]);
 });
 
 test('deadline in working days (Berlin): reminder at the deadline, escalation one interval later, then nothing', () => {
@@ -191,14 +225,17 @@ test('skip: an optional handoff step is skipped — its task is cancelled first,
 test('skip is refused for a step that is not optional', () => {
   const h = at(MOVE_OUT, 'readiness');
   expect(h.engine.checkCompleteStep({ stepKey: 'readiness', outcome: 'skip', actor: CASEWORKER })).toMatchObject({
-    type: 'InvalidInput', details: [{ field: 'outcome', message: 'nicht optional' }],
+    type: 'InvalidInput',
+    details: [{ field: 'outcome', message: 'nicht optional' }],
   });
 });
 
 test('declined handoff returns to the caseworker; retry hands it off again as a new task, same step instance', () => {
   const h = at(MOVE_OUT, 'residence-check');
   const { seq, taskId } = h.cur();
-  expect(h.engine.checkCompleteStep({ stepKey: 'residence-check', outcome: 'retry', actor: CASEWORKER })).toMatchObject({ type: 'WrongState' });
+  expect(h.engine.checkCompleteStep({ stepKey: 'residence-check', outcome: 'retry', actor: CASEWORKER })).toMatchObject({
+    type: 'WrongState',
+  });
   h.run(h.engine.handoffEnded({ taskId: taskId!, stepKey: 'residence-check', status: 'declined', reason: 'nicht zuständig' }));
   expect(h.cur()).toMatchObject({ phase: 'returned', declineReason: 'nicht zuständig' });
   h.complete('retry');
@@ -209,7 +246,9 @@ test('declined handoff returns to the caseworker; retry hands it off again as a 
 
 test('a completion while the handoff is with the department is refused; a result for another task is ignored', () => {
   const h = at(MOVE_OUT, 'residence-check');
-  expect(h.engine.checkCompleteStep({ stepKey: 'residence-check', outcome: 'clear', actor: CASEWORKER })).toMatchObject({ type: 'WrongState' });
+  expect(h.engine.checkCompleteStep({ stepKey: 'residence-check', outcome: 'clear', actor: CASEWORKER })).toMatchObject({
+    type: 'WrongState',
+  });
   h.run(h.engine.handoffEnded({ taskId: 'someone-else', stepKey: 'residence-check', status: 'completed', outcome: 'clear' }));
   expect(h.cur().key).toBe('residence-check');
   expect(h.effects).toHaveLength(0);
@@ -220,7 +259,9 @@ describe('consent gate', () => {
     const h = at(MOVE_OUT, 'residence-check', { covered: false });
     expect(h.cur()).toMatchObject({ phase: 'consent', department: 'auslaenderbehoerde' });
     expect(h.events()).toEqual([]); // at() cleared; the entry recorded step.consent_missing
-    expect(h.engine.checkCompleteStep({ stepKey: 'residence-check', outcome: 'clear', actor: CASEWORKER })).toMatchObject({ type: 'WrongState' });
+    expect(h.engine.checkCompleteStep({ stepKey: 'residence-check', outcome: 'clear', actor: CASEWORKER })).toMatchObject({
+      type: 'WrongState',
+    });
     h.run(h.engine.consentChanged()); // still none: recorded once only
     expect(h.events()).toEqual([]);
     h.effects.length = 0;
@@ -246,7 +287,9 @@ describe('consent gate', () => {
     h.answers.covered = false;
     h.run(h.engine.handoffEnded({ taskId, stepKey: 'residence-check', status: 'cancelled', reason: 'Einwilligung widerrufen' }));
     expect(h.cur()).toMatchObject({ phase: 'consent', taskId: undefined });
-    expect(h.effects.find((e) => e.kind === 'record')).toMatchObject({ record: { event: 'step.consent_missing', details: { cancelledTask: taskId } } });
+    expect(h.effects.find((e) => e.kind === 'record')).toMatchObject({
+      record: { event: 'step.consent_missing', details: { cancelledTask: taskId } },
+    });
 
     const g = at(MOVE_OUT, 'residence-check');
     g.run(g.engine.handoffEnded({ taskId: g.cur().taskId!, stepKey: 'residence-check', status: 'cancelled', reason: 'storniert' }));
@@ -265,7 +308,10 @@ describe('consent gate', () => {
 });
 
 test('a handoff due on the move-in date ends that day in Berlin — summer (CEST) and winter (CET)', () => {
-  for (const [date, due] of [['2026-07-15', '2026-07-15T21:59:59.999Z'], ['2026-12-15', '2026-12-15T22:59:59.999Z']]) {
+  for (const [date, due] of [
+    ['2026-07-15', '2026-07-15T21:59:59.999Z'],
+    ['2026-12-15', '2026-12-15T22:59:59.999Z'],
+  ]) {
     const h = at(MOVE_OUT, 'lease');
     h.complete('signed', { moveInDate: date });
     h.departmentDone('approved'); // furnishing
@@ -290,15 +336,23 @@ test('hold, resume, cancel and reassign: validated, recorded, the chain ends on 
   const taskId = h.cur().taskId;
   h.run(h.engine.cancel('Person verzogen', CASEWORKER));
   expect(h.engine.state).toMatchObject({ status: 'cancelled', reason: 'Person verzogen' });
-  expect(h.effects.filter((e) => e.kind === 'cancelHandoff')).toEqual([{ kind: 'cancelHandoff', taskId, reason: 'Kette abgebrochen: Person verzogen' }]);
+  expect(h.effects.filter((e) => e.kind === 'cancelHandoff')).toEqual([
+    { kind: 'cancelHandoff', taskId, reason: 'Kette abgebrochen: Person verzogen' },
+  ]);
   expect(h.events()).toEqual(['chain.held', 'chain.resumed', 'chain.reassigned', 'chain.cancelled']);
-  for (const r of [h.engine.checkCancel('x'), h.engine.checkHold('x'), h.engine.checkReassign('u-3')]) expect(r).toMatchObject({ type: 'WrongState' });
-  expect(h.engine.checkCompleteStep({ stepKey: 'residence-check', outcome: 'clear', actor: CASEWORKER })).toMatchObject({ message: 'Die Kette ist beendet.' });
+  for (const r of [h.engine.checkCancel('x'), h.engine.checkHold('x'), h.engine.checkReassign('u-3')])
+    expect(r).toMatchObject({ type: 'WrongState' });
+  expect(h.engine.checkCompleteStep({ stepKey: 'residence-check', outcome: 'clear', actor: CASEWORKER })).toMatchObject({
+    message: 'Die Kette ist beendet.',
+  });
 });
 
 test('invalid outcome or data: 400-type rejections naming the field; a step that is not current: 409-type', () => {
   const h = at(MOVE_OUT, 'search-profile');
-  expect(h.engine.checkCompleteStep({ stepKey: 'search-profile', outcome: 'nope', actor: CASEWORKER })).toMatchObject({ type: 'InvalidInput', details: [{ field: 'outcome' }] });
+  expect(h.engine.checkCompleteStep({ stepKey: 'search-profile', outcome: 'nope', actor: CASEWORKER })).toMatchObject({
+    type: 'InvalidInput',
+    details: [{ field: 'outcome' }],
+  });
   const r = h.engine.checkCompleteStep({ stepKey: 'search-profile', outcome: 'done', data: { rooms: 0 }, actor: CASEWORKER });
   expect(r?.type).toBe('InvalidInput');
   expect(r?.details?.map((d) => d.field)).toEqual(expect.arrayContaining(['data.rooms', 'data.rentCap']));

@@ -7,18 +7,31 @@ import { loadConfig } from '../../core/config';
 import { configError } from '../support/config-error';
 import { exitWithin, kimEnv, killLeftovers, launch, processesUsing } from '../runtime/kim-process';
 
-
 /** The variables the message lists ("  - NAME: reason" lines). */
-const named = (message: string) => message.split('\n').slice(1).map((l) => l.match(/^ {2}- (\w+):/)?.[1]);
+const named = (message: string) =>
+  message
+    .split('\n')
+    .slice(1)
+    .map((l) => l.match(/^ {2}- (\w+):/)?.[1]);
 
 describe('loadConfig', () => {
   test('defaults: embedded everything, development, port 3000, loopback', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
-      NODE_ENV: 'development', PORT: 3000, KIM_HOST: '127.0.0.1', LOG_LEVEL: 'info',
-      KIM_DEMO_PASSWORD: 'demo', KIM_SESSION_HOURS: 12, KIM_SEED: false,
-      KIM_EMBEDDED_PG_PORT: 54329, KIM_TEMPORAL_PORT: 7233, KIM_TEMPORAL_UI_PORT: 8233, KIM_SMTP_CAPTURE_PORT: 2525,
-      TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'kim-flow', TEMPORAL_TLS: false,
+      NODE_ENV: 'development',
+      PORT: 3000,
+      KIM_HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      KIM_DEMO_PASSWORD: 'demo',
+      KIM_SESSION_HOURS: 12,
+      KIM_SEED: false,
+      KIM_EMBEDDED_PG_PORT: 54329,
+      KIM_TEMPORAL_PORT: 7233,
+      KIM_TEMPORAL_UI_PORT: 8233,
+      KIM_SMTP_CAPTURE_PORT: 2525,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'kim-flow',
+      TEMPORAL_TLS: false,
       embedded: { postgres: true, temporal: true, smtp: true },
       publicUrl: 'http://localhost:3000',
     });
@@ -30,8 +43,21 @@ describe('loadConfig', () => {
   });
 
   test('numbers and flags from strings; empty strings count as unset', () => {
-    const c = loadConfig({ PORT: '8080', KIM_SEED: '1', TEMPORAL_TLS: 'true', DATABASE_URL: '  ', KIM_PUBLIC_URL: 'https://kim.stadt.example/', KIM_WORKER_CACHE: '500' });
-    expect(c).toMatchObject({ PORT: 8080, KIM_SEED: true, TEMPORAL_TLS: true, publicUrl: 'https://kim.stadt.example', KIM_WORKER_CACHE: 500 });
+    const c = loadConfig({
+      PORT: '8080',
+      KIM_SEED: '1',
+      TEMPORAL_TLS: 'true',
+      DATABASE_URL: '  ',
+      KIM_PUBLIC_URL: 'https://kim.stadt.example/',
+      KIM_WORKER_CACHE: '500',
+    });
+    expect(c).toMatchObject({
+      PORT: 8080,
+      KIM_SEED: true,
+      TEMPORAL_TLS: true,
+      publicUrl: 'https://kim.stadt.example',
+      KIM_WORKER_CACHE: 500,
+    });
     expect(loadConfig({}).KIM_WORKER_CACHE).toBe(2_000);
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.embedded.postgres).toBe(true);
@@ -54,11 +80,18 @@ describe('loadConfig', () => {
   });
 
   test('embedded flags follow DATABASE_URL / TEMPORAL_ADDRESS / SMTP_URL, each on its own', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgresql://kim:pw@db:5432/kim' }).embedded).toEqual({ postgres: false, temporal: true, smtp: true });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://kim:pw@db:5432/kim' }).embedded).toEqual({
+      postgres: false,
+      temporal: true,
+      smtp: true,
+    });
     expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233' }).embedded).toEqual({ postgres: true, temporal: false, smtp: true });
     expect(loadConfig({ SMTP_URL: 'smtp://mail:25' }).embedded).toEqual({ postgres: true, temporal: true, smtp: false });
-    expect(loadConfig({ DATABASE_URL: 'postgres://db/kim', TEMPORAL_ADDRESS: 't:7233', SMTP_URL: 'smtps://m:465' }).embedded)
-      .toEqual({ postgres: false, temporal: false, smtp: false });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/kim', TEMPORAL_ADDRESS: 't:7233', SMTP_URL: 'smtps://m:465' }).embedded).toEqual({
+      postgres: false,
+      temporal: false,
+      smtp: false,
+    });
   });
 
   test('production requires KIM_PUBLIC_URL (and the link secrets)', () => {
@@ -67,7 +100,9 @@ describe('loadConfig', () => {
     expect(named(configError({ NODE_ENV: 'production', KIM_PUBLIC_URL: 'https://kim.example' }))).toEqual(['KIM_LINK_SECRETS']);
     const c = loadConfig({ NODE_ENV: 'production', KIM_PUBLIC_URL: 'https://kim.example', KIM_LINK_SECRETS: secrets });
     expect(c.publicUrl).toBe('https://kim.example');
-    expect(named(configError({ NODE_ENV: 'production', KIM_PUBLIC_URL: 'ftp://kim.example', KIM_LINK_SECRETS: secrets }))).toEqual(['KIM_PUBLIC_URL']);
+    expect(named(configError({ NODE_ENV: 'production', KIM_PUBLIC_URL: 'ftp://kim.example', KIM_LINK_SECRETS: secrets }))).toEqual([
+      'KIM_PUBLIC_URL',
+    ]);
   });
 
   test('TLS certificate and key only as a pair', () => {

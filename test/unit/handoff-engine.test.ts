@@ -8,7 +8,16 @@ const OTHER: HandoffActor = { kind: 'user', userId: 'u-8', departmentId: 'jobcen
 
 function handoff(extra: Partial<HandoffInput> = {}) {
   let now = Date.parse('2026-07-06T08:00:00Z'); // Monday, summer time
-  const input: HandoffInput = { taskId: 't-1', caseId: 'c-1', stepKey: 'cost-approval', departmentId: '5-50', ackDays: 3, completeDays: 5, workingDaySeconds: 0, ...extra };
+  const input: HandoffInput = {
+    taskId: 't-1',
+    caseId: 'c-1',
+    stepKey: 'cost-approval',
+    departmentId: '5-50',
+    ackDays: 3,
+    completeDays: 5,
+    workingDaySeconds: 0,
+    ...extra,
+  };
   const engine = new HandoffEngine(HandoffEngine.initialState(input), input, () => now);
   const act = (a: HandoffAction) => {
     const r = checkHandoffAction(engine.state, a);
@@ -16,7 +25,13 @@ function handoff(extra: Partial<HandoffInput> = {}) {
     engine.act(a);
     return undefined;
   };
-  return { engine, act, setNow: (ms: number) => { now = ms; } };
+  return {
+    engine,
+    act,
+    setNow: (ms: number) => {
+      now = ms;
+    },
+  };
 }
 
 test('notified: the acknowledgement is due after 3 working days at 23:59:59.999 Berlin time', () => {
@@ -33,12 +48,21 @@ test('accept → complete with a valid outcome and data; each action is checked 
   expect(act({ action: 'accept', actor: MEMBER })).toBeUndefined();
   expect(engine.state).toMatchObject({ status: 'accepted', dueAt: '2026-07-13T21:59:59.999Z' });
   expect(act({ action: 'accept', actor: MEMBER })).toMatchObject({ type: 'WrongState', message: 'Die Aufgabe wurde bereits angenommen.' });
-  expect(act({ action: 'complete', actor: MEMBER, outcome: 'maybe' })).toMatchObject({ type: 'InvalidInput', details: [{ field: 'outcome' }] });
-  expect(act({ action: 'complete', actor: MEMBER, outcome: 'approved', data: { approvedRent: -1 } })).toMatchObject({ type: 'InvalidInput', details: [{ field: 'data.approvedRent' }] });
+  expect(act({ action: 'complete', actor: MEMBER, outcome: 'maybe' })).toMatchObject({
+    type: 'InvalidInput',
+    details: [{ field: 'outcome' }],
+  });
+  expect(act({ action: 'complete', actor: MEMBER, outcome: 'approved', data: { approvedRent: -1 } })).toMatchObject({
+    type: 'InvalidInput',
+    details: [{ field: 'data.approvedRent' }],
+  });
   expect(act({ action: 'complete', actor: MEMBER, outcome: 'approved', data: { approvedRent: 612.5 } })).toBeUndefined();
   expect(engine.state).toMatchObject({ status: 'completed', outcome: 'approved', data: { approvedRent: 612.5 } });
   expect(engine.ended).toBe(true);
-  expect(act({ action: 'decline', actor: MEMBER, reason: 'zu spät' })).toMatchObject({ type: 'WrongState', message: 'Die Aufgabe ist bereits erledigt.' });
+  expect(act({ action: 'decline', actor: MEMBER, reason: 'zu spät' })).toMatchObject({
+    type: 'WrongState',
+    message: 'Die Aufgabe ist bereits erledigt.',
+  });
 });
 
 test('a fixed due date (move-in day) replaces the completion deadline', () => {
@@ -52,7 +76,9 @@ test('decline and forward need a reason; forward starts a new acknowledgement ph
   const { engine, act, setNow } = handoff();
   engine.notify(undefined);
   expect(act({ action: 'decline', actor: MEMBER, reason: ' ' })).toMatchObject({ type: 'InvalidInput', details: [{ field: 'reason' }] });
-  expect(act({ action: 'forward', actor: MEMBER, departmentId: '5-50', reason: 'falsche Stelle' })).toMatchObject({ details: [{ field: 'department' }] });
+  expect(act({ action: 'forward', actor: MEMBER, departmentId: '5-50', reason: 'falsche Stelle' })).toMatchObject({
+    details: [{ field: 'department' }],
+  });
   setNow(Date.parse('2026-07-07T08:00:00Z'));
   expect(act({ action: 'forward', actor: MEMBER, departmentId: 'jobcenter', reason: 'SGB II' })).toBeUndefined();
   expect(engine.state).toMatchObject({ status: 'notified', departmentId: 'jobcenter', ackDueAt: '2026-07-10T21:59:59.999Z' });

@@ -3,7 +3,13 @@ import { newNonce, parseLinkKeys, parseToken, signLink, verifyLink } from '../..
 
 const oldKeys = parseLinkKeys('k1:' + 'a'.repeat(40));
 const rotated = parseLinkKeys('k2:' + 'b'.repeat(40) + ',k1:' + 'a'.repeat(40));
-const claims = { nonce: newNonce(), taskId: 't-1', action: 'accept', recipient: 'Jobcenter@kim.example', expiresAt: new Date('2030-01-01T00:00:00Z') };
+const claims = {
+  nonce: newNonce(),
+  taskId: 't-1',
+  action: 'accept',
+  recipient: 'Jobcenter@kim.example',
+  expiresAt: new Date('2030-01-01T00:00:00Z'),
+};
 
 it('verifies its own token and binds it to task, action and recipient', () => {
   const t = parseToken(signLink(oldKeys, claims))!;

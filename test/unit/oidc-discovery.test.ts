@@ -26,7 +26,13 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 beforeEach(() => {
   hits.length = 0;
-  doc = { issuer: base, authorization_endpoint: `${base}/auth`, token_endpoint: `${base}/token`, jwks_uri: `${base}/jwks`, code_challenge_methods_supported: ['S256'] };
+  doc = {
+    issuer: base,
+    authorization_endpoint: `${base}/auth`,
+    token_endpoint: `${base}/token`,
+    jwks_uri: `${base}/jwks`,
+    code_challenge_methods_supported: ['S256'],
+  };
 });
 
 test('reads and caches the document and the keys; an unknown kid right after a fetch does not refetch', async () => {
@@ -39,9 +45,27 @@ test('reads and caches the document and the keys; an unknown kid right after a f
 });
 
 test.each([
-  ['another issuer', () => { doc.issuer = 'https://evil.example'; }, 'anderen Issuer'],
-  ['no token endpoint', () => { delete doc.token_endpoint; }, 'unvollständig'],
-  ['PKCE without S256', () => { doc.code_challenge_methods_supported = ['plain']; }, 'S256'],
+  [
+    'another issuer',
+    () => {
+      doc.issuer = 'https://evil.example';
+    },
+    'anderen Issuer',
+  ],
+  [
+    'no token endpoint',
+    () => {
+      delete doc.token_endpoint;
+    },
+    'unvollständig',
+  ],
+  [
+    'PKCE without S256',
+    () => {
+      doc.code_challenge_methods_supported = ['plain'];
+    },
+    'S256',
+  ],
 ])('refused: %s', async (_name, change, message) => {
   change();
   await expect(createOidcDiscovery(base).getMetadata()).rejects.toThrow(message);

@@ -13,12 +13,21 @@ const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ed = crypto.generateKeyPairSync('ed25519');
-const publicJwk = (k: crypto.KeyObject, kid: string, alg?: string): Jwk => ({ ...(k.export({ format: 'jwk' }) as Jwk), kid, use: 'sig', ...(alg ? { alg } : {}) });
+const publicJwk = (k: crypto.KeyObject, kid: string, alg?: string): Jwk => ({
+  ...(k.export({ format: 'jwk' }) as Jwk),
+  kid,
+  use: 'sig',
+  ...(alg ? { alg } : {}),
+});
 const JWKS: Jwk[] = [publicJwk(rsa.publicKey, 'rsa-1', 'RS256'), publicJwk(ec.publicKey, 'ec-1'), publicJwk(ed.publicKey, 'ed-1')];
 
 const b64 = (v: object | string) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 
-function sign(claims: object, header: Record<string, unknown> = { alg: 'RS256', kid: 'rsa-1' }, key: crypto.KeyObject = rsa.privateKey): string {
+function sign(
+  claims: object,
+  header: Record<string, unknown> = { alg: 'RS256', kid: 'rsa-1' },
+  key: crypto.KeyObject = rsa.privateKey,
+): string {
   const input = `${b64({ typ: 'JWT', ...header })}.${b64(claims)}`;
   const alg = String(header.alg);
   let sig: Buffer;
@@ -26,17 +35,33 @@ function sign(claims: object, header: Record<string, unknown> = { alg: 'RS256', 
   else if (alg === 'none') sig = Buffer.alloc(0);
   else if (alg === 'ES256') sig = crypto.sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
   else if (alg === 'EdDSA') sig = crypto.sign(null, Buffer.from(input), key);
-  else if (alg === 'PS256') sig = crypto.sign('sha256', Buffer.from(input), { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+  else if (alg === 'PS256')
+    sig = crypto.sign('sha256', Buffer.from(input), { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
   else sig = crypto.sign('sha256', Buffer.from(input), key);
   return `${input}.${sig.toString('base64url')}`;
 }
 
 const claims = (over: Record<string, unknown> = {}) => ({
-  iss: ISSUER, sub: 'user-4711', aud: CLIENT, exp: NOW + 300, iat: NOW - 5, nonce: NONCE, email: 'fm@stadt.example', email_verified: true, ...over,
+  iss: ISSUER,
+  sub: 'user-4711',
+  aud: CLIENT,
+  exp: NOW + 300,
+  iat: NOW - 5,
+  nonce: NONCE,
+  email: 'fm@stadt.example',
+  email_verified: true,
+  ...over,
 });
 
 const keys = jest.fn(async (_kid?: string) => JWKS);
-const opts = (over: Partial<VerifyOptions> = {}): VerifyOptions => ({ issuer: ISSUER, clientId: CLIENT, nonce: NONCE, keys, now: NOW, ...over });
+const opts = (over: Partial<VerifyOptions> = {}): VerifyOptions => ({
+  issuer: ISSUER,
+  clientId: CLIENT,
+  nonce: NONCE,
+  keys,
+  now: NOW,
+  ...over,
+});
 
 async function refusal(token: string, o: Partial<VerifyOptions> = {}): Promise<string> {
   try {
@@ -51,11 +76,21 @@ async function refusal(token: string, o: Partial<VerifyOptions> = {}): Promise<s
 beforeEach(() => keys.mockClear());
 
 test('a correctly signed token passes (RS256, PS256, ES256, EdDSA) and yields its claims', async () => {
-  await expect(verifyIdToken(sign(claims()), opts())).resolves.toMatchObject({ sub: 'user-4711', email: 'fm@stadt.example', email_verified: true });
+  await expect(verifyIdToken(sign(claims()), opts())).resolves.toMatchObject({
+    sub: 'user-4711',
+    email: 'fm@stadt.example',
+    email_verified: true,
+  });
   const rsaNoAlg: Jwk = { ...JWKS[0], alg: undefined };
-  await expect(verifyIdToken(sign(claims(), { alg: 'PS256', kid: 'rsa-1' }), opts({ keys: async () => [rsaNoAlg] }))).resolves.toMatchObject({ sub: 'user-4711' });
-  await expect(verifyIdToken(sign(claims(), { alg: 'ES256', kid: 'ec-1' }, ec.privateKey), opts())).resolves.toMatchObject({ sub: 'user-4711' });
-  await expect(verifyIdToken(sign(claims(), { alg: 'EdDSA', kid: 'ed-1' }, ed.privateKey), opts())).resolves.toMatchObject({ sub: 'user-4711' });
+  await expect(
+    verifyIdToken(sign(claims(), { alg: 'PS256', kid: 'rsa-1' }), opts({ keys: async () => [rsaNoAlg] })),
+  ).resolves.toMatchObject({ sub: 'user-4711' });
+  await expect(verifyIdToken(sign(claims(), { alg: 'ES256', kid: 'ec-1' }, ec.privateKey), opts())).resolves.toMatchObject({
+    sub: 'user-4711',
+  });
+  await expect(verifyIdToken(sign(claims(), { alg: 'EdDSA', kid: 'ed-1' }, ed.privateKey), opts())).resolves.toMatchObject({
+    sub: 'user-4711',
+  });
   // audience as an array with azp = us
   await expect(verifyIdToken(sign(claims({ aud: [CLIENT, 'other'], azp: CLIENT })), opts())).resolves.toMatchObject({ sub: 'user-4711' });
 });
@@ -98,7 +133,9 @@ test('a tampered payload, a foreign key or an unknown kid → refused; an unknow
   expect(keys.mock.calls).toEqual([[], [], [], ['rotated']]); // a refetch only for the unknown kid
   // the refetched set has the new key → accepted
   const rotated = jest.fn(async (kid?: string) => (kid === 'rotated' ? [...JWKS, publicJwk(other.publicKey, 'rotated')] : JWKS));
-  await expect(verifyIdToken(sign(claims(), { alg: 'RS256', kid: 'rotated' }, other.privateKey), opts({ keys: rotated }))).resolves.toBeTruthy();
+  await expect(
+    verifyIdToken(sign(claims(), { alg: 'RS256', kid: 'rotated' }, other.privateKey), opts({ keys: rotated })),
+  ).resolves.toBeTruthy();
   // a key of the wrong type for the algorithm is never used (ES256 header, RSA kid)
   expect(await refusal(sign(claims(), { alg: 'ES256', kid: 'rsa-1' }, ec.privateKey))).toBe('key');
 });

@@ -1,11 +1,5 @@
 import Holidays from 'date-holidays';
-import {
-  addWorkingDays,
-  formatGermanDate,
-  isWorkingDay,
-  nrwHolidays,
-  scaledDeadline,
-} from '../../core/domain/working-days';
+import { addWorkingDays, formatGermanDate, isWorkingDay, nrwHolidays, scaledDeadline } from '../../core/domain/working-days';
 
 /** Berlin wall-clock time of an instant as "YYYY-MM-DD HH:MM:SS.mmm". */
 function berlinWallClock(date: Date): string {
@@ -155,12 +149,8 @@ describe('addWorkingDays', () => {
   });
 
   it('days = 0 on a non-working day is the end of the next working day', () => {
-    expect(berlinWallClock(addWorkingDays(new Date('2026-11-28T09:00:00Z'), 0))).toBe(
-      '2026-11-30 23:59:59.999',
-    ); // Saturday -> Monday
-    expect(berlinWallClock(addWorkingDays(new Date('2026-12-25T09:00:00Z'), 0))).toBe(
-      '2026-12-28 23:59:59.999',
-    ); // 1. Weihnachtstag -> Monday
+    expect(berlinWallClock(addWorkingDays(new Date('2026-11-28T09:00:00Z'), 0))).toBe('2026-11-30 23:59:59.999'); // Saturday -> Monday
+    expect(berlinWallClock(addWorkingDays(new Date('2026-12-25T09:00:00Z'), 0))).toBe('2026-12-28 23:59:59.999'); // 1. Weihnachtstag -> Monday
   });
 
   it('rejects negative, fractional and non-finite days', () => {

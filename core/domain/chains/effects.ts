@@ -18,7 +18,12 @@ export interface ProcessRecord {
 }
 
 /** Which department a handoff step goes to: fixed, or by the person's benefit type. */
-export interface HandoffTarget { caseId: string; stepKey: string; department?: string; byBenefit?: Partial<Record<string, string>> }
+export interface HandoffTarget {
+  caseId: string;
+  stepKey: string;
+  department?: string;
+  byBenefit?: Partial<Record<string, string>>;
+}
 
 export interface HandoffRequest extends HandoffTarget {
   processId: string;
@@ -28,8 +33,16 @@ export interface HandoffRequest extends HandoffTarget {
   instance: string;
 }
 
-export interface PreparedHandoff { taskId: string; departmentId: string; ackDays: number; completeDays: number }
-export interface ConsentGate { departmentId: string; covered: boolean }
+export interface PreparedHandoff {
+  taskId: string;
+  departmentId: string;
+  ackDays: number;
+  completeDays: number;
+}
+export interface ConsentGate {
+  departmentId: string;
+  covered: boolean;
+}
 export type RuleName = 'isMinor';
 
 export type Effect =

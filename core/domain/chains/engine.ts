@@ -32,8 +32,17 @@ const DONE_KEPT = 200;
 
 export function initialChainState(input: ChainInput): ChainState {
   return {
-    processId: input.processId, caseId: input.caseId, type: input.definition.type, version: input.definition.version,
-    status: 'running', done: [], facts: {}, seq: 0, stepSeq: 0, runs: 0, assigneeId: input.assigneeId,
+    processId: input.processId,
+    caseId: input.caseId,
+    type: input.definition.type,
+    version: input.definition.version,
+    status: 'running',
+    done: [],
+    facts: {},
+    seq: 0,
+    stepSeq: 0,
+    runs: 0,
+    assigneeId: input.assigneeId,
   };
 }
 
@@ -44,7 +53,11 @@ export class ChainEngine {
   private gateAgain = false;
   private readonly dayMs: number;
 
-  constructor(readonly state: ChainState, readonly def: ChainDefinition, private readonly opts: EngineOptions) {
+  constructor(
+    readonly state: ChainState,
+    readonly def: ChainDefinition,
+    private readonly opts: EngineOptions,
+  ) {
     this.dayMs = opts.daySeconds > 0 ? opts.daySeconds * 1000 : 86_400_000;
   }
 
@@ -217,7 +230,15 @@ export class ChainEngine {
   private *enter(key: string): Run {
     const step = this.def.steps[key];
     const cur: CurrentStep = {
-      key, seq: ++this.state.stepSeq, phase: 'active', startedAt: this.iso(), reminders: 0, pings: 0, escalated: false, reviewed: false, overdue: false,
+      key,
+      seq: ++this.state.stepSeq,
+      phase: 'active',
+      startedAt: this.iso(),
+      reminders: 0,
+      pings: 0,
+      escalated: false,
+      reviewed: false,
+      overdue: false,
     };
     this.state.current = cur;
     this.changed();
@@ -251,7 +272,13 @@ export class ChainEngine {
       }
       const h = yield* perform({
         kind: 'prepareHandoff',
-        request: { ...this.target(cur, step), processId: this.state.processId, handoffStep: actor.handoffStep, createdById: this.state.assigneeId, instance: `${cur.seq}:${this.state.seq}` },
+        request: {
+          ...this.target(cur, step),
+          processId: this.state.processId,
+          handoffStep: actor.handoffStep,
+          createdById: this.state.assigneeId,
+          instance: `${cur.seq}:${this.state.seq}`,
+        },
       });
       cur.phase = 'handoff';
       cur.taskId = h.taskId;
@@ -260,9 +287,15 @@ export class ChainEngine {
       yield* perform({
         kind: 'startHandoff',
         input: {
-          taskId: h.taskId, caseId: this.state.caseId, stepKey: actor.handoffStep, departmentId: h.departmentId,
-          ackDays: h.ackDays, completeDays: h.completeDays, workingDaySeconds: this.opts.daySeconds,
-          parentWorkflowId: this.opts.workflowId, dueAt: cur.dueAt,
+          taskId: h.taskId,
+          caseId: this.state.caseId,
+          stepKey: actor.handoffStep,
+          departmentId: h.departmentId,
+          ackDays: h.ackDays,
+          completeDays: h.completeDays,
+          workingDaySeconds: this.opts.daySeconds,
+          parentWorkflowId: this.opts.workflowId,
+          dueAt: cur.dueAt,
         },
       });
       yield* this.record('step.handoff', SYSTEM, { taskId: h.taskId, department: h.departmentId });
@@ -270,7 +303,10 @@ export class ChainEngine {
       return;
     }
     cur.phase = 'active';
-    cur.dueAt = step.deadlineDays !== undefined ? scaledDeadline(new Date(this.opts.now()), step.deadlineDays, this.opts.daySeconds || undefined).toISOString() : undefined;
+    cur.dueAt =
+      step.deadlineDays !== undefined
+        ? scaledDeadline(new Date(this.opts.now()), step.deadlineDays, this.opts.daySeconds || undefined).toISOString()
+        : undefined;
     yield* this.record('step.started', SYSTEM, { dueAt: cur.dueAt });
     this.changed();
   }
@@ -283,7 +319,8 @@ export class ChainEngine {
     cur.taskId = undefined;
     cur.dueAt = undefined;
     this.changed();
-    if (!again) yield* this.record('step.consent_missing', SYSTEM, { department: departmentId, ...(taskId ? { cancelledTask: taskId } : {}) });
+    if (!again)
+      yield* this.record('step.consent_missing', SYSTEM, { department: departmentId, ...(taskId ? { cancelledTask: taskId } : {}) });
   }
 
   private *returnStep(cur: CurrentStep, taskId: string, reason: string | undefined): Run {
@@ -297,7 +334,8 @@ export class ChainEngine {
   private finish(cur: CurrentStep, outcome: string, data: Record<string, unknown> | undefined, skipped = false) {
     for (const f of this.def.steps[cur.key].fields) {
       const v = data?.[f.key];
-      if ((f.type === 'date' || f.type === 'number') && (typeof v === 'string' || typeof v === 'number')) this.state.facts[`${cur.key}.${f.key}`] = v;
+      if ((f.type === 'date' || f.type === 'number') && (typeof v === 'string' || typeof v === 'number'))
+        this.state.facts[`${cur.key}.${f.key}`] = v;
     }
     this.state.done.push({ key: cur.key, seq: cur.seq, outcome, completedAt: this.iso(), ...(skipped ? { skipped } : {}) });
     if (this.state.done.length > DONE_KEPT) this.state.done.splice(0, this.state.done.length - DONE_KEPT);
@@ -306,7 +344,13 @@ export class ChainEngine {
   }
 
   /** Records the finished step and goes where its outcome leads: the next step, or the chain's end. */
-  private *afterFinish(cur: CurrentStep, outcome: string, data: Record<string, unknown> | undefined, actor: ChainActor, skipped = false): Run {
+  private *afterFinish(
+    cur: CurrentStep,
+    outcome: string,
+    data: Record<string, unknown> | undefined,
+    actor: ChainActor,
+    skipped = false,
+  ): Run {
     yield* this.record(skipped ? 'step.skipped' : 'step.completed', actor, { step: cur.key, outcome }, data);
     const next = this.def.steps[cur.key].outcomes[outcome]?.next ?? 'end';
     if (next !== 'end') {
@@ -329,7 +373,12 @@ export class ChainEngine {
     yield* perform({
       kind: 'record',
       record: {
-        processId: s.processId, seq: s.seq, event, actor, details, stepData,
+        processId: s.processId,
+        seq: s.seq,
+        event,
+        actor,
+        details,
+        stepData,
         state: { ...s, current: s.current && { ...s.current } },
         titles: { current: s.current && this.def.steps[s.current.key].title, step: stepKey && this.def.steps[stepKey]?.title },
       },

@@ -33,4 +33,7 @@ export function chainDefinitionFor(type: string, version?: number): ChainDefinit
   return version === undefined ? versions[0] : versions.find((d) => d.version === version);
 }
 
-export const CHAIN_TITLES: Record<ChainType, string> = { 'move-out': 'Auszug aus der Notunterkunft', 'education-work': 'Bildung und Arbeit' };
+export const CHAIN_TITLES: Record<ChainType, string> = {
+  'move-out': 'Auszug aus der Notunterkunft',
+  'education-work': 'Bildung und Arbeit',
+};

@@ -20,7 +20,9 @@ const actor = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('caseworker') }),
   /** handed to a department; `department` fixed, or chosen by `byBenefit` (the person's benefit type) */
   z.object({
-    kind: z.literal('handoff'), handoffStep: z.string(), department: z.string().optional(),
+    kind: z.literal('handoff'),
+    handoffStep: z.string(),
+    department: z.string().optional(),
     byBenefit: z.record(z.enum(['asylblg', 'sgb2', 'sgb12', 'none']), z.string()).optional(),
     /** the handoff is due on the date in this field of an earlier step (e.g. the move-in date) */
     dueFromField: z.object({ step: z.string(), field: z.string() }).optional(),
@@ -50,23 +52,26 @@ export type StepDefinition = z.infer<typeof stepDefinition>;
 export const CHAIN_TYPES = ['move-out', 'education-work'] as const;
 export type ChainType = (typeof CHAIN_TYPES)[number];
 
-export const chainDefinition = z.object({
-  type: z.enum(CHAIN_TYPES),
-  version: z.number().int().positive(),
-  title: z.string().min(1),
-  start: z.string(),
-  steps: z.record(z.string(), stepDefinition),
-}).superRefine((d, ctx) => {
-  if (!d.steps[d.start]) ctx.addIssue({ code: 'custom', message: `Startschritt ${d.start} fehlt`, path: ['start'] });
-  for (const [key, s] of Object.entries(d.steps)) {
-    for (const [o, { next }] of Object.entries(s.outcomes)) {
-      if (next !== 'end' && !d.steps[next]) ctx.addIssue({ code: 'custom', message: `${key}.${o}: Folgeschritt ${next} fehlt`, path: ['steps', key, 'outcomes', o] });
+export const chainDefinition = z
+  .object({
+    type: z.enum(CHAIN_TYPES),
+    version: z.number().int().positive(),
+    title: z.string().min(1),
+    start: z.string(),
+    steps: z.record(z.string(), stepDefinition),
+  })
+  .superRefine((d, ctx) => {
+    if (!d.steps[d.start]) ctx.addIssue({ code: 'custom', message: `Startschritt ${d.start} fehlt`, path: ['start'] });
+    for (const [key, s] of Object.entries(d.steps)) {
+      for (const [o, { next }] of Object.entries(s.outcomes)) {
+        if (next !== 'end' && !d.steps[next])
+          ctx.addIssue({ code: 'custom', message: `${key}.${o}: Folgeschritt ${next} fehlt`, path: ['steps', key, 'outcomes', o] });
+      }
+      if (s.actor.kind === 'handoff' && !s.actor.department && !s.actor.byBenefit) {
+        ctx.addIssue({ code: 'custom', message: `${key}: Stelle oder byBenefit nötig`, path: ['steps', key, 'actor'] });
+      }
     }
-    if (s.actor.kind === 'handoff' && !s.actor.department && !s.actor.byBenefit) {
-      ctx.addIssue({ code: 'custom', message: `${key}: Stelle oder byBenefit nötig`, path: ['steps', key, 'actor'] });
-    }
-  }
-});
+  });
 export type ChainDefinition = z.infer<typeof chainDefinition>;
 
 /** The zod schema of a step's data, built from its field specs (the same specs render the form). */
@@ -84,7 +89,11 @@ export function stepDataSchema(step: StepDefinition) {
     } else if (f.type === 'select') {
       s = z.enum(Object.keys(f.options ?? {}) as [string, ...string[]], { error: `${f.label}: bitte auswählen` });
     } else {
-      s = z.string({ error: `${f.label}: Text erwartet` }).trim().min(1, `${f.label}: darf nicht leer sein`).max(f.type === 'textarea' ? 2000 : 200, `${f.label}: zu lang`);
+      s = z
+        .string({ error: `${f.label}: Text erwartet` })
+        .trim()
+        .min(1, `${f.label}: darf nicht leer sein`)
+        .max(f.type === 'textarea' ? 2000 : 200, `${f.label}: zu lang`);
     }
     shape[f.key] = f.required ? s : s.optional();
   }

@@ -37,7 +37,13 @@ export interface CurrentStep {
   declineReason?: string;
 }
 
-export interface DoneStep { key: string; seq: number; outcome: string; completedAt: string; skipped?: boolean }
+export interface DoneStep {
+  key: string;
+  seq: number;
+  outcome: string;
+  completedAt: string;
+  skipped?: boolean;
+}
 
 export interface ChainState {
   processId: string;
@@ -56,6 +62,15 @@ export interface ChainState {
   runs: number; // continue-as-new count
 }
 
-export interface ChainActor { kind: 'user' | 'system'; userId?: string; role?: string }
+export interface ChainActor {
+  kind: 'user' | 'system';
+  userId?: string;
+  role?: string;
+}
 
-export interface CompleteStepArgs { stepKey: string; outcome: string; data?: Record<string, unknown>; actor: ChainActor }
+export interface CompleteStepArgs {
+  stepKey: string;
+  outcome: string;
+  data?: Record<string, unknown>;
+  actor: ChainActor;
+}

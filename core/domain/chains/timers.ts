@@ -6,7 +6,11 @@ import type { ChainState } from './state';
 
 export type TimerKind = 'activate' | 'deadline' | 'escalation' | 'periodic' | 'review';
 /** The next thing due for the current step, at `at` (ms since the epoch). */
-export interface DueTimer { at: number; kind: TimerKind; stepSeq: number }
+export interface DueTimer {
+  at: number;
+  kind: TimerKind;
+  stepSeq: number;
+}
 
 /** The next thing due for the current step: activation of a waiting step, deadline reminder, escalation, periodic reminder, review. */
 export function nextTimer(state: ChainState, def: ChainDefinition, dayMs: number): DueTimer | undefined {

@@ -15,13 +15,20 @@ export function checkCompleteStep(s: ChainState, def: ChainDefinition, a: Comple
     return step.optional ? undefined : invalid(`„${step.title}“ ist kein optionaler Schritt.`, 'outcome', 'nicht optional');
   }
   if (a.outcome === 'retry') {
-    return cur.phase === 'returned' || cur.phase === 'consent' ? undefined : wrongState('Nur eine abgelehnte Übergabe kann erneut übergeben werden.');
+    return cur.phase === 'returned' || cur.phase === 'consent'
+      ? undefined
+      : wrongState('Nur eine abgelehnte Übergabe kann erneut übergeben werden.');
   }
   if (cur.phase === 'handoff') return wrongState(`„${step.title}“ liegt bei ${cur.department}; das Ergebnis kommt von dort.`);
-  if (cur.phase === 'consent') return wrongState(`„${step.title}“ wartet auf eine Einwilligung für die zuständige Stelle; erst danach wird übergeben.`);
+  if (cur.phase === 'consent')
+    return wrongState(`„${step.title}“ wartet auf eine Einwilligung für die zuständige Stelle; erst danach wird übergeben.`);
   if (!(a.outcome in step.outcomes)) {
     const allowed = Object.keys(step.outcomes).join(', ');
-    return invalid(`Ergebnis „${a.outcome}“ ist für „${step.title}“ nicht erlaubt (erlaubt: ${allowed}).`, 'outcome', 'Ergebnis nicht erlaubt');
+    return invalid(
+      `Ergebnis „${a.outcome}“ ist für „${step.title}“ nicht erlaubt (erlaubt: ${allowed}).`,
+      'outcome',
+      'Ergebnis nicht erlaubt',
+    );
   }
   const r = stepDataSchema(step).safeParse(a.data ?? {});
   if (r.success) return undefined;
@@ -30,7 +37,9 @@ export function checkCompleteStep(s: ChainState, def: ChainDefinition, a: Comple
 }
 
 export function checkHold(s: ChainState, reason: string | undefined): Rejection | undefined {
-  return mustRun(s, 'Anhalten') ?? (s.status === 'on_hold' ? wrongState('Die Kette ist bereits angehalten.') : undefined) ?? needsReason(reason);
+  return (
+    mustRun(s, 'Anhalten') ?? (s.status === 'on_hold' ? wrongState('Die Kette ist bereits angehalten.') : undefined) ?? needsReason(reason)
+  );
 }
 
 export function checkResume(s: ChainState): Rejection | undefined {
