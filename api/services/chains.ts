@@ -1,7 +1,7 @@
 // Chains from the API's side: start one for a case (row + workflow together; one running per case
 // and type), list and read processes (read model + live query), and the caseworker's actions.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import { audit, type Actor } from '../../core/audit';
+import { audit, auditRefused, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
 import { chainDefinitionFor, type ChainDefinition } from '../../core/domain/chains';
@@ -260,7 +260,11 @@ export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, 
       events: { orderBy: { seq: 'asc' } },
     },
   });
-  if (!p || !canReadCase(user, p.case)) throw notFound('Prozess');
+  if (!p) throw notFound('Prozess');
+  if (!canReadCase(user, p.case)) {
+    await auditRefused(deps.db, actor, { type: 'Process', id, caseId: p.caseId }, 'process.read');
+    throw notFound('Prozess');
+  }
   await audit(deps.db, actor, 'process.read', { type: 'Process', id, caseId: p.caseId });
   let live: ChainState | undefined;
   if (p.status === 'running' || p.status === 'on_hold') {
@@ -296,7 +300,10 @@ async function processForChange(db: Db, user: AuthUser, id: string) {
   const p = await db.process.findUnique({ where: { id }, include: { case: { select: { caseworkerId: true, departmentId: true } } } });
   if (!p) throw notFound('Prozess');
   if (user.role === 'supervisor' && canReadCase(user, p.case)) return p; // supervisors may hold, resume, reassign
-  if (!canChangeCase(user, p.case)) throw forbidden('Keine Berechtigung für diesen Prozess.');
+  if (!canChangeCase(user, p.case)) {
+    await auditRefused(db, { id: user.id, role: user.role }, { type: 'Process', id, caseId: p.caseId }, 'process.change', 403);
+    throw forbidden('Keine Berechtigung für diesen Prozess.');
+  }
   return p;
 }
 

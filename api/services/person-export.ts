@@ -3,7 +3,7 @@
 // and their team (canReadCase), and supervisors; a caseworker's export holds only the cases they may
 // read and says how many it leaves out. Household members other than the person appear as a count,
 // staff in the access summary by role and department (not by name): their data is not the subject's.
-import { audit, type Actor } from '../../core/audit';
+import { audit, auditRefused, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
 import { chainDefinitionFor } from '../../core/domain/chains';
@@ -41,7 +41,7 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : null);
 
 /** Loads the person if the user may export it (else 404, as GET /api/persons/{id}). */
-async function personInScope(db: Db, user: AuthUser, personId: string) {
+async function personInScope(db: Db, user: AuthUser, actor: Actor, personId: string) {
   const person = /^[0-9a-f-]{36}$/i.test(personId)
     ? await db.person.findUnique({
         where: { id: personId },
@@ -56,7 +56,10 @@ async function personInScope(db: Db, user: AuthUser, personId: string) {
   });
   const readable = cases.filter((c) => canReadCase(user, c));
   const creator = user.role === 'caseworker' && person.createdById === user.id;
-  if (!readable.length && !creator && user.role !== 'supervisor') throw notFound('Person');
+  if (!readable.length && !creator && user.role !== 'supervisor') {
+    await auditRefused(db, actor, { type: 'Person', id: personId }, 'person.export');
+    throw notFound('Person');
+  }
   return { person, caseIds: readable.map((c) => c.id), omitted: cases.length - readable.length };
 }
 
@@ -71,7 +74,7 @@ export async function buildPersonExport(
   format: 'json' | 'pdf',
   opts: ExportOptions = {},
 ) {
-  const { person, caseIds, omitted } = await personInScope(db, user, personId);
+  const { person, caseIds, omitted } = await personInScope(db, user, actor, personId);
   const now = opts.now ?? new Date();
   const auditWhere: Prisma.AuditEventWhereInput = { OR: [{ caseId: { in: caseIds } }, { entityType: 'Person', entityId: personId }] };
   const [cases, departments] = await Promise.all([

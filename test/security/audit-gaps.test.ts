@@ -74,6 +74,20 @@ it('refused attempts on others’ records are audited (403 and 404)', async () =
   const jc = await stack.token('jobcenter@kim.example');
   expect((await stack.api('GET', `/api/tasks/${taskId}`, { token: jc })).status).toBe(404);
   expect(await count({ action: 'access.refused', entityType: 'Task', entityId: taskId, actorRole: 'department_member' })).toBe(1);
+
+  // a chain of the case: reading it (404) and changing it (403) from the other team
+  const chain = await stack.api('POST', `/api/cases/${caseId}/chains`, { token: caseworker, body: { type: 'education-work' } });
+  expect(chain.status).toBe(201);
+  const processId = chain.body.id as string;
+  expect((await stack.api('GET', `/api/processes/${processId}`, { token: other })).status).toBe(404);
+  expect((await stack.api('POST', `/api/processes/${processId}/hold`, { token: other, body: { reason: 'fremd' } })).status).toBe(403);
+  const refusedOnProcess = await stack.db.auditEvent.findMany({
+    where: { action: 'access.refused', actorId: otherId, entityId: processId },
+  });
+  expect(refusedOnProcess.map((e) => (e.details as { attempted: string }).attempted).sort()).toEqual(['process.change', 'process.read']);
+  // the Art. 15 export of a person outside the user's scope
+  expect((await stack.api('GET', `/api/persons/${personId}/export`, { token: other })).status).toBe(404);
+  expect(await count({ action: 'access.refused', actorId: otherId, entityType: 'Person', entityId: personId })).toBe(2);
 });
 
 it('a client’s X-Request-Id never reaches the audit log', async () => {
