@@ -24,7 +24,7 @@ export function page(opts: { title: string; user?: PageUser; csrf?: string; body
     </ul>
     <form method="post" action="/logout" class="logout">
       <input type="hidden" name="_csrf" value="${opts.csrf ?? ''}">
-      <span><a href="/sitzungen" title="Meine Sitzungen">${opts.user.name}</a> (${roleLabel(opts.user.role)})</span>
+      <span>${opts.user.name} (${roleLabel(opts.user.role)})</span>
       <button type="submit">Abmelden</button>
     </form></nav>`
     : '';
@@ -45,7 +45,7 @@ export function page(opts: { title: string; user?: PageUser; csrf?: string; body
 <h1>${escapeHtml(opts.title)}</h1>
 ${opts.body}
 </main>
-<footer><p>KIM Flow – Integration in einer Linie</p></footer>
+<footer><p>KIM Flow – Integration in einer Linie${opts.user ? ' · <a href="/sitzungen">Meine Sitzungen</a>' : ''}</p></footer>
 <script src="/static/app.js" defer></script>
 </body></html>`;
 }
