@@ -191,7 +191,10 @@ export async function listCases({ db }: CaseDeps, where: object, take = 100) {
 export async function caseForChange(db: Db, user: AuthUser, id: string) {
   const c = await db.case.findUnique({ where: { id } });
   if (!c) throw notFound('Fall');
-  if (!canChangeCase(user, c)) throw forbidden('Keine Berechtigung, diesen Fall zu ändern.');
+  if (!canChangeCase(user, c)) {
+    await auditRefused(db, { id: user.id, role: user.role }, { type: 'Case', id, caseId: id }, 'case.change', 403);
+    throw forbidden('Keine Berechtigung, diesen Fall zu ändern.');
+  }
   refuseAnonymized(c);
   return c;
 }

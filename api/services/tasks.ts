@@ -41,7 +41,10 @@ export async function createHandoff(
 ) {
   const c = await deps.db.case.findUnique({ where: { id: caseId } });
   if (!c) throw notFound('Fall');
-  if (!canChangeCase(user, c)) throw forbidden('Keine Berechtigung, für diesen Fall Aufgaben zu übergeben.');
+  if (!canChangeCase(user, c)) {
+    await auditRefused(deps.db, actor, { type: 'Case', id: caseId, caseId }, 'task.create', 403);
+    throw forbidden('Keine Berechtigung, für diesen Fall Aufgaben zu übergeben.');
+  }
   refuseAnonymized(c);
   if (c.status === 'closed') throw conflict('Der Fall ist abgeschlossen.');
   const department = await deps.db.department.findUnique({ where: { id: input.department } });

@@ -85,6 +85,19 @@ it('refused attempts on others’ records are audited (403 and 404)', async () =
     where: { action: 'access.refused', actorId: otherId, entityId: processId },
   });
   expect(refusedOnProcess.map((e) => (e.details as { attempted: string }).attempted).sort()).toEqual(['process.change', 'process.read']);
+  // changing the case (status, a handoff) from the other team: 403, audited
+  expect(
+    (await stack.api('POST', `/api/cases/${caseId}/status`, { token: other, body: { status: 'on_hold', reason: 'fremd' } })).status,
+  ).toBe(403);
+  expect(
+    (await stack.api('POST', `/api/cases/${caseId}/handoffs`, { token: other, body: { step: 'general', department: '5-50' } })).status,
+  ).toBe(403);
+  const refusedOnCase = await stack.db.auditEvent.findMany({ where: { action: 'access.refused', actorId: otherId, entityType: 'Case' } });
+  expect(refusedOnCase.map((e) => (e.details as { attempted: string }).attempted).sort()).toEqual([
+    'case.change',
+    'case.read',
+    'task.create',
+  ]);
   // the Art. 15 export of a person outside the user's scope
   expect((await stack.api('GET', `/api/persons/${personId}/export`, { token: other })).status).toBe(404);
   expect(await count({ action: 'access.refused', actorId: otherId, entityType: 'Person', entityId: personId })).toBe(2);
