@@ -1,44 +1,22 @@
 // The process page links the chain's workflow in the Temporal Web UI in the configured namespace
 // (TEMPORAL_NAMESPACE → AppDeps.temporalNamespace), for supervisors, not for caseworkers.
-import type http from 'node:http';
-import { createApp } from '../../api/app';
-import { createLogger } from '../../core/log';
 import { chainDriver } from '../support/chain-helpers';
 import { FormClient } from '../support/form-client';
-import { freePort } from '../support/ports';
-import { LINK_KEYS, startStack, type Stack } from '../support/stack';
+import { startSecondApp } from '../support/second-app';
+import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
-let server: http.Server;
+let second: Awaited<ReturnType<typeof startSecondApp>>;
 let url: string;
 
 beforeAll(async () => {
   stack = await startStack({ outbox: false });
   // the same database and Temporal client, as an installation in namespace "kim-rbk" with a Web UI
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  const app = createApp({
-    db: stack.db,
-    temporal: stack.client,
-    taskQueue: stack.taskQueue,
-    log: createLogger('silent'),
-    publicUrl: url,
-    secureCookies: false,
-    sessionHours: 1,
-    linkKeys: LINK_KEYS,
-    workingDaySeconds: 0,
-    temporalUiUrl: 'http://temporal-ui.example:8233',
-    temporalNamespace: 'kim-rbk',
-  });
-  server = await new Promise((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
-  });
+  second = await startSecondApp(stack, { temporalUiUrl: 'http://temporal-ui.example:8233', temporalNamespace: 'kim-rbk' });
+  url = second.url;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => {
-    server?.close(() => resolve());
-    server?.closeAllConnections();
-  });
+  await second?.close();
   await stack?.stop();
 });
 

@@ -2,12 +2,9 @@
 // protection. Now a cookie-authenticated POST/PUT/PATCH/DELETE to /api/* needs the session's CSRF token
 // (X-CSRF-Token) or this app's own Origin, else 403 with a German message; bearer tokens are unaffected.
 // With secure cookies the session cookie is named __Host-kim_session.
-import type http from 'node:http';
-import { createApp } from '../../api/app';
-import { createLogger } from '../../core/log';
 import { FormClient, hidden } from '../support/form-client';
-import { freePort } from '../support/ports';
-import { LINK_KEYS, startStack, type Stack } from '../support/stack';
+import { startSecondApp } from '../support/second-app';
+import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -56,22 +53,8 @@ it('a cookie-authenticated API write needs the CSRF header or the own Origin; a 
 });
 
 it('with secure cookies the session cookie is __Host-kim_session (Secure, path /, no Domain); the plain name is not accepted there', async () => {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const app = createApp({
-    db: stack.db,
-    temporal: stack.client,
-    taskQueue: stack.taskQueue,
-    log: createLogger('silent'),
-    publicUrl: url,
-    secureCookies: true,
-    sessionHours: 1,
-    linkKeys: LINK_KEYS,
-    workingDaySeconds: 0,
-  });
-  const server: http.Server = await new Promise((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
-  });
+  const second = await startSecondApp(stack, { secureCookies: true });
+  const url = second.url;
   try {
     const b = new FormClient(url);
     const login = await b.login('fallmanagement@kim.example');
@@ -84,9 +67,6 @@ it('with secure cookies the session cookie is __Host-kim_session (Secure, path /
     const token = b.cookies.get('__Host-kim_session')!;
     expect((await fetch(`${url}/faelle`, { redirect: 'manual', headers: { cookie: `kim_session=${token}` } })).status).toBe(303);
   } finally {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await second.close();
   }
 });

@@ -1,42 +1,22 @@
 // Issue 12, point 4: Secure cookies, HSTS and upgrade-insecure-requests follow an https KIM_PUBLIC_URL
 // too, not only NODE_ENV=production (a staging system behind TLS in development mode was without them).
-import type http from 'node:http';
-import { createApp } from '../../api/app';
 import { loadConfig } from '../../core/config';
-import { createLogger } from '../../core/log';
 import { FormClient } from '../support/form-client';
-import { freePort } from '../support/ports';
-import { LINK_KEYS, startStack, type Stack } from '../support/stack';
+import { startSecondApp } from '../support/second-app';
+import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
-let server: http.Server;
+let second: Awaited<ReturnType<typeof startSecondApp>>;
 let url: string;
 
 beforeAll(async () => {
   stack = await startStack({ worker: false, outbox: false });
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
   const config = loadConfig({ NODE_ENV: 'development', KIM_PUBLIC_URL: 'https://kim.example' });
-  const app = createApp({
-    db: stack.db,
-    temporal: stack.client,
-    taskQueue: stack.taskQueue,
-    log: createLogger('silent'),
-    publicUrl: config.publicUrl,
-    secureCookies: config.secureCookies,
-    sessionHours: 1,
-    linkKeys: LINK_KEYS,
-    workingDaySeconds: 0,
-  });
-  server = await new Promise((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
-  });
+  second = await startSecondApp(stack, { publicUrl: config.publicUrl, secureCookies: config.secureCookies });
+  url = second.url;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => {
-    server?.close(() => resolve());
-    server?.closeAllConnections();
-  });
+  await second?.close();
   await stack?.stop();
 });
 

@@ -2,43 +2,22 @@
 // default loopback, validated at start-up). An app that trusts another proxy than loopback takes the
 // socket address of a loopback client, however it sets X-Forwarded-For — so it cannot dodge the
 // per-address login limit by inventing addresses.
-import type http from 'node:http';
-import { createApp } from '../../api/app';
 import { LOGIN_FAILURES_PER_IP } from '../../api/auth';
 import { ConfigError, loadConfig } from '../../core/config';
-import { createLogger } from '../../core/log';
-import { freePort } from '../support/ports';
-import { LINK_KEYS, startStack, type Stack } from '../support/stack';
+import { startSecondApp } from '../support/second-app';
+import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
-let server: http.Server;
+let second: Awaited<ReturnType<typeof startSecondApp>>;
 let url: string;
 
 beforeAll(async () => {
   stack = await startStack({ worker: false, outbox: false });
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  const app = createApp({
-    db: stack.db,
-    temporal: stack.client,
-    taskQueue: stack.taskQueue,
-    log: createLogger('silent'),
-    publicUrl: url,
-    secureCookies: false,
-    sessionHours: 1,
-    linkKeys: LINK_KEYS,
-    workingDaySeconds: 0,
-    trustProxy: loadConfig({ KIM_TRUST_PROXY: '192.0.2.10, 10.0.0.0/8' }).KIM_TRUST_PROXY,
-  });
-  server = await new Promise((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
-  });
+  second = await startSecondApp(stack, { trustProxy: loadConfig({ KIM_TRUST_PROXY: '192.0.2.10, 10.0.0.0/8' }).KIM_TRUST_PROXY });
+  url = second.url;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => {
-    server?.close(() => resolve());
-    server?.closeAllConnections();
-  });
+  await second?.close();
   await stack?.stop();
 });
 
