@@ -7,6 +7,7 @@ import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import globalSetup from '../global-setup';
 import globalTeardown from '../global-teardown';
+import { runBenchmark } from './run';
 import { eventually, startStack, PAYLOAD_CODEC, testEnv } from '../support/stack';
 import { killProcess, startWorkerProcess } from '../support/worker-process';
 import { trivialWorkflow, bumpUpdate } from './trivial-workflow';
@@ -222,16 +223,4 @@ async function main() {
   }
 }
 
-// Ctrl-C: stop the services this script started (no orphaned postgres or temporal)
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    void globalTeardown().finally(() => process.exit(130));
-  });
-// stdout to a pipe is asynchronous: flush before exiting (the SDK's native runtime keeps the process alive)
-main().then(
-  () => process.stdout.write('', () => process.exit(0)),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -8,6 +8,7 @@
 import crypto from 'node:crypto';
 import globalSetup from '../global-setup';
 import globalTeardown from '../global-teardown';
+import { runBenchmark } from './run';
 import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attributes';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { trivialWorkflow } from './trivial-workflow';
@@ -178,16 +179,4 @@ async function main() {
   }
 }
 
-// Ctrl-C: stop the services this script started (no orphaned postgres or temporal)
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    void globalTeardown().finally(() => process.exit(130));
-  });
-// stdout to a pipe is asynchronous: flush before exiting (the SDK's native runtime keeps the process alive)
-main().then(
-  () => process.stdout.write('', () => process.exit(0)),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);
