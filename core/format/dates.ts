@@ -7,23 +7,16 @@ const toDate = (d: DateLike) => (d instanceof Date ? d : new Date(d));
 const isEmpty = (d: DateLike | null | undefined): d is null | undefined => d === null || d === undefined || d === '';
 
 const dateFmt = new Intl.DateTimeFormat('de-DE', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' });
-const dateTimeFmt = new Intl.DateTimeFormat('de-DE', {
+const dateTimeParts: Intl.DateTimeFormatOptions = {
   timeZone: TIME_ZONE,
   day: '2-digit',
   month: '2-digit',
   year: 'numeric',
   hour: '2-digit',
   minute: '2-digit',
-});
-const dateTimeSecondsFmt = new Intl.DateTimeFormat('de-DE', {
-  timeZone: TIME_ZONE,
-  day: '2-digit',
-  month: '2-digit',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+};
+const dateTimeFmt = new Intl.DateTimeFormat('de-DE', dateTimeParts);
+const dateTimeSecondsFmt = new Intl.DateTimeFormat('de-DE', { ...dateTimeParts, second: '2-digit' });
 const isoDayFmt = new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE }); // yyyy-mm-dd
 
 /** dd.mm.yyyy; `empty` for null/undefined */
