@@ -21,6 +21,7 @@ import { caseListView, noCaseFilesView } from '../views/case-list';
 import { consentPages } from './consent-pages';
 import { formValues, validateForm, type FieldErrors } from './forms';
 import { layout, LOGIN, pageRouter } from './page-route';
+import { formKey } from '../submission';
 
 const CASE_WORK = { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann Personen und Fälle anlegen.' };
 const CASE_CHANGE = { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kann Fälle ändern.' };
@@ -33,9 +34,6 @@ const NOTICES: Record<string, string> = {
   widerruf:
     'Einwilligung widerrufen. Offene Übergaben an Stellen, die sie nicht mehr abdeckt, wurden abgebrochen und die Stellen informiert.',
 };
-
-const formKey = (body: Record<string, unknown>) =>
-  typeof body._key === 'string' && /^[\w-]{8,100}$/.test(body._key) ? body._key : undefined;
 
 /** A 409 with a link to what already runs: the message in an alert, not an error summary of fields. */
 const conflictBox = (
@@ -73,7 +71,7 @@ export function casePages(deps: AppDeps) {
     const values = formValues(req.body, ['householdSize']);
     const v = validateForm(personInput, values);
     if (!v.ok) return res.status(400).send(personForm(req, { ...values, _key: req.body._key }, v.errors));
-    const p = await createPerson(deps, req.user!, actorOf(req), v.data, formKey(req.body));
+    const p = await createPerson(deps, req.user!, actorOf(req), v.data, formKey(req));
     res.redirect(303, `/faelle/neu?personId=${p.id}`);
   });
 
@@ -85,7 +83,7 @@ export function casePages(deps: AppDeps) {
     const v = validateForm(caseInput, values);
     if (!v.ok) return res.status(400).send(await caseForm(req, { ...values, _key: req.body._key }, v.errors));
     try {
-      const c = await createCase(deps, req.user!, actorOf(req), v.data, formKey(req.body));
+      const c = await createCase(deps, req.user!, actorOf(req), v.data, formKey(req));
       res.redirect(303, `/faelle/${c.id}`);
     } catch (err) {
       if (err instanceof HttpError && err.status === 400) {
@@ -113,6 +111,16 @@ export function casePages(deps: AppDeps) {
       caseDetailView(o, { user: req.user!, csrf: req.csrfToken }, { errors, typed, notice, problem }),
     );
   };
+
+  /** 409: the case page again, with the message and a link to what already runs. */
+  const conflict = async (
+    req: Request,
+    res: Response,
+    id: string,
+    typed: Record<string, string>,
+    message: string,
+    link?: { href: string; text: string },
+  ) => res.status(409).send(await detail(req, id, {}, undefined, typed, conflictBox(message, link)));
 
   pages.get('/faelle/:id', LOGIN, async (req: Request, res: Response) => {
     const notice = typeof req.query.ok === 'string' ? NOTICES[req.query.ok] : undefined;
@@ -197,18 +205,14 @@ export function casePages(deps: AppDeps) {
       } catch (err) {
         if (err instanceof HttpError && err.status === 409) {
           const running = typeof err.extra.id === 'string' ? err.extra.id : undefined;
-          return res
-            .status(409)
-            .send(
-              await detail(
-                req,
-                id,
-                {},
-                undefined,
-                typed,
-                conflictBox(err.message, running ? { href: `/prozesse/${running}`, text: 'Zur laufenden Kette' } : undefined),
-              ),
-            );
+          return conflict(
+            req,
+            res,
+            id,
+            typed,
+            err.message,
+            running ? { href: `/prozesse/${running}`, text: 'Zur laufenden Kette' } : undefined,
+          );
         }
         if (err instanceof HttpError && (err.status === 400 || err.status === 403)) {
           return res.status(err.status).send(await detail(req, id, { chainType: err.message }, undefined, typed));
@@ -239,18 +243,14 @@ export function casePages(deps: AppDeps) {
       } catch (err) {
         if (err instanceof HttpError && err.status === 409) {
           const taskId = typeof err.extra.taskId === 'string' ? err.extra.taskId : undefined;
-          return res
-            .status(409)
-            .send(
-              await detail(
-                req,
-                id,
-                {},
-                undefined,
-                typed,
-                conflictBox(err.message, taskId ? { href: `/aufgaben/${taskId}`, text: 'Zur offenen Übergabe' } : undefined),
-              ),
-            );
+          return conflict(
+            req,
+            res,
+            id,
+            typed,
+            err.message,
+            taskId ? { href: `/aufgaben/${taskId}`, text: 'Zur offenen Übergabe' } : undefined,
+          );
         }
         if (err instanceof HttpError && (err.status === 400 || err.status === 403)) {
           const errors = err.details.length
