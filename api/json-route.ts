@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Role } from '../core/db/generated/client';
 import { requireRole } from './auth';
 import { parseOr400 } from './errors';
+import { SUBMISSION_KEY } from './submission';
 
 export const errorSchema = z.object({
   error: z.object({
@@ -105,10 +106,7 @@ export class JsonApi {
         ...(def.idempotent
           ? {
               headers: z.object({
-                'idempotency-key': z
-                  .string()
-                  .regex(/^[\w-]{8,100}$/)
-                  .optional(),
+                'idempotency-key': z.string().regex(SUBMISSION_KEY).optional(),
               }),
             }
           : {}),

@@ -5,13 +5,14 @@
 import type { Request } from 'express';
 import { badRequest } from './errors';
 
-const KEY = /^[\w-]{8,100}$/;
+/** A submission key: 8–100 letters, digits, - and _ (form `_key` and `Idempotency-Key`). */
+export const SUBMISSION_KEY = /^[\w-]{8,100}$/;
 
 /** The `Idempotency-Key` header: absent → undefined; malformed → 400 naming the header. */
 export function idempotencyKeyHeader(req: Request): string | undefined {
   const h = req.get('idempotency-key');
   if (h === undefined) return undefined;
-  if (!KEY.test(h))
+  if (!SUBMISSION_KEY.test(h))
     throw badRequest('Idempotency-Key ungültig (8–100 Zeichen: Buchstaben, Ziffern, - und _).', [
       { field: 'Idempotency-Key', message: 'ungültig' },
     ]);
@@ -21,7 +22,7 @@ export function idempotencyKeyHeader(req: Request): string | undefined {
 /** The form's one-time key (`_key`), if it is well-formed. */
 export function formKey(req: Request): string | undefined {
   const k = (req.body as Record<string, unknown> | undefined)?._key;
-  return typeof k === 'string' && KEY.test(k) ? k : undefined;
+  return typeof k === 'string' && SUBMISSION_KEY.test(k) ? k : undefined;
 }
 
 /**
