@@ -3,12 +3,19 @@
 // as AES-256-GCM ciphertext of the serialized original payload; search attributes are not payloads of
 // the codec (they stay searchable and carry only IDs). Keys: KIM_PAYLOAD_KEYS "kid:base64(32 bytes),…"
 // — the first encrypts, every key decrypts (rotation). Codecs run outside the workflow sandbox.
+// Where the SDK tells the codec whose payload it is (its serialization context: the client and the
+// worker pass it for workflow and activity payloads), the workflow id travels in the payload's metadata
+// and is bound to the ciphertext as AES-GCM associated data: relabelling a payload breaks its tag. So
+// whoever decodes a payload (the Temporal Web UI through /api/codec/decode) is audited with the workflow
+// it belongs to, although the UI's request names none.
 import crypto from 'node:crypto';
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
+/** the id of the workflow a payload belongs to (authenticated: part of the AES-GCM associated data) */
+export const WORKFLOW_ID_METADATA = 'kim-workflow-id';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -78,14 +85,18 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
   }
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     const { id, key } = this.keys[0];
+    const workflowId = context?.workflowId;
     return payloads.map((p) => {
       const plain = temporal.api.common.v1.Payload.encode(p).finish();
       const iv = crypto.randomBytes(IV_BYTES);
       const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+      if (workflowId) cipher.setAAD(Buffer.from(workflowId, 'utf8'));
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-      return { metadata: { encoding: utf8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8(id) }, data: new Uint8Array(data) };
+      const metadata: Payload['metadata'] = { encoding: utf8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8(id) };
+      if (workflowId) metadata[WORKFLOW_ID_METADATA] = utf8(workflowId);
+      return { metadata, data: new Uint8Array(data) };
     });
   }
 
@@ -105,6 +116,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const data = Buffer.from(p.data ?? new Uint8Array());
       if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadKeyError('Verschlüsselte Temporal-Daten sind unvollständig');
       const decipher = crypto.createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
+      const workflowId = text(p.metadata?.[WORKFLOW_ID_METADATA]);
+      if (workflowId !== undefined) decipher.setAAD(Buffer.from(workflowId, 'utf8'));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
       let plain: Buffer;
       try {
@@ -115,6 +128,11 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       return temporal.api.common.v1.Payload.decode(plain) as Payload;
     });
   }
+}
+
+/** The workflow a payload belongs to, as its metadata says (authenticated once the payload decoded). */
+export function workflowIdOfPayload(p: Payload): string | undefined {
+  return text(p.metadata?.[WORKFLOW_ID_METADATA]);
 }
 
 export function createPayloadCodec(spec: string, options: CodecOptions = {}): AesGcmPayloadCodec {

@@ -5,12 +5,13 @@
 // Only supervisors may decode and encode — decoding shows case content, which admins are not to see, and
 // encoding would let someone with write access to Temporal craft accepted inputs: with an API token
 // (Bearer), or with their KIM session cookie on a CORS request from an allowed UI origin.
-// Every decode is audited per workflow id where the request names one. The Temporal Web UI's codec
-// request carries only the payloads, Content-Type, X-Namespace and Authorization — no workflow id, and
-// its Referer is cut to the UI's origin on this cross-origin call (strict-origin-when-cross-origin).
-// What is audited: the namespace, the workflow id if the request carries one (X-Workflow-Id header of a
-// tool or proxy, or a Referer with /workflows/<id>), and per payload its key id and a SHA-256
-// fingerprint of the ciphertext — which finds the history event (and so the workflow) later. `npm start` starts the
+// Every decode is audited per workflow id. The Temporal Web UI's codec request carries only the
+// payloads, Content-Type, X-Namespace and Authorization — no workflow id, and its Referer is cut to the
+// UI's origin on this cross-origin call (strict-origin-when-cross-origin). So the codec binds the
+// workflow id into every payload it encrypts (core/codec.ts: metadata + AES-GCM associated data), and
+// this endpoint audits one row per workflow whose payloads it decoded. Payloads from before that binding
+// fall back to the id the request names (X-Workflow-Id of a tool or proxy, a Referer with
+// /workflows/<id>); each row lists per payload its key id and a SHA-256 fingerprint of the ciphertext. `npm start` starts the
 // dev server with --ui-codec-endpoint <public URL>/api/codec; in the UI enable "include cross-origin
 // credentials" (Settings → Codec Server) and sign in to KIM Flow in the same browser.
 import type { Client } from '@temporalio/client';
@@ -19,7 +20,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { z } from 'zod';
 import crypto from 'node:crypto';
 import { audit } from '../../core/audit';
-import { KEY_ID_METADATA } from '../../core/codec';
+import { KEY_ID_METADATA, workflowIdOfPayload } from '../../core/codec';
 import type { Db } from '../../core/db/client';
 import { actorOf, requireRole } from '../auth';
 import { HttpError, parseOr400, unauthorized } from '../errors';
@@ -81,6 +82,40 @@ function workflowIdOf(req: Request): string | undefined {
     return id && WORKFLOW_ID.test(id) ? id : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Key id and a SHA-256 fingerprint of the ciphertext: finds the history event later. */
+const fingerprint = (p: Payload) => ({
+  keyId: p.metadata?.[KEY_ID_METADATA] ? Buffer.from(p.metadata[KEY_ID_METADATA]!).toString('utf8').slice(0, 20) : null,
+  sha256: crypto
+    .createHash('sha256')
+    .update(p.data ?? new Uint8Array())
+    .digest('hex')
+    .slice(0, 32),
+});
+
+/**
+ * One audit row per workflow whose payloads were decoded: the workflow id bound into each payload by the
+ * codec (authenticated — the decode succeeded), else the one the request names (X-Workflow-Id, Referer);
+ * payloads of neither kind (from before the binding) in one row with their fingerprints.
+ */
+async function auditDecode(db: Db, req: Request, incoming: Payload[]) {
+  const named = workflowIdOf(req);
+  const groups = new Map<string | undefined, Payload[]>();
+  for (const p of incoming) {
+    const id = workflowIdOfPayload(p) ?? named;
+    groups.set(id, [...(groups.get(id) ?? []), p]);
+  }
+  const namespace = String(req.get('x-namespace') ?? '').slice(0, 100);
+  for (const [workflowId, payloads] of groups) {
+    await audit(
+      db,
+      actorOf(req),
+      'temporal.payloads.decoded',
+      { type: workflowId ? 'Workflow' : 'TemporalPayload', id: workflowId, caseId: caseIdOf(workflowId) },
+      { count: payloads.length, namespace, workflowId: workflowId ?? null, payloads: payloads.slice(0, 100).map(fingerprint) },
+    );
   }
 }
 
@@ -153,28 +188,7 @@ export function codecRouter(deps: CodecRouterDeps) {
             `Payloads konnten nicht ${direction === 'decode' ? 'entschlüsselt' : 'verschlüsselt'} werden: ${(err as Error).message}`,
           );
         }
-        if (direction === 'decode' && deps.db) {
-          const workflowId = workflowIdOf(req);
-          await audit(
-            deps.db,
-            actorOf(req),
-            'temporal.payloads.decoded',
-            { type: workflowId ? 'Workflow' : 'TemporalPayload', id: workflowId, caseId: caseIdOf(workflowId) },
-            {
-              count: payloads.length,
-              namespace: String(req.get('x-namespace') ?? '').slice(0, 100),
-              workflowId: workflowId ?? null,
-              payloads: incoming.slice(0, 100).map((p) => ({
-                keyId: p.metadata?.[KEY_ID_METADATA] ? Buffer.from(p.metadata[KEY_ID_METADATA]!).toString('utf8').slice(0, 20) : null,
-                sha256: crypto
-                  .createHash('sha256')
-                  .update(p.data ?? new Uint8Array())
-                  .digest('hex')
-                  .slice(0, 32),
-              })),
-            },
-          );
-        }
+        if (direction === 'decode' && deps.db) await auditDecode(deps.db, req, incoming);
         res.json({ payloads: payloads.map(toWire) });
       },
     );

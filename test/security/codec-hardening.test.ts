@@ -10,6 +10,8 @@ import { createPayloadCodec } from '../../core/codec';
 import { loadConfig } from '../../core/config';
 import { caseWorkflowId } from '../../core/domain/case-state';
 import { createKimWorker } from '../../worker/worker';
+import { chainDriver } from '../support/chain-helpers';
+import { encryptedPayloads } from '../support/history-text';
 import { LINK_KEYS, PAYLOAD_CODEC, PAYLOAD_KEYS, eventually, startStack, testEnv, type Stack } from '../support/stack';
 
 const json = (v: unknown) => defaultPayloadConverter.toPayload(v) as Payload;
@@ -82,6 +84,34 @@ describe('on the real stack', () => {
       entityId: null,
       details: { workflowId: null, payloads: [{ keyId: 'cur', sha256: sha }] },
     });
+  });
+
+  test('what the Temporal UI decodes is audited per workflow although its request names none (the id is bound into each payload)', async () => {
+    const caseworker = await stack.token('fallmanagement@kim.example');
+    const supervisor = await stack.token('leitung@kim.example');
+    const d = chainDriver(stack, caseworker);
+    const [a, b] = [await d.newCase(), await d.newCase()];
+    const startInput = async (caseId: string) => {
+      const history = await stack.rawClient.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
+      return encryptedPayloads(history.events![0])[0];
+    };
+    const payloads = [await startInput(a.id), await startInput(b.id)];
+    const before = await stack.db.auditEvent.count({ where: { action: 'temporal.payloads.decoded' } });
+    // a forged X-Workflow-Id does not override the id the payload carries
+    expect((await decode(supervisor, payloads, { 'x-workflow-id': 'case-00000000-0000-0000-0000-000000000000' })).status).toBe(200);
+    const rows = await stack.db.auditEvent.findMany({
+      where: { action: 'temporal.payloads.decoded' },
+      orderBy: { id: 'asc' },
+      skip: before,
+    });
+    expect(rows.map((r) => [r.entityType, r.entityId, r.caseId])).toEqual([
+      ['Workflow', caseWorkflowId(a.id), a.id],
+      ['Workflow', caseWorkflowId(b.id), b.id],
+    ]);
+    // a payload relabelled to another workflow is refused, and nothing is audited as decoded
+    const relabelled = { ...payloads[0], metadata: { ...payloads[0].metadata, 'kim-workflow-id': Buffer.from(caseWorkflowId(b.id)) } };
+    expect((await decode(supervisor, [relabelled])).status).toBe(400);
+    expect(await stack.db.auditEvent.count({ where: { action: 'temporal.payloads.decoded' } })).toBe(before + 2);
   });
 
   async function runWorker(requireEncrypted: boolean, fn: (taskQueue: string) => Promise<void>) {

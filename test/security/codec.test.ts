@@ -18,7 +18,7 @@ import { ConfigError, loadConfig } from '../../core/config';
 import { chainDriver } from '../support/chain-helpers';
 import { FormClient } from '../support/form-client';
 import { freePort } from '../support/ports';
-import { decryptTree, historyText } from '../support/history-text';
+import { decryptTree, encryptedPayloads, historyText } from '../support/history-text';
 import { PAYLOAD_CODEC, PAYLOAD_KEYS, startStack, type Stack } from '../support/stack';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -66,6 +66,22 @@ describe('AES-256-GCM payload codec', () => {
       await expect(a.decode([{ ...e, data: new Uint8Array(bad) }])).rejects.toThrow(/manipuliert/);
     }
     await expect(a.decode([{ ...e, data: e.data!.slice(0, 20) }])).rejects.toThrow(/unvollständig/);
+  });
+
+  test('the workflow id of the serialization context travels with the payload, bound to the ciphertext', async () => {
+    const context = { type: 'workflow', namespace: 'default', workflowId: 'chain-abc-move-out' } as const;
+    const [bound] = await a.encode([json('Daten')], context);
+    expect(dec(bound.metadata!['kim-workflow-id'])).toBe('chain-abc-move-out');
+    expect(defaultPayloadConverter.fromPayload((await a.decode([bound]))[0])).toBe('Daten');
+    // relabelled to another workflow (or the label removed): the tag no longer fits
+    const relabelled = { ...bound, metadata: { ...bound.metadata, 'kim-workflow-id': enc('case-other') } };
+    await expect(a.decode([relabelled])).rejects.toThrow(/manipuliert/);
+    const { ['kim-workflow-id']: _, ...unlabelled } = bound.metadata!;
+    await expect(a.decode([{ ...bound, metadata: unlabelled }])).rejects.toThrow(/manipuliert/);
+    // activity payloads carry the workflow that scheduled them; without a context no label
+    const [activity] = await a.encode([json(1)], { type: 'activity', namespace: 'default', workflowId: 'handoff-x', isLocal: true });
+    expect(dec(activity.metadata!['kim-workflow-id'])).toBe('handoff-x');
+    expect((await a.encode([json(1)]))[0].metadata!['kim-workflow-id']).toBeUndefined();
   });
 
   test('key rotation: the new first key encrypts, the old still decrypts; unknown key id → error', async () => {
@@ -171,6 +187,12 @@ describe('on the real stack', () => {
     expect(raw).toContain('binary/encrypted');
     for (const secret of ['Plmoknijb', 'Uzgvtfcrdx', 'Zxqwelda', 'support-needed', 'readiness']) expect(raw).not.toContain(secret);
     // positive control: the same history decrypted does carry the step data and the reason
+    // every payload the client and the worker encrypted names the workflow it belongs to (the chain's
+    // own, or for a child's start input the child's)
+    const labels = encryptedPayloads(history).map((p) => dec(p.metadata!['kim-workflow-id']));
+    expect(labels.length).toBeGreaterThan(5);
+    expect(labels).toContain(workflowId);
+    for (const l of labels) expect(l === workflowId || l.startsWith('handoff-')).toBe(true);
     const plain = historyText(await decryptTree(history));
     expect(plain).toContain('Plmoknijb');
     expect(plain).toContain('Uzgvtfcrdx');

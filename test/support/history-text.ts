@@ -26,3 +26,13 @@ export async function decryptTree(v: unknown): Promise<unknown> {
     return (await PAYLOAD_CODEC.decode([o as Payload]))[0];
   return Object.fromEntries(await Promise.all(Object.entries(o).map(async ([k, x]) => [k, await decryptTree(x)])));
 }
+
+/** Every encrypted payload of a history (or any tree of them), in order. */
+export function encryptedPayloads(v: unknown): Payload[] {
+  if (v instanceof Uint8Array || v === null || typeof v !== 'object') return [];
+  if (Array.isArray(v)) return v.flatMap(encryptedPayloads);
+  const o = v as Record<string, unknown>;
+  const meta = o.metadata as Record<string, Uint8Array> | undefined;
+  if (meta?.encoding instanceof Uint8Array && dec(meta.encoding) === ENCRYPTED_ENCODING) return [o as Payload];
+  return Object.values(o).flatMap(encryptedPayloads);
+}
