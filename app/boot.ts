@@ -76,7 +76,15 @@ function installRuntimeOnce(level: string) {
   Runtime.install({ logger: new DefaultLogger(level === 'debug' || level === 'trace' ? 'DEBUG' : 'WARN') });
 }
 
-export async function runWorker(opts: { config: Config; db: Db; temporalAddress: string; smtpUrl: string; log: Logger }) {
+export async function runWorker(opts: {
+  config: Config;
+  db: Db;
+  temporalAddress: string;
+  smtpUrl: string;
+  log: Logger;
+  /** a pre-built workflow bundle; default: bundled at start in a child process */
+  workflowBundle?: { code: string } | { codePath: string };
+}) {
   const { createKimWorker } = await import('../worker/worker');
   installRuntimeOnce(opts.config.LOG_LEVEL);
   const connection = await NativeConnection.connect(connectionOptions(opts.config, opts.temporalAddress));
@@ -92,6 +100,7 @@ export async function runWorker(opts: { config: Config; db: Db; temporalAddress:
     // the worker refuses plaintext payloads (injected inputs/updates) unless KIM_PAYLOAD_REQUIRE_ENCRYPTION=false
     dataConverter: { payloadCodecs: [resolvePayloadCodec(opts.config, { requireEncrypted: opts.config.KIM_PAYLOAD_REQUIRE_ENCRYPTION })] },
     maxCachedWorkflows: opts.config.KIM_WORKER_CACHE,
+    workflowBundle: opts.workflowBundle,
   });
   const running = worker.run();
   running.catch((err) => opts.log.fatal({ err }, 'Worker abgebrochen'));

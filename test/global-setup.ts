@@ -9,6 +9,7 @@ import { migrate } from '../core/db/migrate';
 import { ensureDatabase, startPostgres } from '../core/runtime/postgres';
 import { startTemporalServer } from '../core/runtime/temporal-server';
 import { freePort } from './support/ports';
+import { workflowBundleOptions } from '../worker/workflow-bundle';
 import { ensurePrerequisites, selectedTestFiles } from './support/prerequisites';
 
 export interface TestEnv {
@@ -54,7 +55,7 @@ export default async function globalSetup(globalConfig?: JestGlobalConfig) {
       log: (m) => console.log(`[temporal] ${m}`),
     }),
     bundleWorkflowCode({
-      workflowsPath: require.resolve('../workflows'),
+      ...workflowBundleOptions,
       logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never,
     }),
   ]);

@@ -2,13 +2,14 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Logger } from '../core/log';
+import { bundleInChildProcess } from './workflow-bundle';
 
 export interface KimWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   log: Logger;
-  /** a pre-built bundle (tests build it once per run); default: bundle workflows/ now */
+  /** a pre-built bundle (tests build it once per run); default: bundle workflows/ now, in a child process */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** workflows kept in memory (KIM_WORKER_CACHE, default 2,000) */
   maxCachedWorkflows?: number;
@@ -21,7 +22,7 @@ export async function createKimWorker(opts: KimWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    workflowBundle: opts.workflowBundle ?? (await bundleInChildProcess()),
     activities: createActivities({ db: opts.db, publicUrl: opts.publicUrl, linkKeys: opts.linkKeys, linkTtlDays: opts.linkTtlDays }),
     maxCachedWorkflows: opts.maxCachedWorkflows ?? 2_000,
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),

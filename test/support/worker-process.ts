@@ -7,8 +7,9 @@ import { LINK_SECRETS, PAYLOAD_KEYS, testEnv, type Stack } from './stack';
 
 const root = path.join(__dirname, '..', '..');
 
-export function startWorkerProcess(stack: Stack, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app/worker.ts'], {
+/** `script`: the entry point (default app/worker.ts; a benchmark may pass a variant of it) */
+export function startWorkerProcess(stack: Stack, env: Record<string, string> = {}, script = 'app/worker.ts'): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root,
     env: {
       ...process.env,

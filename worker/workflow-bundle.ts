@@ -1,0 +1,38 @@
+// How the workflow code is bundled — one place for the worker, the test run and the bundle CLI.
+//
+// Memory (issue 17, P4): webpack's bundling leaves ≈150 MB in a process's heap that it never gives
+// back, so the worker bundles in a short-lived child process (worker/bundle-cli.ts) and loads the code.
+// What a cached workflow costs is a different matter: with reuseV8Context (the SDK default) every
+// workflow gets its own module cache, so every module the workflow code imports — zod above all, and
+// the chain definitions parsed with it — is evaluated again per cached workflow. The SDK's
+// `preloadModules` would share them, but it deep-freezes shared modules, and zod defines properties
+// lazily on its schema objects ("Cannot define property safeParse, object is not extensible" on the
+// first update): zod cannot be shared that way. See the README's "Worker memory".
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { BundleOptions } from '@temporalio/worker';
+
+export const workflowBundleOptions: Pick<BundleOptions, 'workflowsPath'> = {
+  workflowsPath: require.resolve('../workflows'),
+};
+
+/** The workflow bundle, built by worker/bundle-cli.ts in a child process (webpack's memory goes with it). */
+export async function bundleInChildProcess(): Promise<{ code: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-bundle-'));
+  const out = path.join(dir, 'workflows.js');
+  try {
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bundle-cli.ts'), out], {
+      cwd: path.join(__dirname, '..'),
+      maxBuffer: 10 * 1024 * 1024,
+    });
+    return { code: fs.readFileSync(out, 'utf8') };
+  } catch (err) {
+    const stderr = String((err as { stderr?: string }).stderr ?? '').trim();
+    throw new Error(stderr || (err as Error).message, { cause: err });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
