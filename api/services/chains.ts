@@ -159,8 +159,13 @@ export const likeLiteral = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 export function processWhere(user: AuthUser, f: Omit<ProcessFilters, 'limit'>, now = new Date()): Prisma.ProcessWhereInput {
   if (!seesCaseFiles(user)) throw forbidden();
   const q = f.q?.trim();
+  const scope = caseListFilter(user);
+  const caseFilter: Prisma.CaseWhereInput[] = [
+    ...(Object.keys(scope).length ? [scope] : []), // supervisors: every case — no join to Case at all
+    ...(q ? [{ reference: { contains: likeLiteral(q), mode: 'insensitive' as const } }] : []),
+  ];
   return {
-    case: q ? { AND: [caseListFilter(user), { reference: { contains: likeLiteral(q), mode: 'insensitive' } }] } : caseListFilter(user),
+    ...(caseFilter.length ? { case: { AND: caseFilter } } : {}),
     ...(f.type ? { type: f.type } : {}),
     ...(f.status ? { status: f.status } : {}),
     ...(f.department ? { currentDepartment: f.department } : {}),

@@ -11,6 +11,11 @@ import globalTeardown from '../global-teardown';
 import { runBenchmark } from './run';
 import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attributes';
 import { eventually, startStack, type Stack } from '../support/stack';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../../core/db/generated/client';
+import type { AuthUser } from '../../api/auth';
+import { processQuery } from '../../api/routes/process-query';
+import { pageProcesses } from '../../api/services/chains';
 import { trivialWorkflow } from './trivial-workflow';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50);
@@ -80,6 +85,37 @@ async function timeIt(n: number, fn: () => Promise<void>) {
   return xs;
 }
 
+/** EXPLAIN ANALYZE of the SQL the list's queries send (captured from Prisma's query log), for the note. */
+async function explain(stack: Stack, label: string, query: string) {
+  const logged = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: stack.databaseUrl }),
+    log: [{ emit: 'event', level: 'query' }],
+  });
+  const queries: Array<{ sql: string; params: unknown[] }> = [];
+  logged.$on('query', (e) => queries.push({ sql: e.query, params: JSON.parse(e.params) as unknown[] }));
+  try {
+    const supervisor = await logged.user.findUniqueOrThrow({ where: { email: 'leitung@kim.example' } });
+    queries.length = 0;
+    const filters = processQuery.parse({ limit: '50', ...Object.fromEntries(new URLSearchParams(query)) });
+    const user: AuthUser = {
+      id: supervisor.id,
+      email: supervisor.email,
+      name: supervisor.name,
+      role: 'supervisor',
+      departmentId: supervisor.departmentId,
+    };
+    await pageProcesses(logged, user, filters);
+    console.log(`\nEXPLAIN ANALYZE of the slowest filter at the largest size (${label}):`);
+    for (const q of queries.filter((x) => /^SELECT/i.test(x.sql))) {
+      const plan = await logged.$queryRawUnsafe<Array<{ 'QUERY PLAN': string }>>(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, ...q.params);
+      console.log(`\n  ${q.sql.replace(/\s+/g, ' ').slice(0, 300)}`);
+      for (const line of plan) console.log(`    ${line['QUERY PLAN']}`);
+    }
+  } finally {
+    await logged.$disconnect();
+  }
+}
+
 async function main() {
   await globalSetup();
   const stack = await startStack({ worker: false, outbox: false });
@@ -94,6 +130,7 @@ async function main() {
       [`q=${PREFIX}0012 (reference prefix)`, `q=${PREFIX}0012`],
     ];
     const rows: string[][] = [];
+    let slowest: { label: string; query: string; p95: number } | undefined;
     let seeded = 0;
     for (const size of SIZES) {
       const t = performance.now();
@@ -109,8 +146,10 @@ async function main() {
           matched = r.body.total;
         });
         rows.push([`API ${label}`, `${total} rows`, `${matched} match`, ms(pct(xs, 50)), ms(pct(xs, 95))]);
+        if (size === SIZES[SIZES.length - 1] && (!slowest || pct(xs, 95) > slowest.p95)) slowest = { label, query, p95: pct(xs, 95) };
       }
     }
+    if (slowest) await explain(stack, slowest.label, slowest.query);
 
     // --- comparison: Temporal visibility over workflows with search attributes -------------------
     const queue = `${stack.taskQueue}-visibility`; // no worker: the workflows just exist (running)
