@@ -12,12 +12,15 @@ import path from 'node:path';
 import { createDb, type Db } from '../../core/db/client';
 import { startRoundRobinProxy } from '../../core/runtime/round-robin-proxy';
 import type { CapturedMail } from '../../core/runtime/smtp-capture';
-import { kimEnv, processTree, processesUsing, ROOT, stillRunning, type Proc } from '../runtime/kim-process';
+import { Connection } from '@temporalio/client';
+import { kimEnv, proc, processTree, processesUsing, ROOT, stillRunning, type Proc } from '../runtime/kim-process';
 
 jest.setTimeout(900_000);
 
 const N = Number(process.env.CLUSTER_CHAINS ?? 20);
 const PARALLEL = 10;
+/** CLUSTER_RESTART_SERVERS=1: PostgreSQL and the Temporal server restarted too (a chain then stalls: see the note in README) */
+const RESTART_SERVERS = process.env.CLUSTER_RESTART_SERVERS === '1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A free port below 32768 (the Temporal server keeps membership ports as smallint). */
@@ -44,6 +47,7 @@ let dir: string;
 let cluster: ChildProcess;
 let output = '';
 let url: string;
+let temporalPort: number;
 let db: Db;
 let tree: Proc[] = [];
 const statuses = new Map<number, number>();
@@ -99,6 +103,7 @@ beforeAll(async () => {
   fs.chmodSync(dir, 0o755);
   const [http, api, pg, smtp, temporal, ...internal] = await Promise.all(Array.from({ length: 13 }, () => lowPort()));
   url = `http://localhost:${http}`;
+  temporalPort = temporal;
   const env = kimEnv(
     dir,
     { http, pg, temporal, smtp, ui: 0 },
@@ -114,8 +119,14 @@ beforeAll(async () => {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  cluster.stdout!.on('data', (b: Buffer) => (output += b.toString()));
-  cluster.stderr!.on('data', (b: Buffer) => (output += b.toString()));
+  const logFile = `${dir}.log`; // the whole output of the cluster, for a failed run
+  const keep = (b: Buffer) => {
+    output += b.toString();
+    fs.appendFileSync(logFile, b);
+  };
+  cluster.stdout!.on('data', keep);
+  cluster.stderr!.on('data', keep);
+  console.log(`cluster output: ${logFile}`);
   const t = Date.now();
   await until(
     'Cluster bereit',
@@ -138,6 +149,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.$disconnect();
   if (restarted?.exitCode === null) killGroup(restarted.pid!, 'SIGKILL');
+  for (const c of replaced) if (c.exitCode === null) c.kill('SIGKILL');
   if (cluster && cluster.exitCode === null) {
     try {
       process.kill(-cluster.pid!, 'SIGKILL');
@@ -153,6 +165,24 @@ afterAll(async () => {
     }
   }
 });
+
+/** A process of the cluster started again by the test with its own command line, user and environment
+ *  (the cluster does not supervise its parts; in production systemd or the orchestrator does that). */
+const replaced: ChildProcess[] = [];
+async function restartProcess(p: Proc, signal: NodeJS.Signals, ready: () => Promise<boolean>) {
+  const argv = fs.readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  const ids = fs.readFileSync(`/proc/${p.pid}/status`, 'utf8');
+  const uid = Number(ids.match(/^Uid:\s+(\d+)/m)![1]);
+  const gid = Number(ids.match(/^Gid:\s+(\d+)/m)![1]);
+  const cwd = fs.readlinkSync(`/proc/${p.pid}/cwd`);
+  process.kill(p.pid, signal);
+  await until(`${argv[0]} beendet`, async () => (proc(p.pid) === undefined || proc(p.pid)!.state === 'Z' ? true : undefined), 60_000);
+  const downAt = Date.now();
+  const again = spawn(argv[0], argv.slice(1), { cwd, uid, gid, detached: true, stdio: 'ignore' });
+  replaced.push(again);
+  await until(`${argv[0]} wieder bereit`, async () => ((await ready()) ? true : undefined), 120_000);
+  return Date.now() - downAt;
+}
 
 function killGroup(pid: number, signal: NodeJS.Signals) {
   process.kill(-pid, signal);
@@ -243,14 +273,34 @@ it(`drives ${N} chains through the entry while a worker is killed and an API ins
         .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
     );
     killGroup(apiPid, 'SIGTERM');
-    await until('api-1 down', async () =>
-      fs.existsSync(`/proc/${apiPid}`) && !fs.readFileSync(`/proc/${apiPid}/stat`, 'utf8').includes(') Z') ? undefined : true,
-    );
+    const gone = () => !fs.existsSync(`/proc/${apiPid}`) || fs.readFileSync(`/proc/${apiPid}/stat`, 'utf8').includes(') Z');
+    const stopped = await until('api-1 down', async () => (gone() ? true : undefined), 30_000).catch(() => false);
+    if (!stopped) {
+      faults.push('api-1 did NOT stop within 30 s of SIGTERM (SIGKILL)');
+      killGroup(apiPid, 'SIGKILL');
+      await until('api-1 killed', async () => (gone() ? true : undefined), 10_000);
+    }
     faults.push(`api-1 stopped at ${handoffsDone} handoffs`);
     await sleep(2_000); // requests meanwhile go to api-2
     restarted = spawn(process.execPath, ['--import', 'tsx', 'app/api.ts'], { cwd: ROOT, env, detached: true, stdio: 'ignore' });
     await until('api-1 back', async () => ((await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).status === 200 ? true : undefined));
     faults.push(`api-1 back at ${handoffsDone} handoffs`);
+    if (!RESTART_SERVERS) return;
+    await until('later handoffs', async () => (handoffsDone >= Math.floor(N / 2) ? true : undefined));
+    const postgres = processTree(cluster.pid!).find((p) => p.ppid === cluster.pid && p.cmd.includes(' -D '))!; // the postmaster
+    const pgDown = await restartProcess(postgres, 'SIGINT', async () => (await db.$queryRaw`SELECT 1`.then(() => true)) === true);
+    faults.push(`PostgreSQL restarted at ${handoffsDone} handoffs (${pgDown} ms)`);
+    const server = processTree(cluster.pid!).find((p) => p.cmd.includes('temporal-server-') && p.cmd.includes(' start'))!;
+    const temporalDown = await restartProcess(server, 'SIGTERM', async () => {
+      const conn = await Connection.connect({ address: `127.0.0.1:${temporalPort}`, connectTimeout: 1_000 });
+      try {
+        await conn.workflowService.getSystemInfo({});
+        return true;
+      } finally {
+        await conn.close();
+      }
+    });
+    faults.push(`Temporal server restarted at ${handoffsDone} handoffs (${temporalDown} ms)`);
   }
 
   const t = Date.now();
@@ -303,7 +353,7 @@ it(`drives ${N} chains through the entry while a worker is killed and an API ins
   });
   expect(explained).toEqual([]);
   expect(counts.every((c) => c === 1)).toBe(true);
-  expect(faults).toHaveLength(3);
+  expect(faults).toHaveLength(RESTART_SERVERS ? 5 : 3);
 });
 
 it('the entry answers 503 (never 500) when no API instance is up', async () => {
@@ -334,10 +384,17 @@ it('Ctrl-C stops every process of the cluster', async () => {
     await gone;
   }
   const before = stillRunning([...tree, ...processTree(cluster.pid!)]);
+  // the servers the test started again: stopped by the test after the cluster (which no longer owns them)
+  const mine = replaced.filter((c) => c.exitCode === null && c.signalCode === null);
   expect(before.length).toBeGreaterThan(5);
   const exited = new Promise<number | null>((resolve) => cluster.once('exit', (code) => resolve(code)));
   process.kill(cluster.pid!, 'SIGINT');
   expect(await exited).toBe(0);
+  for (const c of mine.reverse()) {
+    const gone = new Promise((resolve) => c.once('exit', resolve));
+    c.kill(c.spawnargs.some((a) => a.includes('temporal-server-')) ? 'SIGTERM' : 'SIGINT');
+    await gone;
+  }
   await until(
     'nothing left',
     async () => (stillRunning(before).length === 0 && processesUsing(dir).length === 0 ? true : undefined),

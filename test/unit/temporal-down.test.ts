@@ -12,6 +12,11 @@ it('a query cancelled after its deadline (worker just killed) is "Temporal down"
   expect(toHttpError(err).status).toBe(503);
 });
 
+it('a query while no worker polls is "Temporal down" too', () => {
+  const cause = grpc(9, '9 FAILED_PRECONDITION: no poller seen for task queue recently, worker may be down');
+  expect(isTemporalDown(new ServiceError('Failed to query Workflow', { cause }))).toBe(true);
+});
+
 it('other gRPC failures keep their meaning', () => {
   expect(
     isTemporalDown(new ServiceError('Failed to query Workflow', { cause: grpc(14, '14 UNAVAILABLE: No connection established') })),
