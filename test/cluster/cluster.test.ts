@@ -400,4 +400,6 @@ it('Ctrl-C stops every process of the cluster', async () => {
     async () => (stillRunning(before).length === 0 && processesUsing(dir).length === 0 ? true : undefined),
     30_000,
   );
+  fs.rmSync(dir, { recursive: true, force: true }); // kept (with its .log) only when a run failed
+  fs.rmSync(`${dir}.log`, { force: true });
 });
