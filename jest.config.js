@@ -5,6 +5,8 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] }, // types are checked by `npm run typecheck`
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // the cluster fault run (minutes) runs in its own CI phase: `npm run test:cluster`
+  testPathIgnorePatterns: process.env.KIM_TEST_CLUSTER ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/test/cluster/'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,

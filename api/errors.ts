@@ -83,6 +83,12 @@ export function isTemporalDown(err: unknown): boolean {
       (e.code === 14 || e.code === 4) &&
       /temporal|grpc|UNAVAILABLE|DEADLINE/i.test(`${e.message} ${e.name}`)) ||
     /TransportError|Failed to connect before the deadline/i.test(`${e.name} ${e.message}`) ||
+    // gRPC CANCELLED: the server gave up when the call's deadline ran out inside it — seen on queries of a
+    // workflow whose worker was just SIGKILLed (the sticky queue waits for the dead worker; test/cluster).
+    // The app never cancels its own Temporal calls, so this is "Temporal did not answer in time".
+    (e.code === 1 && /^1 CANCELLED/.test(`${e.message}`)) ||
+    // a query while no worker polls (all down or reconnecting after a Temporal restart; test/cluster)
+    (e.code === 9 && /no poller seen/i.test(`${e.message}`)) ||
     (e.cause !== undefined && e.cause !== err && isTemporalDown(e.cause))
   );
 }

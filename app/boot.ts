@@ -222,9 +222,13 @@ export async function runApi(opts: {
     server,
     async stop() {
       await stopReconcile();
+      // no new requests; the ones in flight finish (up to 10 s) before the database and Temporal go —
+      // cutting them first left handlers running on a closed pool: a 500 "Unknown transaction status" and
+      // a stop that never ended (seen when the cluster test restarted an API instance under load)
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
       await temporal.connection.close();
     },

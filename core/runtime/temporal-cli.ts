@@ -8,7 +8,7 @@ import path from 'node:path';
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 export const TEMPORAL_CLI_DIRNAME = 'temporal-1.5.1';
 
-function onPath(name: string): string | undefined {
+export function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, name);
     try {
@@ -21,7 +21,7 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-function goBinary(): string | undefined {
+export function goBinary(): string | undefined {
   return onPath('go') ?? (fs.existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
 }
 

@@ -1,0 +1,405 @@
+// The production shape really run (issue 17): `npm run cluster` (app/cluster.ts) on free ports in a temp
+// dir — Temporal server on PostgreSQL, two workers, two APIs, the round-robin entry. N move-out chains
+// are driven through the entry (caseworker via the API, departments via the mailed links) while one
+// worker is SIGKILLed and one API instance is restarted. Afterwards every chain is where the actions put
+// it, every handoff mail was sent exactly once, no step recorded twice, no answer was a 5xx other than
+// 503; Ctrl-C stops everything. CLUSTER_CHAINS sets N (default 20). Counts are printed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createDb, type Db } from '../../core/db/client';
+import { startRoundRobinProxy } from '../../core/runtime/round-robin-proxy';
+import type { CapturedMail } from '../../core/runtime/smtp-capture';
+import { Connection } from '@temporalio/client';
+import { kimEnv, proc, processTree, processesUsing, ROOT, stillRunning, type Proc } from '../runtime/kim-process';
+
+jest.setTimeout(900_000);
+
+const N = Number(process.env.CLUSTER_CHAINS ?? 20);
+const PARALLEL = 10;
+/** CLUSTER_RESTART_SERVERS=1: PostgreSQL and the Temporal server restarted too (a chain then stalls: see the note in README) */
+const RESTART_SERVERS = process.env.CLUSTER_RESTART_SERVERS === '1';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A free port below 32768 (the Temporal server keeps membership ports as smallint). */
+const taken = new Set<number>();
+async function lowPort(): Promise<number> {
+  for (;;) {
+    const p = 20_000 + Math.floor(Math.random() * 12_000);
+    if (taken.has(p) || taken.has(p + 1)) continue;
+    const free = (port: number) =>
+      new Promise<boolean>((resolve) => {
+        const s = net.createServer();
+        s.once('error', () => resolve(false));
+        s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+      });
+    if ((await free(p)) && (await free(p + 1))) {
+      taken.add(p);
+      taken.add(p + 1);
+      return p;
+    }
+  }
+}
+
+let dir: string;
+let cluster: ChildProcess;
+let output = '';
+let url: string;
+let temporalPort: number;
+let db: Db;
+let tree: Proc[] = [];
+const statuses = new Map<number, number>();
+const bad: string[] = [];
+const pids: Record<string, number> = {};
+/** api-1 started again by the test (not a child of the cluster: the test stops it) */
+let restarted: ChildProcess | undefined;
+
+async function call(method: string, p: string, o: { token?: string; body?: unknown; form?: Record<string, string>; full?: string } = {}) {
+  const res = await fetch(o.full ?? url + p, {
+    method,
+    headers: {
+      ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(o.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+    },
+    body: o.form ? new URLSearchParams(o.form).toString() : o.body === undefined ? undefined : JSON.stringify(o.body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+  if (res.status >= 500 && res.status !== 503) bad.push(`${method} ${p} → ${res.status} ${text.slice(0, 300)}`);
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* HTML page */
+  }
+  return { status: res.status, body };
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: nicht erreicht nach ${timeoutMs} ms\n${output.slice(-2000)}`);
+    await sleep(250);
+  }
+}
+
+const mails = (): CapturedMail[] =>
+  fs.existsSync(path.join(dir, 'mails.jsonl'))
+    ? fs
+        .readFileSync(path.join(dir, 'mails.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-cluster-'));
+  fs.chmodSync(dir, 0o755);
+  const [http, api, pg, smtp, temporal, ...internal] = await Promise.all(Array.from({ length: 13 }, () => lowPort()));
+  url = `http://localhost:${http}`;
+  temporalPort = temporal;
+  const env = kimEnv(
+    dir,
+    { http, pg, temporal, smtp, ui: 0 },
+    {
+      KIM_CLUSTER_API_PORT: String(api),
+      KIM_CLUSTER_TEMPORAL_PORTS: internal.join(','),
+      KIM_RECONCILE_MINUTES: '0',
+    },
+  );
+  cluster = spawn(process.execPath, ['--import', 'tsx', 'app/cluster.ts'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logFile = `${dir}.log`; // the whole output of the cluster, for a failed run
+  const keep = (b: Buffer) => {
+    output += b.toString();
+    fs.appendFileSync(logFile, b);
+  };
+  cluster.stdout!.on('data', keep);
+  cluster.stderr!.on('data', keep);
+  console.log(`cluster output: ${logFile}`);
+  const t = Date.now();
+  await until(
+    'Cluster bereit',
+    async () => {
+      if (cluster.exitCode !== null) throw new Error(`cluster beendet:\n${output.slice(-3000)}`);
+      return output.includes('Beenden mit Strg+C') ? true : undefined;
+    },
+    600_000,
+  ).catch((err) => {
+    if (cluster.exitCode !== null) throw new Error(`cluster beendet:\n${output.slice(-3000)}`);
+    throw err;
+  });
+  for (const m of output.matchAll(/(worker-\d|api-\d)(?: :\d+)? pid (\d+)/g)) pids[m[1]] = Number(m[2]);
+  console.log(`cluster ready after ${Date.now() - t} ms: ${JSON.stringify(pids)}`);
+  const password = fs.readFileSync(path.join(dir, 'pg-password'), 'utf8').trim();
+  db = createDb(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${pg}/kim`, 4);
+  tree = processTree(cluster.pid!);
+});
+
+afterAll(async () => {
+  await db?.$disconnect();
+  if (restarted?.exitCode === null) killGroup(restarted.pid!, 'SIGKILL');
+  for (const c of replaced) if (c.exitCode === null) c.kill('SIGKILL');
+  if (cluster && cluster.exitCode === null) {
+    try {
+      process.kill(-cluster.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  for (const p of [...stillRunning(tree), ...(dir ? processesUsing(dir) : [])]) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
+
+/** A process of the cluster started again by the test with its own command line, user and environment
+ *  (the cluster does not supervise its parts; in production systemd or the orchestrator does that). */
+const replaced: ChildProcess[] = [];
+async function restartProcess(p: Proc, signal: NodeJS.Signals, ready: () => Promise<boolean>) {
+  const argv = fs.readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  const ids = fs.readFileSync(`/proc/${p.pid}/status`, 'utf8');
+  const uid = Number(ids.match(/^Uid:\s+(\d+)/m)![1]);
+  const gid = Number(ids.match(/^Gid:\s+(\d+)/m)![1]);
+  const cwd = fs.readlinkSync(`/proc/${p.pid}/cwd`);
+  process.kill(p.pid, signal);
+  await until(`${argv[0]} beendet`, async () => (proc(p.pid) === undefined || proc(p.pid)!.state === 'Z' ? true : undefined), 60_000);
+  const downAt = Date.now();
+  const again = spawn(argv[0], argv.slice(1), { cwd, uid, gid, detached: true, stdio: 'ignore' });
+  replaced.push(again);
+  await until(`${argv[0]} wieder bereit`, async () => ((await ready()) ? true : undefined), 120_000);
+  return Date.now() - downAt;
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals) {
+  process.kill(-pid, signal);
+}
+
+/** Drives one chain: readiness → residence-check (handoff, link) → wbs (handoff, link) → search-profile. */
+async function driveChain(token: string, departments: string[], i: number, progress: (what: string) => void) {
+  const person = await until(`person ${i}`, async () => {
+    const r = await call('POST', '/api/persons', { token, body: { firstName: 'Last', lastName: `Test${i}`, benefitType: 'sgb2' } });
+    return r.status === 201 ? (r.body.id as string) : undefined;
+  });
+  const caseId = await until(`case ${i}`, async () => {
+    const r = await call('POST', '/api/cases', { token, body: { personId: person, topic: 'housing' } });
+    return r.status === 201 ? (r.body.id as string) : undefined;
+  });
+  await until(`consent ${i}`, async () => {
+    const r = await call('POST', `/api/cases/${caseId}/consents`, {
+      token,
+      body: { departments, purpose: 'Lasttest', givenAt: new Date().toISOString() },
+    });
+    return r.status === 201 ? true : undefined;
+  });
+  const id = await until(`chain ${i}`, async () => {
+    const r = await call('POST', `/api/cases/${caseId}/chains`, { token, body: { type: 'move-out' } });
+    if (r.status === 201) return r.body.id as string;
+    if (r.status === 409 && r.body?.error?.id) return r.body.error.id as string; // a 503 whose start went through
+    return undefined;
+  });
+  const at = (key: string, status: string) =>
+    until(`${i} ${key}/${status}`, async () => {
+      const r = await call('GET', `/api/processes/${id}`, { token });
+      return r.status === 200 && r.body.currentStep?.key === key && r.body.currentStep.status === status ? r.body : undefined;
+    });
+  await at('readiness', 'active');
+  await until(`${i} readiness complete`, async () => {
+    const r = await call('POST', `/api/processes/${id}/steps/readiness/complete`, { token, body: { outcome: 'ready' } });
+    if (r.status === 200) return true;
+    const p = await call('GET', `/api/processes/${id}`, { token });
+    return p.body?.currentStep?.key !== 'readiness' ? true : undefined;
+  });
+  progress('readiness');
+  for (const [key, form] of [
+    ['residence-check', { outcome: 'clear' }],
+    ['wbs', { outcome: 'issued', 'data.rooms': '3' }],
+  ] as const) {
+    const p = await at(key, 'handoff');
+    const taskId = [...p.steps].reverse().find((s: { key: string }) => s.key === key).taskId as string;
+    const link = await until(`${i} ${key} mail`, async () => {
+      const tokens = await db.actionToken.findMany({ where: { taskId, action: 'complete' } });
+      return mails()
+        .flatMap((m) => m.links)
+        .find((l) => tokens.some((t) => l.includes(`.${t.id}.`)));
+    });
+    await until(`${i} ${key} link`, async () => {
+      const r = await call('POST', link, { full: link, form });
+      if (r.status === 200) return true;
+      const now = await call('GET', `/api/processes/${id}`, { token });
+      return now.body?.currentStep?.key !== key ? true : undefined;
+    });
+    progress(key);
+  }
+  await at('search-profile', 'active');
+  return { id, caseId };
+}
+
+it(`drives ${N} chains through the entry while a worker is killed and an API instance restarted`, async () => {
+  const login = await call('POST', '/api/session', { body: { email: 'fallmanagement@kim.example', password: 'demo' } });
+  expect(login.status).toBe(200);
+  const token = login.body.token as string;
+  const departments = (await db.department.findMany({ select: { id: true } })).map((d) => d.id);
+
+  let handoffsDone = 0;
+  const faults: string[] = [];
+  let faultRun: Promise<void> | undefined;
+  const progress = (what: string) => {
+    if (what !== 'readiness') handoffsDone++;
+    if (!faultRun && handoffsDone >= Math.max(2, Math.floor(N / 3))) faultRun = injectFaults();
+  };
+  async function injectFaults() {
+    killGroup(pids['worker-1'], 'SIGKILL');
+    faults.push(`worker-1 SIGKILL at ${handoffsDone} handoffs`);
+    const apiPid = pids['api-1'];
+    const env = Object.fromEntries(
+      fs
+        .readFileSync(`/proc/${apiPid}/environ`, 'utf8')
+        .split('\0')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    );
+    killGroup(apiPid, 'SIGTERM');
+    const gone = () => !fs.existsSync(`/proc/${apiPid}`) || fs.readFileSync(`/proc/${apiPid}/stat`, 'utf8').includes(') Z');
+    const stopped = await until('api-1 down', async () => (gone() ? true : undefined), 30_000).catch(() => false);
+    if (!stopped) {
+      faults.push('api-1 did NOT stop within 30 s of SIGTERM (SIGKILL)');
+      killGroup(apiPid, 'SIGKILL');
+      await until('api-1 killed', async () => (gone() ? true : undefined), 10_000);
+    }
+    faults.push(`api-1 stopped at ${handoffsDone} handoffs`);
+    await sleep(2_000); // requests meanwhile go to api-2
+    restarted = spawn(process.execPath, ['--import', 'tsx', 'app/api.ts'], { cwd: ROOT, env, detached: true, stdio: 'ignore' });
+    await until('api-1 back', async () => ((await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).status === 200 ? true : undefined));
+    faults.push(`api-1 back at ${handoffsDone} handoffs`);
+    if (!RESTART_SERVERS) return;
+    await until('later handoffs', async () => (handoffsDone >= Math.floor(N / 2) ? true : undefined));
+    const postgres = processTree(cluster.pid!).find((p) => p.ppid === cluster.pid && p.cmd.includes(' -D '))!; // the postmaster
+    const pgDown = await restartProcess(postgres, 'SIGINT', async () => (await db.$queryRaw`SELECT 1`.then(() => true)) === true);
+    faults.push(`PostgreSQL restarted at ${handoffsDone} handoffs (${pgDown} ms)`);
+    const server = processTree(cluster.pid!).find((p) => p.cmd.includes('temporal-server-') && p.cmd.includes(' start'))!;
+    const temporalDown = await restartProcess(server, 'SIGTERM', async () => {
+      const conn = await Connection.connect({ address: `127.0.0.1:${temporalPort}`, connectTimeout: 1_000 });
+      try {
+        await conn.workflowService.getSystemInfo({});
+        return true;
+      } finally {
+        await conn.close();
+      }
+    });
+    faults.push(`Temporal server restarted at ${handoffsDone} handoffs (${temporalDown} ms)`);
+  }
+
+  const t = Date.now();
+  const ids: string[] = [];
+  const caseIds: string[] = [];
+  const queue = Array.from({ length: N }, (_, i) => i);
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        const chain = await driveChain(token, departments, i, progress);
+        ids.push(chain.id);
+        caseIds.push(chain.caseId);
+      }
+    }),
+  );
+  await faultRun;
+  const ms = Date.now() - t;
+
+  // every chain where the actions put it, each step once
+  for (const id of ids) {
+    const p = (await call('GET', `/api/processes/${id}`, { token })).body;
+    expect(p.currentStep).toMatchObject({ key: 'search-profile', status: 'active' });
+    const keys = p.steps.map((s: { key: string }) => s.key);
+    expect(keys).toEqual(['readiness', 'residence-check', 'wbs', 'search-profile']);
+  }
+  // every handoff mail exactly once: the mails per task
+  const tasks = await db.task.findMany({ where: { caseId: { in: caseIds } }, select: { id: true } });
+  expect(tasks.length).toBe(2 * N);
+  const tokens = await db.actionToken.findMany({ where: { taskId: { in: tasks.map((x) => x.id) } }, select: { id: true, taskId: true } });
+  const mailsPerTask = new Map<string, number>();
+  for (const m of mails()) {
+    const taskIds = new Set(tokens.filter((x) => m.links.some((l) => l.includes(`.${x.id}.`))).map((x) => x.taskId));
+    for (const taskId of taskIds) mailsPerTask.set(taskId, (mailsPerTask.get(taskId) ?? 0) + 1);
+  }
+  const counts = tasks.map((x) => mailsPerTask.get(x.id) ?? 0);
+  console.log(
+    `cluster run: ${N} chains, ${2 * N} handoffs in ${ms} ms; faults: ${faults.join('; ')}; ` +
+      `answers by status ${JSON.stringify(Object.fromEntries(statuses))}; mails per handoff: min ${Math.min(...counts)} max ${Math.max(...counts)}`,
+  );
+  // the API's own log line of each such answer (by request id) beside it
+  const explained = bad.map((b) => {
+    const rid = b.match(/"requestId":"([^"]+)"/)?.[1];
+    return rid
+      ? `${b}\n    ${output
+          .split('\n')
+          .filter((l) => l.includes(rid))
+          .join('\n    ')
+          .slice(0, 3000)}`
+      : b;
+  });
+  expect(explained).toEqual([]);
+  expect(counts.every((c) => c === 1)).toBe(true);
+  expect(faults).toHaveLength(RESTART_SERVERS ? 5 : 3);
+});
+
+it('the entry answers 503 (never 500) when no API instance is up', async () => {
+  const [a, b] = await Promise.all([lowPort(), lowPort()]);
+  const proxy = await startRoundRobinProxy({
+    backends: [
+      { host: '127.0.0.1', port: a },
+      { host: '127.0.0.1', port: b },
+    ],
+    port: 0,
+    host: '127.0.0.1',
+  });
+  try {
+    for (const method of ['GET', 'POST']) {
+      const res = await fetch(`http://127.0.0.1:${proxy.port}/api/cases`, { method, body: method === 'POST' ? '{}' : undefined });
+      expect(res.status).toBe(503);
+      expect((await res.json()).error.message).toMatch(/nicht erreichbar/);
+    }
+  } finally {
+    await proxy.close();
+  }
+});
+
+it('Ctrl-C stops every process of the cluster', async () => {
+  if (restarted) {
+    const gone = new Promise((resolve) => restarted!.once('exit', resolve));
+    killGroup(restarted.pid!, 'SIGTERM');
+    await gone;
+  }
+  const before = stillRunning([...tree, ...processTree(cluster.pid!)]);
+  // the servers the test started again: stopped by the test after the cluster (which no longer owns them)
+  const mine = replaced.filter((c) => c.exitCode === null && c.signalCode === null);
+  expect(before.length).toBeGreaterThan(5);
+  const exited = new Promise<number | null>((resolve) => cluster.once('exit', (code) => resolve(code)));
+  process.kill(cluster.pid!, 'SIGINT');
+  expect(await exited).toBe(0);
+  for (const c of mine.reverse()) {
+    const gone = new Promise((resolve) => c.once('exit', resolve));
+    c.kill(c.spawnargs.some((a) => a.includes('temporal-server-')) ? 'SIGTERM' : 'SIGINT');
+    await gone;
+  }
+  await until(
+    'nothing left',
+    async () => (stillRunning(before).length === 0 && processesUsing(dir).length === 0 ? true : undefined),
+    30_000,
+  );
+  fs.rmSync(dir, { recursive: true, force: true }); // kept (with its .log) only when a run failed
+  fs.rmSync(`${dir}.log`, { force: true });
+});
