@@ -12,6 +12,7 @@ import { HttpError, notFound, sendError, toHttpError } from './errors';
 import { hostCheck } from './host-check';
 import { html, page } from './html';
 import { adminPages } from './pages/admin-pages';
+import { chainDefinitionPages } from './pages/chain-definition-pages';
 import { authPages } from './pages/auth-pages';
 import { oidcPages } from './pages/oidc-pages';
 import { casePages } from './pages/case-pages';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps) {
   app.use('/static', express.static(path.join(__dirname, 'static'), { maxAge: '1h', index: false }));
   app.use(healthRouter(deps));
   app.use(express.json({ limit: '100kb', strict: true }));
+  app.use('/api/admin/chain-definitions', express.text({ type: ['application/yaml', 'application/x-yaml', 'text/yaml'], limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(cookieParser());
   // PostgreSQL cannot store NUL, and a lone surrogate is not text: refuse both in every input up front
@@ -147,6 +149,7 @@ export function createApp(deps: AppDeps) {
   app.use(processPages(deps));
   app.use(dashboardPages(deps));
   app.use(adminPages(deps));
+  app.use(chainDefinitionPages(deps));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(req.path.startsWith('/api/') ? 'Route' : 'Seite')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
