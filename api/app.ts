@@ -22,6 +22,7 @@ import { linkPages } from './pages/link-pages';
 import { privacyPages } from './pages/privacy-pages';
 import { processPages } from './pages/process-pages';
 import { sessionPages } from './pages/session-pages';
+import { statusLinkPages, statusLinkStaffPages } from './pages/status-pages';
 import { taskPages } from './pages/task-pages';
 import { apiRouter } from './routes/api';
 import { codecRouter } from './routes/codec';
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps) {
   app.use(authPages(auth, deps.secureCookies, deps.oidc?.buttonLabel));
   app.use(oidcPages(deps, auth));
   app.use(linkPages(deps));
+  app.use(statusLinkPages(deps)); // /s/<token>: the person's status page, the signed link is the credential
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/')) return next();
     if (!req.user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
@@ -150,6 +152,7 @@ export function createApp(deps: AppDeps) {
   app.use(dashboardPages(deps));
   app.use(adminPages(deps));
   app.use(chainDefinitionPages(deps));
+  app.use(statusLinkStaffPages(deps));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(req.path.startsWith('/api/') ? 'Route' : 'Seite')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
