@@ -60,6 +60,8 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'GET /api/persons/{id}/export.pdf': [CW, SV],
   'GET /api/admin/chain-definitions': [AD],
   'POST /api/admin/chain-definitions': [AD],
+  'POST /api/persons/{id}/status-link': [CW],
+  'DELETE /api/persons/{id}/status-link': [CW],
   'GET /api/dev/mails': 'login', // only with the embedded SMTP capture (no SMTP_URL), never in production
   'GET /api/openapi.json': 'public',
 };
