@@ -15,12 +15,14 @@ let caseworker: string;
 let d: ReturnType<typeof chainDriver>;
 let personId: string;
 let url: string;
+let caseId: string;
 
 beforeAll(async () => {
   ({ stack, browser: b } = await startStackAndBrowser({ workingDaySeconds: 0.05 }));
   caseworker = await stack.token('fallmanagement@kim.example');
   d = chainDriver(stack, caseworker);
   const c = await d.newCase({ firstName: 'Amina', lastName: 'Statusseite' });
+  caseId = c.id;
   personId = (await stack.db.case.findUniqueOrThrow({ where: { id: c.id } })).personId;
   const started = await stack.api('POST', `/api/cases/${c.id}/chains`, { token: caseworker, body: { type: 'move-out' } });
   await d.complete(started.body.id, 'readiness', 'ready', { assessment: 'GEHEIM interne Einschätzung' });
@@ -78,8 +80,7 @@ it('the page in all six languages in Chromium: lang, dir, translated, no serious
 it('the caseworker prints a one-page letter with a new link (the old one stops working)', async () => {
   const f = new FormClient(stack.url);
   await f.login('fallmanagement@kim.example');
-  const csrf = hidden((await f.get('/faelle')).text, '_csrf');
-  const letter = await f.post(`/personen/${personId}/statuslink`, { _csrf: csrf, lang: 'ar' });
+  const letter = await f.submit(`/faelle/${caseId}`, `/personen/${personId}/statuslink`, { lang: 'ar' }); // from the case page
   expect(letter.status).toBe(201);
   expect(letter.text).toContain('<html lang="ar" dir="rtl">');
   const newUrl = letter.text.match(/<a href="([^"]+\/s\/[^"]+)">/)![1];
