@@ -123,6 +123,7 @@ async function anonymizeOne(db: Db, caseId: string, cutoff: Date): Promise<{ cas
       SELECT "anonymizedAt", "birthDate" FROM "Person" WHERE "id" = ${personId} FOR UPDATE`;
       const left = await tx.case.count({ where: { personId, anonymizedAt: null } });
       if (!person || person.anonymizedAt || left > 0) return { case: true, person: false };
+      await tx.statusLink.deleteMany({ where: { personId } }); // the person's status page links end with the person
       await tx.person.update({
         where: { id: personId },
         data: {

@@ -12,6 +12,7 @@ import { HttpError, notFound, sendError, toHttpError } from './errors';
 import { hostCheck } from './host-check';
 import { html, page } from './html';
 import { adminPages } from './pages/admin-pages';
+import { chainDefinitionPages } from './pages/chain-definition-pages';
 import { authPages } from './pages/auth-pages';
 import { oidcPages } from './pages/oidc-pages';
 import { casePages } from './pages/case-pages';
@@ -21,6 +22,7 @@ import { linkPages } from './pages/link-pages';
 import { privacyPages } from './pages/privacy-pages';
 import { processPages } from './pages/process-pages';
 import { sessionPages } from './pages/session-pages';
+import { statusLinkPages, statusLinkStaffPages } from './pages/status-pages';
 import { taskPages } from './pages/task-pages';
 import { apiRouter } from './routes/api';
 import { codecRouter } from './routes/codec';
@@ -101,6 +103,7 @@ export function createApp(deps: AppDeps) {
   app.use('/static', express.static(path.join(__dirname, 'static'), { maxAge: '1h', index: false }));
   app.use(healthRouter(deps));
   app.use(express.json({ limit: '100kb', strict: true }));
+  app.use('/api/admin/chain-definitions', express.text({ type: ['application/yaml', 'application/x-yaml', 'text/yaml'], limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(cookieParser());
   // PostgreSQL cannot store NUL, and a lone surrogate is not text: refuse both in every input up front
@@ -134,6 +137,7 @@ export function createApp(deps: AppDeps) {
   app.use(authPages(auth, deps.secureCookies, deps.oidc?.buttonLabel));
   app.use(oidcPages(deps, auth));
   app.use(linkPages(deps));
+  app.use(statusLinkPages(deps)); // /s/<token>: the person's status page, the signed link is the credential
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/')) return next();
     if (!req.user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
@@ -147,6 +151,8 @@ export function createApp(deps: AppDeps) {
   app.use(processPages(deps));
   app.use(dashboardPages(deps));
   app.use(adminPages(deps));
+  app.use(chainDefinitionPages(deps));
+  app.use(statusLinkStaffPages(deps));
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(req.path.startsWith('/api/') ? 'Route' : 'Seite')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

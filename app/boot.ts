@@ -13,6 +13,7 @@ import { parseLinkKeys, type LinkKey } from '../core/links';
 import { createDb, type Db } from '../core/db/client';
 import { migrate } from '../core/db/migrate';
 import { seedDemo } from '../core/db/seed';
+import { syncChainDefinitions } from '../api/services/chain-definitions';
 import { assertDevPartsAllowed } from '../core/production';
 import type { Logger } from '../core/log';
 import { startOutboxSender } from '../core/mail/outbox';
@@ -31,6 +32,7 @@ export async function prepareDatabase(config: Config, databaseUrl: string, log: 
     const { created } = await seedDemo(db, config.KIM_DEMO_PASSWORD);
     if (created) log.info({ users: created }, 'Demo-Daten angelegt');
   }
+  await syncChainDefinitions(db); // shipped chain definitions stored as defaults; published versions loaded
   return db;
 }
 

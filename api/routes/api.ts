@@ -18,8 +18,10 @@ import { actorOf, type Auth } from '../auth';
 import { notFound } from '../errors';
 import { JsonApi } from '../json-route';
 import type { AppDeps } from '../deps';
+import { registerChainDefinitionRoutes } from './chain-definitions-api';
 import { registerChainRoutes } from './chains-api';
 import { registerPrivacyRoutes } from './privacy-api';
+import { registerStatusLinkRoutes } from './status-links-api';
 import { registerTaskRoutes } from './tasks-api';
 import {
   caseChains,
@@ -319,6 +321,8 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
 
   registerTaskRoutes(api, deps);
   registerChainRoutes(api, deps);
+  registerChainDefinitionRoutes(api, deps);
+  registerStatusLinkRoutes(api, deps);
   registerPrivacyRoutes(api, deps, {
     storagePeriod: deps.retentionDays
       ? `bis ${deps.retentionDays} Tage nach Abschluss des Falls; danach werden Person und Fall anonymisiert`

@@ -20,6 +20,7 @@ import { cancelsChains, canChangeCase, canReadCase, caseListFilter, recordsStepO
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, isTemporalDown, notFound } from '../errors';
 import { refuseAnonymized } from './anonymized';
+import { currentChainDefinition } from './chain-definitions';
 import { listDepartments } from './departments';
 import { callUpdate } from './workflow-calls';
 
@@ -46,7 +47,7 @@ export async function startChain(
   if (!canChangeCase(user, c)) throw forbidden('Keine Berechtigung, für diesen Fall eine Kette zu starten.');
   refuseAnonymized(c);
   if (c.status === 'closed') throw conflict('Der Fall ist abgeschlossen.');
-  const def = definition ?? chainDefinitionFor(type);
+  const def = definition ?? (await currentChainDefinition(deps.db, type)); // newest published version
   if (!def) throw badRequest(`Unbekannte Kette: ${type}`, [{ field: 'type', message: 'Kette unbekannt' }]);
   const running = async () => deps.db.process.findFirst({ where: { caseId, type, ...runningFilter }, select: { id: true } });
   const existing = await running();

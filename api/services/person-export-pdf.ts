@@ -168,6 +168,10 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
     kv('Unterkunft', x.household.shelterId);
     kv('Weitere erfasste Mitglieder', x.household.otherMembers);
   } else none('Kein Haushalt erfasst.');
+  for (const l of x.statusLinks)
+    line(
+      `• Persönlicher Statuslink: erstellt ${dt(l.createdAt)} Uhr, gültig bis ${dt(l.expiresAt)} Uhr${l.revokedAt ? `, widerrufen ${dt(l.revokedAt)} Uhr` : ''}`,
+    );
 
   h2('3. Empfänger Ihrer Daten (Art. 15 Abs. 1 lit. c DSGVO)');
   if (x.recipients.length)

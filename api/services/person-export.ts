@@ -93,6 +93,7 @@ export async function buildPersonExport(
     db.department.findMany({ select: { id: true, name: true } }),
   ]);
   const deptName = (id: string | null | undefined) => (id ? (departments.find((d) => d.id === id)?.name ?? id) : null);
+  const statusLinks = await db.statusLink.findMany({ where: { personId }, orderBy: { createdAt: 'asc' } });
   const mails = caseIds.length
     ? await db.mail.findMany({
         where: { caseId: { in: caseIds } },
@@ -168,6 +169,8 @@ export async function buildPersonExport(
       householdId: person.householdId,
       createdAt: iso(person.createdAt),
     },
+    /** the person's own status page links (chains v2): when made, valid until, revoked */
+    statusLinks: statusLinks.map((l) => ({ createdAt: iso(l.createdAt), expiresAt: iso(l.expiresAt), revokedAt: iso(l.revokedAt) })),
     household: person.household
       ? {
           id: person.household.id,

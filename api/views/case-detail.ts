@@ -11,6 +11,7 @@ import { privacySection } from '../pages/privacy-pages';
 import { caseChainsSection } from './case-chains';
 import { consentSection } from './case-consents';
 import { caseHandoffsSection } from './case-handoffs';
+import { statusLinkSection } from './case-status-link';
 
 export interface CaseViewState {
   errors: Record<string, string>;
@@ -111,5 +112,6 @@ export function caseDetailView(o: CaseOverview, ctx: CaseViewCtx, s: CaseViewSta
     ${caseChainsSection(o, ctx, s, canChange)}
     ${caseHandoffsSection(o, ctx, s, canChange)}
     ${consentSection(ctx.csrf, c, o.departments, canChange, s.errors, s.typed)}
+    ${canChange ? statusLinkSection(c.personId, ctx.csrf) : ''}
     ${privacySection(ctx.user, c.id, c.personId)}`;
 }

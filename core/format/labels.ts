@@ -21,6 +21,7 @@ export const ACTOR_ROLE_LABELS: Record<string, string> = {
   ...ROLE_LABELS,
   system: 'System',
   link: 'E-Mail-Link',
+  'status-link': 'Statuslink der Person',
   user: 'Benutzer/in',
   anonymous: 'nicht angemeldet',
 };
@@ -163,6 +164,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'person.create': 'Person angelegt',
   'person.read': 'Person gelesen',
   'person.export': 'Auskunft (Art. 15) erstellt',
+  // chains v2: the person's status link, chain definitions
+  'status-link.create': 'Statuslink erstellt',
+  'status-link.revoke': 'Statuslink widerrufen',
+  'status-link.rejected': 'Statuslink abgewiesen',
+  'status-page.view': 'Statusseite angesehen',
+  'chain-definition.publish': 'Kettendefinition veröffentlicht',
   'task.create': 'Übergabe angelegt',
   'task.read': 'Übergabe gelesen',
   'task.created': 'Übergabe erstellt',

@@ -317,3 +317,20 @@ it('a caseworker exports only the cases they may read and is told how many are l
   expect(all.body.cases).toHaveLength(3);
   expect(all.body.omittedCases).toBe(0);
 });
+
+it('the person’s status links are in the export (made, valid until, revoked) and their views in the access log', async () => {
+  const made = await stack.api('POST', `/api/persons/${personId}/status-link`, { token: caseworker });
+  expect(made.status).toBe(201);
+  expect((await fetch(made.body.url)).status).toBe(200);
+  expect((await stack.api('DELETE', `/api/persons/${personId}/status-link`, { token: caseworker })).status).toBe(200);
+  const x = (await stack.api('GET', `/api/persons/${personId}/export`, { token: caseworker })).body;
+  expect(x.statusLinks).toEqual([{ createdAt: expect.any(String), expiresAt: made.body.expiresAt, revokedAt: expect.any(String) }]);
+  const actions = x.accessLog.byAction.map((a: { action: string; label: string }) => `${a.action}=${a.label}`);
+  expect(actions).toEqual(
+    expect.arrayContaining([
+      'status-link.create=Statuslink erstellt',
+      'status-page.view=Statusseite angesehen',
+      'status-link.revoke=Statuslink widerrufen',
+    ]),
+  );
+});

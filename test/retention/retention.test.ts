@@ -189,6 +189,7 @@ describe('the scheduled run', () => {
         (await stack.db.mail.count({ where: { caseId: a.id, status: 'pending' } })) === 0,
       30_000,
     );
+    expect((await stack.api('POST', `/api/persons/${ids.p1}/status-link`, { token: caseworker })).status).toBe(201);
     await close(a.id);
     // P2: one closed case (due) and one open case → keeps the name
     ids.p2 = await person('Konstantin', 'Bleibmann', { birthDate: '1985-01-02' });
@@ -238,6 +239,7 @@ describe('the scheduled run', () => {
       benefitType: 'sgb2',
     });
     expect(p1.anonymizedAt).not.toBeNull();
+    expect(await stack.db.statusLink.count({ where: { personId: ids.p1 } })).toBe(0); // the status link ends with the person
     // P2: the open case keeps the person (and that case) as it was; the closed case's note is gone
     const p2 = await stack.db.person.findUniqueOrThrow({ where: { id: ids.p2 } });
     expect(p2).toMatchObject({ firstName: 'Konstantin', lastName: 'Bleibmann', anonymizedAt: null, birthYear: null });

@@ -58,6 +58,10 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'GET /api/cases/{id}/audit.csv': [SV],
   'GET /api/persons/{id}/export': [CW, SV],
   'GET /api/persons/{id}/export.pdf': [CW, SV],
+  'GET /api/admin/chain-definitions': [AD],
+  'POST /api/admin/chain-definitions': [AD],
+  'POST /api/persons/{id}/status-link': [CW],
+  'DELETE /api/persons/{id}/status-link': [CW],
   'GET /api/dev/mails': 'login', // only with the embedded SMTP capture (no SMTP_URL), never in production
   'GET /api/openapi.json': 'public',
 };

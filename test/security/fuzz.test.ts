@@ -48,6 +48,8 @@ async function counts() {
     user: await db.user.count(),
     department: await db.department.count(),
     household: await db.household.count(),
+    chainDefinitionVersion: await db.chainDefinitionVersion.count(),
+    statusLink: await db.statusLink.count(),
   };
 }
 

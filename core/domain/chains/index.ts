@@ -37,3 +37,6 @@ export const CHAIN_TITLES: Record<ChainType, string> = {
   'move-out': 'Auszug aus der Notunterkunft',
   'education-work': 'Bildung und Arbeit',
 };
+
+/** Every version known to this process: the shipped ones and those loaded from the database. */
+export const allChainDefinitions = (): readonly ChainDefinition[] => ALL;

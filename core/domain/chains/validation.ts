@@ -2,7 +2,7 @@
 // it, and the workflow's update validators turn a rejection into a 409 (WrongState) or 400 (InvalidInput)
 // before anything is recorded.
 import { invalid, wrongState, type Rejection } from '../rejection';
-import { stepDataSchema, type ChainDefinition } from './schema';
+import { chainDefinition, stepDataSchema, type ChainDefinition } from './schema';
 import type { ChainState, CompleteStepArgs } from './state';
 
 export function checkCompleteStep(s: ChainState, def: ChainDefinition, a: CompleteStepArgs): Rejection | undefined {
@@ -60,4 +60,119 @@ function mustRun(s: ChainState, what: string): Rejection | undefined {
 
 function needsReason(reason: string | undefined): Rejection | undefined {
   return reason?.trim() ? undefined : invalid('Begründung fehlt.', 'reason', 'Begründung fehlt');
+}
+
+// ---- A chain definition before it is published (admin upload): schema, graph, references ----
+
+/** The answers of each rule (the outcome keys a rule step must offer, no more, no less). */
+export const RULE_OUTCOMES: Record<string, readonly string[]> = { isMinor: ['yes', 'no'] };
+
+export interface DefinitionIssue {
+  /** where: `steps.<key>…` (the step it names) or a top-level field */
+  field: string;
+  message: string;
+}
+export interface DefinitionContext {
+  /** department ids that exist */
+  departments: readonly string[];
+  /** handoff steps that exist: key → its outcome keys */
+  handoffSteps: Record<string, { outcomes: Record<string, unknown> }>;
+}
+export type CheckedDefinition = { ok: true; definition: ChainDefinition } | { ok: false; issues: DefinitionIssue[] };
+
+const stepName = (key: string) => `Schritt „${key}“`;
+
+/** Validates an uploaded definition: schema, every step reachable from the start, from every step a
+ *  way to the end, departments, handoff steps and rules exist, field references resolve. German
+ *  messages naming the step. */
+export function checkChainDefinition(raw: unknown, ctx: DefinitionContext): CheckedDefinition {
+  const parsed = chainDefinition.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((i) => {
+        const path = i.path.map(String);
+        const field = path.join('.') || '(Definition)';
+        const where = path[0] === 'steps' && path[1] ? `${stepName(path[1])}: ` : path.length ? `${field}: ` : '';
+        const what =
+          i.code === 'invalid_type' && (i.input === undefined || i.input === null) ? 'fehlt' : i.code === 'custom' ? i.message : i.message;
+        return { field, message: `${where}${what}` };
+      }),
+    };
+  }
+  const d = parsed.data;
+  const issues: DefinitionIssue[] = [];
+  const add = (key: string, sub: string, message: string) =>
+    issues.push({ field: `steps.${key}${sub ? `.${sub}` : ''}`, message: `${stepName(key)}: ${message}` });
+  const keys = Object.keys(d.steps);
+
+  // every step reachable from the start
+  const reached = new Set<string>();
+  const queue = [d.start];
+  while (queue.length) {
+    const k = queue.shift()!;
+    if (reached.has(k) || !d.steps[k]) continue;
+    reached.add(k);
+    for (const o of Object.values(d.steps[k].outcomes)) if (o.next !== 'end') queue.push(o.next);
+  }
+  for (const k of keys) if (!reached.has(k)) add(k, '', 'ist vom Startschritt aus nicht erreichbar.');
+
+  // from every step a way to the end (no loop without exit)
+  const ends = new Set<string>();
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const k of keys) {
+      if (ends.has(k)) continue;
+      if (Object.values(d.steps[k].outcomes).some((o) => o.next === 'end' || ends.has(o.next))) {
+        ends.add(k);
+        changed = true;
+      }
+    }
+  }
+  for (const k of keys) if (reached.has(k) && !ends.has(k)) add(k, 'outcomes', 'von hier führt kein Weg zum Ende der Kette.');
+
+  for (const [k, s] of Object.entries(d.steps)) {
+    const a = s.actor;
+    if (a.kind === 'handoff') {
+      const h = ctx.handoffSteps[a.handoffStep];
+      if (!h) add(k, 'actor.handoffStep', `Übergabe-Schritt „${a.handoffStep}“ gibt es nicht.`);
+      else
+        for (const o of Object.keys(s.outcomes))
+          if (!(o in h.outcomes))
+            add(
+              k,
+              `outcomes.${o}`,
+              `Ergebnis „${o}“ kann die Stelle bei „${a.handoffStep}“ nicht melden (möglich: ${Object.keys(h.outcomes).join(', ')}).`,
+            );
+      const depts = [...(a.department ? [a.department] : []), ...Object.values(a.byBenefit ?? {})];
+      for (const dep of depts) if (!ctx.departments.includes(dep)) add(k, 'actor.department', `Stelle „${dep}“ gibt es nicht.`);
+      if (a.dueFromField) {
+        const ref = d.steps[a.dueFromField.step];
+        const f = ref?.fields.find((x) => x.key === a.dueFromField!.field);
+        if (!ref) add(k, 'actor.dueFromField.step', `verweist auf den Schritt „${a.dueFromField.step}“, den es nicht gibt.`);
+        else if (!f)
+          add(k, 'actor.dueFromField.field', `verweist auf das Feld „${a.dueFromField.field}“, das „${a.dueFromField.step}“ nicht hat.`);
+        else if (f.type !== 'date') add(k, 'actor.dueFromField.field', `das Feld „${f.key}“ von „${a.dueFromField.step}“ ist kein Datum.`);
+      }
+    }
+    if (a.kind === 'rule') {
+      const answers = RULE_OUTCOMES[a.rule];
+      if (!answers) add(k, 'actor.rule', `Regel „${a.rule}“ gibt es nicht.`);
+      else {
+        const have = Object.keys(s.outcomes);
+        const missing = answers.filter((x) => !have.includes(x));
+        const extra = have.filter((x) => !answers.includes(x));
+        if (missing.length || extra.length)
+          add(k, 'outcomes', `die Regel „${a.rule}“ antwortet mit ${answers.join(', ')}; Ergebnisse müssen genau diese sein.`);
+      }
+    }
+    const seen = new Set<string>();
+    for (const f of s.fields) {
+      if (seen.has(f.key)) add(k, `fields.${f.key}`, `Feld „${f.key}“ ist doppelt.`);
+      seen.add(f.key);
+      if (f.type === 'select' && !Object.keys(f.options ?? {}).length)
+        add(k, `fields.${f.key}`, `Auswahlfeld „${f.key}“ hat keine Optionen.`);
+    }
+  }
+  return issues.length ? { ok: false, issues } : { ok: true, definition: d };
 }
