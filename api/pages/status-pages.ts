@@ -2,6 +2,7 @@
 // audited as status-page.view) and, for the caseworker, the one-page letter with a new link
 // (POST /personen/:id/statuslink) and its revocation (POST /personen/:id/statuslink/widerrufen).
 import { Router, type Request, type Response } from 'express';
+import QRCode from 'qrcode';
 import type { Actor } from '../../core/audit';
 import { audit } from '../../core/audit';
 import { isStatusLang, type StatusLang } from '../../core/i18n/status-page';
@@ -9,6 +10,7 @@ import { ROLES } from '../access';
 import { actorOf } from '../auth';
 import type { AppDeps } from '../deps';
 import { html, page } from '../html';
+import { SafeHtml } from '../../core/html';
 import { checkStatusLink, createStatusLink, personStatus, revokeStatusLinks } from '../services/status-links';
 import { statusLetterView, statusPageView, statusRejectedView } from '../views/status-page';
 import { pageRouter } from './page-route';
@@ -34,6 +36,9 @@ export function statusLinkPages(deps: AppDeps) {
   return router;
 }
 
+/** The link as a QR code (SVG, printed 6 cm wide); the same URL stands under it in large type. */
+export const statusLinkQr = (url: string) => QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+
 /** The caseworker's side: a new link printed as a letter, or all links revoked. */
 export function statusLinkStaffPages(deps: AppDeps) {
   const pages = pageRouter();
@@ -43,7 +48,8 @@ export function statusLinkStaffPages(deps: AppDeps) {
     const r = await createStatusLink(deps, req.user!, actorOf(req), personId);
     const status = await personStatus(deps.db, personId);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(201).send(statusLetterView(langOf(req.body?.lang, status.letterLanguage), r.url, r.expiresAt, status.caseworker));
+    const qr = new SafeHtml(await statusLinkQr(r.url));
+    res.status(201).send(statusLetterView(langOf(req.body?.lang, status.letterLanguage), r.url, r.expiresAt, status.caseworker, qr));
   });
 
   pages.post('/personen/:id/statuslink/widerrufen', CASEWORK, async (req: Request, res: Response) => {

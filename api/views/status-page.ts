@@ -99,7 +99,7 @@ export function statusLetterView(lang: StatusLang, url: string, expiresAt: strin
     html`<article class="letter">
   <h1>${t(lang, 'letter.heading')}</h1>
   <p>${t(lang, 'letter.text')}</p>
-  ${qrSvg ? html`<div class="qr">${qrSvg}</div>` : ''}
+  ${qrSvg ? html`<div class="qr" role="img" aria-label="QR-Code: ${url}">${qrSvg}</div>` : ''}
   <p class="url" dir="ltr"><a href="${url}">${url}</a></p>
   <p>${t(lang, 'letter.valid', { date: dateIn(lang, expiresAt) })}</p>
   ${caseworker ? html`<p>${t(lang, 'contact.text', { name: caseworker })}</p>` : ''}

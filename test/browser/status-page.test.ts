@@ -6,6 +6,7 @@
 import { statusText, STATUS_LANGS } from '../../core/i18n/status-page';
 import { expectNoSeriousAxeViolations, startStackAndBrowser, type TestBrowser } from '../support/browser';
 import { chainDriver } from '../support/chain-helpers';
+import { statusLinkQr } from '../../api/pages/status-pages';
 import { FormClient, hidden } from '../support/form-client';
 import type { Stack } from '../support/stack';
 
@@ -84,6 +85,8 @@ it('the caseworker prints a one-page letter with a new link (the old one stops w
   expect(letter.status).toBe(201);
   expect(letter.text).toContain('<html lang="ar" dir="rtl">');
   const newUrl = letter.text.match(/<a href="([^"]+\/s\/[^"]+)">/)![1];
+  // the QR code on the letter encodes this letter's link
+  expect(letter.text).toContain(await statusLinkQr(newUrl));
   expect((await fetch(newUrl)).status).toBe(200);
   expect((await fetch(url)).status).toBe(410); // the earlier link was replaced
   url = newUrl;
