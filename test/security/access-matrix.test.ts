@@ -24,6 +24,11 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'DELETE /api/session': 'login',
   'POST /api/persons': [CW],
   'GET /api/persons/{id}': [CW],
+  // case file: person, household, shelters (issue 13)
+  'PATCH /api/persons/{id}': [CW],
+  'GET /api/persons/{id}/household-members': [CW],
+  'POST /api/persons/{id}/household-members': [CW],
+  'DELETE /api/persons/{id}/household-members/{memberId}': [CW],
   'POST /api/cases': [CW],
   'GET /api/cases': [CW, SV],
   'GET /api/cases/{id}': [CW, SV],

@@ -48,6 +48,11 @@ async function counts() {
     user: await db.user.count(),
     department: await db.department.count(),
     household: await db.household.count(),
+    // case file (issue 13): a PATCH that got through would bump a version
+    personVersions: (await db.person.aggregate({ _sum: { version: true } }))._sum.version,
+    householdMember: await db.householdMember.count({ where: { removedAt: null } }),
+    shelter: await db.shelter.count(),
+    shelterStay: await db.shelterStay.count({ where: { releasedAt: null } }),
   };
 }
 
