@@ -21,6 +21,7 @@ import type { AppDeps } from '../deps';
 import { registerChainRoutes } from './chains-api';
 import { registerPersonFileRoutes } from './person-file-api';
 import { registerPrivacyRoutes } from './privacy-api';
+import { registerShelterRoutes } from './shelters-api';
 import { registerTaskRoutes } from './tasks-api';
 import { caseChains, createCase, createPerson, getCase, listCases, setFollowUp, setStatus, statusSummary } from '../services/cases';
 import { addConsent, withdrawConsent } from '../services/consents';
@@ -92,6 +93,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   });
 
   registerPersonFileRoutes(api, deps);
+  registerShelterRoutes(api, deps);
 
   api.route({
     method: 'post',

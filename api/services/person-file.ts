@@ -50,7 +50,7 @@ export async function readPersonFile({ db }: PersonFileDeps, user: AuthUser, act
 }
 export type PersonFile = Awaited<ReturnType<typeof readPersonFile>>;
 
-async function personForChange(db: Db, user: AuthUser, actor: Actor, id: string, attempted: string) {
+export async function personForChange(db: Db, user: AuthUser, actor: Actor, id: string, attempted: string) {
   if (!worksOnCases(user)) throw forbidden('Nur das Fallmanagement kann Personen ändern.');
   const p = await loadInScope(db, user, actor, id, attempted);
   refuseAnonymized(p, 'Person');
