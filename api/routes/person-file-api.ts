@@ -15,6 +15,7 @@ import { actorOf } from '../auth';
 import { notFound } from '../errors';
 import type { JsonApi } from '../json-route';
 import type { AppDeps } from '../deps';
+import { idempotencyKeyHeader } from '../submission';
 import {
   addHouseholdMember,
   listHouseholdMembers,
@@ -168,8 +169,9 @@ export function registerPersonFileRoutes(api: JsonApi, deps: AppDeps) {
     errors: { 404: 'Person unbekannt oder nicht sichtbar', 409: 'Person anonymisiert' },
     body: householdMemberInput,
     response: z.object({ id: z.string() }),
+    idempotent: true,
     handler: async ({ req, params, body }) => ({
-      id: (await addHouseholdMember(deps, req.user!, actorOf(req), checkId(params.id), body)).id,
+      id: (await addHouseholdMember(deps, req.user!, actorOf(req), checkId(params.id), body, idempotencyKeyHeader(req))).id,
     }),
   });
 

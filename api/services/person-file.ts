@@ -99,6 +99,7 @@ export async function patchPerson(
   actor: Actor,
   id: string,
   input: PersonPatch,
+  submission?: string,
 ): Promise<{ version: number; reroute?: RerouteResult }> {
   const { db } = deps;
   const before = await personForChange(db, user, actor, id, 'person.update');
@@ -119,6 +120,7 @@ export async function patchPerson(
       {
         fields,
         version: input.version + 1,
+        ...(submission ? { submission } : {}),
         ...(benefitChanged ? { benefitType: { from: before.benefitType, to: input.benefitType! } } : {}),
       },
     );
@@ -139,23 +141,39 @@ export async function addHouseholdMember(
   actor: Actor,
   personId: string,
   input: HouseholdMemberInput,
+  idempotencyKey?: string,
 ) {
   const { db } = deps;
   await personForChange(db, user, actor, personId, 'person.household.add');
-  return db.$transaction(async (tx) => {
-    const m = await tx.householdMember.create({
-      data: {
-        personId,
-        firstName: input.firstName,
-        lastName: input.lastName,
-        birthDate: day(input.birthDate),
-        relationship: input.relationship,
-        createdById: user.id,
-      },
-    });
-    await audit(tx, actor, 'person.household.add', { type: 'HouseholdMember', id: m.id }, { personId, relationship: input.relationship });
-    return m;
-  }, TX);
+  const find = () =>
+    idempotencyKey
+      ? db.householdMember.findUnique({ where: { createdById_idempotencyKey: { createdById: user.id, idempotencyKey } } })
+      : Promise.resolve(null);
+  const existing = await find();
+  if (existing) return existing;
+  const create = () =>
+    db.$transaction(async (tx) => {
+      const m = await tx.householdMember.create({
+        data: {
+          personId,
+          firstName: input.firstName,
+          lastName: input.lastName,
+          birthDate: day(input.birthDate),
+          relationship: input.relationship,
+          createdById: user.id,
+          idempotencyKey: idempotencyKey ?? null,
+        },
+      });
+      await audit(tx, actor, 'person.household.add', { type: 'HouseholdMember', id: m.id }, { personId, relationship: input.relationship });
+      return m;
+    }, TX);
+  try {
+    return await create();
+  } catch (err) {
+    const again = (err as { code?: string })?.code === 'P2002' ? await find() : null;
+    if (again) return again;
+    throw err;
+  }
 }
 
 export async function listHouseholdMembers(deps: PersonFileDeps, user: AuthUser, actor: Actor, personId: string) {
@@ -179,4 +197,14 @@ export async function caseHousehold(db: Db, personId: string) {
   const p = await db.person.findUnique({ where: { id: personId }, include: includeFile });
   if (!p) return undefined;
   return { members: p.householdMembers, size: householdSize(p.householdSize, p.householdMembers), stay: p.shelterStays[0] };
+}
+
+/** A form submitted twice: the first submission (same one-time key) already changed the person. */
+export async function alreadySubmitted(db: Db, personId: string, submission: string | undefined) {
+  if (!submission) return false;
+  return (
+    (await db.auditEvent.count({
+      where: { action: 'person.update', entityId: personId, details: { path: ['submission'], equals: submission } },
+    })) > 0
+  );
 }

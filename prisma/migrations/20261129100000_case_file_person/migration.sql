@@ -25,6 +25,7 @@ CREATE TABLE "HouseholdMember" (
     "birthDate" DATE NOT NULL,
     "relationship" TEXT NOT NULL,
     "createdById" TEXT NOT NULL,
+    "idempotencyKey" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "removedAt" TIMESTAMP(3),
 
@@ -58,6 +59,9 @@ CREATE TABLE "ShelterStay" (
 
 -- CreateIndex
 CREATE INDEX "HouseholdMember_personId_idx" ON "HouseholdMember"("personId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "HouseholdMember_createdById_idempotencyKey_key" ON "HouseholdMember"("createdById", "idempotencyKey");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Shelter_name_key" ON "Shelter"("name");
