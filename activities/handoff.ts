@@ -7,6 +7,7 @@ import type { Prisma } from '../core/db/generated/client';
 import { HANDOFF_STEPS, type HandoffActor, type HandoffState } from '../core/domain/handoff';
 import { newNonce, signLink, type LinkKey } from '../core/links';
 import { CONSENT_WITHDRAWN_REASON } from '../core/consent';
+import { releasePlaceOnShelterRelease } from './shelter-release';
 import { CONSENT_WITHDRAWN_LINES, taskMails, type MailContent, type TaskMailParams } from '../core/mail/templates';
 
 export interface HandoffActivityDeps {
@@ -177,6 +178,7 @@ export function createHandoffActivities({ db, publicUrl, linkKeys, linkTtlDays }
               );
               break;
             case 'completed':
+              await releasePlaceOnShelterRelease(tx, task, state.outcome);
               await queue(
                 tx,
                 key(task.case.caseworker.email),

@@ -3,6 +3,7 @@
 // outcomes, departments, durations, benefit type, household size, birth year); names and free text go.
 // Idempotent: a case is locked and checked again inside its transaction, so a retried activity (or a
 // second run) finds it anonymised and changes nothing — no second audit entry either.
+import { anonymizePersonFile } from './retention-person-file';
 import { audit, SYSTEM } from '../core/audit';
 import type { Db } from '../core/db/client';
 import { Prisma } from '../core/db/generated/client';
@@ -136,6 +137,7 @@ async function anonymizeOne(db: Db, caseId: string, cutoff: Date): Promise<{ cas
           anonymizedAt: now,
         },
       });
+      await anonymizePersonFile(tx, personId);
       await audit(tx, SYSTEM, 'person.anonymized', { type: 'Person', id: personId });
       return { case: true, person: true };
     },

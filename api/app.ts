@@ -16,6 +16,8 @@ import { chainDefinitionPages } from './pages/chain-definition-pages';
 import { authPages } from './pages/auth-pages';
 import { oidcPages } from './pages/oidc-pages';
 import { casePages } from './pages/case-pages';
+import { personPages } from './pages/person-pages';
+import { shelterPages } from './pages/shelter-pages';
 import { dashboardPages } from './pages/dashboard-pages';
 import { devPages } from './pages/dev-pages';
 import { linkPages } from './pages/link-pages';
@@ -146,6 +148,8 @@ export function createApp(deps: AppDeps) {
   app.use(sessionPages(deps, auth));
   if (deps.capture) app.use(devPages(deps.capture, deps));
   app.use(casePages(deps));
+  app.use(personPages(deps));
+  app.use(shelterPages(deps));
   app.use(privacyPages(deps));
   app.use(taskPages(deps));
   app.use(processPages(deps));

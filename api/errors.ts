@@ -2,6 +2,7 @@
 // Bad input → 400 naming the field; a dependency down → 503; never a 500 for bad input.
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
+import { PERSON_FILE_LABELS } from '../core/domain/person-file';
 import { FIELD_LABELS } from '../core/domain/records';
 import { requestContext } from '../core/log';
 
@@ -31,7 +32,7 @@ export const unavailable = (what: string) =>
   new HttpError(503, 'unavailable', `${what} ist gerade nicht erreichbar. Bitte später erneut versuchen.`);
 
 export function fieldLabel(field: string): string {
-  return FIELD_LABELS[field] ?? field;
+  return FIELD_LABELS[field] ?? PERSON_FILE_LABELS[field] ?? field;
 }
 
 /** zod issues → details naming each field in German. */

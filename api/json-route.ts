@@ -24,7 +24,7 @@ export const errorSchema = z.object({
 export type RouteErrors = Partial<Record<404 | 409 | 410 | 413 | 415 | 429 | 401, string>>;
 
 interface RouteDef<B extends z.ZodType, Q extends z.ZodObject, R extends z.ZodType> {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string; // express style: /api/cases/:id
   summary: string;
   tag: string;

@@ -7,7 +7,9 @@ import { CHAIN_TYPES } from '../../core/domain/chains';
 import { createHandoffBody } from '../../core/domain/handoff';
 import { berlinLocalToIso } from '../../core/format/dates';
 import { CASE_STATUS_LABELS } from '../../core/format/labels';
-import { ROLES, seesCaseFiles } from '../access';
+import { ROLES, seesCaseFiles, worksOnCases } from '../access';
+import { startPage } from '../services/start-page';
+import { startPageView } from '../views/start-page';
 import { actorOf } from '../auth';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../errors';
@@ -46,7 +48,11 @@ export function casePages(deps: AppDeps) {
   const pages = pageRouter();
   const view = (req: Request, title: string, body: SafeHtml) => layout(deps, req, title, body);
 
-  pages.router.get('/', (_req, res) => res.redirect(303, '/faelle'));
+  // the caseworker's start page (my cases, what is due next); everyone else: the case list
+  pages.get('/', LOGIN, async (req: Request, res: Response) => {
+    if (!worksOnCases(req.user!)) return res.redirect(303, '/faelle');
+    res.send(view(req, 'Meine Fälle', startPageView(await startPage(deps.db, req.user!, actorOf(req)))));
+  });
 
   // --- case list ----------------------------------------------------------------------------
   pages.get('/faelle', LOGIN, async (req: Request, res: Response) => {
@@ -165,7 +171,9 @@ export function casePages(deps: AppDeps) {
       status: String(values.status ?? ''),
       statusReason: String(values.reason ?? ''),
       closureCode: String(values.closureCode ?? ''),
+      cancelChains: String(values.cancelChains ?? ''),
     };
+    if (values.cancelChains !== undefined) values.cancelChains = values.cancelChains === 'on';
     const v = validateForm(caseStatusInput, values);
     if (!v.ok) {
       const errors: FieldErrors = {};

@@ -20,20 +20,12 @@ import { JsonApi } from '../json-route';
 import type { AppDeps } from '../deps';
 import { registerChainDefinitionRoutes } from './chain-definitions-api';
 import { registerChainRoutes } from './chains-api';
+import { registerPersonFileRoutes } from './person-file-api';
 import { registerPrivacyRoutes } from './privacy-api';
 import { registerStatusLinkRoutes } from './status-links-api';
+import { registerShelterRoutes } from './shelters-api';
 import { registerTaskRoutes } from './tasks-api';
-import {
-  caseChains,
-  createCase,
-  createPerson,
-  getCase,
-  listCases,
-  readPerson,
-  setFollowUp,
-  setStatus,
-  statusSummary,
-} from '../services/cases';
+import { caseChains, createCase, createPerson, getCase, listCases, setFollowUp, setStatus, statusSummary } from '../services/cases';
 import { addConsent, withdrawConsent } from '../services/consents';
 import { idempotencyKeyHeader } from '../submission';
 import { visibleMails } from '../pages/dev-pages';
@@ -102,28 +94,8 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
     },
   });
 
-  api.route({
-    method: 'get',
-    path: '/api/persons/:id',
-    tag: 'Akten',
-    roles: ['caseworker'],
-    summary: 'Person lesen',
-    errors: { 404: 'Person unbekannt oder nicht sichtbar' },
-    response: personInput.extend({ id: z.string() }).partial({ firstName: true }),
-    handler: async ({ req, params }) => {
-      if (!z.uuid().safeParse(params.id).success) throw notFound('Person');
-      const p = await readPerson(deps, req.user!, actorOf(req), params.id);
-      return {
-        id: p.id,
-        firstName: p.firstName,
-        lastName: p.lastName,
-        birthDate: p.birthDate?.toISOString().slice(0, 10),
-        householdSize: p.householdSize ?? undefined,
-        shelterId: p.shelterId ?? undefined,
-        benefitType: p.benefitType,
-      };
-    },
-  });
+  registerPersonFileRoutes(api, deps);
+  registerShelterRoutes(api, deps);
 
   api.route({
     method: 'post',

@@ -1,5 +1,6 @@
 // Supervisor routes: process list as CSV, dashboard key figures, workload, bulk reassignment,
 // read-model reconciliation. Registered from registerChainRoutes (chains-api.ts).
+import { CLOSURE_CODES } from '../../core/domain/records';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
@@ -51,6 +52,9 @@ export function registerDashboardRoutes(api: JsonApi, deps: AppDeps) {
     summary:
       'Kennzahlen: laufende Ketten je Art, überfällige Übergaben je Stelle, Starts/Abschlüsse im Monat, Median Tage bis Umzug, älteste offene Schritte (Fallmanagement: eigener Bereich)',
     response: z.object({
+      closureReasons: z
+        .array(z.object({ code: z.enum([...CLOSURE_CODES, 'none']), count: z.number() }))
+        .describe('abgeschlossene Fälle je Abschlussgrund (none: ohne Grund)'),
       scope: z.enum(['all', 'own']),
       runningByType: z.array(count),
       overdueHandoffsByDepartment: z.array(z.object({ department: z.string(), overdue: z.number() })),

@@ -14,6 +14,8 @@ import { canChangeCase, canReadCase, caseListFilter, seesCaseFiles, type CaseSco
 import type { AuthUser } from '../auth';
 import { conflict, forbidden, HttpError, isTemporalDown, notFound } from '../errors';
 import { refuseAnonymized } from './anonymized';
+import { prepareClosing, reopenCase } from './case-closure';
+import { caseHousehold } from './person-file';
 import { likeLiteral } from './chains';
 import { listDepartments } from './departments';
 import { callUpdate } from './workflow-calls';
@@ -216,6 +218,8 @@ export async function setFollowUp(deps: CaseDeps, user: AuthUser, actor: Actor, 
 /** The workflow decides (a closed case stays closed); the change is then kept with its reason and closure code. */
 export async function setStatus(deps: CaseDeps, user: AuthUser, actor: Actor, id: string, input: CaseStatusInput) {
   const c = await caseForChange(deps.db, user, id);
+  if (c.status === 'closed' && input.status !== 'closed') return reopenCase(deps, user, actor, c, input);
+  await prepareClosing(deps, user, id, input);
   const { status, reason, closureCode } = input;
   const state = await callUpdate(() =>
     deps.temporal.workflow.getHandle(c.workflowId).executeUpdate(setStatusUpdate, { args: [{ status }] }),
@@ -383,6 +387,6 @@ export async function caseOverview(deps: CaseDeps, user: AuthUser, actor: Actor,
     deps.db.task.findMany({ where: { caseId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 200 }),
     listDepartments(deps.db),
   ]);
-  return { ...c, processes, tasks, departments };
+  return { ...c, processes, tasks, departments, household: await caseHousehold(deps.db, c.record.personId) };
 }
 export type CaseOverview = Awaited<ReturnType<typeof caseOverview>>;

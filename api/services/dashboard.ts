@@ -1,6 +1,7 @@
 // Supervisor views over the read model: the process list as CSV for German Excel, key figures
 // (dashboard), workload per department and caseworker, and bulk reassignment of running chains.
 // Caseworkers see the same figures restricted to their own scope (own cases + their team's).
+import { closureReasonCounts } from './case-closure';
 import type { Response } from 'express';
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
@@ -158,7 +159,9 @@ export async function dashboard(db: Db, user: AuthUser) {
       ORDER BY s."startedAt" ASC, s."id" ASC LIMIT 10`,
   ]);
   const now = Date.now();
+  const closureReasons = await closureReasonCounts(db, scope);
   return {
+    closureReasons,
     scope: (user.role === 'supervisor' ? 'all' : 'own') as 'all' | 'own',
     runningByType: byType.map((r) => ({ type: r.type, title: chainTitle(r.type), running: Number(r.running), onHold: Number(r.on_hold) })),
     overdueHandoffsByDepartment: overdue.map((r) => ({ department: r.department, overdue: Number(r.overdue) })),

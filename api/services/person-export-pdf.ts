@@ -161,13 +161,38 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
   kv('Erfasst am', dt(x.person.createdAt));
   kv('Kennung', x.person.id);
 
+  const f = x.personFile;
+  kv('Geschlecht', f.genderLabel);
+  kv('Sprachen', f.languages.join(', ') || null);
+  kv('Sprache für Briefe', f.letterLanguage);
+  kv('Dolmetschung nötig', f.interpreterNeeded ? 'ja' : 'nein');
+  kv('Telefon', f.contact.phone);
+  kv('E-Mail', f.contact.email);
+  kv('Postanschrift', f.contact.postalAddress);
+  if (f.contact.careOfShelter) kv('Post', 'c/o Notunterkunft');
+  kv('Aufenthaltstitel', f.residence.titleLabel);
+  kv('Gültig bis', formatDay(f.residence.validUntil) || null);
+  kv(
+    'Wohnsitzauflage (§ 12a AufenthG)',
+    f.residence.obligation12a ? `ja${f.residence.obligation12aPlace ? `, ${f.residence.obligation12aPlace}` : ''}` : 'nein',
+  );
+  kv('Bleibeperspektive', f.prospectOfStayingLabel);
+
   h2('2. Haushalt');
   if (x.household) {
     kv('Haushalts-Kennung', x.household.id);
     kv('Größe', x.household.size);
     kv('Unterkunft', x.household.shelterId);
     kv('Weitere erfasste Mitglieder', x.household.otherMembers);
-  } else none('Kein Haushalt erfasst.');
+  } else if (!f.householdMembers.length) none('Kein Haushalt erfasst.');
+  for (const m of f.householdMembers)
+    line(
+      `• ${m.firstName} ${m.lastName}, ${m.relationshipLabel}, geb. ${formatDay(m.birthDate)}${m.removedAt ? ` (ausgezogen am ${dt(m.removedAt)})` : ''}`,
+    );
+  for (const s of f.shelterPlaces)
+    line(
+      `• Notunterkunft ${s.shelter}${s.place ? ` (${s.place})` : ''} seit ${formatDay(s.since)}${s.releasedAt ? `, freigegeben am ${dt(s.releasedAt)}` : ''}`,
+    );
   for (const l of x.statusLinks)
     line(
       `• Persönlicher Statuslink: erstellt ${dt(l.createdAt)} Uhr, gültig bis ${dt(l.expiresAt)} Uhr${l.revokedAt ? `, widerrufen ${dt(l.revokedAt)} Uhr` : ''}`,

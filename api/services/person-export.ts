@@ -3,6 +3,7 @@
 // and their team (canReadCase), and supervisors; a caseworker's export holds only the cases they may
 // read and says how many it leaves out. Household members other than the person appear as a count,
 // staff in the access summary by role and department (not by name): their data is not the subject's.
+import { personFileExport } from './person-export-file';
 import { audit, auditRefused, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
@@ -171,6 +172,7 @@ export async function buildPersonExport(
     },
     /** the person's own status page links (chains v2): when made, valid until, revoked */
     statusLinks: statusLinks.map((l) => ({ createdAt: iso(l.createdAt), expiresAt: iso(l.expiresAt), revokedAt: iso(l.revokedAt) })),
+    personFile: await personFileExport(db, personId),
     household: person.household
       ? {
           id: person.household.id,

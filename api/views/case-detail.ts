@@ -12,6 +12,7 @@ import { caseChainsSection } from './case-chains';
 import { consentSection } from './case-consents';
 import { caseHandoffsSection } from './case-handoffs';
 import { statusLinkSection } from './case-status-link';
+import { cancelChainsBox, casePersonSection, reopenForm } from './case-person';
 
 export interface CaseViewState {
   errors: Record<string, string>;
@@ -57,7 +58,7 @@ function followUpForm(c: Record_, ctx: CaseViewCtx, s: CaseViewState): SafeHtml 
     </form></section>`;
 }
 
-function statusForm(c: Record_, status: CaseStatus, ctx: CaseViewCtx, s: CaseViewState): SafeHtml {
+function statusForm(c: Record_, status: CaseStatus, ctx: CaseViewCtx, s: CaseViewState, o?: CaseOverview): SafeHtml {
   return html`<section aria-labelledby="h-st"><h2 id="h-st">Status ändern</h2>
     <form method="post" action="/faelle/${c.id}/status" novalidate>
       ${csrfField(ctx.csrf)}
@@ -71,6 +72,7 @@ function statusForm(c: Record_, status: CaseStatus, ctx: CaseViewCtx, s: CaseVie
         error: s.errors.closureCode,
         options: [['', '– keiner –'], ...CLOSURE_CODES.map((k): [string, string] => [k, CLOSURE_CODE_LABELS[k]])],
       })}
+      ${o ? cancelChainsBox(o, s) : ''}
       <button type="submit">Status speichern</button>
     </form></section>`;
 }
@@ -106,7 +108,9 @@ export function caseDetailView(o: CaseOverview, ctx: CaseViewCtx, s: CaseViewSta
     ${s.notice ? html`<p class="notice ok" role="status">${s.notice}</p>` : ''}
     ${s.problem ?? errorSummary(s.errors)}
     ${facts(c, status, Boolean(o.live))}
-    ${canChange ? html`${followUpForm(c, ctx, s)}${statusForm(c, status, ctx, s)}` : ''}
+    ${casePersonSection(o, ctx)}
+    ${canChange ? html`${followUpForm(c, ctx, s)}${statusForm(c, status, ctx, s, o)}` : ''}
+    ${reopenForm(o, ctx, s)}
     ${followUpList(c)}
     ${statusHistory(c)}
     ${caseChainsSection(o, ctx, s, canChange)}

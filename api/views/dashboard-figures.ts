@@ -1,7 +1,7 @@
 // The dashboard's key figures: running chains per type, overdue handoffs per department, this month,
 // the median time to the move, and the steps waiting longest.
 import { formatDate, formatDateTime } from '../../core/format/dates';
-import { chainTitle } from '../../core/format/labels';
+import { chainTitle, closureCodeLabel } from '../../core/format/labels';
 import { html, type SafeHtml } from '../html';
 import type { DashboardPage } from '../services/dashboard';
 import { departmentName } from '../services/departments';
@@ -34,6 +34,14 @@ export function figuresView(data: DashboardPage): SafeHtml {
       <section aria-labelledby="h-monat" class="card"><h3 id="h-monat">Dieser Monat</h3>
         <dl class="facts"><dt>Gestartet</dt><dd>${figures.thisMonth.started}</dd><dt>Abgeschlossen</dt><dd>${figures.thisMonth.completed}</dd></dl>
         <p class="hint">seit ${formatDate(figures.thisMonth.since)}</p>
+      </section>
+      <section aria-labelledby="h-abschluss" class="card"><h3 id="h-abschluss">Abgeschlossene Fälle nach Grund</h3>
+        ${
+          figures.closureReasons.some((r) => r.count)
+            ? html`<table><thead><tr><th scope="col">Grund</th><th scope="col">Fälle</th></tr></thead>
+          <tbody>${figures.closureReasons.filter((r) => r.count).map((r) => html`<tr><th scope="row">${r.code === 'none' ? 'ohne Angabe' : closureCodeLabel(r.code)}</th><td>${r.count}</td></tr>`)}</tbody></table>`
+            : html`<p>Noch keine abgeschlossenen Fälle.</p>`
+        }
       </section>
       <section aria-labelledby="h-median" class="card"><h3 id="h-median">Dauer bis zum Auszug</h3>
         <p>${

@@ -30,6 +30,7 @@ export const FIELD_LABELS: Record<string, string> = {
   status: 'Status',
   reason: 'Begründung',
   closureCode: 'Abschlussgrund',
+  cancelChains: 'Ketten abbrechen',
   idempotencyKey: 'Formularschlüssel',
 };
 
@@ -96,6 +97,8 @@ export const caseStatusInput = z
       .transform((v) => v || undefined)
       .optional(),
     closureCode: z.enum(CLOSURE_CODES, { error: `Abschlussgrund muss ${CLOSURE_CODES.join(', ')} sein` }).optional(),
+    /** closing: confirms that the case's running chains are cancelled in the same step (issue 13) */
+    cancelChains: z.boolean({ error: 'Ketten abbrechen: ja/nein erwartet' }).optional(),
   })
   .refine((v) => !v.closureCode || v.status === 'closed', {
     path: ['closureCode'],

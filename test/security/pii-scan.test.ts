@@ -61,6 +61,26 @@ it('no names and no free text in workflow histories, ids or search attributes', 
   await d.departmentActs(mo, 'residence-check', 'accept');
   await d.departmentActs(mo, 'residence-check', 'complete', { outcome: 'clear', 'data.note': 'Daten-Wqpzhgtx zu Yrvandokles' });
   await d.at(mo, 'wbs', 'handoff');
+  // the person's file (issue 13): its free text and the household's names never reach Temporal
+  const personId = (await stack.db.case.findUniqueOrThrow({ where: { id: c2.id } })).personId;
+  const pf = await stack.api('PATCH', `/api/persons/${personId}`, {
+    token: caseworker,
+    body: {
+      version: 1,
+      benefitType: 'sgb2',
+      contact: { phone: '+49 555 7788', email: 'mail-vqzrtx@example.org', postalAddress: 'Anschrift-Hpqwzt 3' },
+      residence: { obligation12a: true, obligation12aPlace: 'Wohnort-Kzqvbn' },
+    },
+  });
+  expect(pf.status).toBe(200);
+  expect(
+    (
+      await stack.api('POST', `/api/persons/${personId}/household-members`, {
+        token: caseworker,
+        body: { firstName: 'Mitglied-Wqxbnz', lastName: 'Pflaumenhain', birthDate: '2015-02-03', relationship: 'child' },
+      })
+    ).status,
+  ).toBe(201);
   expect(
     (await stack.api('POST', `/api/processes/${mo}/hold`, { token: caseworker, body: { reason: 'Anhaltegrund-Jfoqvyr Yrvandokles' } }))
       .status,
@@ -118,4 +138,7 @@ it('no names and no free text in workflow histories, ids or search attributes', 
     '',
   );
   expect(hits(withoutFreeText, NAMES)).toEqual([]);
+  // the person's file stays in PostgreSQL: not even encrypted in Temporal
+  const PERSON_FILE = ['mail-vqzrtx', 'Anschrift-Hpqwzt', 'Wohnort-Kzqvbn', 'Mitglied-Wqxbnz', '555 7788'];
+  expect(hits(rawAll + plainAll, PERSON_FILE)).toEqual([]);
 }, 180_000);
