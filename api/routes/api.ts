@@ -18,6 +18,7 @@ import { actorOf, type Auth } from '../auth';
 import { notFound } from '../errors';
 import { JsonApi } from '../json-route';
 import type { AppDeps } from '../deps';
+import { registerCaseCycleRoutes, registerDocumentUploadParser } from './case-cycle-api';
 import { registerChainRoutes } from './chains-api';
 import { registerPrivacyRoutes } from './privacy-api';
 import { registerTaskRoutes } from './tasks-api';
@@ -50,6 +51,7 @@ const caseSummary = z.object({
 
 export function apiRouter(deps: AppDeps, auth: Auth) {
   const router = Router();
+  registerDocumentUploadParser(router); // before the routes: reads the multipart body of the upload
   const api = new JsonApi(router);
 
   api.route({
@@ -319,6 +321,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
 
   registerTaskRoutes(api, deps);
   registerChainRoutes(api, deps);
+  registerCaseCycleRoutes(api, deps);
   registerPrivacyRoutes(api, deps, {
     storagePeriod: deps.retentionDays
       ? `bis ${deps.retentionDays} Tage nach Abschluss des Falls; danach werden Person und Fall anonymisiert`
