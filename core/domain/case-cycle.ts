@@ -35,8 +35,14 @@ export const planDate = (label: string) =>
   z
     .string({ error: `${label} fehlt` })
     .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}: Datum im Format JJJJ-MM-TT erwartet`)
-    .refine((v) => new Date(v + 'T00:00:00Z').toISOString().slice(0, 10) === v, `${label}: kein gültiges Datum`)
-    .refine((v) => v >= '2000-01-01' && v <= '2100-12-31', `${label}: Datum zwischen 2000 und 2100 erwartet`);
+    .refine((v) => {
+      const d = new Date(v + 'T00:00:00Z');
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+    }, `${label}: kein gültiges Datum`)
+    .refine(
+      (v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || (v >= '2000-01-01' && v <= '2100-12-31'),
+      `${label}: Datum zwischen 2000 und 2100 erwartet`,
+    );
 
 export const assessmentInput = z.strictObject({
   areas: z
