@@ -10,6 +10,7 @@ import { Prisma } from '../core/db/generated/client';
 import { chainDefinitionFor } from '../core/domain/chains';
 import { OPEN_TASK_STATUSES } from '../core/domain/handoff';
 import type { RetentionResult } from '../core/domain/retention';
+import { anonymizeCaseCycle } from './case-cycle-retention';
 
 export interface RetentionActivityDeps {
   db: Db;
@@ -62,6 +63,7 @@ async function anonymizeCaseData(tx: Tx, caseId: string) {
   await tx.consent.updateMany({ where: { caseId }, data: { purpose: '' } });
   // the reasons given for status changes are free text; the statuses and closure codes stay (statistics)
   await tx.caseStatusChange.updateMany({ where: { caseId }, data: { reason: null } });
+  await anonymizeCaseCycle(tx, caseId); // assessments, plans, journal, documents (issue 13)
 
   const processes = await tx.process.findMany({ where: { caseId }, select: { id: true, type: true, version: true } });
   const processIds = processes.map((p) => p.id);

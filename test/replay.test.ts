@@ -18,6 +18,7 @@ it('has stored histories of a case, both chains, a handoff and a retention run',
   expect(files).toEqual(
     expect.arrayContaining([
       'case-closed.json',
+      'case-plan-timers.json',
       'move-out-v1-complete.json',
       'education-work-v1-adult.json',
       'handoff-shelter-release.json',

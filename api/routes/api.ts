@@ -19,6 +19,7 @@ import { notFound } from '../errors';
 import { JsonApi } from '../json-route';
 import type { AppDeps } from '../deps';
 import { registerChainDefinitionRoutes } from './chain-definitions-api';
+import { registerCaseCycleRoutes, registerDocumentUploadParser } from './case-cycle-api';
 import { registerChainRoutes } from './chains-api';
 import { registerPersonFileRoutes } from './person-file-api';
 import { registerPrivacyRoutes } from './privacy-api';
@@ -44,6 +45,7 @@ const caseSummary = z.object({
 
 export function apiRouter(deps: AppDeps, auth: Auth) {
   const router = Router();
+  registerDocumentUploadParser(router); // before the routes: reads the multipart body of the upload
   const api = new JsonApi(router);
 
   api.route({
@@ -295,6 +297,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   registerChainRoutes(api, deps);
   registerChainDefinitionRoutes(api, deps);
   registerStatusLinkRoutes(api, deps);
+  registerCaseCycleRoutes(api, deps);
   registerPrivacyRoutes(api, deps, {
     storagePeriod: deps.retentionDays
       ? `bis ${deps.retentionDays} Tage nach Abschluss des Falls; danach werden Person und Fall anonymisiert`

@@ -22,6 +22,7 @@ import { badRequest, conflict, forbidden, isTemporalDown, notFound } from '../er
 import { refuseAnonymized } from './anonymized';
 import { currentChainDefinition } from './chain-definitions';
 import { listDepartments } from './departments';
+import { requireStepDocument } from './case-documents';
 import { callUpdate } from './workflow-calls';
 
 export interface ChainDeps {
@@ -326,6 +327,8 @@ export async function completeStep(
 ) {
   const p = await processForChange(deps.db, user, id);
   if (!recordsStepOutcomes(user)) throw forbidden('Nur das Fallmanagement erfasst Ergebnisse.');
+  const step = chainDefinitionFor(p.type, p.version)?.steps[stepKey];
+  if (step?.requiresDocument) await requireStepDocument(deps.db, p.id, stepKey, step.title);
   return callUpdate(() =>
     deps.temporal.workflow.getHandle(p.workflowId).executeUpdate(completeStepUpdate, {
       args: [{ stepKey, outcome: body.outcome, data: body.data, actor: chainActor(user) }],

@@ -237,6 +237,38 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
       );
     }
 
+    // case-management cycle (issue 13)
+    h3('Anamnese');
+    if (!c.assessments.length) none('Keine.');
+    for (const a of c.assessments) {
+      line(`• Fassung ${a.version} vom ${dt(a.createdAt)} Uhr`);
+      for (const x2 of a.areas)
+        line(`${x2.areaLabel} (${x2.needLabel}): ${x2.situation ?? '–'}${x2.resources ? ` – Ressourcen: ${x2.resources}` : ''}`, 12);
+    }
+    h3('Hilfepläne');
+    if (!c.plans.length) none('Keine.');
+    for (const p of c.plans) {
+      line(
+        `• Fassung ${p.version} vom ${dt(p.createdAt)} Uhr, Überprüfung am ${formatDay(p.reviewDate)}${p.reviewedAt ? ` (überprüft ${dt(p.reviewedAt)} Uhr)` : ''}`,
+      );
+      for (const g of p.goals)
+        line(
+          `Ziel (${g.areaLabel}, bis ${formatDay(g.targetDate)}): ${g.text}${g.ratingLabel ? ` – ${g.ratingLabel}` : ''}${g.ratingNote ? ` (${g.ratingNote})` : ''}`,
+          12,
+        );
+      for (const a of p.actions) line(`Schritt (bis ${formatDay(a.dueDate)}): ${a.text}`, 12);
+    }
+    h3('Verlaufsdokumentation');
+    if (!c.journal.length) none('Keine Einträge.');
+    for (const e of c.journal) {
+      line(`• ${dt(e.at)} Uhr – ${e.kindLabel}: ${e.text}`);
+      for (const r of e.earlierVersions) line(`frühere Fassung (ersetzt ${dt(r.replacedAt)} Uhr): ${r.text}`, 12);
+    }
+    h3('Dokumente');
+    if (!c.documents.length) none('Keine.');
+    for (const doc2 of c.documents)
+      line(`• ${doc2.fileName} (${doc2.mediaType}, ${Math.ceil(doc2.size / 1024)} KB), hochgeladen am ${dt(doc2.uploadedAt)} Uhr`);
+
     h3('Ketten und Schritte');
     if (!c.processes.length) none('Keine.');
     for (const p of c.processes) {

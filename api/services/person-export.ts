@@ -4,6 +4,7 @@
 // read and says how many it leaves out. Household members other than the person appear as a count,
 // staff in the access summary by role and department (not by name): their data is not the subject's.
 import { personFileExport } from './person-export-file';
+import { caseCycleExport } from './case-cycle-export';
 import { audit, auditRefused, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
@@ -102,6 +103,8 @@ export async function buildPersonExport(
         select: { caseId: true, to: true, subject: true, createdAt: true, sentAt: true, status: true },
       })
     : [];
+
+  const cycle = await caseCycleExport(db, caseIds); // assessments, plans, journal, documents (issue 13)
 
   // the export itself is the newest access: audited before the access summary is read
   await audit(db, actor, 'person.export', { type: 'Person', id: personId }, { format, cases: caseIds.length, omittedCases: omitted });
@@ -219,6 +222,7 @@ export async function buildPersonExport(
         closureCode: ch.closureCode,
         closureLabel: ch.closureCode ? closureCodeLabel(ch.closureCode) : null,
       })),
+      ...cycle(c.id),
       followUps: c.followUps.map((f) => ({
         id: f.id,
         dueAt: iso(f.dueAt),

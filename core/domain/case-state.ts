@@ -1,5 +1,6 @@
 // The state a case workflow holds and answers to queries. IDs and enums only: no names.
 import type { CaseStatus, CaseTopic } from './records';
+import type { PlanTimerRef } from './plan-timers';
 
 export interface CaseWorkflowInput {
   caseId: string;
@@ -7,6 +8,9 @@ export interface CaseWorkflowInput {
   status?: CaseStatus;
   followUp?: FollowUpRef;
   handoffs?: CaseHandoffResult[];
+  /** the current help plan's ids and dates, and the keys of its timers that fired */
+  plan?: PlanTimerRef;
+  planFired?: string[];
 }
 
 export interface CaseHandoffResult {
@@ -28,6 +32,8 @@ export interface CaseState {
   status: CaseStatus;
   followUp?: FollowUpRef;
   handoffs?: CaseHandoffResult[];
+  plan?: PlanTimerRef;
+  planFired?: string[];
   updatedAt: string;
 }
 

@@ -32,6 +32,16 @@ export const FIELD_LABELS: Record<string, string> = {
   closureCode: 'Abschlussgrund',
   cancelChains: 'Ketten abbrechen',
   idempotencyKey: 'Formularschlüssel',
+  // case-management cycle (core/domain/case-cycle.ts)
+  areas: 'Lebensbereiche',
+  goals: 'Ziele',
+  actions: 'Maßnahmen',
+  reviewDate: 'Überprüfung am',
+  ratings: 'Bewertungen',
+  kind: 'Art',
+  text: 'Text',
+  at: 'Zeitpunkt',
+  goalId: 'Ziel',
 };
 
 const text = (label: string) => z.string({ error: (iss) => (iss.input === undefined ? `${label} fehlt` : `${label} muss Text sein`) });

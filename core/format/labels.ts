@@ -200,6 +200,23 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'process.step.reminder': 'Erinnerung (Schritt)',
   'process.step.escalation': 'Eskalation (Schritt)',
   'process.step.review': 'Vorlage bei der Leitung',
+  // case-management cycle (issue 13)
+  'case.assessment.add': 'Anamnese erfasst',
+  'case.assessment.read': 'Anamnese gelesen',
+  'case.plan.add': 'Hilfeplan erstellt',
+  'case.plan.read': 'Hilfeplan gelesen',
+  'case.plan.pdf': 'Hilfeplan als PDF erstellt',
+  'case.plan.review': 'Hilfeplan überprüft',
+  'case.plan.goal.chain': 'Kette aus einem Ziel gestartet',
+  'case.journal.add': 'Verlaufseintrag erfasst',
+  'case.journal.edit': 'Verlaufseintrag geändert',
+  'case.journal.read': 'Verlauf gelesen',
+  'case.document.add': 'Dokument hochgeladen',
+  'case.document.list': 'Dokumentliste angesehen',
+  'case.document.download': 'Dokument heruntergeladen',
+  'plan.review-reminder': 'Erinnerung (Hilfeplan-Überprüfung)',
+  'plan.action-reminder': 'Erinnerung (vereinbarter Schritt)',
+  'plan.review-escalation': 'Eskalation (Überprüfung versäumt)',
 };
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   Case: 'Fall',
@@ -208,6 +225,11 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   Process: 'Prozess',
   FollowUp: 'Wiedervorlage',
   Consent: 'Einwilligung',
+  Assessment: 'Anamnese',
+  Plan: 'Hilfeplan',
+  PlanGoal: 'Ziel',
+  JournalEntry: 'Verlaufseintrag',
+  CaseDocument: 'Dokument',
 };
 export const auditActionLabel = (action: string) => AUDIT_ACTION_LABELS[action] ?? action;
 export const auditEntityLabel = (type: string) => AUDIT_ENTITY_LABELS[type] ?? type;

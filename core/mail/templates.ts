@@ -11,7 +11,7 @@ export interface MailContent {
 
 const paragraphs = (lines: string[]) => lines.map((l, i) => html`${i ? '\n' : ''}<p>${l}</p>`);
 
-function layout(title: string, lines: string[], link: { href: string; label: string }): string {
+export function layout(title: string, lines: string[], link: { href: string; label: string }): string {
   return html`<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${title}</title></head>
 <body style="font-family:Arial,sans-serif;color:#1a1a1a;line-height:1.5">
 <h1 style="font-size:1.2em">${title}</h1>

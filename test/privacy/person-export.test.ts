@@ -334,3 +334,66 @@ it('the person’s status links are in the export (made, valid until, revoked) a
     ]),
   );
 });
+
+it('the case file of the cycle is in the export: assessment, plan with ratings, journal with earlier text, documents (issue 13)', async () => {
+  const api = stack.api.bind(stack);
+  const p = (await api('POST', '/api/persons', { token: caseworker, body: { firstName: 'Nadia', lastName: 'Zyklus' } })).body.id;
+  const c = (await api('POST', '/api/cases', { token: caseworker, body: { personId: p, topic: 'housing' } })).body;
+  const post = async (path: string, body: unknown) => {
+    const r = await api('POST', `/api/cases/${c.id}/${path}`, { token: caseworker, body });
+    expect(r.status).toBeLessThan(300);
+    return r.body;
+  };
+  await post('assessments', { areas: [{ area: 'housing', situation: 'Notunterkunft seit März', need: 'urgent' }] });
+  const plan = await post('plans', {
+    goals: [{ area: 'housing', text: 'Eigene Wohnung finden', targetDate: '2099-06-30' }],
+    actions: [{ text: 'WBS beantragen', owner: 'person', dueDate: '2099-05-01' }],
+    reviewDate: '2099-06-01',
+  });
+  const goal = (await api('GET', `/api/cases/${c.id}/plans/${plan.id}`, { token: caseworker })).body.goals[0];
+  await post(`plans/${plan.id}/review`, { ratings: [{ goalId: goal.id, rating: 'partly', note: 'Zwei Besichtigungen' }] });
+  const entry = await post('journal', { kind: 'phone', text: 'Telefonat mit dem Vermieter' });
+  expect(
+    (await api('PUT', `/api/cases/${c.id}/journal/${entry.id}`, { token: caseworker, body: { text: 'Telefonat mit der Vermieterin' } }))
+      .status,
+  ).toBe(200);
+  const form = new FormData();
+  form.set('file', new Blob([Buffer.from('%PDF-1.4 lease')]), 'Mietvertrag.pdf');
+  expect(
+    (
+      await fetch(`${stack.url}/api/cases/${c.id}/documents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${caseworker}` },
+        body: form,
+      })
+    ).status,
+  ).toBe(201);
+
+  const json = JSON.parse((await download(`/api/persons/${p}/export`, caseworker)).bytes.toString('utf8'));
+  const x = json.cases[0];
+  expect(x.assessments[0].areas[0]).toMatchObject({
+    areaLabel: 'Wohnen',
+    situation: 'Notunterkunft seit März',
+    needLabel: 'dringender Bedarf',
+  });
+  expect(x.plans[0].goals[0]).toMatchObject({
+    text: 'Eigene Wohnung finden',
+    ratingLabel: 'teilweise erreicht',
+    ratingNote: 'Zwei Besichtigungen',
+  });
+  expect(x.plans[0].actions[0]).toMatchObject({ text: 'WBS beantragen', owner: 'person' });
+  expect(x.journal[0]).toMatchObject({ kindLabel: 'Telefonat', text: 'Telefonat mit der Vermieterin' });
+  expect(x.journal[0].earlierVersions).toEqual([expect.objectContaining({ text: 'Telefonat mit dem Vermieter' })]);
+  expect(x.documents).toEqual([expect.objectContaining({ fileName: 'Mietvertrag.pdf', mediaType: 'application/pdf' })]);
+
+  const text = pdfText((await download(`/api/persons/${p}/export.pdf`, supervisor)).bytes);
+  for (const s of [
+    'Anamnese',
+    'Wohnen (dringender Bedarf): Notunterkunft seit März',
+    'Ziel (Wohnen, bis 30.06.2099): Eigene Wohnung finden – teilweise erreicht',
+    'Telefonat: Telefonat mit der Vermieterin',
+    'frühere Fassung',
+    'Mietvertrag.pdf (application/pdf',
+  ])
+    expect(text).toContain(s);
+});

@@ -91,6 +91,39 @@ async function findEverywhere(needle: string): Promise<string[]> {
   return hits;
 }
 
+/** The case-management cycle's records of a case, each with `word` in its free text (issue 13). */
+async function caseCycleRecords(caseId: string, word: string) {
+  const post = async (path: string, body: unknown) => {
+    const r = await stack.api('POST', `/api/cases/${caseId}/${path}`, { token: caseworker, body });
+    expect(r.status).toBeLessThan(300);
+    return r.body;
+  };
+  await post('assessments', {
+    areas: [{ area: 'housing', situation: `Situation ${word}`, need: 'urgent', resources: `Ressource ${word}` }],
+  });
+  const plan = await post('plans', {
+    goals: [{ area: 'housing', text: `Ziel ${word}`, targetDate: '2099-06-30' }],
+    actions: [{ text: `Schritt ${word}`, owner: 'person', dueDate: '2099-05-01' }],
+    reviewDate: '2099-06-01',
+  });
+  const goal = (await stack.api('GET', `/api/cases/${caseId}/plans/${plan.id}`, { token: caseworker })).body.goals[0];
+  await post(`plans/${plan.id}/review`, { ratings: [{ goalId: goal.id, rating: 'partly', note: `Bewertung ${word}` }] });
+  const entry = await post('journal', { kind: 'phone', text: `Telefonat ${word}` });
+  const edit = await stack.api('PUT', `/api/cases/${caseId}/journal/${entry.id}`, {
+    token: caseworker,
+    body: { text: `Telefonat ${word} (korrigiert)` },
+  });
+  expect(edit.status).toBe(200);
+  const form = new FormData();
+  form.set('file', new Blob([Buffer.from(`%PDF-1.4 Mietvertrag ${word}`)]), `Mietvertrag ${word}.pdf`);
+  const up = await fetch(`${stack.url}/api/cases/${caseId}/documents`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${caseworker}` },
+    body: form,
+  });
+  expect(up.status).toBe(201);
+}
+
 const figures = async () => {
   const [dash, work] = await Promise.all([
     stack.api('GET', '/api/dashboard', { token: supervisor }),
@@ -190,6 +223,7 @@ describe('the scheduled run', () => {
       30_000,
     );
     expect((await stack.api('POST', `/api/persons/${ids.p1}/status-link`, { token: caseworker })).status).toBe(201);
+    await caseCycleRecords(a.id, 'Vergessmann'); // assessment, plan + review, journal + edit, document (issue 13)
     await close(a.id);
     // P2: one closed case (due) and one open case → keeps the name
     ids.p2 = await person('Konstantin', 'Bleibmann', { birthDate: '1985-01-02' });
@@ -213,8 +247,16 @@ describe('the scheduled run', () => {
         'ProcessEvent.details',
         'Task.data',
         'Task.reason',
+        'Assessment.areas',
+        'PlanGoal.text',
+        'PlanGoal.ratingNote',
+        'PlanAction.text',
+        'JournalEntry.text',
+        'JournalRevision.text',
+        'CaseDocument.fileName',
       ]),
     );
+    expect(await stack.db.caseDocumentBlob.count()).toBeGreaterThan(0);
     const before = await figures();
 
     await schedule().unpause('Test');
@@ -281,6 +323,17 @@ describe('the scheduled run', () => {
       [`case.anonymized:${ids.a}`, `case.anonymized:${ids.b1}`, `person.anonymized:${ids.p1}`].sort(),
     );
     expect(audits.every((x) => x.actorId === null && x.actorRole === 'system' && x.details === null)).toBe(true);
+
+    // the case cycle: areas, needs, goal areas, ratings and dates stay; text, earlier versions and documents go
+    expect((await stack.db.assessment.findFirstOrThrow({ where: { caseId: ids.a } })).areas).toEqual([{ area: 'housing', need: 'urgent' }]);
+    expect(await stack.db.planGoal.findFirstOrThrow({ where: { plan: { caseId: ids.a } } })).toMatchObject({
+      area: 'housing',
+      rating: 'partly',
+      text: '',
+    });
+    expect(await stack.db.journalEntry.findFirstOrThrow({ where: { caseId: ids.a } })).toMatchObject({ kind: 'phone', text: '' });
+    expect(await stack.db.caseDocument.count({ where: { caseId: ids.a } })).toBe(0);
+    expect(await stack.db.caseDocumentBlob.count()).toBe(0);
 
     // no trace of the names or the free text anywhere in the database
     for (const needle of ['Vergessmann', 'Retentia', 'Notiz Zweitfall']) expect(await findEverywhere(needle)).toEqual([]);

@@ -72,6 +72,21 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'POST /api/admin/chain-definitions': [AD],
   'POST /api/persons/{id}/status-link': [CW],
   'DELETE /api/persons/{id}/status-link': [CW],
+  // case-management cycle (issue 13): caseworkers write, supervisors read, departments and admins see no case file
+  'POST /api/cases/{id}/assessments': [CW],
+  'GET /api/cases/{id}/assessments': [CW, SV],
+  'POST /api/cases/{id}/plans': [CW],
+  'GET /api/cases/{id}/plans': [CW, SV],
+  'GET /api/cases/{id}/plans/{planId}': [CW, SV],
+  'GET /api/cases/{id}/plans/{planId}.pdf': [CW, SV],
+  'POST /api/cases/{id}/plans/{planId}/review': [CW],
+  'POST /api/cases/{id}/plans/{planId}/goals/{goalId}/chains': [CW],
+  'POST /api/cases/{id}/journal': [CW],
+  'GET /api/cases/{id}/journal': [CW, SV],
+  'PUT /api/cases/{id}/journal/{entryId}': [CW],
+  'POST /api/cases/{id}/documents': [CW],
+  'GET /api/cases/{id}/documents': [CW, SV],
+  'GET /api/cases/{id}/documents/{docId}': [CW, SV],
   'GET /api/dev/mails': 'login', // only with the embedded SMTP capture (no SMTP_URL), never in production
   'GET /api/openapi.json': 'public',
 };

@@ -55,6 +55,13 @@ async function counts() {
     householdMember: await db.householdMember.count({ where: { removedAt: null } }),
     shelter: await db.shelter.count(),
     shelterStay: await db.shelterStay.count({ where: { releasedAt: null } }),
+    assessment: await db.assessment.count(),
+    plan: await db.plan.count(),
+    planGoal: await db.planGoal.count(),
+    goalChain: await db.goalChain.count(),
+    journalEntry: await db.journalEntry.count(),
+    journalRevision: await db.journalRevision.count(),
+    caseDocument: await db.caseDocument.count(),
   };
 }
 
@@ -418,4 +425,42 @@ it('a lone surrogate in a record field is a 400 naming the field, nothing writte
   expect(r.status).toBe(400);
   expect(r.body.error.details[0].field).toBe('firstName');
   expect(await stack.db.person.count()).toBe(before);
+});
+
+it('malformed uploads to a real case (multipart): 4xx in the error format, never 5xx, no document written', async () => {
+  const c = await stack.db.case.findFirstOrThrow({ where: { person: { lastName: 'Basis' } } });
+  const path = `/api/cases/${c.id}/documents`;
+  const before = await counts();
+  const bodies: Array<[string, string]> = [
+    ['multipart/form-data; boundary=x', '--x\r\n\r\n--x--'],
+    ['multipart/form-data', '--x\r\nContent-Disposition: form-data; name="file"\r\n\r\n%PDF-\r\n--x--'],
+    ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n'],
+    ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="other"; filename="a.pdf"\r\n\r\n%PDF-1\r\n--x--'],
+    ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n\r\n--x--'],
+    ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="file"; filename="a.exe"\r\n\r\nMZ\u0090\r\n--x--'],
+    [
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="processId"\r\n\r\nnot-a-uuid\r\n--x\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1\r\n--x--',
+    ],
+    [
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="processId"\r\n\r\n' +
+        uuid() +
+        '\r\n--x\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1\r\n--x--',
+    ],
+    ['text/plain', '%PDF-1.4'],
+    ['application/octet-stream', '%PDF-'],
+  ];
+  for (const [contentType, body] of bodies) {
+    const res = await fetch(stack.url + path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.caseworker}`, 'content-type': contentType },
+      body,
+    });
+    const json = (await res.json()) as { error?: { code?: string } };
+    expect([res.status, typeof json.error?.code]).toEqual([expect.any(Number), 'string']);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+  }
+  expect(await counts()).toEqual(before);
 });

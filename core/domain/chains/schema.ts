@@ -44,6 +44,8 @@ export const stepDefinition = z.object({
   reviewAfterDays: z.number().positive().optional(),
   /** the caseworker may skip it */
   optional: z.boolean().default(false),
+  /** an outcome is accepted only after a document was uploaded for this step (e.g. the signed lease) */
+  requiresDocument: z.boolean().optional(),
   fields: z.array(fieldSpec).default([]),
   outcomes: z.record(z.string(), outcome).refine((o) => Object.keys(o).length > 0, 'mindestens ein Ergebnis'),
 });
