@@ -18,6 +18,7 @@ import { actorOf, type Auth } from '../auth';
 import { notFound } from '../errors';
 import { JsonApi } from '../json-route';
 import type { AppDeps } from '../deps';
+import { registerAnalyticsRoutes } from './analytics-api';
 import { registerChainRoutes } from './chains-api';
 import { registerPrivacyRoutes } from './privacy-api';
 import { registerTaskRoutes } from './tasks-api';
@@ -319,6 +320,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
 
   registerTaskRoutes(api, deps);
   registerChainRoutes(api, deps);
+  registerAnalyticsRoutes(api, deps);
   registerPrivacyRoutes(api, deps, {
     storagePeriod: deps.retentionDays
       ? `bis ${deps.retentionDays} Tage nach Abschluss des Falls; danach werden Person und Fall anonymisiert`
