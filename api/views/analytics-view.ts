@@ -40,7 +40,7 @@ export function analyticsView(a: StepAnalytics, values: Record<string, string>, 
     <p id="engpaesse-satz" class="summary"><strong>${a.summary}</strong></p>
     <p><a href="/api/analytics/steps.csv?${q.toString()}" download>Engpässe als CSV (Excel)</a></p>
     <div class="dash-grid wide">
-      <section class="card" aria-labelledby="h-je-schritt"><h3 id="h-je-schritt">Dauer je Schritt und Stelle</h3>
+      <section class="card full" aria-labelledby="h-je-schritt"><h3 id="h-je-schritt">Dauer je Schritt und Stelle</h3>
         ${barChartSvg({
           id: 'chart-steps',
           title: 'Dauer je Schritt und Stelle (die 12 langsamsten)',
@@ -49,7 +49,7 @@ export function analyticsView(a: StepAnalytics, values: Record<string, string>, 
           secondaryName: '90. Perzentil',
           bars: top.map((i) => ({ label: stepLabel(i), value: i.medianDays, secondary: i.p90Days })),
         })}
-        <div class="table-wrap"><table id="table-steps"><caption>Daten zum Diagramm „Dauer je Schritt und Stelle“</caption>
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="h-je-schritt"><table id="table-steps"><caption>Daten zum Diagramm „Dauer je Schritt und Stelle“</caption>
           <thead><tr><th scope="col">Schritt</th><th scope="col">Stelle</th><th scope="col">erledigt</th><th scope="col">Median</th><th scope="col">90. Perz.</th><th scope="col">Frist</th><th scope="col">fristgerecht</th></tr></thead>
           <tbody>${
             a.items.length
@@ -60,7 +60,7 @@ export function analyticsView(a: StepAnalytics, values: Record<string, string>, 
               : html`<tr><td colspan="7">Keine erledigten Schritte im Zeitraum.</td></tr>`
           }</tbody></table></div>
       </section>
-      <section class="card" aria-labelledby="h-je-monat"><h3 id="h-je-monat">Dauer je Monat</h3>
+      <section class="card full" aria-labelledby="h-je-monat"><h3 id="h-je-monat">Dauer je Monat</h3>
         ${barChartSvg({
           id: 'chart-months',
           title: 'Dauer der erledigten Schritte je Monat',
@@ -69,15 +69,15 @@ export function analyticsView(a: StepAnalytics, values: Record<string, string>, 
           secondaryName: '90. Perzentil',
           bars: a.months.map((m) => ({ label: monthLabel(m.month), value: m.medianDays, secondary: m.p90Days })),
         })}
-        <div class="table-wrap"><table id="table-months"><caption>Daten zum Diagramm „Dauer je Monat“</caption>
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="h-je-monat"><table id="table-months"><caption>Daten zum Diagramm „Dauer je Monat“</caption>
           <thead><tr><th scope="col">Monat</th><th scope="col">erledigt</th><th scope="col">Median</th><th scope="col">90. Perz.</th><th scope="col">fristgerecht</th></tr></thead>
           <tbody>${a.months.map(
             (m) =>
               html`<tr><th scope="row">${monthLabel(m.month)}</th><td>${m.count}</td><td>${val(m.medianDays)}</td><td>${val(m.p90Days)}</td><td>${pct(m.onTimeShare)}</td></tr>`,
           )}</tbody></table></div>
       </section>
-      <section class="card" aria-labelledby="h-durchsatz"><h3 id="h-durchsatz">Durchsatz je Schritt</h3>
-        <div class="table-wrap"><table id="table-throughput"><caption>Schritte, die im Zeitraum aktiv wurden (Zugang) und erledigt wurden (Abgang)</caption>
+      <section class="card full" aria-labelledby="h-durchsatz"><h3 id="h-durchsatz">Durchsatz je Schritt</h3>
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="h-durchsatz"><table id="table-throughput"><caption>Schritte, die im Zeitraum aktiv wurden (Zugang) und erledigt wurden (Abgang)</caption>
           <thead><tr><th scope="col">Schritt</th><th scope="col">Stelle</th><th scope="col">Zugang</th><th scope="col">Abgang</th></tr></thead>
           <tbody>${
             a.throughput.length

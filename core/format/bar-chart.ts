@@ -36,24 +36,24 @@ export function describeChart(c: BarChart): string {
 }
 
 export function barChartSvg(c: BarChart): SafeHtml {
-  const labelW = 260;
-  const barW = 420;
+  const labelW = 340;
+  const barW = 380;
   const rowH = 26;
   const top = 8;
   const height = top + Math.max(1, c.bars.length) * rowH + 24;
   const max = Math.max(1, ...c.bars.flatMap((b) => [b.value ?? 0, b.secondary ?? 0]));
   const x = (v: number) => Math.round((v / max) * barW);
-  const clip = (s: string) => (s.length > 38 ? `${s.slice(0, 37)}…` : s);
+  const clip = (s: string) => (s.length > 44 ? `${s.slice(0, 43)}…` : s);
   return html`<svg class="chart" viewBox="0 0 ${labelW + barW + 70} ${height}" role="img" aria-labelledby="${c.id}-title ${c.id}-desc" preserveAspectRatio="xMinYMin meet">
   <title id="${c.id}-title">${c.title}</title>
   <desc id="${c.id}-desc">${describeChart(c)}</desc>
   ${c.bars.map((b, i) => {
     const y = top + i * rowH;
     return html`<g>
-    <text x="${labelW - 6}" y="${y + 17}" text-anchor="end" font-size="13">${clip(b.label)}</text>
+    <text x="${labelW - 6}" y="${y + 17}" text-anchor="end" font-size="12">${clip(b.label)}</text>
     ${b.secondary !== undefined && b.secondary !== null ? html`<rect x="${labelW}" y="${y + 4}" width="${x(b.secondary)}" height="18" fill="#9fb8d6"></rect>` : ''}
     <rect x="${labelW}" y="${y + 8}" width="${x(b.value ?? 0)}" height="10" fill="#1d4f91"></rect>
-    <text x="${labelW + Math.max(x(b.value ?? 0), x(b.secondary ?? 0)) + 6}" y="${y + 17}" font-size="13">${b.value === null ? '–' : de(b.value)}</text>
+    <text x="${labelW + Math.max(x(b.value ?? 0), x(b.secondary ?? 0)) + 6}" y="${y + 17}" font-size="12">${b.value === null ? '–' : de(b.value)}</text>
   </g>`;
   })}
   <text x="${labelW}" y="${height - 6}" font-size="12">${c.valueName} (dunkel)${c.secondaryName ? `, ${c.secondaryName} (hell)` : ''} in ${c.unit}</text>
