@@ -42,7 +42,7 @@ export function suppressTable(t: CountTable): SuppressedTable {
     for (let c = 0; c < C; c++) {
       const inR = r < rows;
       const inC = c < cols;
-      let v = 0;
+      let v: number;
       if (inR && inC) v = t.cells[r][c];
       else if (inR) v = t.cells[r].reduce((a, b) => a + b, 0);
       else if (inC) v = t.cells.reduce((a, row) => a + row[c], 0);
