@@ -19,6 +19,7 @@ import { notFound } from '../errors';
 import { JsonApi } from '../json-route';
 import type { AppDeps } from '../deps';
 import { registerAnalyticsRoutes } from './analytics-api';
+import { registerReportRoutes } from './reports-api';
 import { registerChainRoutes } from './chains-api';
 import { registerPrivacyRoutes } from './privacy-api';
 import { registerTaskRoutes } from './tasks-api';
@@ -321,6 +322,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   registerTaskRoutes(api, deps);
   registerChainRoutes(api, deps);
   registerAnalyticsRoutes(api, deps);
+  registerReportRoutes(api, deps);
   registerPrivacyRoutes(api, deps, {
     storagePeriod: deps.retentionDays
       ? `bis ${deps.retentionDays} Tage nach Abschluss des Falls; danach werden Person und Fall anonymisiert`

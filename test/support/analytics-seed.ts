@@ -23,22 +23,27 @@ export interface SeedChain {
   caseDepartment?: string | null;
   topic?: 'housing' | 'education_work' | 'health';
   birthDate?: string;
+  householdSize?: number;
   status?: 'running' | 'completed' | 'cancelled';
   startedAt?: string;
   completedAt?: string;
   steps: SeedStep[];
+  /** the step's outcome when done (default "done") */
+  outcome?: string;
 }
 
 /** the instant at noon (Berlin) of the n-th working day after `start` */
 export const workingDayNoon = (start: Date, n: number) => new Date(addWorkingDays(start, n).getTime() - 12 * 3_600_000);
 
 export async function seedChain(db: Db, c: SeedChain) {
+  const first = new Date(c.startedAt ?? c.steps[0]?.activeAt ?? Date.now());
   const person = await db.person.create({
     data: {
       firstName: 'Analyse',
       lastName: 'Zeile',
       createdById: c.caseworkerId,
       ...(c.birthDate ? { birthDate: new Date(`${c.birthDate}T00:00:00Z`) } : {}),
+      ...(c.householdSize ? { householdSize: c.householdSize } : {}),
     },
   });
   const kase = await db.case.create({
@@ -50,9 +55,9 @@ export async function seedChain(db: Db, c: SeedChain) {
       departmentId: c.caseDepartment === undefined ? '5-53' : c.caseDepartment,
       workflowId: `case-seed-${crypto.randomUUID()}`,
       createdById: c.caseworkerId,
+      createdAt: first,
     },
   });
-  const first = new Date(c.startedAt ?? c.steps[0]?.activeAt ?? Date.now());
   const process = await db.process.create({
     data: {
       caseId: kase.id,
@@ -82,7 +87,7 @@ export async function seedChain(db: Db, c: SeedChain) {
         startedAt: activeAt,
         dueAt: deadlineAt,
         completedAt,
-        outcome: completedAt ? 'done' : null,
+        outcome: completedAt ? (c.outcome ?? 'done') : null,
         chainType: c.type,
         activeAt,
         holderDepartment: s.department,

@@ -30,3 +30,48 @@ CREATE INDEX "ProcessStep_completedAt_idx" ON "ProcessStep"("completedAt");
 
 -- CreateIndex
 CREATE INDEX "ProcessStep_activeAt_idx" ON "ProcessStep"("activeAt");
+
+-- Reports to the committees (ASWDG, JHA) and the integration centre (KI): definitions and the archive.
+-- CreateTable
+CREATE TABLE "ReportDefinition" (
+    "id" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "period" TEXT NOT NULL,
+    "sections" TEXT[],
+    "recipients" TEXT[],
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ReportDefinition_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Report" (
+    "id" TEXT NOT NULL,
+    "definitionId" TEXT NOT NULL,
+    "from" TEXT NOT NULL,
+    "to" TEXT NOT NULL,
+    "trigger" TEXT NOT NULL,
+    "createdById" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "figures" JSONB NOT NULL,
+
+    CONSTRAINT "Report_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Report_definitionId_from_to_key" ON "Report"("definitionId", "from", "to");
+
+-- CreateIndex
+CREATE INDEX "Report_createdAt_idx" ON "Report"("createdAt");
+
+-- AddForeignKey
+ALTER TABLE "Report" ADD CONSTRAINT "Report_definitionId_fkey" FOREIGN KEY ("definitionId") REFERENCES "ReportDefinition"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- The three recipients of the programme; recipients' addresses are set by an admin.
+INSERT INTO "ReportDefinition" ("id", "title", "period", "sections", "recipients") VALUES
+  ('aswdg', 'Bericht an den Ausschuss für Soziales, Wohnungswesen, Demografie und Gleichstellung (ASWDG)', 'half_year',
+   ARRAY['cases_by_topic', 'chains_by_type', 'moves', 'move_out_duration', 'step_durations', 'handoffs_by_department', 'placements', 'group_offers', 'partners', 'housing_situation'], ARRAY[]::TEXT[]),
+  ('jha', 'Bericht an den Jugendhilfeausschuss (JHA)', 'year',
+   ARRAY['age_groups', 'cases_by_topic', 'chains_by_type', 'placements', 'group_offers'], ARRAY[]::TEXT[]),
+  ('ki', 'Bericht an das Kommunale Integrationszentrum (KI)', 'quarter',
+   ARRAY['cases_by_topic', 'chains_by_type', 'moves', 'move_out_duration', 'step_durations', 'handoffs_by_department', 'placements', 'age_groups', 'group_offers', 'partners', 'housing_situation'], ARRAY[]::TEXT[]);
