@@ -58,6 +58,13 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'GET /api/cases/{id}/audit.csv': [SV],
   'GET /api/persons/{id}/export': [CW, SV],
   'GET /api/persons/{id}/export.pdf': [CW, SV],
+  // reports and analytics (issue: reports): analytics — caseworkers their own cases' figures; reports — supervisors and admins
+  'GET /api/analytics/steps': [SV, AD, CW],
+  'GET /api/analytics/steps.csv': [SV, AD, CW],
+  'GET /api/reports': [SV, AD],
+  'POST /api/reports': [SV],
+  'GET /api/reports/{id}.pdf': [SV, AD],
+  'GET /api/reports/{id}.csv': [SV, AD],
   'GET /api/dev/mails': 'login', // only with the embedded SMTP capture (no SMTP_URL), never in production
   'GET /api/openapi.json': 'public',
 };
