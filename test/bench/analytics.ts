@@ -25,7 +25,7 @@ async function main() {
     const supervisor = await stack.token('leitung@kim.example');
     const cwId = (await stack.db.user.findUniqueOrThrow({ where: { email: 'fallmanagement@kim.example' } })).id;
     const db = stack.db;
-    let t = Date.now();
+    const t = Date.now();
     await db.$executeRawUnsafe(
       `INSERT INTO "Person" ("id", "firstName", "lastName", "createdById", "birthDate")
        SELECT md5('p' || i)::uuid::text, 'Bench', 'Zeile', $1, date '1960-01-01' + (i % 20000) FROM generate_series(1, ${PROCESSES}) i`,
