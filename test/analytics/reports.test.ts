@@ -204,3 +204,25 @@ it('access and input: supervisors request, admins read, caseworkers and departme
   expect(future.status).toBe(400);
   expect(future.body.error.details[0].field).toBe('to');
 });
+
+it('/berichte: the supervisor produces a report with the form (a double submit keeps one), sees the archive; a caseworker gets 403', async () => {
+  const { FormClient } = await import('../support/form-client');
+  const sv = new FormClient(stack.url);
+  await sv.login('leitung@kim.example');
+  const bad = await sv.submit('/berichte', '/berichte', { definition: 'jha', from: '2025-13-01', to: '2025-12-31' });
+  expect(bad.status).toBe(400);
+  expect(bad.text).toContain('aria-invalid="true"');
+  expect(bad.text).toContain('id="f-from-error"');
+  expect(bad.text).toContain('value="2025-13-01"'); // the input is kept
+  for (let i = 0; i < 2; i++) {
+    const ok = await sv.submit('/berichte', '/berichte', { definition: 'jha', from: '2025-01-01', to: '2025-12-31' });
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('Bericht erstellt und archiviert.');
+  }
+  expect(await stack.db.report.count({ where: { definitionId: 'jha', from: '2025-01-01' } })).toBe(1);
+  const list = await sv.get('/berichte');
+  expect(list.text).toContain('01.01.2025 – 31.12.2025');
+  const cw = new FormClient(stack.url);
+  await cw.login('fallmanagement@kim.example');
+  expect((await cw.get('/berichte')).status).toBe(403);
+});
