@@ -10,6 +10,7 @@ import { resolveDeadlines } from '../core/deadlines';
 import type { ConsentGate, HandoffRequest, HandoffTarget, PreparedHandoff, ProcessRecord, RuleName } from '../core/domain/chains/effects';
 import { HANDOFF_STEPS, handoffWorkflowId } from '../core/domain/handoff';
 import { chainMails } from '../core/mail/templates';
+import { leftStep, stepHistory } from './step-history';
 
 export interface ChainActivityDeps {
   db: Db;
@@ -61,6 +62,7 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
             include: { case: { select: { reference: true, departmentId: true } } },
           });
           if (cur) {
+            const history = await stepHistory(tx, processId, cur, task?.dueAt ?? null, process.type, process.case.departmentId, now);
             await tx.processStep.upsert({
               where: { processId_seq: { processId, seq: cur.seq } },
               create: {
@@ -72,17 +74,20 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
                 department: cur.department ?? null,
                 taskId: cur.taskId ?? null,
                 dueAt: cur.dueAt ? new Date(cur.dueAt) : null,
+                ...history,
               },
               update: {
                 status: cur.phase,
                 department: cur.department ?? null,
                 taskId: cur.taskId ?? null,
                 dueAt: cur.dueAt ? new Date(cur.dueAt) : null,
+                ...history,
               },
             });
           }
           if (event === 'step.completed' || event === 'step.skipped') {
             const done = state.done[state.done.length - 1];
+            const left = await leftStep(tx, processId, done.seq, process.type, process.case.departmentId, now);
             await tx.processStep.upsert({
               where: { processId_seq: { processId, seq: done.seq } },
               create: {
@@ -94,12 +99,14 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
                 outcome: done.outcome,
                 completedAt: now,
                 data: (input.stepData ?? undefined) as Prisma.InputJsonValue | undefined,
+                ...left,
               },
               update: {
                 status: event === 'step.skipped' ? 'skipped' : 'done',
                 outcome: done.outcome,
                 completedAt: now,
                 data: (input.stepData ?? undefined) as Prisma.InputJsonValue | undefined,
+                ...left,
               },
             });
           }

@@ -23,6 +23,7 @@ import { devPages } from './pages/dev-pages';
 import { linkPages } from './pages/link-pages';
 import { privacyPages } from './pages/privacy-pages';
 import { processPages } from './pages/process-pages';
+import { reportPages } from './pages/report-pages';
 import { sessionPages } from './pages/session-pages';
 import { statusLinkPages, statusLinkStaffPages } from './pages/status-pages';
 import { taskPages } from './pages/task-pages';
@@ -152,6 +153,7 @@ export function createApp(deps: AppDeps) {
   app.use(shelterPages(deps));
   app.use(privacyPages(deps));
   app.use(taskPages(deps));
+  app.use(reportPages(deps));
   app.use(processPages(deps));
   app.use(dashboardPages(deps));
   app.use(adminPages(deps));

@@ -16,6 +16,7 @@ import { figuresView, scopeNote } from '../views/dashboard-figures';
 import { filterForm, listValuesOf, processListView, qs } from '../views/dashboard-list';
 import { reassignFormView, workloadView, type ReassignState } from '../views/dashboard-workload';
 import { formValues, validateForm } from './forms';
+import { analyticsSection } from './analytics-section';
 import { layout, pageRouter } from './page-route';
 
 const PAGE_SIZE = 25;
@@ -112,6 +113,7 @@ export function dashboardPages(deps: AppDeps) {
         <p><a href="${csvHref}" download>Als CSV (Excel)</a> <span class="hint">– alle Prozesse zu diesen Filtern, höchstens 50.000 Zeilen</span></p>
         <div id="live-liste" data-live-part>${processListView(data, values)}</div>
       </section>
+      ${await analyticsSection(deps, req)}
       <section aria-labelledby="h-auslastung"><h2 id="h-auslastung">Auslastung</h2>
         <div id="live-auslastung" data-live-part>${workloadView(data)}</div>
         ${reassignsInBulk(user) ? reassignFormView(data, req.csrfToken, reassign) : ''}

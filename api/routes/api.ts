@@ -20,6 +20,8 @@ import { JsonApi } from '../json-route';
 import type { AppDeps } from '../deps';
 import { registerChainDefinitionRoutes } from './chain-definitions-api';
 import { registerCaseCycleRoutes, registerDocumentUploadParser } from './case-cycle-api';
+import { registerAnalyticsRoutes } from './analytics-api';
+import { registerReportRoutes } from './reports-api';
 import { registerChainRoutes } from './chains-api';
 import { registerPersonFileRoutes } from './person-file-api';
 import { registerPrivacyRoutes } from './privacy-api';
@@ -298,6 +300,8 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   registerChainDefinitionRoutes(api, deps);
   registerStatusLinkRoutes(api, deps);
   registerCaseCycleRoutes(api, deps);
+  registerAnalyticsRoutes(api, deps);
+  registerReportRoutes(api, deps);
   registerPrivacyRoutes(api, deps, {
     storagePeriod: deps.retentionDays
       ? `bis ${deps.retentionDays} Tage nach Abschluss des Falls; danach werden Person und Fall anonymisiert`

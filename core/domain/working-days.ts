@@ -210,3 +210,17 @@ function assertDays(days: number): void {
     throw new RangeError(`days must be a non-negative integer, got ${days}`);
   }
 }
+
+/**
+ * Working days from `start` to `end`, counted as deadlines count them: the working days after the
+ * start's Berlin calendar date up to and including the end's (so `workingDaysBetween(s, addWorkingDays(s, n))`
+ * is `n`). 0 when the end falls on the start's date or before. Analytics measure step durations with it.
+ * @throws RangeError if either date is invalid.
+ */
+export function workingDaysBetween(start: Date, end: Date): number {
+  const from = berlinDayNumber(start, 'start');
+  const to = berlinDayNumber(end, 'end');
+  let n = 0;
+  for (let day = from + 1; day <= to; day++) if (isWorkingDayNumber(day)) n++;
+  return n;
+}

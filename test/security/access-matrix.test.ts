@@ -87,6 +87,13 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'POST /api/cases/{id}/documents': [CW],
   'GET /api/cases/{id}/documents': [CW, SV],
   'GET /api/cases/{id}/documents/{docId}': [CW, SV],
+  // reports and analytics (issue: reports): analytics — caseworkers their own cases' figures; reports — supervisors and admins
+  'GET /api/analytics/steps': [SV, AD, CW],
+  'GET /api/analytics/steps.csv': [SV, AD, CW],
+  'GET /api/reports': [SV, AD],
+  'POST /api/reports': [SV],
+  'GET /api/reports/{id}.pdf': [SV, AD],
+  'GET /api/reports/{id}.csv': [SV, AD],
   'GET /api/dev/mails': 'login', // only with the embedded SMTP capture (no SMTP_URL), never in production
   'GET /api/openapi.json': 'public',
 };
