@@ -3,3 +3,4 @@ export { caseWorkflow } from './case';
 export { handoffWorkflow } from './handoff';
 export { chainWorkflow } from './chain';
 export { retentionWorkflow } from './retention';
+export { housingOfferWorkflow } from './housing-offer';

@@ -19,6 +19,7 @@ import { notFound } from '../errors';
 import { JsonApi } from '../json-route';
 import type { AppDeps } from '../deps';
 import { registerChainRoutes } from './chains-api';
+import { registerInventoryRoutes } from './inventory-api';
 import { registerPrivacyRoutes } from './privacy-api';
 import { registerTaskRoutes } from './tasks-api';
 import {
@@ -319,6 +320,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
 
   registerTaskRoutes(api, deps);
   registerChainRoutes(api, deps);
+  registerInventoryRoutes(api, deps);
   registerPrivacyRoutes(api, deps, {
     storagePeriod: deps.retentionDays
       ? `bis ${deps.retentionDays} Tage nach Abschluss des Falls; danach werden Person und Fall anonymisiert`
