@@ -19,6 +19,7 @@ import { dashboardPages } from './pages/dashboard-pages';
 import { devPages } from './pages/dev-pages';
 import { linkPages } from './pages/link-pages';
 import { landlordPages } from './pages/landlord-pages';
+import { situationPages } from './pages/situation-pages';
 import { privacyPages } from './pages/privacy-pages';
 import { processPages } from './pages/process-pages';
 import { sessionPages } from './pages/session-pages';
@@ -123,7 +124,14 @@ export function createApp(deps: AppDeps) {
   // CSRF: every browser form post except the login form (double-submit there) needs the session token.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     // /t/<token>: the signed single-use token in the URL is the credential (no session)
-    if (req.method !== 'POST' || req.path.startsWith('/api/') || req.path === '/login' || req.path.startsWith('/t/') || req.path.startsWith('/vermieter/')) return next();
+    if (
+      req.method !== 'POST' ||
+      req.path.startsWith('/api/') ||
+      req.path === '/login' ||
+      req.path.startsWith('/t/') ||
+      req.path.startsWith('/vermieter/')
+    )
+      return next();
     if (!req.user) return next(new HttpError(401, 'unauthorized', 'Bitte anmelden.'));
     if (!csrfValid(req))
       return next(new HttpError(403, 'csrf', 'Das Formular ist abgelaufen oder ungültig. Bitte die Seite neu laden und erneut absenden.'));
@@ -149,6 +157,7 @@ export function createApp(deps: AppDeps) {
   app.use(processPages(deps));
   app.use(dashboardPages(deps));
   app.use(adminPages(deps));
+  app.use(situationPages(deps)); // /bestand/lage, /bestand/partner (issue 15)
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(req.path.startsWith('/api/') ? 'Route' : 'Seite')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

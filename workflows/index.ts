@@ -4,3 +4,4 @@ export { handoffWorkflow } from './handoff';
 export { chainWorkflow } from './chain';
 export { retentionWorkflow } from './retention';
 export { housingOfferWorkflow } from './housing-offer';
+export { partnerContactRemindersWorkflow, situationSnapshotWorkflow } from './inventory-routines';

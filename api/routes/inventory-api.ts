@@ -36,6 +36,9 @@ import {
 } from '../services/inventory';
 import { createOfferLink, revokeOfferLink } from '../services/offer-links';
 import { idempotencyKeyHeader } from '../submission';
+import { currentSituation, situationTrend } from '../../core/inventory-data';
+import { SITUATION_CSV_HEADER, situationCsvCells } from '../../core/domain/inventory/situation';
+import { csvLine } from '../services/dashboard';
 
 const uuid = z.uuid();
 const checkId = (id: string, what: string) => {
@@ -299,6 +302,67 @@ export function registerInventoryRoutes(api: JsonApi, deps: AppDeps) {
     handler: async ({ req, body }) => {
       await setRentCaps(deps.db, req.user!, actorOf(req), body);
       return { items: await listRentCaps(deps.db) };
+    },
+  });
+
+  registerSituationRoutes(api, deps);
+}
+
+const situationRow = z.object({
+  householdSize: z.string(),
+  waiting: z.number(),
+  medianWaitingDays: z.number().nullable(),
+  rentCap: z.number().nullable(),
+  openFlats: z.number(),
+  fittingFlats: z.number(),
+  medianGrossRent: z.number().nullable(),
+  gap: z.number(),
+});
+const districtQuery = z.object({
+  district: z
+    .string()
+    .trim()
+    .max(100, 'Stadtteil ist zu lang')
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Stadtteil enthält Steuerzeichen')
+    .optional(),
+});
+
+export function registerSituationRoutes(api: JsonApi, deps: AppDeps) {
+  api.route({
+    method: 'get',
+    path: '/api/situation',
+    tag: 'Bestand',
+    roles: [...MANAGERS],
+    summary: 'Situationsanalyse: wartende Haushalte nach Größe gegen freie Wohnungen, Lücken als Text; mit Monatswerten (Trend)',
+    query: districtQuery,
+    response: z.object({
+      district: z.string().nullable(),
+      waitingTotal: z.number(),
+      openTotal: z.number(),
+      rows: z.array(situationRow),
+      gaps: z.array(z.string()),
+      trend: z.array(z.object({ month: z.string(), waitingTotal: z.number(), openTotal: z.number() })),
+    }),
+    handler: async ({ query }) => ({
+      ...(await currentSituation(deps.db, { district: query.district })),
+      trend: await situationTrend(deps.db),
+    }),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/situation.csv',
+    tag: 'Bestand',
+    roles: [...MANAGERS],
+    summary: 'Situationsanalyse als CSV für Excel („;“, UTF-8-BOM, CRLF)',
+    query: districtQuery,
+    contentType: 'text/csv',
+    response: z.string().describe('text/csv; charset=utf-8'),
+    handler: async ({ query, res }) => {
+      const s = await currentSituation(deps.db, { district: query.district });
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="situationsanalyse.csv"');
+      res.send('\ufeff' + csvLine(SITUATION_CSV_HEADER) + s.rows.map((r) => csvLine(situationCsvCells(r))).join(''));
     },
   });
 }

@@ -6,14 +6,7 @@ import { WorkflowIdConflictPolicy } from '@temporalio/client';
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
-import {
-  matchesForHousehold,
-  matchesForOffer,
-  rentCapFor,
-  wishDistrictsOf,
-  type MatchHousehold,
-  type MatchOffer,
-} from '../../core/domain/inventory/matching';
+import { matchesForHousehold, matchesForOffer } from '../../core/domain/inventory/matching';
 import {
   housingOfferWorkflowId,
   nextOfferStatus,
@@ -28,6 +21,7 @@ import { canChangeCase, caseListFilter, recordsStepOutcomes } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors';
 import { completeStep, type ChainDeps } from './chains';
+import { loadWaitingHouseholds, matchOffer } from '../../core/inventory-data';
 import { callUpdate } from './workflow-calls';
 
 const day = (s: string) => new Date(s + 'T00:00:00Z');
@@ -243,29 +237,7 @@ export async function listOffers(db: Db, status?: string) {
   return rows.map(offerView);
 }
 
-const matchOffer = (o: Prisma.HousingOfferGetPayload<object>): MatchOffer => ({
-  id: o.id,
-  district: o.district,
-  rooms: o.rooms,
-  livingSpace: o.livingSpace,
-  coldRent: o.coldRent,
-  serviceCharges: o.serviceCharges,
-  wbsRequired: o.wbsRequired,
-  barrierFree: o.barrierFree,
-  availableFrom: isoDay(o.availableFrom),
-});
-
 // ---- rent caps (KdU) ----
-
-/** The entries valid on `on` for one municipality: per household size the newest validFrom not after it. */
-export async function validRentCaps(db: Db, municipality: string, on = new Date()) {
-  const rows = await db.rentCap.findMany({
-    where: { municipality, validFrom: { lte: on } },
-    orderBy: [{ householdSize: 'asc' }, { validFrom: 'desc' }],
-  });
-  const seen = new Set<number>();
-  return rows.filter((r) => (seen.has(r.householdSize) ? false : (seen.add(r.householdSize), true)));
-}
 
 export async function setRentCaps(
   db: Db,
@@ -315,51 +287,7 @@ export async function listRentCaps(db: Db) {
 // ---- waiting households and matching ----
 
 /** Move-out chains waiting at the offer step that the user may see, as matching input (no names). */
-export async function waitingHouseholds(db: Db, user: AuthUser, processId?: string): Promise<MatchHousehold[]> {
-  const rows = await db.process.findMany({
-    where: {
-      type: 'move-out',
-      status: 'running',
-      currentStep: 'offer',
-      case: caseListFilter(user),
-      ...(processId ? { id: processId } : {}),
-    },
-    select: {
-      id: true,
-      case: {
-        select: {
-          reference: true,
-          person: { select: { householdSize: true, benefitType: true, household: { select: { size: true } } } },
-        },
-      },
-      steps: {
-        where: { key: { in: ['offer', 'search-profile', 'wbs'] } },
-        orderBy: { seq: 'asc' },
-        select: { key: true, outcome: true, data: true, startedAt: true },
-      },
-    },
-  });
-  const caps = await validRentCaps(db, DEFAULT_MUNICIPALITY);
-  return rows.map((p) => {
-    const size = p.case.person.householdSize ?? p.case.person.household?.size ?? 1;
-    const profile = [...p.steps].reverse().find((s) => s.key === 'search-profile' && s.outcome);
-    const profileData = (profile?.data ?? {}) as Record<string, unknown>;
-    const wbs = [...p.steps].reverse().find((s) => s.key === 'wbs' && s.outcome);
-    const firstOffer = p.steps.find((s) => s.key === 'offer');
-    const kdu = p.case.person.benefitType === 'none' ? null : rentCapFor(size, caps);
-    const profileCap = typeof profileData.rentCap === 'number' ? profileData.rentCap : null;
-    return {
-      processId: p.id,
-      caseReference: p.case.reference,
-      size,
-      rentCap: kdu ?? profileCap,
-      hasWbs: wbs?.outcome === 'issued',
-      needsBarrierFree: false,
-      wishDistricts: wishDistrictsOf(profileData.area),
-      waitingSince: (firstOffer?.startedAt ?? new Date(0)).toISOString(),
-    };
-  });
-}
+export const waitingHouseholds = (db: Db, user: AuthUser, processId?: string) => loadWaitingHouseholds(db, caseListFilter(user), processId);
 
 export async function offerMatches(db: Db, user: AuthUser, actor: Actor, offerId: string) {
   const o = await offerOr404(db, offerId);

@@ -38,3 +38,12 @@ export const offerMails = {
       `Der Link gilt bis ${formatDate(p.expiresAt)} und kann einmal verwendet werden.`,
     ]),
 };
+
+export const partnerMails = {
+  contactDue: (p: { partnerName: string; dueAt: Date; link: string }) =>
+    mail(`Regelkontakt fällig: ${p.partnerName}`, [
+      `Der regelmäßige Kontakt mit ${p.partnerName} ist seit ${formatDate(p.dueAt)} fällig.`,
+      'Bitte den Kontakt aufnehmen und im Kontaktverlauf festhalten.',
+      `Überfällige Kontakte: ${p.link}`,
+    ]),
+};

@@ -48,6 +48,11 @@ async function counts() {
     user: await db.user.count(),
     department: await db.department.count(),
     household: await db.household.count(),
+    partner: await db.partner.count(),
+    partnerContact: await db.partnerContact.count(),
+    housingOffer: await db.housingOffer.count(),
+    offerLink: await db.offerLink.count(),
+    rentCap: await db.rentCap.count(),
   };
 }
 
@@ -345,7 +350,7 @@ it('malformed input on every JSON route: 4xx in the error format, never 5xx; no 
 
   console.log(`fuzz: ${requests.length} Anfragen an ${Object.keys(doc.paths).length} Pfade`);
   expect(requests.length).toBeGreaterThan(500);
-  expect(requests.length).toBeLessThan(6_000);
+  expect(requests.length).toBeLessThan(10_000); // raised for the inventory routes (issue 15)
   const all = (await pool(requests, 12, send)).filter((f): f is Finding => !!f);
   if (all.length && process.env.KIM_FUZZ_REPORT)
     require('node:fs').writeFileSync(process.env.KIM_FUZZ_REPORT, JSON.stringify(all, null, 1));
@@ -362,7 +367,7 @@ it('malformed input on every JSON route: 4xx in the error format, never 5xx; no 
   expect(findings).toEqual([]);
   expect(skipped).toEqual([]);
   expect(await counts()).toEqual(before);
-}, 120_000);
+}, 300_000); // more routes (inventory) and a loaded 2-core machine
 
 // Formerly 500s for bad input, now 400 (api/errors.ts URIError; the NUL / lone-surrogate guard in api/app.ts).
 it('an invalid %-escape in a path parameter is a 400', async () => {

@@ -115,3 +115,16 @@ CREATE UNIQUE INDEX "RentCap_municipality_householdSize_validFrom_key" ON "RentC
 ALTER TABLE "PartnerContact" ADD CONSTRAINT "PartnerContact_partnerId_fkey" FOREIGN KEY ("partnerId") REFERENCES "Partner"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "HousingOffer" ADD CONSTRAINT "HousingOffer_partnerId_fkey" FOREIGN KEY ("partnerId") REFERENCES "Partner"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "OfferLink" ADD CONSTRAINT "OfferLink_partnerId_fkey" FOREIGN KEY ("partnerId") REFERENCES "Partner"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- CreateTable
+CREATE TABLE "SituationSnapshot" (
+    "id" TEXT NOT NULL,
+    "month" TEXT NOT NULL,
+    "figures" JSONB NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "SituationSnapshot_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "SituationSnapshot_month_key" ON "SituationSnapshot"("month");
