@@ -47,8 +47,11 @@ export interface MatchResult {
   reasons: string[];
 }
 
-const euro = (n: number) => `${n.toLocaleString('de-DE', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`;
-const num = (n: number) => n.toLocaleString('de-DE', { maximumFractionDigits: 1 });
+// formatters built once: toLocaleString builds one per call (5,000 households × 5 reasons)
+const EURO = new Intl.NumberFormat('de-DE', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const NUM = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1 });
+const euro = (n: number) => `${EURO.format(n)} €`;
+const num = (n: number) => NUM.format(n);
 const norm = (s: string) => s.trim().toLocaleLowerCase('de-DE');
 
 export function maxSpace(size: number, rule: SizeRule = DEFAULT_SIZE_RULE) {
