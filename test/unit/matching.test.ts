@@ -1,6 +1,7 @@
 // The matching rules, table-tested: for each case whether the flat fits the household and the German
 // reason of every rule; ranking longest waiting first; wish districts; rent caps by size.
 import {
+  fitsQuick,
   matchesForHousehold,
   matchesForOffer,
   matchOne,
@@ -59,6 +60,7 @@ describe('matchOne', () => {
   it.each(CASES)('%s', (_name, o, h, fits, reason) => {
     const r = matchOne({ ...offer, ...o }, { ...household, ...h });
     expect(r.fits).toBe(fits);
+    expect(fitsQuick({ ...offer, ...o }, { ...household, ...h })).toBe(fits); // the counting path agrees
     expect(r.reasons).toContain(reason);
   });
 

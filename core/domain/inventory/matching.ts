@@ -61,6 +61,17 @@ export function roomRange(size: number, rule: SizeRule = DEFAULT_SIZE_RULE) {
   return { min: Math.max(1, Math.ceil(size * rule.minRoomsPerPerson)), max: size + rule.extraRooms };
 }
 
+/** The same rules as matchOne without the reasons: for counting (the situation analysis) at size. */
+export function fitsQuick(o: MatchOffer, h: MatchHousehold, rule: SizeRule = DEFAULT_SIZE_RULE): boolean {
+  const rooms = roomRange(h.size, rule);
+  if (o.rooms < rooms.min || o.rooms > rooms.max || o.livingSpace > maxSpace(h.size, rule)) return false;
+  if (h.rentCap !== null && Math.round((o.coldRent + o.serviceCharges) * 100) / 100 > h.rentCap) return false;
+  if ((o.wbsRequired && !h.hasWbs) || (h.needsBarrierFree && !o.barrierFree)) return false;
+  if (!h.wishDistricts.length) return true;
+  const d = norm(o.district);
+  return h.wishDistricts.some((w) => norm(w) === d);
+}
+
 /** Does the flat fit the household? Every rule gives a reason, fitting or not. */
 export function matchOne(o: MatchOffer, h: MatchHousehold, rule: SizeRule = DEFAULT_SIZE_RULE): MatchResult {
   const reasons: string[] = [];

@@ -1,7 +1,7 @@
 // Situation analysis (Bestandsaufnahme, issue 15): needs (waiting households by size, their cap and
 // time waiting) against offers (open flats by rooms and rent), the gaps in German text. Pure; figures
 // only, never a person. The page, the CSV and the monthly snapshot all use this one function.
-import { matchOne, roomRange, type MatchHousehold, type MatchOffer } from './matching';
+import { fitsQuick, roomRange, type MatchHousehold, type MatchOffer } from './matching';
 
 export interface SituationRow {
   householdSize: string; // "1" … "5", "6+"
@@ -42,7 +42,7 @@ export function situation(households: MatchHousehold[], offers: MatchOffer[], op
     const size = b === '6+' ? 6 : Number(b);
     const range = roomRange(size);
     const suitable = os.filter((o) => o.rooms >= range.min && o.rooms <= range.max);
-    const fitting = suitable.filter((o) => group.some((h) => matchOne(o, h).fits));
+    const fitting = suitable.filter((o) => group.some((h) => fitsQuick(o, h)));
     const caps = group.map((h) => h.rentCap).filter((c): c is number => c !== null);
     const fittingFlats = fitting.length;
     return {
