@@ -2,6 +2,7 @@
 import { createCaseActivities } from './case';
 import { createChainActivities } from './chain';
 import { createHandoffActivities, type HandoffActivityDeps } from './handoff';
+import { createInventoryActivities } from './inventory';
 import { createRetentionActivities } from './retention';
 
 export type ActivityDeps = HandoffActivityDeps;
@@ -12,5 +13,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createHandoffActivities(deps),
     ...createChainActivities(deps),
     ...createRetentionActivities(deps),
+    ...createInventoryActivities(deps),
   };
 }

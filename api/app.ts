@@ -21,6 +21,8 @@ import { shelterPages } from './pages/shelter-pages';
 import { dashboardPages } from './pages/dashboard-pages';
 import { devPages } from './pages/dev-pages';
 import { linkPages } from './pages/link-pages';
+import { landlordPages } from './pages/landlord-pages';
+import { situationPages } from './pages/situation-pages';
 import { privacyPages } from './pages/privacy-pages';
 import { processPages } from './pages/process-pages';
 import { reportPages } from './pages/report-pages';
@@ -128,7 +130,14 @@ export function createApp(deps: AppDeps) {
   // CSRF: every browser form post except the login form (double-submit there) needs the session token.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     // /t/<token>: the signed single-use token in the URL is the credential (no session)
-    if (req.method !== 'POST' || req.path.startsWith('/api/') || req.path === '/login' || req.path.startsWith('/t/')) return next();
+    if (
+      req.method !== 'POST' ||
+      req.path.startsWith('/api/') ||
+      req.path === '/login' ||
+      req.path.startsWith('/t/') ||
+      req.path.startsWith('/vermieter/')
+    )
+      return next();
     if (!req.user) return next(new HttpError(401, 'unauthorized', 'Bitte anmelden.'));
     if (!csrfValid(req))
       return next(new HttpError(403, 'csrf', 'Das Formular ist abgelaufen oder ungültig. Bitte die Seite neu laden und erneut absenden.'));
@@ -141,6 +150,7 @@ export function createApp(deps: AppDeps) {
   app.use(oidcPages(deps, auth));
   app.use(linkPages(deps));
   app.use(statusLinkPages(deps)); // /s/<token>: the person's status page, the signed link is the credential
+  app.use(landlordPages(deps)); // /vermieter/<token>: the landlord's signed form link (no session)
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/')) return next();
     if (!req.user) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
@@ -159,6 +169,7 @@ export function createApp(deps: AppDeps) {
   app.use(adminPages(deps));
   app.use(chainDefinitionPages(deps));
   app.use(statusLinkStaffPages(deps));
+  app.use(situationPages(deps)); // /bestand/lage, /bestand/partner (issue 15)
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(req.path.startsWith('/api/') ? 'Route' : 'Seite')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -18,6 +18,7 @@ import { assertDevPartsAllowed } from '../core/production';
 import type { Logger } from '../core/log';
 import { startOutboxSender } from '../core/mail/outbox';
 import { ensureRetentionSchedule, retentionSettings, type ScheduleOutcome } from '../core/retention';
+import { ensureInventorySchedules } from '../core/inventory-schedules';
 import type { SmtpCapture } from '../core/runtime/smtp-capture';
 import { connectionOptions } from '../core/temporal';
 import type { AppDeps } from '../api/deps';
@@ -118,6 +119,9 @@ export async function runWorker(opts: {
   await bootRetentionSchedule(opts.config, opts.temporalAddress, opts.log).catch((err) =>
     opts.log.error({ err }, 'Löschfristen-Zeitplan nicht eingerichtet'),
   );
+  await bootInventorySchedules(opts.config, opts.temporalAddress, opts.log).catch((err) =>
+    opts.log.error({ err }, 'Bestands-Zeitpläne (Regelkontakte, Monatswerte) nicht eingerichtet'),
+  );
   return {
     running,
     async stop() {
@@ -127,6 +131,21 @@ export async function runWorker(opts: {
       await connection.close();
     },
   };
+}
+
+/** Partner contact reminders (daily) and the monthly situation snapshot (core/inventory-schedules.ts). */
+async function bootInventorySchedules(config: Config, temporalAddress: string, log: Logger) {
+  const connection = await Connection.connect(connectionOptions(config, temporalAddress));
+  try {
+    const client = new Client({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: { payloadCodecs: [resolvePayloadCodec(config)] },
+    });
+    log.info(await ensureInventorySchedules(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }), 'Bestands-Zeitpläne geprüft');
+  } finally {
+    await connection.close();
+  }
 }
 
 /** Creates or updates the retention schedule (core/retention.ts) with this installation's settings. */

@@ -3,3 +3,5 @@ export { caseWorkflow } from './case';
 export { handoffWorkflow } from './handoff';
 export { chainWorkflow } from './chain';
 export { retentionWorkflow } from './retention';
+export { housingOfferWorkflow } from './housing-offer';
+export { partnerContactRemindersWorkflow, situationSnapshotWorkflow } from './inventory-routines';

@@ -24,6 +24,7 @@ import { registerAnalyticsRoutes } from './analytics-api';
 import { registerReportRoutes } from './reports-api';
 import { registerChainRoutes } from './chains-api';
 import { registerPersonFileRoutes } from './person-file-api';
+import { registerInventoryRoutes } from './inventory-api';
 import { registerPrivacyRoutes } from './privacy-api';
 import { registerStatusLinkRoutes } from './status-links-api';
 import { registerShelterRoutes } from './shelters-api';
@@ -302,6 +303,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   registerCaseCycleRoutes(api, deps);
   registerAnalyticsRoutes(api, deps);
   registerReportRoutes(api, deps);
+  registerInventoryRoutes(api, deps);
   registerPrivacyRoutes(api, deps, {
     storagePeriod: deps.retentionDays
       ? `bis ${deps.retentionDays} Tage nach Abschluss des Falls; danach werden Person und Fall anonymisiert`

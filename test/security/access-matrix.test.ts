@@ -96,6 +96,24 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'GET /api/reports/{id}.csv': [SV, AD],
   'GET /api/dev/mails': 'login', // only with the embedded SMTP capture (no SMTP_URL), never in production
   'GET /api/openapi.json': 'public',
+  // inventory (issue 15): caseworkers and supervisors manage partners and offers; proposing and offer outcomes move a chain (caseworker)
+  'POST /api/partners': [CW, SV],
+  'GET /api/partners': [CW, SV],
+  'GET /api/partners/{id}': [CW, SV],
+  'POST /api/partners/{id}/contacts': [CW, SV],
+  'POST /api/partners/{id}/offer-links': [CW, SV],
+  'DELETE /api/partners/{id}/offer-links/{linkId}': [CW, SV],
+  'POST /api/offers/housing': [CW, SV],
+  'GET /api/offers/housing': [CW, SV],
+  'GET /api/offers/housing/{id}': [CW, SV],
+  'GET /api/offers/housing/{id}/matches': [CW, SV],
+  'GET /api/processes/{id}/matches': [CW, SV],
+  'POST /api/offers/housing/{id}/propose': [CW],
+  'POST /api/offers/housing/{id}/status': [CW],
+  'GET /api/admin/rent-caps': [AD, CW, SV],
+  'PUT /api/admin/rent-caps': [AD],
+  'GET /api/situation': [CW, SV],
+  'GET /api/situation.csv': [CW, SV],
 };
 
 let stack: Stack;

@@ -62,6 +62,11 @@ async function counts() {
     journalEntry: await db.journalEntry.count(),
     journalRevision: await db.journalRevision.count(),
     caseDocument: await db.caseDocument.count(),
+    partner: await db.partner.count(),
+    partnerContact: await db.partnerContact.count(),
+    housingOffer: await db.housingOffer.count(),
+    offerLink: await db.offerLink.count(),
+    rentCap: await db.rentCap.count(),
   };
 }
 
@@ -359,7 +364,7 @@ it('malformed input on every JSON route: 4xx in the error format, never 5xx; no 
 
   console.log(`fuzz: ${requests.length} Anfragen an ${Object.keys(doc.paths).length} Pfade`);
   expect(requests.length).toBeGreaterThan(500);
-  expect(requests.length).toBeLessThan(6_000);
+  expect(requests.length).toBeLessThan(10_000); // raised for the inventory routes (issue 15)
   const all = (await pool(requests, 12, send)).filter((f): f is Finding => !!f);
   if (all.length && process.env.KIM_FUZZ_REPORT)
     require('node:fs').writeFileSync(process.env.KIM_FUZZ_REPORT, JSON.stringify(all, null, 1));

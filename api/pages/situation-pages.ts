@@ -1,0 +1,114 @@
+// The situation analysis page (/bestand/lage, issue 15): the gaps in text, an accessible SVG bar chart
+// (waiting households vs fitting open flats by household size) with the same figures as a table,
+// filterable by district, and the monthly trend. Partners with an overdue regular contact (/bestand/partner).
+import type { Request, Response } from 'express';
+import { currentSituation, situationTrend } from '../../core/inventory-data';
+import type { Situation } from '../../core/domain/inventory/situation';
+import { formatDate } from '../../core/format/dates';
+import { ROLES } from '../access';
+import type { AppDeps } from '../deps';
+import { html, type SafeHtml } from '../html';
+import { layout, pageRouter } from './page-route';
+import { listPartners } from '../services/inventory';
+
+const ACCESS = { roles: ROLES.caseFiles, denied: 'Die Bestandsaufnahme ist für Fallmanagement und Leitung.' };
+
+function chart(s: Situation): SafeHtml {
+  const max = Math.max(1, ...s.rows.flatMap((r) => [r.waiting, r.fittingFlats]));
+  const w = 520,
+    h = 220,
+    left = 40,
+    base = 180,
+    group = (w - left) / s.rows.length;
+  const y = (v: number) => base - (v / max) * 150;
+  return html`<figure>
+    <svg role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 ${w} ${h}" width="100%" style="max-width:${w}px">
+      <title id="chart-title">Wartende Haushalte und passende freie Wohnungen nach Haushaltsgröße</title>
+      <desc id="chart-desc">${s.rows.map((r) => `${r.householdSize} Pers.: ${r.waiting} wartend, ${r.fittingFlats} passend frei`).join('; ')}</desc>
+      <line x1="${left}" y1="${base}" x2="${w}" y2="${base}" stroke="#333"></line>
+      ${s.rows.map((r, i) => {
+        const x = left + i * group + 8;
+        return html`<g>
+          <rect x="${x}" y="${y(r.waiting)}" width="${group / 2 - 10}" height="${base - y(r.waiting)}" fill="#0b4f8a"><title>${r.householdSize} Pers.: ${r.waiting} wartend</title></rect>
+          <rect x="${x + group / 2 - 6}" y="${y(r.fittingFlats)}" width="${group / 2 - 10}" height="${base - y(r.fittingFlats)}" fill="#6aa84f"><title>${r.householdSize} Pers.: ${r.fittingFlats} passend frei</title></rect>
+          <text x="${x + group / 2 - 8}" y="${base + 16}" text-anchor="middle" font-size="12">${r.householdSize}</text>
+          <text x="${x + group / 4 - 5}" y="${y(r.waiting) - 4}" text-anchor="middle" font-size="11">${r.waiting}</text>
+          <text x="${x + (3 * group) / 4 - 11}" y="${y(r.fittingFlats) - 4}" text-anchor="middle" font-size="11">${r.fittingFlats}</text>
+        </g>`;
+      })}
+      <text x="${left}" y="${h - 4}" font-size="12">Haushaltsgröße (Personen) – blau: wartend, grün: passend frei</text>
+    </svg>
+    <figcaption>Die Zahlen des Diagramms stehen auch in der Tabelle.</figcaption>
+  </figure>`;
+}
+
+const num = (v: number | null) => (v === null ? '–' : v.toLocaleString('de-DE'));
+
+export function situationPages(deps: AppDeps) {
+  const pages = pageRouter();
+  pages.get('/bestand/lage', ACCESS, async (req: Request, res: Response) => {
+    const district = typeof req.query.district === 'string' ? req.query.district.trim().slice(0, 100) : '';
+    const [s, trend, districts] = await Promise.all([
+      currentSituation(deps.db, { district: district || undefined }),
+      situationTrend(deps.db),
+      deps.db.housingOffer.findMany({ distinct: ['district'], select: { district: true }, orderBy: { district: 'asc' }, take: 200 }),
+    ]);
+    const q = district ? `?district=${encodeURIComponent(district)}` : '';
+    res.send(
+      layout(
+        deps,
+        req,
+        'Situationsanalyse Wohnen',
+        html`<form method="get" action="/bestand/lage" class="filters">
+          <label for="f-district">Stadtteil</label>
+          <select id="f-district" name="district"><option value="">alle</option>${districts.map(
+            (d) => html`<option${d.district === district ? html` selected` : ''}>${d.district}</option>`,
+          )}</select>
+          <button type="submit">Anzeigen</button>
+        </form>
+        <p>${s.waitingTotal} Haushalte warten auf eine Wohnung; ${s.openTotal} Wohnungen sind frei${s.district ? ` (Stadtteil ${s.district})` : ''}.</p>
+        <h2>Lücken</h2>
+        ${s.gaps.length ? html`<ul>${s.gaps.map((g) => html`<li>${g}</li>`)}</ul>` : html`<p>Keine Lücke: für jede Haushaltsgröße gibt es genug passende Wohnungen.</p>`}
+        <h2>Bedarf und Angebot nach Haushaltsgröße</h2>
+        ${chart(s)}
+        <table><caption>Bedarf und Angebot nach Haushaltsgröße</caption>
+          <thead><tr><th scope="col">Haushaltsgröße</th><th scope="col">Wartend</th><th scope="col">Wartezeit Median (Tage)</th><th scope="col">Mietobergrenze (EUR)</th><th scope="col">Frei (Zimmerzahl passend)</th><th scope="col">Davon passend</th><th scope="col">Bruttokaltmiete Median (EUR)</th><th scope="col">Lücke</th></tr></thead>
+          <tbody>${s.rows.map(
+            (r) =>
+              html`<tr><th scope="row">${r.householdSize}</th><td>${r.waiting}</td><td>${num(r.medianWaitingDays)}</td><td>${num(r.rentCap)}</td><td>${r.openFlats}</td><td>${r.fittingFlats}</td><td>${num(r.medianGrossRent)}</td><td>${r.gap}</td></tr>`,
+          )}</tbody>
+        </table>
+        <p><a href="/api/situation.csv${q}">Als CSV (Excel) herunterladen</a></p>
+        <h2>Verlauf (Monatswerte)</h2>
+        ${
+          trend.length
+            ? html`<table><caption>Monatswerte</caption><thead><tr><th scope="col">Monat</th><th scope="col">Wartend</th><th scope="col">Frei</th></tr></thead>
+            <tbody>${trend.map((t) => html`<tr><th scope="row">${t.month}</th><td>${t.waitingTotal}</td><td>${t.openTotal}</td></tr>`)}</tbody></table>`
+            : html`<p>Noch keine Monatswerte.</p>`
+        }`,
+      ),
+    );
+  });
+
+  pages.get('/bestand/partner', ACCESS, async (req: Request, res: Response) => {
+    const partners = await listPartners(deps.db, {});
+    const overdue = partners.filter((p) => p.contactOverdue);
+    res.send(
+      layout(
+        deps,
+        req,
+        'Partner und Regelkontakte',
+        html`<h2>Überfällige Regelkontakte</h2>
+        ${
+          overdue.length
+            ? html`<ul>${overdue.map((p) => html`<li>${p.name} – fällig seit ${formatDate(p.contactDueAt)}</li>`)}</ul>`
+            : html`<p>Keine überfälligen Kontakte.</p>`
+        }
+        <h2>Alle Partner</h2>
+        <table><caption>Partner</caption><thead><tr><th scope="col">Name</th><th scope="col">Art</th><th scope="col">Letzter Kontakt</th><th scope="col">Nächster Kontakt</th></tr></thead>
+        <tbody>${partners.map((p) => html`<tr><th scope="row">${p.name}</th><td>${p.kind}</td><td>${formatDate(p.lastContactAt, '–')}</td><td>${formatDate(p.contactDueAt, '–')}</td></tr>`)}</tbody></table>`,
+      ),
+    );
+  });
+  return pages.router;
+}

@@ -1,0 +1,108 @@
+// Loading the inventory's matching input from PostgreSQL (issue 15): waiting households (move-out
+// chains at the offer step, figures only), open flats, the KdU caps valid on a day, and the situation
+// analysis built from them. Used by the API services and the worker's activities (snapshot).
+import type { Db } from './db/client';
+import type { Prisma } from './db/generated/client';
+import { rentCapFor, wishDistrictsOf, type MatchHousehold, type MatchOffer } from './domain/inventory/matching';
+import { DEFAULT_MUNICIPALITY } from './domain/inventory/records';
+import { situation } from './domain/inventory/situation';
+import { isoDay } from './format/dates';
+
+export const matchOffer = (o: Prisma.HousingOfferGetPayload<object>): MatchOffer => ({
+  id: o.id,
+  district: o.district,
+  rooms: o.rooms,
+  livingSpace: o.livingSpace,
+  coldRent: o.coldRent,
+  serviceCharges: o.serviceCharges,
+  wbsRequired: o.wbsRequired,
+  barrierFree: o.barrierFree,
+  availableFrom: isoDay(o.availableFrom),
+});
+
+/** The entries valid on `on` for one municipality: per household size the newest validFrom not after it. */
+export async function validRentCaps(db: Db, municipality: string, on = new Date()) {
+  const rows = await db.rentCap.findMany({
+    where: { municipality, validFrom: { lte: on } },
+    orderBy: [{ householdSize: 'asc' }, { validFrom: 'desc' }],
+  });
+  const seen = new Set<number>();
+  return rows.filter((r) => (seen.has(r.householdSize) ? false : (seen.add(r.householdSize), true)));
+}
+
+/** Move-out chains waiting at the offer step within `caseWhere`, as matching input (no names). */
+export async function loadWaitingHouseholds(db: Db, caseWhere: Prisma.CaseWhereInput, processId?: string): Promise<MatchHousehold[]> {
+  const rows = await db.process.findMany({
+    where: {
+      type: 'move-out',
+      status: 'running',
+      currentStep: 'offer',
+      case: caseWhere,
+      ...(processId ? { id: processId } : {}),
+    },
+    select: {
+      id: true,
+      case: {
+        select: {
+          reference: true,
+          person: { select: { householdSize: true, benefitType: true, household: { select: { size: true } } } },
+        },
+      },
+      steps: {
+        where: { key: { in: ['offer', 'search-profile', 'wbs'] } },
+        orderBy: { seq: 'asc' },
+        select: { key: true, outcome: true, data: true, startedAt: true },
+      },
+    },
+  });
+  const caps = await validRentCaps(db, DEFAULT_MUNICIPALITY);
+  return rows.map((p) => {
+    const size = p.case.person.householdSize ?? p.case.person.household?.size ?? 1;
+    const profile = [...p.steps].reverse().find((s) => s.key === 'search-profile' && s.outcome);
+    const profileData = (profile?.data ?? {}) as Record<string, unknown>;
+    const wbs = [...p.steps].reverse().find((s) => s.key === 'wbs' && s.outcome);
+    const firstOffer = p.steps.find((s) => s.key === 'offer');
+    const kdu = p.case.person.benefitType === 'none' ? null : rentCapFor(size, caps);
+    const profileCap = typeof profileData.rentCap === 'number' ? profileData.rentCap : null;
+    return {
+      processId: p.id,
+      caseReference: p.case.reference,
+      size,
+      rentCap: kdu ?? profileCap,
+      hasWbs: wbs?.outcome === 'issued',
+      needsBarrierFree: false,
+      wishDistricts: wishDistrictsOf(profileData.area),
+      waitingSince: (firstOffer?.startedAt ?? new Date(0)).toISOString(),
+    };
+  });
+}
+
+export async function openOffers(db: Db) {
+  return (await db.housingOffer.findMany({ where: { status: 'open' } })).map(matchOffer);
+}
+
+/** The situation analysis over every waiting household and open flat (figures only), optionally for one district. */
+export async function currentSituation(db: Db, opts: { district?: string; now?: Date } = {}) {
+  const [households, offers] = await Promise.all([loadWaitingHouseholds(db, {}), openOffers(db)]);
+  return situation(households, offers, { now: opts.now ?? new Date(), district: opts.district });
+}
+
+/** The monthly snapshots' totals, oldest first (the last 24 months). */
+export async function situationTrend(db: Db) {
+  const rows = await db.situationSnapshot.findMany({ orderBy: { month: 'desc' }, take: 24 });
+  return rows.reverse().map((r) => {
+    const f = r.figures as { waitingTotal?: number; openTotal?: number };
+    return { month: r.month, waitingTotal: f.waitingTotal ?? 0, openTotal: f.openTotal ?? 0 };
+  });
+}
+
+/** Keeps this month's figures (once per month; a second run in the same month keeps the first). */
+export async function takeSituationSnapshot(db: Db, now = new Date()) {
+  const month = isoDay(now).slice(0, 7);
+  const s = await currentSituation(db, { now });
+  const r = await db.situationSnapshot.createMany({
+    data: [{ month, figures: s as unknown as Prisma.InputJsonValue }],
+    skipDuplicates: true,
+  });
+  return { month, created: r.count === 1 };
+}
