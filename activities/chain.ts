@@ -42,20 +42,26 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
           // while a handoff holds the step, its deadline and overdue state come from the task
           const task = cur?.phase === 'handoff' && cur.taskId ? await tx.task.findUnique({ where: { id: cur.taskId } }) : null;
           const taskDue = task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null;
+          // chain.started comes before the first step is entered: the step the start wrote stays
+          const keepCurrent = event === 'chain.started' && !cur;
           const process = await tx.process.update({
             where: { id: processId },
             data: {
               status: state.status,
               reason: state.reason ?? null,
               assigneeId: state.assigneeId,
-              currentStep: cur?.key ?? null,
-              currentTitle: cur ? (input.titles.current ?? cur.key) : null,
-              currentDepartment: cur?.phase === 'handoff' ? (cur.department ?? null) : null,
-              currentStatus: cur?.phase ?? null,
-              dueAt: cur?.dueAt
-                ? new Date(cur.dueAt)
-                : (taskDue ?? (cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null)),
-              overdue: task ? task.overdue : (cur?.overdue ?? false),
+              ...(keepCurrent
+                ? {}
+                : {
+                    currentStep: cur?.key ?? null,
+                    currentTitle: cur ? (input.titles.current ?? cur.key) : null,
+                    currentDepartment: cur?.phase === 'handoff' ? (cur.department ?? null) : null,
+                    currentStatus: cur?.phase ?? null,
+                    dueAt: cur?.dueAt
+                      ? new Date(cur.dueAt)
+                      : (taskDue ?? (cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null)),
+                    overdue: task ? task.overdue : (cur?.overdue ?? false),
+                  }),
               completedAt: state.status === 'completed' || state.status === 'cancelled' ? now : null,
             },
             include: { case: { select: { reference: true, departmentId: true } } },

@@ -8,6 +8,7 @@ import { notFound } from '../errors';
 import type { JsonApi } from '../json-route';
 import { updateIdOf } from '../submission';
 import { chainAction, completeStep, getProcess, listProcesses, processDetail, startChain } from '../services/chains';
+import { STEP_STATUSES } from '../services/process-steps';
 import { registerDashboardRoutes } from './dashboard-api';
 import { PROCESS_STATUSES, processQuery } from './process-query';
 
@@ -41,19 +42,24 @@ const processItem = z.object({
   completedAt: z.string().nullable(),
   currentStep,
 });
+const stepRun = z.object({
+  seq: z.number(),
+  key: z.string(),
+  title: z.string(),
+  status: z.string(),
+  department: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  outcome: z.string().nullable(),
+  taskId: z.string().nullable(),
+});
 const processDetailSchema = processItem.extend({
+  /** every step of the definition in order, with its status */
   steps: z.array(
-    z.object({
-      key: z.string(),
-      title: z.string(),
-      status: z.string(),
-      department: z.string().nullable(),
-      dueAt: z.string().nullable(),
-      completedAt: z.string().nullable(),
-      outcome: z.string().nullable(),
-      taskId: z.string().nullable(),
-    }),
+    stepRun.omit({ seq: true, status: true }).extend({ status: z.enum(STEP_STATUSES), phase: z.string().nullable(), runs: z.number() }),
   ),
+  /** every run of a step so far (loops repeat a step), in order */
+  stepRuns: z.array(stepRun),
   history: z.array(z.object({ at: z.string(), actor: z.string(), event: z.string(), step: z.string().nullable(), details: z.unknown() })),
 });
 const reason = z

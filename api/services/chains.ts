@@ -5,6 +5,7 @@ import { audit, auditRefused, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
 import { chainDefinitionFor, type ChainDefinition } from '../../core/domain/chains';
+import { plannedFirstStep } from '../../core/domain/chains/engine';
 import { chainWorkflowId, type ChainActor, type ChainState } from '../../core/domain/chains/state';
 import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attributes';
 import {
@@ -22,6 +23,7 @@ import { badRequest, conflict, forbidden, isTemporalDown, notFound } from '../er
 import { refuseAnonymized } from './anonymized';
 import { listDepartments } from './departments';
 import { callUpdate } from './workflow-calls';
+import { definitionSteps } from './process-steps';
 
 export interface ChainDeps {
   db: Db;
@@ -57,8 +59,26 @@ export async function startChain(
       return await deps.db.$transaction(
         async (tx) => {
           const id = crypto.randomUUID();
+          const first = plannedFirstStep(def, Date.now(), deps.workingDaySeconds);
           await tx.process.create({
-            data: { id, caseId, type, version: def.version, workflowId, assigneeId: c.caseworkerId, startedById: user.id },
+            data: {
+              id,
+              caseId,
+              type,
+              version: def.version,
+              workflowId,
+              assigneeId: c.caseworkerId,
+              startedById: user.id,
+              currentStep: first.key,
+              currentTitle: first.title,
+              currentStatus: first.phase,
+              dueAt: first.dueAt ?? null,
+            },
+          });
+          // the first step with the process row: a read right after the 201 shows it (the workflow's
+          // first record, step instance 1, then overwrites both with what really happened)
+          await tx.processStep.create({
+            data: { processId: id, seq: 1, key: first.key, title: first.title, status: first.phase, dueAt: first.dueAt ?? null },
           });
           await audit(tx, actor, 'process.start', { type: 'Process', id, caseId }, { type, version: def.version });
           await deps.temporal.workflow.start(chainWorkflow, {
@@ -280,18 +300,21 @@ export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, 
 }
 
 export function processDetail(p: Awaited<ReturnType<typeof getProcess>>['process']) {
+  const runs = p.steps.map((s) => ({
+    seq: s.seq,
+    key: s.key,
+    title: s.title,
+    status: s.status,
+    department: s.department,
+    dueAt: s.dueAt?.toISOString() ?? null,
+    completedAt: s.completedAt?.toISOString() ?? null,
+    outcome: s.outcome,
+    taskId: s.taskId,
+  }));
   return {
     ...processView(p),
-    steps: p.steps.map((s) => ({
-      key: s.key,
-      title: s.title,
-      status: s.status,
-      department: s.department,
-      dueAt: s.dueAt?.toISOString() ?? null,
-      completedAt: s.completedAt?.toISOString() ?? null,
-      outcome: s.outcome,
-      taskId: s.taskId,
-    })),
+    steps: definitionSteps(chainDefinitionFor(p.type, p.version), runs),
+    stepRuns: runs,
     history: p.events.map((e) => ({ at: e.at.toISOString(), actor: e.actor, event: e.event, step: e.step, details: e.details ?? null })),
   };
 }

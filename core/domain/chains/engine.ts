@@ -46,6 +46,22 @@ export function initialChainState(input: ChainInput): ChainState {
   };
 }
 
+/**
+ * The first step as the start transaction writes it with the process row (read your own write): the
+ * step the engine enters first, with the phase and deadline it starts in. The workflow's first record
+ * then overwrites it with what really happened (a handoff sent or waiting for a consent, a rule decided).
+ */
+export function plannedFirstStep(def: ChainDefinition, now: number, daySeconds: number) {
+  const step = def.steps[def.start];
+  const dayMs = daySeconds > 0 ? daySeconds * 1000 : 86_400_000;
+  if (step.waitDays) return { key: def.start, title: step.title, phase: 'waiting' as const, dueAt: new Date(now + step.waitDays * dayMs) };
+  const dueAt =
+    step.actor.kind === 'caseworker' && step.deadlineDays !== undefined
+      ? scaledDeadline(new Date(now), step.deadlineDays, daySeconds || undefined)
+      : undefined;
+  return { key: def.start, title: step.title, phase: 'active' as const, dueAt };
+}
+
 export class ChainEngine {
   /** bumped on every change the host's wait loop must notice (a new step, a new phase, a status) */
   changes = 0;
