@@ -3,12 +3,12 @@
 // before anything is recorded.
 import { invalid, wrongState, type Rejection } from '../rejection';
 import { stepDataSchema, type ChainDefinition } from './schema';
-import type { ChainState, CompleteStepArgs } from './state';
+import { openSteps, type ChainState, type CompleteStepArgs } from './state';
 
 export function checkCompleteStep(s: ChainState, def: ChainDefinition, a: CompleteStepArgs): Rejection | undefined {
   if (s.status !== 'running') return wrongState(s.status === 'on_hold' ? 'Die Kette ist angehalten.' : 'Die Kette ist beendet.');
-  const cur = s.current;
-  if (!cur || cur.key !== a.stepKey) return wrongState(`Der Schritt „${a.stepKey}“ ist nicht der aktuelle Schritt.`);
+  const cur = openSteps(s).find((c) => c.key === a.stepKey);
+  if (!cur) return wrongState(`Der Schritt „${a.stepKey}“ ist nicht der aktuelle Schritt.`);
   const step = def.steps[cur.key];
   if (cur.phase === 'waiting') return wrongState(`Der Schritt „${step.title}“ beginnt erst am ${cur.activeFrom?.slice(0, 10)}.`);
   if (a.outcome === 'skip') {
@@ -60,4 +60,11 @@ function mustRun(s: ChainState, what: string): Rejection | undefined {
 
 function needsReason(reason: string | undefined): Rejection | undefined {
   return reason?.trim() ? undefined : invalid('Begründung fehlt.', 'reason', 'Begründung fehlt');
+}
+
+/** An end code given with a cancel must be one of the definition's. */
+export function checkEndCode(def: ChainDefinition, endCode: string | undefined): Rejection | undefined {
+  if (endCode === undefined || endCode === 'cancelled' || def.endCodes?.[endCode]) return undefined;
+  const allowed = ['cancelled', ...Object.keys(def.endCodes ?? {})].join(', ');
+  return invalid(`Abschlusscode „${endCode}“ gibt es für diese Kette nicht (erlaubt: ${allowed}).`, 'endCode', 'unbekannt');
 }
