@@ -20,17 +20,16 @@ const checkId = (id: string, what = 'Prozess') => {
   return id;
 };
 
-const currentStep = z
-  .object({
-    key: z.string(),
-    title: z.string(),
-    department: z.string().nullable(),
-    assignee: z.string(),
-    status: z.string(),
-    dueAt: z.string().nullable(),
-    overdue: z.boolean(),
-  })
-  .nullable();
+const stepNow = z.object({
+  key: z.string(),
+  title: z.string(),
+  department: z.string().nullable(),
+  assignee: z.string(),
+  status: z.string(),
+  dueAt: z.string().nullable(),
+  overdue: z.boolean(),
+});
+const currentStep = stepNow.nullable();
 const processItem = z.object({
   id: z.string(),
   caseId: z.string(),
@@ -41,6 +40,10 @@ const processItem = z.object({
   startedAt: z.string(),
   completedAt: z.string().nullable(),
   currentStep,
+  /** every step open now — two or more while parallel branches run */
+  currentSteps: z.array(stepNow),
+  /** how the chain ended (its definition's end code), null while it runs */
+  endCode: z.string().nullable(),
 });
 const stepRun = z.object({
   seq: z.number(),

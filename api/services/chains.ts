@@ -121,9 +121,47 @@ export async function startChain(
   }
 }
 
-export type ProcessRow = Prisma.ProcessGetPayload<{ include: { case: { select: { reference: true } } } }>;
+/** the open step rows of a process (parallel branches: one each), for `currentSteps` */
+export const OPEN_STEPS = { where: { completedAt: null, status: { not: 'forked' } }, orderBy: { seq: 'asc' } } as const;
+export type ProcessRow = Prisma.ProcessGetPayload<{ include: { case: { select: { reference: true } } } }> & {
+  steps?: Array<{
+    seq: number;
+    key: string;
+    title: string;
+    status: string;
+    department: string | null;
+    dueAt: Date | null;
+    completedAt: Date | null;
+  }>;
+};
 
-export function processView(p: ProcessRow) {
+export function processView(p: ProcessRow, now = new Date()) {
+  const current = p.currentStep
+    ? {
+        key: p.currentStep,
+        title: p.currentTitle ?? p.currentStep,
+        department: p.currentDepartment,
+        assignee: p.assigneeId,
+        status: p.currentStatus ?? 'active',
+        dueAt: p.dueAt?.toISOString() ?? null,
+        overdue: p.overdue,
+      }
+    : null;
+  const ended = p.status === 'completed' || p.status === 'cancelled';
+  // every step open now: the current step and, while parallel branches run, the other branches' steps
+  const others = ended
+    ? []
+    : (p.steps ?? [])
+        .filter((s) => s.completedAt === null && s.status !== 'forked' && s.key !== p.currentStep)
+        .map((s) => ({
+          key: s.key,
+          title: s.title,
+          department: s.status === 'handoff' ? s.department : null,
+          assignee: p.assigneeId,
+          status: s.status,
+          dueAt: s.dueAt?.toISOString() ?? null,
+          overdue: s.dueAt !== null && s.dueAt < now,
+        }));
   return {
     id: p.id,
     caseId: p.caseId,
@@ -133,17 +171,9 @@ export function processView(p: ProcessRow) {
     status: p.status,
     startedAt: p.startedAt.toISOString(),
     completedAt: p.completedAt?.toISOString() ?? null,
-    currentStep: p.currentStep
-      ? {
-          key: p.currentStep,
-          title: p.currentTitle ?? p.currentStep,
-          department: p.currentDepartment,
-          assignee: p.assigneeId,
-          status: p.currentStatus ?? 'active',
-          dueAt: p.dueAt?.toISOString() ?? null,
-          overdue: p.overdue,
-        }
-      : null,
+    currentStep: current,
+    currentSteps: current ? [current, ...others] : others,
+    endCode: p.endCode ?? null,
   };
 }
 
@@ -251,7 +281,7 @@ export async function pageProcesses(db: Db, user: AuthUser, f: ProcessFilters, o
       where: { AND: [where, after] },
       orderBy: processOrder(sort, order),
       take: f.limit + 1,
-      include: { case: { select: { reference: true } } },
+      include: { case: { select: { reference: true } }, steps: OPEN_STEPS },
     }),
     opts.total === false ? Promise.resolve(-1) : db.process.count({ where }),
   ]);
@@ -268,7 +298,7 @@ export async function pageProcesses(db: Db, user: AuthUser, f: ProcessFilters, o
 /** Newest first by default; see ProcessFilters for filters and sorts. */
 export async function listProcesses(db: Db, user: AuthUser, f: ProcessFilters) {
   const r = await pageProcesses(db, user, f);
-  return { items: r.rows.map(processView), total: r.total, nextCursor: r.nextCursor };
+  return { items: r.rows.map((p) => processView(p)), total: r.total, nextCursor: r.nextCursor };
 }
 
 export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, id: string) {
