@@ -6,7 +6,9 @@
 // v2 was published keeps running on v1 beside them.
 import { registerChainDefinition } from '../../core/domain/chains';
 import { moveOutV2 } from '../../core/domain/chains/move-out-v2';
+import { chainWorkflowId } from '../../core/domain/chains/state';
 import { chainDriver } from '../support/chain-helpers';
+import { recordHistory } from '../support/histories';
 import { FormClient } from '../support/form-client';
 import { eventually, startStack, type Stack } from '../support/stack';
 
@@ -102,6 +104,10 @@ it('a refused residence application ends the chain at once with its end code; th
   expect(ended.currentSteps).toEqual([]);
   expect(stepOf(ended, 'wbs')).toMatchObject({ status: 'cancelled' });
   expect(stepOf(ended, 'checks')).toMatchObject({ status: 'done', outcome: 'blocked' });
+  // the v2 history (fork, early join, end code) is replayed by test/replay.test.ts
+  const workflowId = chainWorkflowId(ended.caseId, 'move-out');
+  await stack.client.workflow.getHandle(workflowId).result();
+  await recordHistory(stack, workflowId, 'move-out-v2-fork-blocked');
   const wbsTask = await stack.db.task.findFirstOrThrow({ where: { processId: id, stepKey: 'wbs' } });
   await eventually(async () =>
     (await stack.db.task.findUnique({ where: { id: wbsTask.id } }))?.status === 'cancelled' ? true : undefined,
