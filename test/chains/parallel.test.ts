@@ -52,6 +52,13 @@ it('fork/join via mail links: one branch declined and retried while the other co
   expect(both.currentStep.key).toBe('residence-check');
   expect(both.currentSteps.find((s: { key: string }) => s.key === 'wbs').department).toBe('wohnungsamt');
   expect(stepOf(both, 'checks')).toMatchObject({ status: 'current', phase: 'forked' });
+  // the process page shows both branches (the first with its actions, the other listed)
+  const browser = new FormClient(stack.url);
+  await browser.login('fallmanagement@kim.example');
+  const page = await browser.get(`/prozesse/${id}`);
+  expect(page.status).toBe(200);
+  expect(page.text).toContain('Weitere offene Schritte (parallel)');
+  expect(page.text).toContain('Wohnberechtigungsschein');
   const list = await stack.api('GET', `/api/processes?type=move-out&status=running&limit=200`, { token: caseworker });
   expect(keys(list.body.items.find((p: { id: string }) => p.id === id).currentSteps)).toEqual(['residence-check', 'wbs']);
 
