@@ -36,5 +36,4 @@ export function chainDefinitionFor(type: string, version?: number): ChainDefinit
 export const CHAIN_TITLES: Record<ChainType, string> = {
   'move-out': 'Auszug aus der Notunterkunft',
   'education-work': 'Bildung und Arbeit',
-  health: 'Gesundheit',
 };

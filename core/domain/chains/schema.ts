@@ -61,7 +61,7 @@ export const stepDefinition = z.object({
 });
 export type StepDefinition = z.infer<typeof stepDefinition>;
 
-export const CHAIN_TYPES = ['move-out', 'education-work', 'health'] as const;
+export const CHAIN_TYPES = ['move-out', 'education-work'] as const;
 export type ChainType = (typeof CHAIN_TYPES)[number];
 
 export const chainDefinition = z
