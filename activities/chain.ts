@@ -7,6 +7,7 @@ import { consentCovers } from '../core/consent';
 import type { Db } from '../core/db/client';
 import type { Prisma } from '../core/db/generated/client';
 import { resolveDeadlines } from '../core/deadlines';
+import { openSteps } from '../core/domain/chains/state';
 import type { ConsentGate, HandoffRequest, HandoffTarget, PreparedHandoff, ProcessRecord, RuleName } from '../core/domain/chains/effects';
 import { HANDOFF_STEPS, handoffWorkflowId } from '../core/domain/handoff';
 import { chainMails } from '../core/mail/templates';
@@ -38,51 +39,90 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
       return db.$transaction(
         async (tx) => {
           if (await tx.processEvent.findUnique({ where: { processId_seq: { processId, seq } } })) return 'duplicate';
-          const cur = state.current;
+          // the steps open now: the current step, or one per parallel branch (the first one is "the" current step)
+          const open = openSteps(state);
+          const cur = open[0];
+          const stepKey = (input.details?.step as string | undefined) ?? cur?.key ?? null;
+          const about = open.find((c) => c.key === stepKey) ?? cur;
+          const titleOf = (key: string) =>
+            input.titles.open?.[key] ?? (key === state.current?.key ? input.titles.current : undefined) ?? key;
           const now = new Date();
+          // two records of one chain can be written at the same time (parallel branches): an older one
+          // arriving late must not overwrite the newer state
+          const stale = Boolean(await tx.processEvent.findFirst({ where: { processId, seq: { gt: seq } }, select: { id: true } }));
           // while a handoff holds the step, its deadline and overdue state come from the task
           const task = cur?.phase === 'handoff' && cur.taskId ? await tx.task.findUnique({ where: { id: cur.taskId } }) : null;
           const taskDue = task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null;
+          // chain.started comes before the first step is entered: the step the start wrote stays
+          const keepCurrent = event === 'chain.started' && !cur;
+          const openTasks = await tx.task.findMany({
+            where: { id: { in: open.filter((c) => c.phase === 'handoff' && c.taskId && c !== cur).map((c) => c.taskId!) } },
+            select: { overdue: true },
+          });
+          const anyOverdue = openTasks.some((t) => t.overdue) || open.some((c) => c !== cur && c.phase !== 'handoff' && c.overdue);
           const process = await tx.process.update({
             where: { id: processId },
-            data: {
-              status: state.status,
-              reason: state.reason ?? null,
-              assigneeId: state.assigneeId,
-              currentStep: cur?.key ?? null,
-              currentTitle: cur ? (input.titles.current ?? cur.key) : null,
-              currentDepartment: cur?.phase === 'handoff' ? (cur.department ?? null) : null,
-              currentStatus: cur?.phase ?? null,
-              dueAt: cur?.dueAt
-                ? new Date(cur.dueAt)
-                : (taskDue ?? (cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null)),
-              overdue: task ? task.overdue : (cur?.overdue ?? false),
-              completedAt: state.status === 'completed' || state.status === 'cancelled' ? now : null,
-            },
+            data: stale
+              ? {}
+              : {
+                  status: state.status,
+                  reason: state.reason ?? null,
+                  assigneeId: state.assigneeId,
+                  ...(keepCurrent
+                    ? {}
+                    : {
+                        currentStep: cur?.key ?? null,
+                        currentTitle: cur ? titleOf(cur.key) : null,
+                        currentDepartment: cur?.phase === 'handoff' ? (cur.department ?? null) : null,
+                        currentStatus: cur?.phase ?? null,
+                        dueAt: cur?.dueAt
+                          ? new Date(cur.dueAt)
+                          : (taskDue ?? (cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null)),
+                        overdue: (task ? task.overdue : (cur?.overdue ?? false)) || anyOverdue,
+                      }),
+                  completedAt: state.status === 'completed' || state.status === 'cancelled' ? now : null,
+                  endCode: state.endCode ?? null,
+                },
             include: { case: { select: { reference: true, departmentId: true } } },
           });
-          if (cur) {
-            const history = await stepHistory(tx, processId, cur, task?.dueAt ?? null, process.type, process.case.departmentId, now);
+          for (const c of stale ? [] : open) {
+            const taskDueAt = c === cur ? (task?.dueAt ?? null) : null;
+            const history = await stepHistory(tx, processId, c, taskDueAt, process.type, process.case.departmentId, now);
             await tx.processStep.upsert({
-              where: { processId_seq: { processId, seq: cur.seq } },
+              where: { processId_seq: { processId, seq: c.seq } },
               create: {
                 processId,
-                seq: cur.seq,
-                key: cur.key,
-                title: input.titles.current ?? cur.key,
-                status: cur.phase,
-                department: cur.department ?? null,
-                taskId: cur.taskId ?? null,
-                dueAt: cur.dueAt ? new Date(cur.dueAt) : null,
+                seq: c.seq,
+                key: c.key,
+                title: titleOf(c.key),
+                status: c.phase,
+                department: c.department ?? null,
+                taskId: c.taskId ?? null,
+                dueAt: c.dueAt ? new Date(c.dueAt) : null,
                 ...history,
               },
               update: {
-                status: cur.phase,
-                department: cur.department ?? null,
-                taskId: cur.taskId ?? null,
-                dueAt: cur.dueAt ? new Date(cur.dueAt) : null,
+                status: c.phase,
+                department: c.department ?? null,
+                taskId: c.taskId ?? null,
+                dueAt: c.dueAt ? new Date(c.dueAt) : null,
                 ...history,
               },
+            });
+          }
+          // a fork step stays open ("forked") while its branches run
+          if (state.fork && !stale) {
+            const f = state.fork;
+            await tx.processStep.upsert({
+              where: { processId_seq: { processId, seq: f.seq } },
+              create: { processId, seq: f.seq, key: f.key, title: titleOf(f.key), status: 'forked' },
+              update: {},
+            });
+          }
+          if (event === 'step.cancelled' && typeof input.details?.seq === 'number') {
+            await tx.processStep.updateMany({
+              where: { processId, seq: input.details.seq, completedAt: null },
+              data: { status: 'cancelled', completedAt: now },
             });
           }
           if (event === 'step.completed' || event === 'step.skipped') {
@@ -120,7 +160,7 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
               seq,
               event,
               actor: actorLabel,
-              step: cur?.key ?? (input.details?.step as string | undefined) ?? null,
+              step: stepKey,
               details: (input.details ?? undefined) as Prisma.InputJsonValue | undefined,
             },
           });
@@ -129,11 +169,11 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
             { id: actor.kind === 'user' ? (actor.userId ?? null) : null, role: actor.kind === 'user' ? (actor.role ?? 'user') : 'system' },
             `process.${event}`,
             { type: 'Process', id: processId, caseId: state.caseId },
-            { seq, step: cur?.key ?? null },
+            { seq, step: stepKey },
           );
 
           // mails to the caseworker (reminders) and to supervisors (escalation, review)
-          if (['step.reminder', 'step.escalation', 'step.review'].includes(event) && cur) {
+          if (['step.reminder', 'step.escalation', 'step.review'].includes(event) && about) {
             const assignee = await tx.user.findUnique({ where: { id: state.assigneeId ?? '' }, select: { email: true } });
             const supervisors = await tx.user.findMany({
               where: { role: 'supervisor', active: true, departmentId: process.case.departmentId ?? '__none__' },
@@ -142,8 +182,8 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
             const link = `${publicUrl}/faelle/${state.caseId}`;
             const p = {
               reference: process.case.reference,
-              stepTitle: input.titles.current ?? cur.key,
-              due: cur.dueAt ? new Date(cur.dueAt) : undefined,
+              stepTitle: titleOf(about.key),
+              due: about.dueAt ? new Date(about.dueAt) : undefined,
               links: [{ label: 'Fall öffnen', href: link }],
             };
             const to =

@@ -88,10 +88,16 @@ export function createHandoffActivities({ db, publicUrl, linkKeys, linkTtlDays }
           // a chain waiting on this handoff shows its deadline and overdue state (lists, dashboard, CSV)
           if (task.processId && !['completed', 'declined', 'cancelled'].includes(state.status)) {
             const due = state.status === 'accepted' ? state.dueAt : state.ackDueAt;
-            await tx.process.updateMany({
-              where: { id: task.processId, currentStatus: 'handoff', steps: { some: { taskId, completedAt: null } } },
-              data: { overdue: state.overdue, dueAt: due ? new Date(due) : null, currentDepartment: state.departmentId },
+            // (parallel branches: only when this handoff is the process's first open step; a chain record shows the others)
+            const step = await tx.processStep.findFirst({
+              where: { processId: task.processId, taskId, completedAt: null },
+              select: { key: true },
             });
+            if (step)
+              await tx.process.updateMany({
+                where: { id: task.processId, currentStatus: 'handoff', currentStep: step.key },
+                data: { overdue: state.overdue, dueAt: due ? new Date(due) : null, currentDepartment: state.departmentId },
+              });
           }
           const actorLabel = actor.kind === 'user' ? `user:${actor.userId}` : actor.kind === 'link' ? `link:${actor.recipient}` : 'system';
           await tx.taskEvent.create({

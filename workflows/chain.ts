@@ -31,7 +31,7 @@ export const chainStateQuery = defineQuery<ChainState>('chainState');
 export const completeStepUpdate = defineUpdate<ChainState, [CompleteStepArgs]>('completeStep');
 export const holdUpdate = defineUpdate<ChainState, [{ reason: string; actor: ChainActor }]>('hold');
 export const resumeUpdate = defineUpdate<ChainState, [{ actor: ChainActor }]>('resume');
-export const cancelUpdate = defineUpdate<ChainState, [{ reason: string; actor: ChainActor }]>('cancel');
+export const cancelUpdate = defineUpdate<ChainState, [{ reason: string; actor: ChainActor; endCode?: string }]>('cancel');
 export const reassignUpdate = defineUpdate<ChainState, [{ assigneeId: string; reason?: string; actor: ChainActor }]>('reassign');
 /** from the API: a consent of the case was given (or withdrawn) — a step waiting for one checks again */
 export const consentChangedSignal = defineSignal('consentChanged');
@@ -122,11 +122,11 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
   );
   setHandler(
     cancelUpdate,
-    async ({ reason, actor }) => {
-      await drive(engine.cancel(reason, actor));
+    async ({ reason, actor, endCode }) => {
+      await drive(engine.cancel(reason, actor, endCode));
       return state;
     },
-    { validator: ({ reason }) => refuse(engine.checkCancel(reason)) },
+    { validator: ({ reason, endCode }) => refuse(engine.checkCancel(reason, endCode)) },
   );
   setHandler(
     reassignUpdate,

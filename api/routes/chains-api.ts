@@ -8,6 +8,7 @@ import { notFound } from '../errors';
 import type { JsonApi } from '../json-route';
 import { updateIdOf } from '../submission';
 import { chainAction, completeStep, getProcess, listProcesses, processDetail, startChain } from '../services/chains';
+import { STEP_STATUSES } from '../services/process-steps';
 import { registerDashboardRoutes } from './dashboard-api';
 import { PROCESS_STATUSES, processQuery } from './process-query';
 
@@ -19,17 +20,16 @@ const checkId = (id: string, what = 'Prozess') => {
   return id;
 };
 
-const currentStep = z
-  .object({
-    key: z.string(),
-    title: z.string(),
-    department: z.string().nullable(),
-    assignee: z.string(),
-    status: z.string(),
-    dueAt: z.string().nullable(),
-    overdue: z.boolean(),
-  })
-  .nullable();
+const stepNow = z.object({
+  key: z.string(),
+  title: z.string(),
+  department: z.string().nullable(),
+  assignee: z.string(),
+  status: z.string(),
+  dueAt: z.string().nullable(),
+  overdue: z.boolean(),
+});
+const currentStep = stepNow.nullable();
 const processItem = z.object({
   id: z.string(),
   caseId: z.string(),
@@ -40,20 +40,29 @@ const processItem = z.object({
   startedAt: z.string(),
   completedAt: z.string().nullable(),
   currentStep,
+  /** every step open now — two or more while parallel branches run */
+  currentSteps: z.array(stepNow),
+  /** how the chain ended (its definition's end code), null while it runs */
+  endCode: z.string().nullable(),
+});
+const stepRun = z.object({
+  seq: z.number(),
+  key: z.string(),
+  title: z.string(),
+  status: z.string(),
+  department: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  outcome: z.string().nullable(),
+  taskId: z.string().nullable(),
 });
 const processDetailSchema = processItem.extend({
+  /** every step of the definition in order, with its status */
   steps: z.array(
-    z.object({
-      key: z.string(),
-      title: z.string(),
-      status: z.string(),
-      department: z.string().nullable(),
-      dueAt: z.string().nullable(),
-      completedAt: z.string().nullable(),
-      outcome: z.string().nullable(),
-      taskId: z.string().nullable(),
-    }),
+    stepRun.omit({ seq: true, status: true }).extend({ status: z.enum(STEP_STATUSES), phase: z.string().nullable(), runs: z.number() }),
   ),
+  /** every run of a step so far (loops repeat a step), in order */
+  stepRuns: z.array(stepRun),
   history: z.array(z.object({ at: z.string(), actor: z.string(), event: z.string(), step: z.string().nullable(), details: z.unknown() })),
 });
 const reason = z

@@ -60,6 +60,7 @@ export function registerDashboardRoutes(api: JsonApi, deps: AppDeps) {
       overdueHandoffsByDepartment: z.array(z.object({ department: z.string(), overdue: z.number() })),
       thisMonth: z.object({ since: z.string(), started: z.number(), completed: z.number() }),
       medianDaysToMove: z.object({ days: z.number().nullable(), chains: z.number() }),
+      endedByEndCode: z.array(z.object({ type: z.string(), endCode: z.string(), label: z.string(), count: z.number() })),
       oldestWaitingSteps: z.array(
         z.object({
           processId: z.string(),

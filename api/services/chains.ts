@@ -5,6 +5,7 @@ import { audit, auditRefused, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
 import { chainDefinitionFor, type ChainDefinition } from '../../core/domain/chains';
+import { plannedFirstStep } from '../../core/domain/chains/engine';
 import { chainWorkflowId, type ChainActor, type ChainState } from '../../core/domain/chains/state';
 import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attributes';
 import {
@@ -24,6 +25,7 @@ import { currentChainDefinition } from './chain-definitions';
 import { listDepartments } from './departments';
 import { requireStepDocument } from './case-documents';
 import { callUpdate } from './workflow-calls';
+import { definitionSteps } from './process-steps';
 
 export interface ChainDeps {
   db: Db;
@@ -59,8 +61,26 @@ export async function startChain(
       return await deps.db.$transaction(
         async (tx) => {
           const id = crypto.randomUUID();
+          const first = plannedFirstStep(def, Date.now(), deps.workingDaySeconds);
           await tx.process.create({
-            data: { id, caseId, type, version: def.version, workflowId, assigneeId: c.caseworkerId, startedById: user.id },
+            data: {
+              id,
+              caseId,
+              type,
+              version: def.version,
+              workflowId,
+              assigneeId: c.caseworkerId,
+              startedById: user.id,
+              currentStep: first.key,
+              currentTitle: first.title,
+              currentStatus: first.phase,
+              dueAt: first.dueAt ?? null,
+            },
+          });
+          // the first step with the process row: a read right after the 201 shows it (the workflow's
+          // first record, step instance 1, then overwrites both with what really happened)
+          await tx.processStep.create({
+            data: { processId: id, seq: 1, key: first.key, title: first.title, status: first.phase, dueAt: first.dueAt ?? null },
           });
           await audit(tx, actor, 'process.start', { type: 'Process', id, caseId }, { type, version: def.version });
           await deps.temporal.workflow.start(chainWorkflow, {
@@ -103,9 +123,47 @@ export async function startChain(
   }
 }
 
-export type ProcessRow = Prisma.ProcessGetPayload<{ include: { case: { select: { reference: true } } } }>;
+/** the open step rows of a process (parallel branches: one each), for `currentSteps` */
+export const OPEN_STEPS = { where: { completedAt: null, status: { not: 'forked' } }, orderBy: { seq: 'asc' } } as const;
+export type ProcessRow = Prisma.ProcessGetPayload<{ include: { case: { select: { reference: true } } } }> & {
+  steps?: Array<{
+    seq: number;
+    key: string;
+    title: string;
+    status: string;
+    department: string | null;
+    dueAt: Date | null;
+    completedAt: Date | null;
+  }>;
+};
 
-export function processView(p: ProcessRow) {
+export function processView(p: ProcessRow, now = new Date()) {
+  const current = p.currentStep
+    ? {
+        key: p.currentStep,
+        title: p.currentTitle ?? p.currentStep,
+        department: p.currentDepartment,
+        assignee: p.assigneeId,
+        status: p.currentStatus ?? 'active',
+        dueAt: p.dueAt?.toISOString() ?? null,
+        overdue: p.overdue,
+      }
+    : null;
+  const ended = p.status === 'completed' || p.status === 'cancelled';
+  // every step open now: the current step and, while parallel branches run, the other branches' steps
+  const others = ended
+    ? []
+    : (p.steps ?? [])
+        .filter((s) => s.completedAt === null && s.status !== 'forked' && s.key !== p.currentStep)
+        .map((s) => ({
+          key: s.key,
+          title: s.title,
+          department: s.status === 'handoff' ? s.department : null,
+          assignee: p.assigneeId,
+          status: s.status,
+          dueAt: s.dueAt?.toISOString() ?? null,
+          overdue: s.dueAt !== null && s.dueAt < now,
+        }));
   return {
     id: p.id,
     caseId: p.caseId,
@@ -115,17 +173,9 @@ export function processView(p: ProcessRow) {
     status: p.status,
     startedAt: p.startedAt.toISOString(),
     completedAt: p.completedAt?.toISOString() ?? null,
-    currentStep: p.currentStep
-      ? {
-          key: p.currentStep,
-          title: p.currentTitle ?? p.currentStep,
-          department: p.currentDepartment,
-          assignee: p.assigneeId,
-          status: p.currentStatus ?? 'active',
-          dueAt: p.dueAt?.toISOString() ?? null,
-          overdue: p.overdue,
-        }
-      : null,
+    currentStep: current,
+    currentSteps: current ? [current, ...others] : others,
+    endCode: p.endCode ?? null,
   };
 }
 
@@ -238,7 +288,7 @@ export async function pageProcesses(db: Db, user: AuthUser, f: ProcessFilters, o
       where: { AND: [where, after] },
       orderBy: processOrder(sort, order),
       take: f.limit + 1,
-      include: { case: { select: { reference: true } } },
+      include: { case: { select: { reference: true } }, steps: OPEN_STEPS },
     }),
     opts.total === false ? Promise.resolve(-1) : db.process.count({ where }),
   ]);
@@ -255,7 +305,7 @@ export async function pageProcesses(db: Db, user: AuthUser, f: ProcessFilters, o
 /** Newest first by default; see ProcessFilters for filters and sorts. */
 export async function listProcesses(db: Db, user: AuthUser, f: ProcessFilters) {
   const r = await pageProcesses(db, user, f);
-  return { items: r.rows.map(processView), total: r.total, nextCursor: r.nextCursor };
+  return { items: r.rows.map((p) => processView(p)), total: r.total, nextCursor: r.nextCursor };
 }
 
 export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, id: string) {
@@ -287,18 +337,21 @@ export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, 
 }
 
 export function processDetail(p: Awaited<ReturnType<typeof getProcess>>['process']) {
+  const runs = p.steps.map((s) => ({
+    seq: s.seq,
+    key: s.key,
+    title: s.title,
+    status: s.status,
+    department: s.department,
+    dueAt: s.dueAt?.toISOString() ?? null,
+    completedAt: s.completedAt?.toISOString() ?? null,
+    outcome: s.outcome,
+    taskId: s.taskId,
+  }));
   return {
     ...processView(p),
-    steps: p.steps.map((s) => ({
-      key: s.key,
-      title: s.title,
-      status: s.status,
-      department: s.department,
-      dueAt: s.dueAt?.toISOString() ?? null,
-      completedAt: s.completedAt?.toISOString() ?? null,
-      outcome: s.outcome,
-      taskId: s.taskId,
-    })),
+    steps: definitionSteps(chainDefinitionFor(p.type, p.version), runs),
+    stepRuns: runs,
     history: p.events.map((e) => ({ at: e.at.toISOString(), actor: e.actor, event: e.event, step: e.step, details: e.details ?? null })),
   };
 }

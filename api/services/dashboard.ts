@@ -11,6 +11,7 @@ import { chainTitle, processStatusLabel } from '../../core/format/labels';
 import { reassignsInBulk, seesDashboard } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, forbidden } from '../errors';
+import { endCodeLabel } from '../../core/format/end-codes';
 import { chainAction, listProcesses, pageProcesses, type ChainDeps, type ProcessFilters, type ProcessRow } from './chains';
 import { listDepartments } from './departments';
 
@@ -119,7 +120,7 @@ export async function dashboard(db: Db, user: AuthUser) {
   requireReader(user);
   const scope = caseScope(user, 'c');
   const monthStart = Prisma.sql`(date_trunc('month', now() AT TIME ZONE 'Europe/Berlin') AT TIME ZONE 'Europe/Berlin')`;
-  const [byType, overdue, month, move, oldest] = await Promise.all([
+  const [byType, overdue, month, move, oldest, ended] = await Promise.all([
     db.$queryRaw<Array<{ type: string; running: bigint; on_hold: bigint }>>`
       SELECT p."type", count(*) FILTER (WHERE p."status" = 'running') AS running, count(*) FILTER (WHERE p."status" = 'on_hold') AS on_hold
       FROM "Process" p JOIN "Case" c ON c."id" = p."caseId"
@@ -157,6 +158,12 @@ export async function dashboard(db: Db, user: AuthUser) {
       WHERE s."status" IN ('waiting', 'active', 'handoff', 'returned', 'consent') AND s."completedAt" IS NULL
         AND p."status" IN ('running', 'on_hold') AND ${scope}
       ORDER BY s."startedAt" ASC, s."id" ASC LIMIT 10`,
+    // chains v2: ended chains by how they ended ("moved into a flat" is not "ended")
+    db.$queryRaw<Array<{ type: string; code: string; n: bigint }>>`
+      SELECT p."type", COALESCE(p."endCode", p."status"::text) AS code, count(*) AS n
+      FROM "Process" p JOIN "Case" c ON c."id" = p."caseId"
+      WHERE p."status" IN ('completed', 'cancelled') AND ${scope}
+      GROUP BY p."type", code ORDER BY p."type", count(*) DESC, code`,
   ]);
   const now = Date.now();
   const closureReasons = await closureReasonCounts(db, scope);
@@ -167,6 +174,7 @@ export async function dashboard(db: Db, user: AuthUser) {
     overdueHandoffsByDepartment: overdue.map((r) => ({ department: r.department, overdue: Number(r.overdue) })),
     thisMonth: { since: month[0].since.toISOString(), started: Number(month[0].started), completed: Number(month[0].completed) },
     medianDaysToMove: { days: num(move[0]?.median), chains: Number(move[0]?.n ?? 0) },
+    endedByEndCode: ended.map((r) => ({ type: r.type, endCode: r.code, label: endCodeLabel(r.type, r.code), count: Number(r.n) })),
     oldestWaitingSteps: oldest.map((s) => ({
       processId: s.processId,
       caseId: s.caseId,

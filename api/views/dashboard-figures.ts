@@ -50,6 +50,14 @@ export function figuresView(data: DashboardPage): SafeHtml {
             : `Median ${figures.medianDaysToMove.days.toLocaleString('de-DE')} Tage (${figures.medianDaysToMove.chains} ${figures.medianDaysToMove.chains === 1 ? 'Kette' : 'Ketten'})`
         }</p>
       </section>
+      <section aria-labelledby="h-abschluss" class="card"><h3 id="h-abschluss">Beendete Ketten nach Abschluss</h3>
+        ${
+          figures.endedByEndCode.length
+            ? html`<table><thead><tr><th scope="col">Kette</th><th scope="col">Abschluss</th><th scope="col">Anzahl</th></tr></thead>
+          <tbody>${figures.endedByEndCode.map((r) => html`<tr><th scope="row">${chainTitle(r.type)}</th><td>${r.label}</td><td>${r.count}</td></tr>`)}</tbody></table>`
+            : html`<p>Noch keine beendete Kette.</p>`
+        }
+      </section>
     </div>
     <section aria-labelledby="h-aelteste"><h3 id="h-aelteste">Am längsten wartende Schritte</h3>
       ${

@@ -129,5 +129,14 @@ export function currentStepSection(m: ProcessModel, csrf: string | undefined, st
     ${m.may.complete ? completeForm(m, csrf, postStep, state) : ''}
     ${retryAndSkip(m, csrf, postStep)}`
     }
+    ${
+      m.otherBranches.length
+        ? html`<h3>Weitere offene Schritte (parallel)</h3>
+    <ul class="parallel-steps">${m.otherBranches.map(
+      (b) =>
+        html`<li>${b.title} – ${stepPhaseLabel(b.phase)}, liegt bei ${b.holder}${b.dueAt ? html`, fällig ${formatDateTime(b.dueAt)}` : ''}</li>`,
+    )}</ul>`
+        : ''
+    }
   </section>`;
 }

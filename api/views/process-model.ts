@@ -26,6 +26,7 @@ export function processModel(data: ProcessPage, user: PageUser) {
 
   let cur: Current | undefined;
   if (!ended && live?.current) cur = live.current;
+  else if (!ended && live?.fork?.branches.length) cur = live.fork.branches[0];
   else if (!ended && p.currentStep && p.currentStatus) {
     const row = [...p.steps].reverse().find((s) => s.key === p.currentStep);
     cur = {
@@ -52,6 +53,18 @@ export function processModel(data: ProcessPage, user: PageUser) {
     ? { key: cur.key, phase: cur.phase, holder, dueAt: due, activeFrom: cur.activeFrom, overdue: cur.overdue }
     : undefined;
 
+  // parallel branches: the other open steps (the first one is `cur`, with its actions)
+  const otherBranches = ended
+    ? []
+    : p.steps
+        .filter((s) => s.completedAt === null && s.status !== 'forked' && s.key !== cur?.key)
+        .map((s) => ({
+          key: s.key,
+          title: s.title,
+          phase: s.status,
+          holder: s.status === 'handoff' || s.status === 'consent' ? deptName(s.department) : 'Fallmanagement',
+          dueAt: s.dueAt,
+        }));
   const running = p.status === 'running';
   const canStep = recordsStepOutcomes(user) && running && !!cur && !!step;
   return {
@@ -66,6 +79,7 @@ export function processModel(data: ProcessPage, user: PageUser) {
     due,
     declineReason,
     diagramCurrent,
+    otherBranches,
     deptName,
     userName,
     may: {

@@ -81,6 +81,7 @@ export const STEP_STATUS_LABELS: Record<string, string> = {
   done: 'erledigt',
   skipped: 'übersprungen',
   cancelled: 'abgebrochen',
+  forked: 'parallele Schritte laufen', // chains v2
 };
 /** where the current step stands, as a sentence on the process page */
 export const STEP_PHASE_LABELS: Record<string, string> = {
@@ -89,10 +90,13 @@ export const STEP_PHASE_LABELS: Record<string, string> = {
   handoff: 'an eine Stelle übergeben',
   returned: 'von der Stelle abgelehnt – zurück beim Fallmanagement',
   consent: 'wartet auf eine Einwilligung – die Übergabe beginnt, sobald sie erfasst ist',
+  forked: 'parallele Schritte laufen', // chains v2
 };
 /** the chain's history (ProcessEvent.event) */
 export const CHAIN_EVENT_LABELS: Record<string, string> = {
   'chain.started': 'Kette gestartet',
+  'step.forked': 'In parallele Schritte verzweigt', // chains v2
+  'step.cancelled': 'Paralleler Schritt beendet (anderer Zweig hat entschieden)', // chains v2
   'chain.completed': 'Kette abgeschlossen',
   'chain.held': 'Kette angehalten',
   'chain.resumed': 'Kette fortgesetzt',

@@ -28,8 +28,8 @@ const ended = (id: string) =>
     const p = await d.process(id);
     return p.status === 'completed' ? p : undefined;
   });
-const doneKeys = (p: { steps: Array<{ key: string; status: string }> }) =>
-  p.steps.filter((s) => s.status === 'done' || s.status === 'skipped').map((s) => `${s.key}:${s.status}`);
+const doneKeys = (p: { stepRuns: Array<{ key: string; status: string }> }) =>
+  p.stepRuns.filter((s) => s.status === 'done' || s.status === 'skipped').map((s) => `${s.key}:${s.status}`);
 
 it('adult: optional recognition skipped (its handoff cancelled), counselling at the Agentur, measure, placement, follow-up', async () => {
   const { c, id } = await start({ benefitType: 'asylblg', birthDate: '1995-03-01' });
@@ -79,7 +79,7 @@ it('minor: school-place branch (no place → again → assigned); counselling at
   await d.departmentActs(id, 'counselling', 'complete', { outcome: 'done' });
   expect((await d.at(id, 'school-place', 'handoff')).currentStep.department).toBe('schulamt');
   await d.departmentActs(id, 'school-place', 'complete', { outcome: 'none-available' });
-  await eventually(async () => (await d.process(id)).steps.filter((s: { key: string }) => s.key === 'school-place').length === 2);
+  await eventually(async () => (await d.process(id)).stepRuns.filter((s: { key: string }) => s.key === 'school-place').length === 2);
   await d.departmentActs(id, 'school-place', 'complete', { outcome: 'assigned', 'data.school': 'Gesamtschule' });
   await d.complete(id, 'follow-up', 'stable');
   const p = await ended(id);

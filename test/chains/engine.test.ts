@@ -99,7 +99,7 @@ it('crosses continue-as-new in the middle of a chain, carrying its state', async
   await d.complete(id, 'readiness', 'ready');
   await d.at(id, 'residence-check', 'handoff');
   const p = await d.process(id);
-  expect(p.steps.filter((s: { key: string; status: string }) => s.key === 'readiness' && s.status === 'done')).toHaveLength(7);
+  expect(p.stepRuns.filter((s: { key: string; status: string }) => s.key === 'readiness' && s.status === 'done')).toHaveLength(7);
   expect(p.history.filter((h: { event: string }) => h.event === 'chain.started')).toHaveLength(1);
 });
 
@@ -122,7 +122,7 @@ it('the worker process SIGKILLed mid-chain: after restart the chain continues, n
     await d.complete(id, 'search-profile', 'done', { rooms: 2, rentCap: 600 });
     await d.at(id, 'offer');
     const p = await d.process(id);
-    expect(p.steps.map((s: { key: string; status: string }) => `${s.key}:${s.status}`)).toEqual([
+    expect(p.stepRuns.map((s: { key: string; status: string }) => `${s.key}:${s.status}`)).toEqual([
       'readiness:done',
       'residence-check:done',
       'wbs:skipped',

@@ -120,7 +120,7 @@ it('walks every loop and branch of the move-out chain to closure', async () => {
     return p.status === 'completed' ? p : undefined;
   });
   expect(done.currentStep).toBeNull();
-  const keys = done.steps.filter((s: { status: string }) => s.status === 'done').map((s: { key: string }) => s.key);
+  const keys = done.stepRuns.filter((s: { status: string }) => s.status === 'done').map((s: { key: string }) => s.key);
   expect(keys).toEqual([
     'readiness',
     'training',

@@ -23,13 +23,15 @@ export function chainDriver(stack: Stack, caseworker: string) {
     return r.body;
   }
 
-  /** Wait until the chain's current step is `key` in one of the phases. */
+  /** Wait until `key` is a current step of the chain (one of its open steps) in one of the phases. */
   async function at(id: string, key: string, status: string | string[] = ['active', 'handoff', 'returned']) {
     const want = Array.isArray(status) ? status : [status];
     return eventually(
       async () => {
         const p = await process(id);
-        return p.currentStep?.key === key && want.includes(p.currentStep.status) ? p : undefined;
+        // parallel branches: any open step (currentSteps), not only the first
+        const open: Array<{ key: string; status: string }> = p.currentSteps ?? (p.currentStep ? [p.currentStep] : []);
+        return open.some((s) => s.key === key && want.includes(s.status)) ? p : undefined;
       },
       30_000,
       50,

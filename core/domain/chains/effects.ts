@@ -14,7 +14,8 @@ export interface ProcessRecord {
   details?: Record<string, unknown>;
   stepData?: Record<string, unknown>;
   state: ChainState;
-  titles: { current?: string; step?: string };
+  /** `open`: titles of every open step (and the fork step) while parallel branches run */
+  titles: { current?: string; step?: string; open?: Record<string, string> };
 }
 
 /** Which department a handoff step goes to: fixed, or by the person's benefit type. */

@@ -6,8 +6,8 @@
 // answer them with plain values (test/unit/chain-engine.test.ts).
 import { stepDataSchema, type ChainDefinition, type StepDefinition } from './schema';
 import { nextTimer, type DueTimer } from './timers';
-import { checkCancel, checkCompleteStep, checkHold, checkReassign, checkResume } from './validation';
-import type { ChainActor, ChainInput, ChainState, CompleteStepArgs, CurrentStep } from './state';
+import { checkCancel, checkCompleteStep, checkEndCode, checkHold, checkReassign, checkResume } from './validation';
+import { openSteps, type ChainActor, type ChainInput, type ChainState, type CompleteStepArgs, type CurrentStep } from './state';
 import { perform, type Run } from './effects';
 import type { HandoffResult } from '../handoff';
 import type { Rejection } from '../rejection';
@@ -46,6 +46,22 @@ export function initialChainState(input: ChainInput): ChainState {
   };
 }
 
+/**
+ * The first step as the start transaction writes it with the process row (read your own write): the
+ * step the engine enters first, with the phase and deadline it starts in. The workflow's first record
+ * then overwrites it with what really happened (a handoff sent or waiting for a consent, a rule decided).
+ */
+export function plannedFirstStep(def: ChainDefinition, now: number, daySeconds: number) {
+  const step = def.steps[def.start];
+  const dayMs = daySeconds > 0 ? daySeconds * 1000 : 86_400_000;
+  if (step.waitDays) return { key: def.start, title: step.title, phase: 'waiting' as const, dueAt: new Date(now + step.waitDays * dayMs) };
+  const dueAt =
+    step.actor.kind === 'caseworker' && step.deadlineDays !== undefined
+      ? scaledDeadline(new Date(now), step.deadlineDays, daySeconds || undefined)
+      : undefined;
+  return { key: def.start, title: step.title, phase: 'active' as const, dueAt };
+}
+
 export class ChainEngine {
   /** bumped on every change the host's wait loop must notice (a new step, a new phase, a status) */
   changes = 0;
@@ -74,8 +90,8 @@ export class ChainEngine {
 
   /** A handoff started by this chain has ended (completed, declined or cancelled). */
   *handoffEnded(r: HandoffResult): Run {
-    const cur = this.state.current;
-    if (!cur || cur.taskId !== r.taskId || this.ended) return;
+    const cur = this.open().find((c) => c.taskId === r.taskId);
+    if (!cur || this.ended) return;
     if (r.status === 'completed' && r.outcome) {
       this.finish(cur, r.outcome, undefined);
       yield* this.afterFinish(cur, r.outcome, undefined, DEPARTMENT);
@@ -86,7 +102,7 @@ export class ChainEngine {
       // caseworker cancelled the task (the step returns to them)
       const step = this.def.steps[cur.key];
       const gate = step.actor.kind === 'handoff' ? yield* perform({ kind: 'checkConsent', target: this.target(cur, step) }) : undefined;
-      if (this.state.current !== cur || cur.taskId !== r.taskId) return;
+      if (!this.isOpen(cur) || cur.taskId !== r.taskId) return;
       if (gate && !gate.covered) yield* this.waitForConsent(cur, gate.departmentId, r.taskId);
       else yield* this.returnStep(cur, r.taskId, r.reason);
     }
@@ -102,9 +118,10 @@ export class ChainEngine {
     try {
       do {
         this.gateAgain = false;
-        const cur = this.state.current;
-        if (!cur || cur.phase !== 'consent' || this.state.status !== 'running') return;
-        yield* this.activate(cur, this.def.steps[cur.key]);
+        for (const cur of this.open()) {
+          if (cur.phase !== 'consent' || this.state.status !== 'running' || !this.isOpen(cur)) continue;
+          yield* this.activate(cur, this.def.steps[cur.key]);
+        }
       } while (this.gateAgain);
     } finally {
       this.gateBusy = false;
@@ -112,12 +129,17 @@ export class ChainEngine {
   }
 
   *completeStep(a: CompleteStepArgs): Run {
-    const cur = this.state.current!;
+    const cur = this.open().find((c) => c.key === a.stepKey)!;
     const step = this.def.steps[cur.key];
     if (a.outcome === 'retry') {
       cur.phase = 'active';
       this.changed();
       yield* this.record('step.retry', a.actor, { step: cur.key });
+      if (cur.branch) {
+        // the retried instance keeps its number (sequence numbers are per chain, so set it back explicitly)
+        yield* this.enter(cur.key, cur.branch, cur.seq);
+        return;
+      }
       this.state.stepSeq--; // the retried instance keeps its number
       this.state.current = undefined;
       yield* this.enter(cur.key);
@@ -148,16 +170,19 @@ export class ChainEngine {
     this.state.reason = undefined;
     this.changed();
     yield* this.record('chain.resumed', actor);
-    if (this.state.current?.phase === 'consent') yield* this.consentChanged();
+    if (this.open().some((c) => c.phase === 'consent')) yield* this.consentChanged();
   }
 
-  *cancel(reason: string, actor: ChainActor): Run {
-    const cur = this.state.current;
+  /** `endCode`: one of the definition's end codes (e.g. `withdrawn`); default `cancelled` where the definition has end codes */
+  *cancel(reason: string, actor: ChainActor, endCode?: string): Run {
+    const open = this.open();
     this.state.status = 'cancelled';
     this.state.reason = reason;
+    if (endCode || this.def.endCodes) this.state.endCode = endCode ?? 'cancelled';
     this.changed();
-    if (cur?.phase === 'handoff' && cur.taskId) yield* this.cancelHandoff(cur.taskId, `Kette abgebrochen: ${reason}`);
-    yield* this.record('chain.cancelled', actor, { reason });
+    for (const cur of open)
+      if (cur.phase === 'handoff' && cur.taskId) yield* this.cancelHandoff(cur.taskId, `Kette abgebrochen: ${reason}`);
+    yield* this.record('chain.cancelled', actor, { reason, ...(this.state.endCode ? { endCode: this.state.endCode } : {}) });
   }
 
   *reassign(assigneeId: string, reason: string | undefined, actor: ChainActor): Run {
@@ -181,8 +206,8 @@ export class ChainEngine {
     return checkResume(this.state);
   }
 
-  checkCancel(reason: string | undefined): Rejection | undefined {
-    return checkCancel(this.state, reason);
+  checkCancel(reason: string | undefined, endCode?: string): Rejection | undefined {
+    return checkCancel(this.state, reason) ?? checkEndCode(this.def, endCode);
   }
 
   checkReassign(assigneeId: string | undefined): Rejection | undefined {
@@ -198,8 +223,8 @@ export class ChainEngine {
 
   /** The timer from nextTimer() ran out. */
   *fire(timer: DueTimer): Run {
-    const cur = this.state.current;
-    if (!cur || cur.seq !== timer.stepSeq) return;
+    const cur = this.open().find((c) => c.seq === timer.stepSeq);
+    if (!cur) return;
     switch (timer.kind) {
       case 'activate':
         yield* this.activate(cur, this.def.steps[cur.key]);
@@ -227,11 +252,16 @@ export class ChainEngine {
 
   // ── the step graph ─────────────────────────────────────────────────────────────────────────────
 
-  private *enter(key: string): Run {
+  private *enter(key: string, branch?: string, seq?: number): Run {
     const step = this.def.steps[key];
+    if (step.actor.kind === 'fork') {
+      yield* this.fork(key, step.actor.branches);
+      return;
+    }
     const cur: CurrentStep = {
       key,
-      seq: ++this.state.stepSeq,
+      ...(branch ? { branch } : {}),
+      seq: seq ?? ++this.state.stepSeq,
       phase: 'active',
       startedAt: this.iso(),
       reminders: 0,
@@ -240,12 +270,17 @@ export class ChainEngine {
       reviewed: false,
       overdue: false,
     };
-    this.state.current = cur;
+    if (branch && this.state.fork) {
+      const bs = this.state.fork.branches;
+      const i = bs.findIndex((b) => b.branch === branch);
+      if (i >= 0) bs[i] = cur;
+      else bs.push(cur);
+    } else this.state.current = cur;
     this.changed();
     if (step.waitDays) {
       cur.phase = 'waiting';
       cur.activeFrom = new Date(this.opts.now() + step.waitDays * this.dayMs).toISOString();
-      yield* this.record('step.waiting', SYSTEM, { activeFrom: cur.activeFrom });
+      yield* this.record('step.waiting', SYSTEM, { activeFrom: cur.activeFrom, ...this.branchOf(cur) });
       return;
     }
     yield* this.activate(cur, step);
@@ -255,7 +290,7 @@ export class ChainEngine {
     const actor = step.actor;
     if (actor.kind === 'rule') {
       const answer = yield* perform({ kind: 'evaluateRule', caseId: this.state.caseId, rule: actor.rule });
-      yield* this.record('step.started', SYSTEM);
+      yield* this.record('step.started', SYSTEM, this.branchOf(cur));
       const outcome = answer in step.outcomes ? answer : Object.keys(step.outcomes)[0];
       this.finish(cur, outcome, undefined);
       yield* this.afterFinish(cur, outcome, undefined, SYSTEM);
@@ -264,7 +299,7 @@ export class ChainEngine {
     if (actor.kind === 'handoff') {
       if (yield* perform({ kind: 'patched', patchId: CONSENT_GATE })) {
         const gate = yield* perform({ kind: 'checkConsent', target: this.target(cur, step) });
-        if (this.state.current !== cur || this.state.status === 'cancelled') return; // superseded while checking
+        if (!this.isOpen(cur) || this.state.status === 'cancelled') return; // superseded while checking
         if (!gate.covered) {
           yield* this.waitForConsent(cur, gate.departmentId);
           return;
@@ -298,7 +333,7 @@ export class ChainEngine {
           dueAt: cur.dueAt,
         },
       });
-      yield* this.record('step.handoff', SYSTEM, { taskId: h.taskId, department: h.departmentId });
+      yield* this.record('step.handoff', SYSTEM, { taskId: h.taskId, department: h.departmentId, ...this.branchOf(cur) });
       this.changed();
       return;
     }
@@ -307,12 +342,41 @@ export class ChainEngine {
       step.deadlineDays !== undefined
         ? scaledDeadline(new Date(this.opts.now()), step.deadlineDays, this.opts.daySeconds || undefined).toISOString()
         : undefined;
-    yield* this.record('step.started', SYSTEM, { dueAt: cur.dueAt });
+    yield* this.record('step.started', SYSTEM, { dueAt: cur.dueAt, ...this.branchOf(cur) });
     this.changed();
+  }
+
+  /** A fork step: its branches start one after the other, each with its own first step. */
+  private *fork(key: string, branches: string[]): Run {
+    const seq = ++this.state.stepSeq;
+    this.state.current = undefined;
+    this.state.fork = { key, seq, startedAt: this.iso(), branches: [], joined: [] };
+    this.changed();
+    yield* this.record('step.forked', SYSTEM, { step: key, branches });
+    for (const b of branches) {
+      if (this.state.fork?.seq !== seq || this.ended) return; // joined early or cancelled meanwhile
+      yield* this.enter(b, b);
+    }
+  }
+
+  /** The fork ends with `result`: branches still open are cancelled (their handoffs too), the chain goes on. */
+  private *join(result: string): Run {
+    const fork = this.state.fork!;
+    const rest = fork.branches;
+    fork.branches = [];
+    this.state.fork = undefined;
+    this.state.done.push({ key: fork.key, seq: fork.seq, outcome: result, completedAt: this.iso() });
+    this.changed();
+    for (const cur of rest) {
+      if (cur.phase === 'handoff' && cur.taskId) yield* this.cancelHandoff(cur.taskId, 'Paralleler Zweig beendet');
+      yield* this.record('step.cancelled', SYSTEM, { step: cur.key, seq: cur.seq, branch: cur.branch });
+    }
+    yield* this.afterFinish({ key: fork.key, seq: fork.seq } as CurrentStep, result, undefined, SYSTEM);
   }
 
   /** No valid consent covers the department: the step waits, the caseworker is told what is missing. */
   private *waitForConsent(cur: CurrentStep, departmentId: string, taskId?: string): Run {
+    const branch = this.branchOf(cur);
     const again = cur.phase === 'consent' && cur.department === departmentId;
     cur.phase = 'consent';
     cur.department = departmentId;
@@ -320,14 +384,18 @@ export class ChainEngine {
     cur.dueAt = undefined;
     this.changed();
     if (!again)
-      yield* this.record('step.consent_missing', SYSTEM, { department: departmentId, ...(taskId ? { cancelledTask: taskId } : {}) });
+      yield* this.record('step.consent_missing', SYSTEM, {
+        department: departmentId,
+        ...(taskId ? { cancelledTask: taskId } : {}),
+        ...branch,
+      });
   }
 
   private *returnStep(cur: CurrentStep, taskId: string, reason: string | undefined): Run {
     cur.phase = 'returned';
     cur.declineReason = reason;
     this.changed();
-    yield* this.record('step.returned', SYSTEM, { taskId, reason });
+    yield* this.record('step.returned', SYSTEM, { taskId, reason, ...this.branchOf(cur) });
   }
 
   /** The step is done: its facts kept, its outcome in the list, no current step until the next is entered. */
@@ -339,7 +407,8 @@ export class ChainEngine {
     }
     this.state.done.push({ key: cur.key, seq: cur.seq, outcome, completedAt: this.iso(), ...(skipped ? { skipped } : {}) });
     if (this.state.done.length > DONE_KEPT) this.state.done.splice(0, this.state.done.length - DONE_KEPT);
-    this.state.current = undefined;
+    if (cur.branch && this.state.fork) this.state.fork.branches = this.state.fork.branches.filter((b) => b !== cur);
+    else this.state.current = undefined;
     this.changed();
   }
 
@@ -352,14 +421,35 @@ export class ChainEngine {
     skipped = false,
   ): Run {
     yield* this.record(skipped ? 'step.skipped' : 'step.completed', actor, { step: cur.key, outcome }, data);
-    const next = this.def.steps[cur.key].outcomes[outcome]?.next ?? 'end';
-    if (next !== 'end') {
+    const o = this.def.steps[cur.key].outcomes[outcome];
+    const next = o?.next ?? 'end';
+    const fork = this.state.fork;
+    if (cur.branch && fork) {
+      const forkStep = this.def.steps[fork.key];
+      const early =
+        forkStep.actor.kind === 'fork' ? forkStep.actor.joinWhen.find((j) => j.step === cur.key && j.outcome === outcome) : undefined;
+      if (early) return yield* this.join(early.result);
+      if (next === 'join') {
+        fork.joined.push(cur.branch);
+        this.changed();
+        if (fork.branches.length === 0) yield* this.join('joined');
+        return;
+      }
+      if (next !== 'end') return yield* this.enter(next, cur.branch);
+      // a branch ends the chain: the other branches are cancelled first
+      for (const b of fork.branches) {
+        if (b.phase === 'handoff' && b.taskId) yield* this.cancelHandoff(b.taskId, 'Kette beendet');
+      }
+      fork.branches = [];
+      this.state.fork = undefined;
+    } else if (next !== 'end') {
       yield* this.enter(next);
       return;
     }
     this.state.status = 'completed';
+    if (o?.endCode || this.def.endCodes) this.state.endCode = o?.endCode ?? 'completed';
     this.changed();
-    yield* this.record('chain.completed', SYSTEM);
+    yield* this.record('chain.completed', SYSTEM, this.state.endCode ? { endCode: this.state.endCode } : undefined);
   }
 
   private *cancelHandoff(taskId: string, reason: string): Run {
@@ -379,8 +469,16 @@ export class ChainEngine {
         actor,
         details,
         stepData,
-        state: { ...s, current: s.current && { ...s.current } },
-        titles: { current: s.current && this.def.steps[s.current.key].title, step: stepKey && this.def.steps[stepKey]?.title },
+        state: {
+          ...s,
+          current: s.current && { ...s.current },
+          ...(s.fork ? { fork: { ...s.fork, branches: s.fork.branches.map((b) => ({ ...b })), joined: [...s.fork.joined] } } : {}),
+        },
+        titles: {
+          current: s.current && this.def.steps[s.current.key].title,
+          step: stepKey && this.def.steps[stepKey]?.title,
+          ...(s.fork ? { open: this.openTitles() } : {}),
+        },
       },
     });
   }
@@ -399,6 +497,27 @@ export class ChainEngine {
     } catch {
       return undefined; // not a calendar date: the department's own deadline applies
     }
+  }
+
+  /** the steps open now (the current step, or each parallel branch's) */
+  private open(): CurrentStep[] {
+    return openSteps(this.state);
+  }
+
+  private isOpen(cur: CurrentStep): boolean {
+    return this.open().includes(cur);
+  }
+
+  /** names the step in a record when it runs in a branch (the read model then knows which one) */
+  private branchOf(cur: CurrentStep): Record<string, string> {
+    return cur.branch ? { step: cur.key, branch: cur.branch } : {};
+  }
+
+  private openTitles(): Record<string, string> {
+    const t: Record<string, string> = {};
+    for (const c of this.open()) t[c.key] = this.def.steps[c.key].title;
+    if (this.state.fork) t[this.state.fork.key] = this.def.steps[this.state.fork.key].title;
+    return t;
   }
 
   private changed() {

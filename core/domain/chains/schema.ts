@@ -14,7 +14,9 @@ export const fieldSpec = z.object({
 });
 export type FieldSpec = z.infer<typeof fieldSpec>;
 
-const outcome = z.object({ label: z.string().min(1), next: z.string().min(1) }); // next: step key or "end"
+const endCodeKey = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/);
+/** next: a step key, "end" (the chain ends, with `endCode`) or "join" (a parallel branch is done) */
+const outcome = z.object({ label: z.string().min(1), next: z.string().min(1), endCode: endCodeKey.optional() });
 
 const actor = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('caseworker') }),
@@ -29,6 +31,16 @@ const actor = z.discriminatedUnion('kind', [
   }),
   /** decided automatically from the case's records; the rule's answer is the outcome key */
   z.object({ kind: z.literal('rule'), rule: z.enum(['isMinor']) }),
+  /**
+   * parallel branches: each named step starts a branch; a branch is done when an outcome leads to
+   * "join". The fork step ends with its outcome `joined` when every branch is done — or at once with
+   * `result` when a branch's step ends with the named `outcome` (the other branches are cancelled).
+   */
+  z.object({
+    kind: z.literal('fork'),
+    branches: z.array(z.string().min(1)).min(2),
+    joinWhen: z.array(z.object({ step: z.string(), outcome: z.string(), result: z.string() })).default([]),
+  }),
 ]);
 
 export const stepDefinition = z.object({
@@ -60,14 +72,48 @@ export const chainDefinition = z
     version: z.number().int().positive(),
     title: z.string().min(1),
     start: z.string(),
+    /** how a chain of this kind can end: code → German label (reports count by it) */
+    endCodes: z.record(endCodeKey, z.string().min(1)).optional(),
     steps: z.record(z.string(), stepDefinition),
   })
   .superRefine((d, ctx) => {
     if (!d.steps[d.start]) ctx.addIssue({ code: 'custom', message: `Startschritt ${d.start} fehlt`, path: ['start'] });
     for (const [key, s] of Object.entries(d.steps)) {
-      for (const [o, { next }] of Object.entries(s.outcomes)) {
-        if (next !== 'end' && !d.steps[next])
+      for (const [o, { next, endCode }] of Object.entries(s.outcomes)) {
+        if (next !== 'end' && next !== 'join' && !d.steps[next])
           ctx.addIssue({ code: 'custom', message: `${key}.${o}: Folgeschritt ${next} fehlt`, path: ['steps', key, 'outcomes', o] });
+        if (endCode && next !== 'end')
+          ctx.addIssue({ code: 'custom', message: `${key}.${o}: Abschlusscode nur bei next "end"`, path: ['steps', key, 'outcomes', o] });
+        if (endCode && !d.endCodes?.[endCode])
+          ctx.addIssue({
+            code: 'custom',
+            message: `${key}.${o}: Abschlusscode ${endCode} fehlt in endCodes`,
+            path: ['steps', key, 'outcomes', o],
+          });
+      }
+      if (s.actor.kind === 'fork') {
+        for (const b of s.actor.branches) {
+          const bs = d.steps[b];
+          if (!bs) ctx.addIssue({ code: 'custom', message: `${key}: Zweig ${b} fehlt`, path: ['steps', key, 'actor', 'branches'] });
+          else if (bs.actor.kind === 'fork')
+            ctx.addIssue({ code: 'custom', message: `${key}: Zweig ${b} darf nicht selbst verzweigen`, path: ['steps', key, 'actor'] });
+        }
+        for (const j of s.actor.joinWhen) {
+          if (!d.steps[j.step]?.outcomes[j.outcome])
+            ctx.addIssue({
+              code: 'custom',
+              message: `${key}: Ergebnis ${j.step}.${j.outcome} fehlt`,
+              path: ['steps', key, 'actor', 'joinWhen'],
+            });
+          if (!s.outcomes[j.result])
+            ctx.addIssue({ code: 'custom', message: `${key}: Ergebnis ${j.result} fehlt`, path: ['steps', key, 'actor', 'joinWhen'] });
+        }
+        if (!s.outcomes.joined)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${key}: Ergebnis "joined" (alle Zweige fertig) fehlt`,
+            path: ['steps', key, 'outcomes'],
+          });
       }
       if (s.actor.kind === 'handoff' && !s.actor.department && !s.actor.byBenefit) {
         ctx.addIssue({ code: 'custom', message: `${key}: Stelle oder byBenefit nötig`, path: ['steps', key, 'actor'] });

@@ -22,6 +22,8 @@ export type StepPhase = 'waiting' | 'active' | 'handoff' | 'returned' | 'consent
 
 export interface CurrentStep {
   key: string;
+  /** the parallel branch it runs in (the branch's first step key); none outside a fork */
+  branch?: string;
   seq: number; // n-th step instance (loops repeat keys)
   phase: StepPhase;
   startedAt: string;
@@ -35,6 +37,20 @@ export interface CurrentStep {
   reviewed: boolean;
   overdue: boolean;
   declineReason?: string;
+}
+
+export interface ForkState {
+  key: string;
+  seq: number;
+  startedAt: string;
+  branches: CurrentStep[];
+  /** branches done (their start keys) */
+  joined: string[];
+}
+
+/** Every step open now: the current step, or the open step of each parallel branch. */
+export function openSteps(s: ChainState): CurrentStep[] {
+  return s.current ? [s.current] : (s.fork?.branches ?? []);
 }
 
 export interface DoneStep {
@@ -51,8 +67,13 @@ export interface ChainState {
   type: string;
   version: number;
   status: 'running' | 'on_hold' | 'completed' | 'cancelled';
+  /** the one current step — none while parallel branches run (then `fork.branches`) */
   current?: CurrentStep;
+  /** parallel branches running (a fork step): the open step of each branch not yet joined */
+  fork?: ForkState;
   done: DoneStep[];
+  /** how the chain ended (definition's end code; `completed` / `cancelled` when it names none) */
+  endCode?: string;
   /** values of date and number fields later steps refer to (e.g. lease.moveInDate); no free text */
   facts: Record<string, string | number>;
   reason?: string;

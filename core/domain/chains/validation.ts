@@ -3,12 +3,12 @@
 // before anything is recorded.
 import { invalid, wrongState, type Rejection } from '../rejection';
 import { chainDefinition, stepDataSchema, type ChainDefinition } from './schema';
-import type { ChainState, CompleteStepArgs } from './state';
+import { openSteps, type ChainState, type CompleteStepArgs } from './state';
 
 export function checkCompleteStep(s: ChainState, def: ChainDefinition, a: CompleteStepArgs): Rejection | undefined {
   if (s.status !== 'running') return wrongState(s.status === 'on_hold' ? 'Die Kette ist angehalten.' : 'Die Kette ist beendet.');
-  const cur = s.current;
-  if (!cur || cur.key !== a.stepKey) return wrongState(`Der Schritt „${a.stepKey}“ ist nicht der aktuelle Schritt.`);
+  const cur = openSteps(s).find((c) => c.key === a.stepKey);
+  if (!cur) return wrongState(`Der Schritt „${a.stepKey}“ ist nicht der aktuelle Schritt.`);
   const step = def.steps[cur.key];
   if (cur.phase === 'waiting') return wrongState(`Der Schritt „${step.title}“ beginnt erst am ${cur.activeFrom?.slice(0, 10)}.`);
   if (a.outcome === 'skip') {
@@ -113,7 +113,9 @@ export function checkChainDefinition(raw: unknown, ctx: DefinitionContext): Chec
     const k = queue.shift()!;
     if (reached.has(k) || !d.steps[k]) continue;
     reached.add(k);
-    for (const o of Object.values(d.steps[k].outcomes)) if (o.next !== 'end') queue.push(o.next);
+    const step = d.steps[k];
+    for (const o of Object.values(step.outcomes)) if (o.next !== 'end' && o.next !== 'join') queue.push(o.next);
+    if (step.actor.kind === 'fork') queue.push(...step.actor.branches); // parallel branches start here
   }
   for (const k of keys) if (!reached.has(k)) add(k, '', 'ist vom Startschritt aus nicht erreichbar.');
 
@@ -123,7 +125,8 @@ export function checkChainDefinition(raw: unknown, ctx: DefinitionContext): Chec
     changed = false;
     for (const k of keys) {
       if (ends.has(k)) continue;
-      if (Object.values(d.steps[k].outcomes).some((o) => o.next === 'end' || ends.has(o.next))) {
+      // "join" ends a parallel branch; the fork step itself goes on with its own outcomes
+      if (Object.values(d.steps[k].outcomes).some((o) => o.next === 'end' || o.next === 'join' || ends.has(o.next))) {
         ends.add(k);
         changed = true;
       }
@@ -175,4 +178,11 @@ export function checkChainDefinition(raw: unknown, ctx: DefinitionContext): Chec
     }
   }
   return issues.length ? { ok: false, issues } : { ok: true, definition: d };
+}
+
+/** An end code given with a cancel must be one of the definition's. */
+export function checkEndCode(def: ChainDefinition, endCode: string | undefined): Rejection | undefined {
+  if (endCode === undefined || endCode === 'cancelled' || def.endCodes?.[endCode]) return undefined;
+  const allowed = ['cancelled', ...Object.keys(def.endCodes ?? {})].join(', ');
+  return invalid(`Abschlusscode „${endCode}“ gibt es für diese Kette nicht (erlaubt: ${allowed}).`, 'endCode', 'unbekannt');
 }
