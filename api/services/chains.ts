@@ -417,13 +417,17 @@ export async function chainAction(
 }
 
 /**
- * The workflow records its first step a moment after the start: wait briefly for it (up to 3 s), so
- * that the process page shows the step and its history at once (if the worker is slow, the page says so).
+ * The start writes the first step with the process row; the workflow records the start and the step's
+ * beginning in the history a moment later: wait briefly for that (up to 3 s), so that the process page
+ * the form leads to shows the history at once (if the worker is slow, the page says so).
  */
 export async function waitForFirstStep(db: Db, processId: string) {
   for (let i = 0; i < 30; i++) {
-    const row = await db.process.findUnique({ where: { id: processId }, select: { currentStep: true, status: true } });
-    if (row?.currentStep || row?.status !== 'running') return;
+    const [row, started] = await Promise.all([
+      db.process.findUnique({ where: { id: processId }, select: { status: true } }),
+      db.processEvent.count({ where: { processId, event: 'step.started' } }),
+    ]);
+    if (started > 0 || row?.status !== 'running') return;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

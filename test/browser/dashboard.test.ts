@@ -113,7 +113,7 @@ it('filters „nur überfällige“ through the GET form: only overdue rows, mar
   expect(await p.locator('#liste-summary').innerText()).toBe('3 Prozesse gefunden; davon auf dieser Seite 3 überfällig.');
   expect(await p.getByLabel('Überfällig', { exact: true }).inputValue()).toBe('true');
 
-  const csv = p.getByRole('link', { name: 'Als CSV (Excel)' });
+  const csv = p.getByRole('link', { name: 'Als CSV (Excel)', exact: true });
   const href = (await csv.getAttribute('href'))!;
   expect(href).toBe('/api/processes.csv?overdue=true');
   const res = await p.request.get(url(href)); // the context's cookies: the browser session
