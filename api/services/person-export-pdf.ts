@@ -4,34 +4,14 @@
 // shaped and right-to-left per run by fontkit; no full bidi reordering of mixed lines). Without it the
 // PDF falls back to Helvetica and replaces every character outside WinAnsi with „?“ — readable, never
 // broken; the document then says so.
-import fs from 'node:fs';
-import PDFDocument from 'pdfkit';
 import type { PersonExport } from './person-export';
+import { germanPdf, type PdfOptions } from './pdf-document';
 import { formatDate, formatDateTime, formatDay } from '../../core/format/dates';
 
-/** Where the Unicode fonts are looked for (regular, bold), first existing pair wins. */
-export const PDF_FONT_CANDIDATES: Array<[string, string]> = [
-  ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'],
-  ['/usr/share/fonts/dejavu/DejaVuSans.ttf', '/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf'],
-  ['/usr/share/fonts/TTF/DejaVuSans.ttf', '/usr/share/fonts/TTF/DejaVuSans-Bold.ttf'],
-];
 /** Access events listed in the PDF (the JSON lists up to EXPORT_ACCESS_EVENTS). */
 export const PDF_ACCESS_EVENTS = 300;
 
-export function findUnicodeFont(candidates = PDF_FONT_CANDIDATES): [string, string] | undefined {
-  return candidates.find(([r, b]) => fs.existsSync(r) && fs.existsSync(b));
-}
-
 // WinAnsi (cp1252) beyond Latin-1: what Helvetica can show without an embedded font
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-const toWinAnsi = (s: string) =>
-  [...s]
-    .map((ch) => {
-      const c = ch.codePointAt(0)!;
-      return (c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.has(ch) ? ch : '?';
-    })
-    .join('');
-
 const dt = (v: string | null | undefined) => formatDateTime(v, '–');
 const d = (v: string | null | undefined) => formatDate(v, '–');
 
@@ -44,47 +24,11 @@ function dataText(data: unknown, labels: Record<string, string> = {}): string {
     .join('; ');
 }
 
-export interface PdfOptions {
-  /** font files (regular, bold); default: the first of PDF_FONT_CANDIDATES found; null = Helvetica */
-  fonts?: [string, string] | null;
-  /** uncompressed content streams (tests read the text) */
-  compress?: boolean;
-}
-
 export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): Promise<Buffer> {
-  const fonts = opts.fonts === undefined ? findUnicodeFont() : (opts.fonts ?? undefined);
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: 56, bottom: 64, left: 56, right: 56 },
-    bufferPages: true,
-    compress: opts.compress ?? true,
-    lang: 'de-DE',
-    displayTitle: true,
-    info: {
-      Title: 'Auskunft nach Art. 15 DSGVO',
-      Subject: `Person ${x.person.id}`,
-      Creator: 'KIM Flow',
-      CreationDate: new Date(x.generatedAt),
-    },
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  if (fonts) {
-    doc.registerFont('R', fonts[0]);
-    doc.registerFont('B', fonts[1]);
-  } else {
-    doc.registerFont('R', 'Helvetica');
-    doc.registerFont('B', 'Helvetica-Bold');
-  }
-  // control characters never reach the page; without a Unicode font, only WinAnsi does
-  const t = (s: unknown) => {
-    const clean = String(s ?? '').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ');
-    return fonts ? clean : toWinAnsi(clean);
-  };
+  const { doc, done, t, unicode } = germanPdf(
+    { Title: 'Auskunft nach Art. 15 DSGVO', Subject: `Person ${x.person.id}`, CreationDate: new Date(x.generatedAt) },
+    { ...opts, bufferPages: true },
+  );
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   const bottom = () => doc.page.height - doc.page.margins.bottom;
   const ensure = (space: number) => {
@@ -137,7 +81,7 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
     .font('R')
     .fontSize(10)
     .text(t(`Erstellt am ${dt(x.generatedAt)} Uhr · Kommunales Integrationsmanagement (KIM) · Person-ID ${x.person.id}`), { width });
-  if (!fonts) {
+  if (!unicode) {
     doc.moveDown(0.3);
     none(
       'Hinweis: Zeichen außerhalb des westeuropäischen Zeichensatzes sind in diesem Dokument als „?“ dargestellt; die vollständigen Angaben enthält die JSON-Auskunft.',

@@ -2,10 +2,9 @@
 // life area with target dates, agreed actions with who and when, the review date, then signature
 // lines for the person and the caseworker. Same font handling as the Art. 15 export (DejaVu Sans
 // embedded when present, else Helvetica with WinAnsi replacement).
-import PDFDocument from 'pdfkit';
 import { formatDate, formatDay } from '../../core/format/dates';
 import { LIFE_AREA_LABELS, ownerLabel, RATING_LABELS } from '../../core/format/case-cycle-labels';
-import { findUnicodeFont, type PdfOptions } from './person-export-pdf';
+import { germanPdf, type PdfOptions } from './pdf-document';
 
 export interface PlanPdfInput {
   reference: string;
@@ -22,27 +21,7 @@ export interface PlanPdfInput {
 }
 
 export function renderPlanPdf(x: PlanPdfInput, opts: PdfOptions = {}): Promise<Buffer> {
-  const fonts = opts.fonts === undefined ? findUnicodeFont() : (opts.fonts ?? undefined);
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: 56, bottom: 64, left: 56, right: 56 },
-    compress: opts.compress ?? true,
-    lang: 'de-DE',
-    displayTitle: true,
-    info: { Title: `Hilfeplan ${x.reference}`, Creator: 'KIM Flow' },
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('R', fonts ? fonts[0] : 'Helvetica');
-  doc.registerFont('B', fonts ? fonts[1] : 'Helvetica-Bold');
-  const t = (s: unknown) => {
-    const clean = String(s ?? '').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ');
-    return fonts ? clean : [...clean].map((ch) => (ch.codePointAt(0)! <= 0xff ? ch : '?')).join('');
-  };
+  const { doc, done, t } = germanPdf({ Title: `Hilfeplan ${x.reference}` }, opts);
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const ensure = (space: number) => {

@@ -1,34 +1,18 @@
 // A committee report as PDF (German, A4): title page, table of contents, per figure its explanation,
 // a bar chart with its text alternative (the same words as the SVG charts' <desc>, bar-chart.ts) and the
 // table. Rendered from the archived (suppressed) figures; fonts as in the Art. 15 export (DejaVu Sans
-// embedded when present, person-export-pdf.ts findUnicodeFont).
-import PDFDocument from 'pdfkit';
+// embedded when present: pdf-document.ts).
 import { describeChart } from '../../core/format/bar-chart';
 import { formatDay } from '../../core/format/dates';
 import { PERIOD_LABELS, type Period } from '../../core/domain/report-figures';
-import { findUnicodeFont } from './person-export-pdf';
+import { germanPdf } from './pdf-document';
 import { cellText, type StoredReport } from './reports';
 
 export function renderReportPdf(r: StoredReport, opts: { compress?: boolean } = {}): Promise<Buffer> {
-  const fonts = findUnicodeFont();
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: 56, bottom: 64, left: 56, right: 56 },
-    bufferPages: true,
-    compress: opts.compress ?? true,
-    lang: 'de-DE',
-    displayTitle: true,
-    info: { Title: r.definition.title, Subject: `Zeitraum ${r.from} bis ${r.to}`, Creator: 'KIM Flow', CreationDate: r.createdAt },
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('R', fonts ? fonts[0] : 'Helvetica');
-  doc.registerFont('B', fonts ? fonts[1] : 'Helvetica-Bold');
-  const t = (s: string) => (fonts ? s : s.replace(/[^\x20-\x7e\xa0-\xff„“–…]/g, '?'));
+  const { doc, done, t } = germanPdf(
+    { Title: r.definition.title, Subject: `Zeitraum ${r.from} bis ${r.to}`, CreationDate: r.createdAt },
+    { compress: opts.compress, bufferPages: true },
+  );
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const ensure = (space: number) => {

@@ -3,6 +3,7 @@
 // timers as pure functions. Free text stays in PostgreSQL; the case workflow only gets PlanTimerRef
 // (ids and dates), and decides with nextPlanTimer() when to remind or escalate.
 import { z } from 'zod';
+import { calendarDay, optionalText, requiredText } from './fields';
 
 export const LIFE_AREAS = ['housing', 'language', 'education_work', 'health', 'family', 'finances', 'residence'] as const;
 export type LifeArea = (typeof LIFE_AREAS)[number];
@@ -14,42 +15,12 @@ export const CLOSED_RATINGS: readonly GoalRating[] = ['achieved', 'dropped'];
 export const JOURNAL_KINDS = ['conversation', 'phone', 'home_visit', 'case_conference', 'note'] as const;
 export type JournalKind = (typeof JOURNAL_KINDS)[number];
 
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const freeText = (label: string, max: number) =>
-  z
-    .string({ error: (iss) => (iss.input === undefined ? `${label} fehlt` : `${label} muss Text sein`) })
-    .trim()
-    .min(1, `${label} darf nicht leer sein`)
-    .max(max, `${label} ist zu lang (höchstens ${max} Zeichen)`)
-    .refine((v) => !CONTROL.test(v), `${label} enthält Steuerzeichen`);
-const optionalText = (label: string, max: number) =>
-  z
-    .string({ error: `${label} muss Text sein` })
-    .trim()
-    .max(max, `${label} ist zu lang (höchstens ${max} Zeichen)`)
-    .refine((v) => !CONTROL.test(v), `${label} enthält Steuerzeichen`)
-    .transform((v) => v || undefined)
-    .optional();
-
-export const planDate = (label: string) =>
-  z
-    .string({ error: `${label} fehlt` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}: Datum im Format JJJJ-MM-TT erwartet`)
-    .refine((v) => {
-      const d = new Date(v + 'T00:00:00Z');
-      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-    }, `${label}: kein gültiges Datum`)
-    .refine(
-      (v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || (v >= '2000-01-01' && v <= '2100-12-31'),
-      `${label}: Datum zwischen 2000 und 2100 erwartet`,
-    );
-
 export const assessmentInput = z.strictObject({
   areas: z
     .array(
       z.strictObject({
         area: z.enum(LIFE_AREAS, { error: `Lebensbereich muss ${LIFE_AREAS.join(', ')} sein` }),
-        situation: freeText('Situation', 4000),
+        situation: requiredText('Situation', 4000),
         need: z.enum(NEED_LEVELS, { error: 'Bedarf muss none, some oder urgent sein' }),
         resources: optionalText('Ressourcen', 4000),
       }),
@@ -68,8 +39,8 @@ export const planInput = z.strictObject({
     .array(
       z.strictObject({
         area: z.enum(LIFE_AREAS, { error: `Lebensbereich muss ${LIFE_AREAS.join(', ')} sein` }),
-        text: freeText('Ziel', 1000),
-        targetDate: planDate('Zieldatum'),
+        text: requiredText('Ziel', 1000),
+        targetDate: calendarDay('Zieldatum'),
         fromGoalId: z.uuid({ error: 'Vorheriges Ziel ungültig' }).optional(),
       }),
       { error: 'Ziele müssen eine Liste sein' },
@@ -79,15 +50,15 @@ export const planInput = z.strictObject({
   actions: z
     .array(
       z.strictObject({
-        text: freeText('Maßnahme', 1000),
+        text: requiredText('Maßnahme', 1000),
         owner: z.string({ error: 'Wer fehlt' }).regex(ACTION_OWNER, 'Wer muss person, caseworker, department:<id> oder partner:<id> sein'),
-        dueDate: planDate('Fällig am'),
+        dueDate: calendarDay('Fällig am'),
       }),
       { error: 'Maßnahmen müssen eine Liste sein' },
     )
     .max(50, 'höchstens 50 Maßnahmen')
     .default([]),
-  reviewDate: planDate('Überprüfung am'),
+  reviewDate: calendarDay('Überprüfung am'),
 });
 export type PlanInput = z.infer<typeof planInput>;
 
@@ -108,7 +79,7 @@ export type ReviewInput = z.infer<typeof reviewInput>;
 
 export const journalInput = z.strictObject({
   kind: z.enum(JOURNAL_KINDS, { error: `Art muss ${JOURNAL_KINDS.join(', ')} sein` }),
-  text: freeText('Text', 10_000),
+  text: requiredText('Text', 10_000),
   at: z.iso
     .datetime({ offset: true, error: 'Zeitpunkt im ISO-Format erwartet (z. B. 2026-12-03T09:00:00+01:00)' })
     .refine((v) => Date.parse(v) <= Date.now() + 5 * 60_000, 'Zeitpunkt darf nicht in der Zukunft liegen')

@@ -4,7 +4,8 @@
 // them (umlauts, Cyrillic, Arabic); hostile names do not break it; access follows the README matrix;
 // both exports are in the audit log.
 import { hashPassword } from '../../core/passwords';
-import { findUnicodeFont, renderPersonExportPdf } from '../../api/services/person-export-pdf';
+import { findUnicodeFont } from '../../api/services/pdf-document';
+import { renderPersonExportPdf } from '../../api/services/person-export-pdf';
 import { chainDriver } from '../support/chain-helpers';
 import { pdfPages, pdfText } from '../support/pdf-text';
 import { DEMO_PASSWORD, eventually, startStack, type Stack } from '../support/stack';

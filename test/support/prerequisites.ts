@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { findUnicodeFont } from '../../api/services/person-export-pdf';
+import { findUnicodeFont } from '../../api/services/pdf-document';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 

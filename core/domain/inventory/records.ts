@@ -2,6 +2,7 @@
 // KdU rent caps, proposals. German messages naming the field; the JSON API, the landlord's form and
 // the OpenAPI document all use these.
 import { z } from 'zod';
+import { calendarDay, optionalText, requiredText } from '../fields';
 import { OFFER_ACTIONS } from './offer-lifecycle';
 
 export const PARTNER_KINDS = [
@@ -17,33 +18,6 @@ export const PARTNER_KINDS = [
 export type PartnerKind = (typeof PARTNER_KINDS)[number];
 export const CONTACT_KINDS = ['meeting', 'phone', 'email', 'visit', 'other'] as const;
 
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const text = (label: string, max: number) =>
-  z
-    .string({ error: (i) => (i.input === undefined ? `${label} fehlt` : `${label} muss Text sein`) })
-    .trim()
-    .min(1, `${label} darf nicht leer sein`)
-    .max(max, `${label} ist zu lang (höchstens ${max} Zeichen)`)
-    .refine(
-      (v) => !CONTROL.test(v) && !/[\ud800-\udfff]/.test(v.replace(/[\ud800-\udbff][\udc00-\udfff]/g, '')),
-      `${label} enthält ungültige Zeichen`,
-    );
-const optionalText = (label: string, max: number) =>
-  z
-    .string({ error: `${label} muss Text sein` })
-    .trim()
-    .max(max, `${label} ist zu lang (höchstens ${max} Zeichen)`)
-    .refine((v) => !CONTROL.test(v), `${label} enthält Steuerzeichen`)
-    .transform((v) => v || undefined)
-    .optional();
-export const isoDay = (label: string) =>
-  z
-    .string({ error: `${label}: Datum erwartet (JJJJ-MM-TT)` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}: Datum im Format JJJJ-MM-TT erwartet`)
-    .refine((v) => {
-      const d = new Date(v + 'T00:00:00Z');
-      return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v) && v >= '2000-01-01' && v <= '2100-12-31';
-    }, `${label}: kein gültiges Datum`);
 const email = (label: string) =>
   z
     .string({ error: `${label} muss Text sein` })
@@ -60,15 +34,15 @@ const amount = (label: string, max: number) =>
 
 export const partnerInput = z.strictObject({
   kind: z.enum(PARTNER_KINDS, { error: `Art muss ${PARTNER_KINDS.join(', ')} sein` }),
-  name: text('Name', 200),
+  name: requiredText('Name', 200),
   email: email('E-Mail').optional(),
   phone: optionalText('Telefon', 50),
   address: optionalText('Anschrift', 300),
-  areas: z.array(text('Gebiet', 100), { error: 'Gebiete müssen eine Liste sein' }).max(50, 'höchstens 50 Gebiete').default([]),
+  areas: z.array(requiredText('Gebiet', 100), { error: 'Gebiete müssen eine Liste sein' }).max(50, 'höchstens 50 Gebiete').default([]),
   contactPersons: z
     .array(
       z.strictObject({
-        name: text('Name der Kontaktperson', 200),
+        name: requiredText('Name der Kontaktperson', 200),
         role: optionalText('Funktion', 200),
         email: email('E-Mail der Kontaktperson').optional(),
         phone: optionalText('Telefon der Kontaktperson', 50),
@@ -81,9 +55,9 @@ export const partnerInput = z.strictObject({
     .array(
       z
         .strictObject({
-          title: text('Vereinbarung', 200),
-          from: isoDay('Vereinbarung gültig ab'),
-          until: isoDay('Vereinbarung gültig bis').optional(),
+          title: requiredText('Vereinbarung', 200),
+          from: calendarDay('Vereinbarung gültig ab'),
+          until: calendarDay('Vereinbarung gültig bis').optional(),
         })
         .refine((a) => !a.until || a.until >= a.from, { path: ['until'], message: 'Vereinbarung: Ende vor Beginn' }),
       { error: 'Vereinbarungen müssen eine Liste sein' },
@@ -103,18 +77,18 @@ export type PartnerInput = z.infer<typeof partnerInput>;
 export const contactInput = z.strictObject({
   at: z.iso
     .datetime({ offset: true, error: 'Zeitpunkt im ISO-Format erwartet' })
-    .or(isoDay('Datum'))
+    .or(calendarDay('Datum'))
     .refine((v) => Date.parse(v) <= Date.now() + 60_000, 'Kontakt kann nicht in der Zukunft liegen'),
   kind: z.enum(CONTACT_KINDS, { error: `Art des Kontakts muss ${CONTACT_KINDS.join(', ')} sein` }),
-  topic: text('Thema', 300),
+  topic: requiredText('Thema', 300),
   outcome: optionalText('Ergebnis', 2000),
 });
 
 /** The flat's facts, as a landlord or a caseworker enters them. */
 export const housingOfferFields = {
   municipality: optionalText('Kommune', 100),
-  district: text('Stadtteil', 100),
-  address: text('Anschrift', 300),
+  district: requiredText('Stadtteil', 100),
+  address: requiredText('Anschrift', 300),
   rooms: z
     .number({ error: 'Zimmer: Zahl erwartet' })
     .min(1, 'Zimmer: mindestens 1')
@@ -124,7 +98,7 @@ export const housingOfferFields = {
   coldRent: amount('Kaltmiete (EUR)', 10_000),
   serviceCharges: amount('Nebenkosten (EUR)', 5_000),
   heating: amount('Heizkosten (EUR)', 5_000).optional(),
-  availableFrom: isoDay('Frei ab'),
+  availableFrom: calendarDay('Frei ab'),
   wbsRequired: z.boolean({ error: 'WBS erforderlich: ja oder nein' }),
   barrierFree: z.boolean({ error: 'Barrierefrei: ja oder nein' }).default(false),
   groundFloor: z.boolean({ error: 'Erdgeschoss: ja oder nein' }).default(false),
@@ -151,15 +125,15 @@ export const offerActionInput = z.strictObject({
   action: z.enum(OFFER_ACTIONS.filter((a) => a !== 'propose' && a !== 'expire') as ['viewing', 'let', 'declined', 'withdrawn', 'confirm'], {
     error: 'Aktion muss viewing, let, declined, withdrawn oder confirm sein',
   }),
-  leaseDate: isoDay('Mietbeginn').optional(),
-  viewingDate: isoDay('Besichtigung am').optional(),
+  leaseDate: calendarDay('Mietbeginn').optional(),
+  viewingDate: calendarDay('Besichtigung am').optional(),
 });
 
 export const DEFAULT_MUNICIPALITY = 'Bergisch Gladbach';
 
 export const rentCapInput = z.strictObject({
-  municipality: text('Kommune', 100).default(DEFAULT_MUNICIPALITY),
-  validFrom: isoDay('Gültig ab'),
+  municipality: requiredText('Kommune', 100).default(DEFAULT_MUNICIPALITY),
+  validFrom: calendarDay('Gültig ab'),
   caps: z
     .array(
       z.strictObject({
