@@ -1,9 +1,10 @@
 // The caseworker's start page (/): my open cases and what is due next across them. Each kind of due
 // item comes from one source (a function of the database and the user's case ids); DUE_SOURCES lists
-// them — plan reviews and actions are added there as sources of their own.
+// them: follow-ups, chain steps, and the help plan's review and actions.
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import { chainTitle } from '../../core/format/labels';
+import { ownerLabel } from '../../core/format/case-cycle-labels';
 import { dueList, type DueItem } from '../../core/domain/due-list';
 import type { AuthUser } from '../auth';
 
@@ -41,7 +42,36 @@ const chainSteps: DueSource = async (db, caseIds) =>
     href: `/prozesse/${p.id}`,
   }));
 
-export const DUE_SOURCES: DueSource[] = [followUps, chainSteps];
+/** the help plan in force of each case (its newest version, while not yet reviewed): its review and its actions */
+const planItems: DueSource = async (db, caseIds) => {
+  const plans = await db.plan.findMany({
+    where: { caseId: { in: caseIds } },
+    orderBy: [{ caseId: 'asc' }, { version: 'desc' }],
+    include: { actions: { orderBy: { seq: 'asc' } } },
+  });
+  const inForce = plans.filter((p, i) => (i === 0 || plans[i - 1].caseId !== p.caseId) && !p.reviewedAt);
+  if (!inForce.length) return [];
+  const refs = new Map(
+    (await db.case.findMany({ where: { id: { in: inForce.map((p) => p.caseId) } }, select: { id: true, reference: true } })).map((c) => [
+      c.id,
+      c.reference,
+    ]),
+  );
+  return inForce.flatMap((p) => {
+    const base = { caseId: p.caseId, caseReference: refs.get(p.caseId) ?? '', href: `/faelle/${p.caseId}` };
+    return [
+      { ...base, kind: 'plan-review', title: `Hilfeplan (Fassung ${p.version}): Überprüfung`, dueAt: p.reviewDate },
+      ...p.actions.map((a) => ({
+        ...base,
+        kind: 'plan-action',
+        title: `Maßnahme (${ownerLabel(a.owner)}): ${a.text.length > 80 ? `${a.text.slice(0, 79)}…` : a.text}`,
+        dueAt: a.dueDate,
+      })),
+    ];
+  });
+};
+
+export const DUE_SOURCES: DueSource[] = [followUps, chainSteps, planItems];
 
 /** My open cases (own, not closed) and the due list over them; audited as a list read (ids only). */
 export async function startPage(db: Db, user: AuthUser, actor: Actor, sources: DueSource[] = DUE_SOURCES) {

@@ -146,9 +146,30 @@ describe('start page', () => {
     expect((await stack.api('POST', `/api/cases/${z.caseId}/follow-ups`, { token, body: { dueAt: soon } })).status).toBe(201);
     await stack.db.followUp.updateMany({ where: { caseId: z.caseId }, data: { dueAt: new Date(Date.now() - 86_400_000) } });
 
+    // the help plan in force: its review (made overdue) and its action; a replaced version is not listed
+    const plan = async (version: string) =>
+      stack.api('POST', `/api/cases/${z.caseId}/plans`, {
+        token,
+        body: {
+          goals: [{ area: 'housing', text: `Wohnung ${version}`, targetDate: '2099-06-30' }],
+          actions: [{ text: `Termin Wohnungsamt ${version}`, owner: 'caseworker', dueDate: '2099-05-01' }],
+          reviewDate: '2099-06-01',
+        },
+      });
+    expect((await plan('alt')).status).toBe(201);
+    const current = await plan('neu');
+    expect(current.status).toBe(201);
+    await stack.db.plan.update({ where: { id: current.body.id }, data: { reviewDate: new Date(Date.now() - 2 * 86_400_000) } });
+
     const home = await b.get('/');
     expect(home.status).toBe(200);
     expect(home.text).toContain('<h2 id="h-faellig">Als Nächstes fällig</h2>');
+    const review = home.text.indexOf(`Hilfeplan (Fassung ${current.body.version}): Überprüfung`);
+    expect(review).toBeGreaterThan(0);
+    const row = home.text.slice(home.text.lastIndexOf('<tr', review), home.text.indexOf('</tr>', review));
+    expect(row).toContain('(überfällig)');
+    expect(home.text).toContain('Maßnahme (Fallmanagement): Termin Wohnungsamt neu');
+    expect(home.text).not.toContain('Termin Wohnungsamt alt');
     const iz = home.text.indexOf(z.reference);
     const ia = home.text.indexOf(a.reference);
     expect(iz).toBeGreaterThan(0);
