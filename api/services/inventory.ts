@@ -64,7 +64,7 @@ export async function partnerOr404(db: Db, id: string) {
   return p;
 }
 
-const contactDueAt = (p: { contactEveryDays: number | null; lastContactAt: Date | null; createdAt: Date }) =>
+export const contactDueAt = (p: { contactEveryDays: number | null; lastContactAt: Date | null; createdAt: Date }) =>
   p.contactEveryDays ? new Date((p.lastContactAt ?? p.createdAt).getTime() + p.contactEveryDays * 86_400_000) : null;
 
 export function partnerView(p: Prisma.PartnerGetPayload<object>, now = new Date()) {

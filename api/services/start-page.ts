@@ -1,14 +1,16 @@
 // The caseworker's start page (/): my open cases and what is due next across them. Each kind of due
 // item comes from one source (a function of the database and the user's case ids); DUE_SOURCES lists
-// them: follow-ups, chain steps, and the help plan's review and actions.
+// them: follow-ups, chain steps, the help plan's review and actions, and the regular contacts with the
+// partners I am responsible for.
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import { chainTitle } from '../../core/format/labels';
 import { ownerLabel } from '../../core/format/case-cycle-labels';
+import { contactDueAt } from './inventory';
 import { dueList, type DueItem } from '../../core/domain/due-list';
 import type { AuthUser } from '../auth';
 
-export type DueSource = (db: Db, caseIds: string[]) => Promise<DueItem[]>;
+export type DueSource = (db: Db, caseIds: string[], user: AuthUser) => Promise<DueItem[]>;
 
 /** open follow-ups (Wiedervorlagen) */
 const followUps: DueSource = async (db, caseIds) =>
@@ -71,7 +73,23 @@ const planItems: DueSource = async (db, caseIds) => {
   });
 };
 
-export const DUE_SOURCES: DueSource[] = [followUps, chainSteps, planItems];
+/** the partners whose regular contact I keep (contact rhythm), when the next contact is due */
+const partnerContacts: DueSource = async (db, _caseIds, user) =>
+  (
+    await db.partner.findMany({
+      where: { responsibleId: user.id, contactEveryDays: { not: null } },
+      select: { id: true, name: true, contactEveryDays: true, lastContactAt: true, createdAt: true },
+    })
+  ).map((p) => ({
+    caseId: null,
+    caseReference: p.name,
+    kind: 'partner-contact',
+    title: 'Regelkontakt mit dem Partner',
+    dueAt: contactDueAt(p)!,
+    href: `/bestand/partner`,
+  }));
+
+export const DUE_SOURCES: DueSource[] = [followUps, chainSteps, planItems, partnerContacts];
 
 /** My open cases (own, not closed) and the due list over them; audited as a list read (ids only). */
 export async function startPage(db: Db, user: AuthUser, actor: Actor, sources: DueSource[] = DUE_SOURCES) {
@@ -82,7 +100,7 @@ export async function startPage(db: Db, user: AuthUser, actor: Actor, sources: D
     include: { person: { select: { firstName: true, lastName: true } } },
   });
   const ids = cases.map((c) => c.id);
-  const due = ids.length ? dueList(await Promise.all(sources.map((s) => s(db, ids))), new Date()) : [];
+  const due = dueList(await Promise.all(sources.map((s) => (ids.length || s === partnerContacts ? s(db, ids, user) : []))), new Date());
   if (cases.length)
     await audit(db, actor, 'case.list', { type: 'Case' }, { count: cases.length, view: 'start', caseIds: ids.slice(0, 200) });
   return { cases, due };

@@ -14,13 +14,13 @@ export function startPageView(s: StartPage): SafeHtml {
     <section aria-labelledby="h-faellig"><h2 id="h-faellig">Als Nächstes fällig</h2>
       ${
         s.due.length
-          ? html`<table><caption class="hint">Wiedervorlagen und Schritte meiner Fälle, älteste Fälligkeit zuerst</caption>
-        <thead><tr><th scope="col">Fällig</th><th scope="col">Fall</th><th scope="col">Was</th></tr></thead>
+          ? html`<table><caption class="hint">Wiedervorlagen, Schritte und Hilfepläne meiner Fälle und Regelkontakte mit Partnern, älteste Fälligkeit zuerst</caption>
+        <thead><tr><th scope="col">Fällig</th><th scope="col">Fall / Partner</th><th scope="col">Was</th></tr></thead>
         <tbody>${s.due.map(
           (
             d,
           ) => html`<tr${d.overdue ? html` class="overdue"` : ''}><td>${formatDateTime(d.dueAt)}${d.overdue ? html` <strong>(überfällig)</strong>` : ''}</td>
-          <td><a href="/faelle/${d.caseId}">${d.caseReference}</a></td><td><a href="${d.href}">${d.title}</a></td></tr>`,
+          <td>${d.caseId ? html`<a href="/faelle/${d.caseId}">${d.caseReference}</a>` : d.caseReference}</td><td><a href="${d.href}">${d.title}</a></td></tr>`,
         )}</tbody></table>`
           : html`<p>Nichts fällig.</p>`
       }

@@ -3,9 +3,11 @@
 // source delivers its items; a new kind of due item is a new source, not a change here.
 
 export interface DueItem {
-  caseId: string;
+  /** the case it belongs to; null for what concerns no case (a partner's regular contact) */
+  caseId: string | null;
+  /** the case's reference, or what the item is about (the partner's name) */
   caseReference: string;
-  /** "followup" | "chain-step" | e.g. "plan-review" | "plan-action" */
+  /** "followup" | "chain-step" | "plan-review" | "plan-action" | "partner-contact" */
   kind: string;
   /** German: what is due ("Wiedervorlage", "Kette Auszug: Besichtigung") */
   title: string;

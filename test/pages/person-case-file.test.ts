@@ -161,9 +161,21 @@ describe('start page', () => {
     expect(current.status).toBe(201);
     await stack.db.plan.update({ where: { id: current.body.id }, data: { reviewDate: new Date(Date.now() - 2 * 86_400_000) } });
 
+    // a partner whose regular contact (every 6 weeks) I keep, last contacted 50 days ago; another's partner not
+    const me = await stack.db.user.findUniqueOrThrow({ where: { email: 'fallmanagement@kim.example' } });
+    const contact = { kind: 'housing_company' as const, contactEveryDays: 42, lastContactAt: new Date(Date.now() - 50 * 86_400_000) };
+    await stack.db.partner.create({ data: { ...contact, name: 'Wohnbau Regelkontakt eG', responsibleId: me.id, createdById: me.id } });
+    await stack.db.partner.create({ data: { ...contact, name: 'Fremder Partner eG', responsibleId: null, createdById: me.id } });
+
     const home = await b.get('/');
     expect(home.status).toBe(200);
     expect(home.text).toContain('<h2 id="h-faellig">Als Nächstes fällig</h2>');
+    const partner = home.text.indexOf('Wohnbau Regelkontakt eG');
+    expect(partner).toBeGreaterThan(0);
+    const partnerRow = home.text.slice(home.text.lastIndexOf('<tr', partner), home.text.indexOf('</tr>', partner));
+    expect(partnerRow).toContain('(überfällig)');
+    expect(partnerRow).toContain('Regelkontakt mit dem Partner');
+    expect(home.text).not.toContain('Fremder Partner eG');
     const review = home.text.indexOf(`Hilfeplan (Fassung ${current.body.version}): Überprüfung`);
     expect(review).toBeGreaterThan(0);
     const row = home.text.slice(home.text.lastIndexOf('<tr', review), home.text.indexOf('</tr>', review));
