@@ -100,7 +100,9 @@ export async function startPage(db: Db, user: AuthUser, actor: Actor, sources: D
     include: { person: { select: { firstName: true, lastName: true } } },
   });
   const ids = cases.map((c) => c.id);
-  const due = dueList(await Promise.all(sources.map((s) => (ids.length || s === partnerContacts ? s(db, ids, user) : []))), new Date());
+  // with no open cases only the sources that concern no case (partner contacts) have anything to say
+  const active = ids.length ? sources : sources.filter((s) => s === partnerContacts);
+  const due = dueList(await Promise.all(active.map((s) => s(db, ids, user))), new Date());
   if (cases.length)
     await audit(db, actor, 'case.list', { type: 'Case' }, { count: cases.length, view: 'start', caseIds: ids.slice(0, 200) });
   return { cases, due };
