@@ -1,13 +1,31 @@
 // Free TCP ports on loopback for the services a test starts.
+//
+// Ports are drawn at random from 20000–32767, below the kernel's ephemeral range (32768–60999 by
+// default). A port handed out by listen(0) is free only at that moment: until the service listens on it
+// (an `npm start` takes seconds), the kernel may give the same port to any outgoing connection's local
+// end or to the next listen(0) of a parallel test file — that made a spawned app fail with EADDRINUSE
+// while /healthz answered from another test's app. Ports below the ephemeral range are never handed out
+// that way; a port this process has handed out is not handed out again.
 import net from 'node:net';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+const LOW = 20_000;
+const HIGH = 32_767;
+const handedOut = new Set<number>();
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW + 1));
+    if (handedOut.has(port) || !(await bindable(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`Kein freier Port zwischen ${LOW} und ${HIGH} gefunden`);
 }
