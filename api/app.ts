@@ -17,6 +17,7 @@ import { authPages } from './pages/auth-pages';
 import { oidcPages } from './pages/oidc-pages';
 import { casePages } from './pages/case-pages';
 import { personPages } from './pages/person-pages';
+import { caseCyclePages } from './pages/case-cycle-pages';
 import { shelterPages } from './pages/shelter-pages';
 import { dashboardPages } from './pages/dashboard-pages';
 import { devPages } from './pages/dev-pages';
@@ -126,6 +127,8 @@ export function createApp(deps: AppDeps) {
     auth.authenticate(req, res, next).catch(next);
   });
 
+  const caseCycle = caseCyclePages(deps); // issue 13: assessment, help plan, journal, documents
+  app.use(caseCycle.uploadParser); // the document upload form's multipart body, before the CSRF check reads its _csrf
   app.use(apiCsrfGuard(deps.publicUrl));
   // CSRF: every browser form post except the login form (double-submit there) needs the session token.
   app.use((req: Request, _res: Response, next: NextFunction) => {
@@ -160,6 +163,7 @@ export function createApp(deps: AppDeps) {
   if (deps.capture) app.use(devPages(deps.capture, deps));
   app.use(casePages(deps));
   app.use(personPages(deps));
+  app.use(caseCycle.router);
   app.use(shelterPages(deps));
   app.use(privacyPages(deps));
   app.use(taskPages(deps));

@@ -13,6 +13,7 @@ import { consentSection } from './case-consents';
 import { caseHandoffsSection } from './case-handoffs';
 import { statusLinkSection } from './case-status-link';
 import { cancelChainsBox, casePersonSection, reopenForm } from './case-person';
+import { caseCycleLinks } from './case-cycle-nav';
 
 export interface CaseViewState {
   errors: Record<string, string>;
@@ -109,6 +110,7 @@ export function caseDetailView(o: CaseOverview, ctx: CaseViewCtx, s: CaseViewSta
     ${s.problem ?? errorSummary(s.errors)}
     ${facts(c, status, Boolean(o.live))}
     ${casePersonSection(o, ctx)}
+    ${caseCycleLinks(c.id)}
     ${canChange ? html`${followUpForm(c, ctx, s)}${statusForm(c, status, ctx, s, o)}` : ''}
     ${reopenForm(o, ctx, s)}
     ${followUpList(c)}
