@@ -36,7 +36,7 @@ export function journalFields(s: FormState, goals: GoalChoice[], withGoal = true
   })}
     ${field({ name: 'at', label: 'Datum und Uhrzeit', type: 'datetime-local', required: true, value: v.at, error: errors.at })}
     ${withGoal ? select({ name: 'goalId', label: 'Zu Ziel (optional)', value: v.goalId ?? '', error: errors.goalId, options: [['', '– kein Ziel –'], ...goals.map((g): [string, string] => [g.id, g.label])] }) : ''}
-    ${textarea({ name: 'text', label: 'Eintrag', required: true, value: v.text, error: errors.text, rows: 5, maxlength: 10000 })}`;
+    ${textarea({ name: 'text', label: 'Text des Eintrags', required: true, value: v.text, error: errors.text, rows: 5, maxlength: 10000 })}`;
 }
 
 function entryView(
