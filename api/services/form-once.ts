@@ -5,6 +5,8 @@
 import type { Db } from '../../core/db/client';
 import type { AuthUser } from '../auth';
 
+/** a claim older than this is dropped (a form kept open longer than a week is sent as a new submission) */
+const KEEP_MS = 7 * 86_400_000;
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === 'P2002';
 
 export type Once<T> = { done: true; value: T } | { done: false };
@@ -18,6 +20,7 @@ export async function onceForm<T>(
   write: () => Promise<T>,
 ): Promise<Once<T>> {
   if (!key) return { done: true, value: await write() };
+  await db.formSubmission.deleteMany({ where: { userId: user.id, createdAt: { lt: new Date(Date.now() - KEEP_MS) } } });
   try {
     await db.formSubmission.create({ data: { userId: user.id, key, action } });
   } catch (err) {
