@@ -19,6 +19,7 @@ import {
 import { CHAIN_TYPES } from '../../core/domain/chains';
 import { LIFE_AREA_LABELS, ownerLabel, RATING_LABELS } from '../../core/format/case-cycle-labels';
 import { berlinLocalToIso } from '../../core/format/dates';
+import { chainTitle } from '../../core/format/labels';
 import { canChangeCase, ROLES } from '../access';
 import { actorOf } from '../auth';
 import type { AppDeps } from '../deps';
@@ -37,7 +38,7 @@ import {
   reviewPlan,
 } from '../services/case-cycle';
 import { addDocument, listDocuments, MAX_DOCUMENT_BYTES } from '../services/case-documents';
-import { startChain, waitForFirstStep } from '../services/chains';
+import { startChain, stepDefinitionOf, waitForFirstStep } from '../services/chains';
 import { listDepartments } from '../services/departments';
 import { onceForm } from '../services/form-once';
 import { formKey } from '../submission';
@@ -418,8 +419,17 @@ export function caseCyclePages(deps: AppDeps) {
   });
 
   // --- documents ----------------------------------------------------------------------------
+  /** a chain step the upload is for (?kette=&schritt=, or the form's processId/stepKey): only a step of this case's chain */
+  const stepOfCase = async (caseId: string, processId?: string, stepKey?: string) => {
+    if (!processId || !stepKey || !UUID.test(processId) || !/^[\w-]{1,64}$/.test(stepKey)) return undefined;
+    const p = await deps.db.process.findFirst({ where: { id: processId, caseId }, select: { id: true, type: true } });
+    const step = p ? await stepDefinitionOf(deps.db, p.id, stepKey) : undefined;
+    return p && step ? { processId: p.id, stepKey, title: step.title, chain: chainTitle(p.type) } : undefined;
+  };
   const documentsPage = async (req: Request, res: Response, status: number, state?: FormState) => {
     const { c } = await caseOf(req, 'case.document.read');
+    const q = (k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : undefined);
+    const forStep = await stepOfCase(c.id, state?.values.processId ?? q('kette'), state?.values.stepKey ?? q('schritt'));
     const items = await listDocuments(deps.db, req.user!, actor(req), c.id);
     const plan = await deps.db.plan.findFirst({
       where: { caseId: c.id },
@@ -432,6 +442,7 @@ export function caseCyclePages(deps: AppDeps) {
       canChange: canChangeCase(req.user!, c) && !c.anonymizedAt,
       items,
       plan: plan ?? undefined,
+      forStep,
       state: state ?? emptyState(noticeOf(req)),
     });
     send(req, res, status, 'Dokumente', c, 'dokumente', body);
@@ -441,16 +452,19 @@ export function caseCyclePages(deps: AppDeps) {
     const id = idParam(req, 'id', 'Fall');
     const key = formKey(req);
     const upload = res.locals.upload as Upload;
+    const b = bodyOf(req);
+    const values = { processId: b.processId ?? '', stepKey: b.stepKey ?? '' };
     if (!upload || (!upload.content.length && !upload.name))
-      return documentsPage(req, res, 400, { values: {}, errors: { file: 'Datei: bitte eine Datei auswählen' }, key });
+      return documentsPage(req, res, 400, { values, errors: { file: 'Datei: bitte eine Datei auswählen' }, key });
+    const link = values.processId ? { processId: values.processId, stepKey: values.stepKey } : {};
     try {
-      await onceForm(deps.db, req.user!, key, 'document', () => addDocument(deps.db, req.user!, actor(req), id, upload));
+      await onceForm(deps.db, req.user!, key, 'document', () => addDocument(deps.db, req.user!, actor(req), id, upload, link));
     } catch (err) {
       const f = failure(err, 'file');
-      if (f) return documentsPage(req, res, f.status, { values: {}, errors: f.errors, key });
+      if (f) return documentsPage(req, res, f.status, { values, errors: f.errors, key });
       throw err;
     }
-    res.redirect(303, `/faelle/${id}/dokumente?ok=hochgeladen`);
+    res.redirect(303, `/faelle/${id}/dokumente?ok=hochgeladen${values.processId ? `&kette=${values.processId}` : ''}`);
   });
 
   /**

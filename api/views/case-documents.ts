@@ -11,6 +11,8 @@ export interface DocumentRow {
   mediaType: string;
   size: number;
   createdAt: Date;
+  processId: string | null;
+  stepKey: string | null;
 }
 
 const TYPE_LABELS: Record<string, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG-Bild', 'image/png': 'PNG-Bild' };
@@ -23,12 +25,20 @@ export function documentsPageView(o: {
   canChange: boolean;
   items: DocumentRow[];
   plan?: { id: string; version: number };
+  /** the upload is for this step of a chain (a step that requires a document) */
+  forStep?: { processId: string; stepKey: string; title: string; chain: string };
   state: FormState;
 }): SafeHtml {
   const err = o.state.errors.file;
   const upload = html`<section aria-labelledby="h-upload"><h2 id="h-upload">Dokument hochladen</h2>
     <form method="post" action="/faelle/${o.caseId}/dokumente" enctype="multipart/form-data" novalidate>
       ${csrfField(o.csrf, o.state.key)}
+      ${
+        o.forStep
+          ? html`<input type="hidden" name="processId" value="${o.forStep.processId}"><input type="hidden" name="stepKey" value="${o.forStep.stepKey}">
+      <p class="notice">Für den Schritt „${o.forStep.title}“ der Kette ${o.forStep.chain}. <a href="/prozesse/${o.forStep.processId}">Zurück zur Kette</a></p>`
+          : ''
+      }
       <div class="field${err ? ' has-error' : ''}">
         <label for="f-file">Datei <span aria-hidden="true">*</span></label>
         <p class="hint" id="f-file-hint">PDF, JPEG oder PNG, höchstens 10 MB (z. B. Mietvertrag, WBS, Bescheid, Nachweis).</p>
@@ -43,10 +53,10 @@ export function documentsPageView(o: {
     <section aria-labelledby="h-liste"><h2 id="h-liste">Dokumente des Falls</h2>
     ${
       o.items.length
-        ? html`<table><thead><tr><th scope="col">Datei</th><th scope="col">Art</th><th scope="col">Größe</th><th scope="col">Hochgeladen</th></tr></thead>
+        ? html`<table><thead><tr><th scope="col">Datei</th><th scope="col">Art</th><th scope="col">Größe</th><th scope="col">Hochgeladen</th><th scope="col">Zu Schritt</th></tr></thead>
       <tbody>${o.items.map(
         (d) =>
-          html`<tr><td><a href="/api/cases/${o.caseId}/documents/${d.id}" download>${d.fileName}</a></td><td>${TYPE_LABELS[d.mediaType] ?? d.mediaType}</td><td>${sizeLabel(d.size)}</td><td>${formatDateTime(d.createdAt)}</td></tr>`,
+          html`<tr><td><a href="/api/cases/${o.caseId}/documents/${d.id}" download>${d.fileName}</a></td><td>${TYPE_LABELS[d.mediaType] ?? d.mediaType}</td><td>${sizeLabel(d.size)}</td><td>${formatDateTime(d.createdAt)}</td><td>${d.processId ? html`<a href="/prozesse/${d.processId}">${d.stepKey ?? 'Kette'}</a>` : '–'}</td></tr>`,
       )}</tbody></table>`
         : html`<p>Noch keine Dokumente.</p>`
     }

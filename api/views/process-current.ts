@@ -89,6 +89,7 @@ function completeForm(m: ProcessModel, csrf: string | undefined, postStep: strin
     <form method="post" action="${postStep}" novalidate>
       ${csrfField(csrf)}
       ${step.fields.map((f) => stepField(f, sv[`data.${f.key}`] ?? '', se[dataId(f.key)]))}
+      ${step.requiresDocument ? html`<p class="hint">Dieser Schritt verlangt ein Dokument (z. B. den unterschriebenen Mietvertrag): <a href="/faelle/${m.p.caseId}/dokumente?kette=${m.p.id}&amp;schritt=${m.cur!.key}">Dokument für diesen Schritt hochladen</a></p>` : ''}
       ${radios({ name: 'outcome', legend: 'Ergebnis', required: true, value: sv.outcome, error: se.outcome, options: Object.entries(step.outcomes).map(([k, o]): [string, string] => [k, o.label]) })}
       <button type="submit">Ergebnis speichern</button>
     </form>`;
