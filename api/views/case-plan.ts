@@ -111,7 +111,7 @@ export function planPageView(o: {
   const [current, ...earlier] = o.plans;
   const common = { csrf: o.csrf, canChange: o.canChange, departments: o.departments, chainErrors: o.chainErrors ?? {} };
   return html`${o.review.notice ? html`<p class="notice ok" role="status">${o.review.notice}</p>` : ''}
-    ${o.review.problem ?? errorSummary(o.review.errors)}
+    ${o.review.problem ?? errorSummary({ ...o.review.errors, ...Object.fromEntries(Object.entries(o.chainErrors ?? {}).map(([g, m]) => [`chainType-${g}`, m])) })}
     ${o.canChange ? html`<p><a href="/faelle/${o.caseId}/hilfeplan/neu">${current ? 'Neue Fassung des Hilfeplans anlegen' : 'Hilfeplan anlegen'}</a></p>` : ''}
     ${current ? planSection(o.caseId, current, { ...common, current: true }) : html`<p>Noch kein Hilfeplan angelegt.</p>`}
     ${current && !current.reviewedAt && o.canChange ? reviewForm(o.caseId, current, o.csrf, o.review) : ''}

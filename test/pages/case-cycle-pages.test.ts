@@ -146,6 +146,7 @@ describe('help plan, review, chain from a goal', () => {
     const badChain = await b.post(chainAction, { _csrf: ck._csrf, _key: ck._key, type: '' });
     expect(badChain.status).toBe(400);
     expect(errorAt(badChain.text, `chainType-${housing.id}`)).toBe('Kette: bitte eine Art der Kette wählen');
+    expect(badChain.text).toContain(`<li><a href="#f-chainType-${housing.id}">Kette: bitte eine Art der Kette wählen</a></li>`);
     expect(await stack.db.goalChain.count({ where: { goalId: housing.id } })).toBe(0);
     await twice(chainAction, { _csrf: ck._csrf, _key: ck._key, type: 'move-out' });
     const links = await stack.db.goalChain.findMany({ where: { goalId: housing.id } });
