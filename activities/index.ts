@@ -3,6 +3,7 @@ import { createCaseActivities } from './case';
 import { createChainActivities } from './chain';
 import { createHandoffActivities, type HandoffActivityDeps } from './handoff';
 import { createInventoryActivities } from './inventory';
+import { createReportActivities } from './reports';
 import { createRetentionActivities } from './retention';
 
 export type ActivityDeps = HandoffActivityDeps;
@@ -14,5 +15,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createChainActivities(deps),
     ...createRetentionActivities(deps),
     ...createInventoryActivities(deps),
+    ...createReportActivities(deps),
   };
 }

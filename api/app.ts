@@ -27,6 +27,7 @@ import { situationPages } from './pages/situation-pages';
 import { privacyPages } from './pages/privacy-pages';
 import { processPages } from './pages/process-pages';
 import { reportPages } from './pages/report-pages';
+import { reportDefinitionPages } from './pages/report-definition-pages';
 import { sessionPages } from './pages/session-pages';
 import { statusLinkPages, statusLinkStaffPages } from './pages/status-pages';
 import { taskPages } from './pages/task-pages';
@@ -168,6 +169,7 @@ export function createApp(deps: AppDeps) {
   app.use(privacyPages(deps));
   app.use(taskPages(deps));
   app.use(reportPages(deps));
+  app.use(reportDefinitionPages(deps));
   app.use(processPages(deps));
   app.use(dashboardPages(deps));
   app.use(adminPages(deps));

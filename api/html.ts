@@ -21,7 +21,7 @@ export function page(opts: { title: string; user?: PageUser; csrf?: string; body
       ${supervises(opts.user) ? html`<li><a href="/leitung">Leitung</a></li>` : ''}
       ${['supervisor', 'admin'].includes(opts.user.role) ? html`<li><a href="/berichte">Berichte</a></li>` : ''}
       ${administersDeadlines(opts.user) ? html`<li><a href="/admin/fristen">Fristen</a></li>` : ''}
-      ${administersDeadlines(opts.user) ? html`<li><a href="/admin/ketten">Ketten</a></li>` : ''}
+      ${administersDeadlines(opts.user) ? html`<li><a href="/admin/ketten">Ketten</a></li><li><a href="/admin/berichte">Berichtsarten</a></li>` : ''}
       ${opts.devInbox ? html`<li><a href="/dev/postfach">Dev-Postfach</a></li>` : ''}
     </ul>
     <form method="post" action="/logout" class="logout">

@@ -19,6 +19,7 @@ import type { Logger } from '../core/log';
 import { startOutboxSender } from '../core/mail/outbox';
 import { ensureRetentionSchedule, retentionSettings, type ScheduleOutcome } from '../core/retention';
 import { ensureInventorySchedules } from '../core/inventory-schedules';
+import { ensureReportSchedule } from '../core/report-schedule';
 import type { SmtpCapture } from '../core/runtime/smtp-capture';
 import { connectionOptions } from '../core/temporal';
 import type { AppDeps } from '../api/deps';
@@ -133,7 +134,8 @@ export async function runWorker(opts: {
   };
 }
 
-/** Partner contact reminders (daily) and the monthly situation snapshot (core/inventory-schedules.ts). */
+/** Partner contact reminders (daily), the monthly situation snapshot (core/inventory-schedules.ts) and the
+ *  committee reports (daily check, core/report-schedule.ts). */
 async function bootInventorySchedules(config: Config, temporalAddress: string, log: Logger) {
   const connection = await Connection.connect(connectionOptions(config, temporalAddress));
   try {
@@ -143,6 +145,7 @@ async function bootInventorySchedules(config: Config, temporalAddress: string, l
       dataConverter: { payloadCodecs: [resolvePayloadCodec(config)] },
     });
     log.info(await ensureInventorySchedules(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }), 'Bestands-Zeitpläne geprüft');
+    log.info({ reports: await ensureReportSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }) }, 'Berichts-Zeitplan geprüft');
   } finally {
     await connection.close();
   }

@@ -5,3 +5,4 @@ export { chainWorkflow } from './chain';
 export { retentionWorkflow } from './retention';
 export { housingOfferWorkflow } from './housing-offer';
 export { partnerContactRemindersWorkflow, situationSnapshotWorkflow } from './inventory-routines';
+export { scheduledReportsWorkflow } from './report-routines';

@@ -2,13 +2,14 @@
 // one for a past period on demand. A repeated submit finds the same archived report (the id comes from
 // definition and period), so a double submit never makes a second one.
 import type { Request, Response } from 'express';
+import { audit } from '../../core/audit';
 import { actorOf } from '../auth';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../errors';
 import { csrfField, errorSummary, field, html, select } from '../html';
 import { formatDay } from '../../core/format/dates';
 import { PERIOD_LABELS, type Period } from '../../core/domain/report-figures';
-import { listReports, REPORT_ROLES, reportInput, requestReport } from '../services/reports';
+import { getReport, listReports, REPORT_ROLES, reportInput, requestReport } from '../services/reports';
 import { formValues, validateForm } from './forms';
 import { layout, pageRouter } from './page-route';
 
@@ -64,6 +65,16 @@ export function reportPages(deps: AppDeps) {
   }
 
   pages.get('/berichte', ACCESS, (req: Request, res: Response) => render(req, res));
+  // the page a scheduled report's mail links to: what it is and its files (behind the login)
+  pages.get('/berichte/:id', ACCESS, async (req: Request, res: Response) => {
+    const r = await getReport(deps.db, req.user!, String(req.params.id));
+    await audit(deps.db, actorOf(req), 'report.read', { type: 'Report', id: r.id }, { format: 'page' });
+    const body = html`<p>Zeitraum: ${formatDay(r.from)} – ${formatDay(r.to)} · ${r.trigger === 'schedule' ? 'planmäßig erstellt' : 'auf Anforderung erstellt'}</p>
+      <p><a href="/api/reports/${r.id}.pdf">PDF</a> · <a href="/api/reports/${r.id}.csv">CSV (Excel)</a></p>
+      <h2>Inhalt</h2><ul>${r.figures.map((f) => html`<li>${f.title}</li>`)}</ul>
+      <p><a href="/berichte">Alle Berichte</a></p>`;
+    res.send(layout(deps, req, r.definition.title, body));
+  });
   pages.post('/berichte', { roles: ['supervisor'], denied: 'Berichte erstellt die Leitung.' }, async (req: Request, res: Response) => {
     const values = formValues(req.body) as Record<string, string>;
     const parsed = validateForm(reportInput, values);

@@ -22,6 +22,7 @@ import { registerChainDefinitionRoutes } from './chain-definitions-api';
 import { registerCaseCycleRoutes, registerDocumentUploadParser } from './case-cycle-api';
 import { registerAnalyticsRoutes } from './analytics-api';
 import { registerReportRoutes } from './reports-api';
+import { registerReportDefinitionRoutes } from './report-definitions-api';
 import { registerChainRoutes } from './chains-api';
 import { registerPersonFileRoutes } from './person-file-api';
 import { registerInventoryRoutes } from './inventory-api';
@@ -303,6 +304,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   registerCaseCycleRoutes(api, deps);
   registerAnalyticsRoutes(api, deps);
   registerReportRoutes(api, deps);
+  registerReportDefinitionRoutes(api, deps);
   registerInventoryRoutes(api, deps);
   registerPrivacyRoutes(api, deps, {
     storagePeriod: deps.retentionDays

@@ -15,6 +15,7 @@ import type { AuthUser } from '../auth';
 import { forbidden } from '../errors';
 import { csvLine } from './dashboard';
 import { departmentName, listDepartments } from './departments';
+import { monthRowsRollup, stepFiguresRollup, throughputRollup } from './analytics-rollup';
 
 /** who sees analytics: supervisors and admins everything, caseworkers their own cases' figures */
 export const ANALYTICS_ROLES = ['supervisor', 'admin', 'caseworker'] as const;
@@ -83,13 +84,17 @@ function where(user: AuthUser, f: AnalyticsFilter, column: 'completedAt' | 'acti
   return Prisma.join(parts, ' AND ');
 }
 
+/** the unscoped view reads whole months from the rollup (analytics-rollup.ts); `raw` reads every row */
+const rolledUp = (user: AuthUser) => user.role !== 'caseworker';
+
 const DONE = Prisma.sql`s."status" = 'done' AND s."workingDays" IS NOT NULL`;
 const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
 const share = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);
 
 /** per step and department: count, median/p90 working days, share on time, typical deadline */
-export async function stepFigures(db: Db, user: AuthUser, f: AnalyticsFilter): Promise<StepFigure[]> {
+export async function stepFigures(db: Db, user: AuthUser, f: AnalyticsFilter, raw = false): Promise<StepFigure[]> {
   requireAnalytics(user);
+  if (!raw && rolledUp(user)) return stepFiguresRollup(db, f);
   const rows = await db.$queryRaw<
     Array<{
       step: string;
@@ -132,8 +137,12 @@ export interface MonthFigure {
 }
 
 /** per Berlin calendar month of leaving: count, median/p90 working days, share on time (every month of the period) */
-export async function monthFigures(db: Db, user: AuthUser, f: AnalyticsFilter): Promise<MonthFigure[]> {
+export async function monthFigures(db: Db, user: AuthUser, f: AnalyticsFilter, raw = false): Promise<MonthFigure[]> {
   requireAnalytics(user);
+  if (!raw && rolledUp(user)) {
+    const byMonth = await monthRowsRollup(db, f);
+    return monthsOf(f.period).map((month) => byMonth.get(month) ?? { month, count: 0, medianDays: null, p90Days: null, onTimeShare: null });
+  }
   const rows = await db.$queryRaw<Array<{ month: string; n: bigint; median: number | null; p90: number | null; on_time: unknown }>>`
     SELECT to_char(s."completedAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Berlin', 'YYYY-MM') AS month, count(*) AS n,
       percentile_cont(0.5) WITHIN GROUP (ORDER BY s."workingDays") AS median,
@@ -160,8 +169,9 @@ export interface Throughput {
 }
 
 /** per step and department: how many step instances became active and how many were done in the period */
-export async function throughput(db: Db, user: AuthUser, f: AnalyticsFilter): Promise<Throughput[]> {
+export async function throughput(db: Db, user: AuthUser, f: AnalyticsFilter, raw = false): Promise<Throughput[]> {
   requireAnalytics(user);
+  if (!raw && rolledUp(user)) return throughputRollup(db, f);
   const rows = await db.$queryRaw<Array<{ step: string; title: string; department: string | null; entered: bigint; left: bigint }>>`
     SELECT step, max(title) AS title, department, sum(entered) AS entered, sum("left") AS "left" FROM (
       SELECT s."key" AS step, s."title" AS title, s."holderDepartment" AS department, 1 AS entered, 0 AS "left"
@@ -174,12 +184,12 @@ export async function throughput(db: Db, user: AuthUser, f: AnalyticsFilter): Pr
 }
 
 /** Everything the analytics section and GET /api/analytics/steps answer. */
-export async function stepAnalytics(db: Db, user: AuthUser, f: AnalyticsFilter) {
+export async function stepAnalytics(db: Db, user: AuthUser, f: AnalyticsFilter, opts: { raw?: boolean } = {}) {
   requireAnalytics(user);
   const [items, months, flow, departments] = await Promise.all([
-    stepFigures(db, user, f),
-    monthFigures(db, user, f),
-    throughput(db, user, f),
+    stepFigures(db, user, f, opts.raw),
+    monthFigures(db, user, f, opts.raw),
+    throughput(db, user, f, opts.raw),
     listDepartments(db),
   ]);
   const name = (id: string) => departmentName(departments, id);

@@ -3,17 +3,15 @@
 // Excel) and PDF from the same stored figures. The id is a UUID derived from definition and period, so a
 // second request (or a retried scheduled run) for the same report finds the archived one. Supervisors
 // and admins only; aggregates only, never a reference number or a name.
-import crypto from 'node:crypto';
 import { z } from 'zod';
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
-import type { Prisma } from '../../core/db/generated/client';
 import type { FigureTable } from '../../core/domain/report-figures';
 import { isoDay } from '../../core/format/dates';
 import type { AuthUser } from '../auth';
 import { badRequest, forbidden, notFound } from '../errors';
 import { csvLine } from './dashboard';
-import { computeFigures } from './report-figures';
+import { archiveReport, reportId } from '../../core/reports-archive';
 
 export const REPORT_ROLES = ['supervisor', 'admin'] as const;
 const seesReports = (u: AuthUser) => (REPORT_ROLES as readonly string[]).includes(u.role);
@@ -35,11 +33,7 @@ export const reportInput = z
   })
   .refine((b) => b.from <= b.to, { message: 'from: muss vor oder gleich to liegen', path: ['from'] });
 
-/** a stable UUID (v5 layout) from definition and period */
-export function reportId(definition: string, from: string, to: string): string {
-  const h = crypto.createHash('sha256').update(`report:${definition}:${from}:${to}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+export { reportId };
 
 /** Builds and archives the report (or finds the archived one). `today` bounds the period: only past periods. */
 export async function produceReport(
@@ -51,24 +45,8 @@ export async function produceReport(
   if (!def)
     throw badRequest('Unbekannter Bericht.', [{ field: 'definition', message: 'unbekannt (aswdg, jha, ki oder ein angelegter Bericht)' }]);
   if (input.to >= today) throw badRequest('Nur abgeschlossene Zeiträume.', [{ field: 'to', message: 'muss vor dem heutigen Tag liegen' }]);
-  const id = reportId(def.id, input.from, input.to);
-  if (await db.report.findUnique({ where: { id }, select: { id: true } })) return { id, created: false };
-  const figures = await computeFigures(db, def.sections, input);
-  const r = await db.report.createMany({
-    data: [
-      {
-        id,
-        definitionId: def.id,
-        from: input.from,
-        to: input.to,
-        trigger: input.trigger,
-        createdById: input.createdById ?? null,
-        figures: figures as unknown as Prisma.InputJsonValue,
-      },
-    ],
-    skipDuplicates: true,
-  });
-  return { id, created: r.count === 1 };
+  const r = await archiveReport(db, def, input, { trigger: input.trigger, createdById: input.createdById });
+  return { id: r.id, created: r.created };
 }
 
 export async function requestReport(db: Db, user: AuthUser, actor: Actor, body: z.infer<typeof reportInput>) {

@@ -78,3 +78,21 @@ export function slowestSentence(items: StepFigure[], deptName: (id: string) => s
     )
     .join(' ');
 }
+
+/** The months lying wholly inside the period (read from the monthly rollup) and the rest (read raw). */
+export function splitByMonths(p: Period): { months: string[]; partial: Period[] } {
+  const lastDay = (m: string) => {
+    const [y, mo] = m.split('-').map(Number);
+    return `${m}-${pad(new Date(Date.UTC(y, mo, 0)).getUTCDate())}`;
+  };
+  const all = monthsOf(p);
+  const whole = all.filter((m) => p.from <= `${m}-01` && lastDay(m) <= p.to);
+  const partial: Period[] = [];
+  if (whole.length === 0) partial.push(p);
+  else {
+    if (p.from < `${whole[0]}-01`) partial.push({ from: p.from, to: lastDay(all[0]) });
+    const last = whole[whole.length - 1];
+    if (lastDay(last) < p.to) partial.push({ from: `${all[all.length - 1]}-01`, to: p.to });
+  }
+  return { months: whole, partial };
+}

@@ -4,6 +4,9 @@
 // and filtered) and the generation time of a yearly report (POST /api/reports), each also as a ratio to
 // a baseline measured in the same run: GET /api/reports (an indexed query on a small table, same HTTP,
 // auth and validation path). Never fails on a time.
+import os from 'node:os';
+import type { AuthUser } from '../../api/auth';
+import { filterOf, stepAnalytics } from '../../api/services/analytics';
 import globalSetup from '../global-setup';
 import globalTeardown from '../global-teardown';
 import { runBenchmark } from './run';
@@ -77,6 +80,12 @@ async function main() {
         );
       return { label, p50: pct(xs, 50), p95: pct(xs, 95) };
     };
+    const load = () =>
+      os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ');
+    const loadBefore = load();
     const base = await series('Basis: GET /api/reports (indizierte Abfrage, kleine Tabelle)', '/api/reports');
     const rows = [
       base,
@@ -86,6 +95,18 @@ async function main() {
         '/api/analytics/steps?type=move-out&department=jobcenter',
       ),
     ];
+    // the same query in the same run without the monthly rollup (every row, as before it) and with it
+    const u = await db.user.findUniqueOrThrow({ where: { email: 'leitung@kim.example' } });
+    const sv: AuthUser = { id: u.id, email: u.email, name: u.name, role: 'supervisor', departmentId: u.departmentId };
+    const direct = async (label: string, raw: boolean) => {
+      const xs: number[] = [];
+      for (let i = 0; i < Math.max(5, REQUESTS / 2); i++) xs.push(await time(() => stepAnalytics(db, sv, filterOf({}), { raw })));
+      return { label, p50: pct(xs, 50), p95: pct(xs, 95) };
+    };
+    rows.push(
+      await direct('stepAnalytics direkt, Rohdaten (ohne Rollup)', true),
+      await direct('stepAnalytics direkt, Monats-Rollup', false),
+    );
     const year = new Date().getUTCFullYear() - 1;
     const gen: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -100,7 +121,9 @@ async function main() {
         }),
       );
     }
-    console.log(`\n${PROCESSES} Prozesse × ${STEPS} Schritte, ${REQUESTS} Anfragen je Zeile`);
+    console.log(
+      `\n${PROCESSES} Prozesse × ${STEPS} Schritte, ${REQUESTS} Anfragen je Zeile; Last (1/5/15 min) vorher ${loadBefore}, nachher ${load()}, ${os.cpus().length} Kerne`,
+    );
     console.log('| Messung | p50 | p95 | p95 / Basis |\n| --- | --- | --- | --- |');
     for (const r of rows)
       console.log(`| ${r.label} | ${r.p50.toFixed(1)} ms | ${r.p95.toFixed(1)} ms | ${(r.p95 / base.p95).toFixed(1)} |`);

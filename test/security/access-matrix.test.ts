@@ -94,6 +94,9 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'POST /api/reports': [SV],
   'GET /api/reports/{id}.pdf': [SV, AD],
   'GET /api/reports/{id}.csv': [SV, AD],
+  'GET /api/admin/report-definitions': [AD],
+  'POST /api/admin/report-definitions': [AD],
+  'PUT /api/admin/report-definitions/{id}': [AD],
   'GET /api/dev/mails': 'login', // only with the embedded SMTP capture (no SMTP_URL), never in production
   'GET /api/openapi.json': 'public',
   // inventory (issue 15): caseworkers and supervisors manage partners and offers; proposing and offer outcomes move a chain (caseworker)

@@ -67,6 +67,9 @@ async function counts() {
     housingOffer: await db.housingOffer.count(),
     offerLink: await db.offerLink.count(),
     rentCap: await db.rentCap.count(),
+    // reports (issue 16): a definition added or changed would show here
+    reportDefinitions: JSON.stringify(await db.reportDefinition.findMany({ orderBy: { id: 'asc' } })),
+    report: await db.report.count(),
   };
 }
 

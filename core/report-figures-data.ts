@@ -2,13 +2,17 @@
 // and publishes them with small-cell suppression (core/domain/suppression.ts): counts 1–4 as „< 5“
 // (with secondary suppression where a total is shown), statistics only over 5 or more cases. Aggregates
 // only: no reference numbers, no names. Figures not computable yet print „noch nicht erfasst“.
-import type { Db } from '../../core/db/client';
-import { Prisma } from '../../core/db/generated/client';
-import { FIGURES, NOT_YET_RECORDED, type FigureId, type FigureTable } from '../../core/domain/report-figures';
-import { statisticOver, suppressCount, suppressTable, SUPPRESSED } from '../../core/domain/suppression';
-import { CHAIN_TITLES } from '../../core/domain/chains';
-import { TOPIC_LABELS } from '../../core/format/labels';
-import { departmentName, listDepartments } from './departments';
+// (Lives in core/ since the scheduled run (activities/reports.ts) computes them too.)
+import type { Db } from './db/client';
+import { Prisma } from './db/generated/client';
+import { FIGURES, NOT_YET_RECORDED, type FigureId, type FigureTable } from './domain/report-figures';
+import { statisticOver, suppressCount, suppressTable, SUPPRESSED } from './domain/suppression';
+import { CHAIN_TITLES } from './domain/chains';
+import { TOPIC_LABELS } from './format/labels';
+
+const listDepartments = (db: Db) => db.department.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
+const departmentName = (departments: Array<{ id: string; name: string }>, id?: string | null) =>
+  id ? (departments.find((d) => d.id === id)?.name ?? id) : '';
 
 const start = (day: string) => Prisma.sql`((${day}::date)::timestamp AT TIME ZONE 'Europe/Berlin' AT TIME ZONE 'UTC')`;
 const end = (day: string) => Prisma.sql`(((${day}::date) + 1)::timestamp AT TIME ZONE 'Europe/Berlin' AT TIME ZONE 'UTC')`;
