@@ -141,22 +141,22 @@ export async function checkUpload(
       ok: false,
       issues: [{ field: 'definition', message: 'Eine Definition (ein Objekt mit type, title, start, steps) wird erwartet.' }],
     };
-  await syncChainDefinitions(db); // the shipped versions are stored first, so numbers never collide
   const type = (raw as { type?: unknown }).type;
   const next = typeof type === 'string' ? await nextVersion(db, type) : 1;
   const departments = (await db.department.findMany({ select: { id: true } })).map((d) => d.id);
   return checkChainDefinition({ ...raw, version: next }, { departments, handoffSteps: HANDOFF_STEPS });
 }
 
+/** The number a city version gets: after the highest stored one — counting the shipped versions the
+ *  publish stores first (syncChainDefinitions) with the numbers they will get. Nothing is stored here. */
 async function nextVersion(db: Db, type: string): Promise<number> {
-  const row = await db.chainDefinitionVersion.findFirst({ where: { type }, orderBy: { version: 'desc' }, select: { version: true } });
-  const shipped = Math.max(
-    0,
-    ...shippedChainDefinitions()
-      .filter((d) => d.type === type)
-      .map((d) => d.version),
-  );
-  return Math.max(row?.version ?? 0, shipped) + 1;
+  const rows = await db.chainDefinitionVersion.findMany({ where: { type }, select: { version: true, shippedVersion: true } });
+  let max = Math.max(0, ...rows.map((r) => r.version));
+  for (const d of shippedChainDefinitions().filter((x) => x.type === type)) {
+    if (rows.some((r) => r.shippedVersion === d.version)) continue;
+    max = d.version > max ? d.version : max + 1;
+  }
+  return max + 1;
 }
 
 export const definitionIssuesError = (issues: DefinitionIssue[]) =>
@@ -176,6 +176,7 @@ export async function publishChainDefinition(
   // submitted twice) → 409, nothing stored
   if (opts.basedOn !== undefined && d.version !== opts.basedOn + 1)
     throw conflict(`Seit der Vorschau wurde Version ${d.version - 1} von „${d.type}“ veröffentlicht.`);
+  await syncChainDefinitions(db); // the shipped versions are stored first, so numbers never collide
   try {
     await db.$transaction(async (tx) => {
       await tx.chainDefinitionVersion.create({

@@ -35,21 +35,39 @@ export function registerChainDefinition(d: ChainDefinition): ChainDefinition {
   return v;
 }
 
+/** JSON with sorted keys: PostgreSQL (jsonb) keeps no key order, so stored and known definitions are compared by this. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : x,
+  );
+
+/** The same definition as this process already knows it (or as shipped, renumbered): keeps the order of its steps, which jsonb loses. */
+function orderedTwin(v: ChainDefinition, known: readonly ChainDefinition[]): ChainDefinition {
+  const c = canonical(v);
+  const candidates = [
+    ...known.filter((x) => x.type === v.type && x.version === v.version),
+    ...SHIPPED.filter((x) => x.type === v.type).map((x) => ({ ...x, version: v.version })),
+  ];
+  return candidates.find((x) => canonical(x) === c) ?? v;
+}
+
 /**
  * The versions stored in the installation's table are the truth for their type: they replace what this
  * process knew of that type (a shipped v2 stored as v3 because the city already published its own v2
  * is known as v3; the city's v2 stays v2). Types with nothing stored keep the shipped versions.
  */
 export function useStoredChainDefinitions(stored: ChainDefinition[]): void {
+  const before = [...ALL];
   const types = new Set(stored.map((d) => d.type));
-  const keep = ALL.filter((d) => !types.has(d.type));
   ALL.length = 0;
-  ALL.push(...keep, ...stored.map(validated));
+  ALL.push(...before.filter((d) => !types.has(d.type)), ...stored.map((d) => orderedTwin(validated(d), before)));
 }
 
 /** Knows one stored version (replacing what this process knew under its number). */
 export function useStoredChainDefinition(d: ChainDefinition): ChainDefinition {
-  const v = validated(d);
+  const v = orderedTwin(validated(d), ALL);
   const i = ALL.findIndex((x) => x.type === v.type && x.version === v.version);
   if (i >= 0) ALL[i] = v;
   else ALL.push(v);
