@@ -9,6 +9,7 @@ import type { ChainActor } from '../../core/domain/chains/state';
 import { checkChainDefinition } from '../../core/domain/chains/validation';
 import { DEMO_DEPARTMENTS } from '../../core/db/seed';
 import { HANDOFF_STEPS } from '../../core/domain/handoff';
+import { hasMessage } from '../../core/i18n/status-page';
 
 const DAY = 86_400_000;
 const CW: ChainActor = { kind: 'user', userId: 'u-1', role: 'caseworker' };
@@ -21,6 +22,14 @@ describe('every shipped definition passes the definition checker', () => {
       expect(r.ok ? [] : r.issues).toEqual([]);
     });
   }
+  test('the person’s status page has plain words for every step of every shipped chain', () => {
+    const missing = shippedChainDefinitions().flatMap((d) =>
+      Object.keys(d.steps)
+        .filter((k) => !hasMessage(`step.${k}`))
+        .map((k) => `${d.type}.${k}`),
+    );
+    expect(missing).toEqual([]);
+  });
   test('the new versions and the health chain are shipped', () => {
     expect(shippedChainDefinitions().map((d) => `${d.type}@${d.version}`)).toEqual(
       expect.arrayContaining(['move-out@1', 'move-out@2', 'education-work@1', 'education-work@2', 'health@1']),
