@@ -10,6 +10,8 @@ import { checkChainDefinition } from '../../core/domain/chains/validation';
 import { DEMO_DEPARTMENTS } from '../../core/db/seed';
 import { HANDOFF_STEPS } from '../../core/domain/handoff';
 import { hasMessage } from '../../core/i18n/status-page';
+import { escapeHtml } from '../../core/html';
+import { chainDiagram } from '../../api/pages/chain-diagram';
 
 const DAY = 86_400_000;
 const CW: ChainActor = { kind: 'user', userId: 'u-1', role: 'caseworker' };
@@ -29,6 +31,13 @@ describe('every shipped definition passes the definition checker', () => {
         .map((k) => `${d.type}.${k}`),
     );
     expect(missing).toEqual([]);
+  });
+  test('the diagram (case page, process page) draws every step of every shipped chain', () => {
+    for (const d of shippedChainDefinitions()) {
+      const svg = String(chainDiagram({ id: `${d.type}-${d.version}`, definition: d, status: 'running', steps: [] }));
+      expect(svg).toContain('<svg');
+      for (const s of Object.values(d.steps)) expect(svg).toContain(escapeHtml(s.title));
+    }
   });
   test('the new versions and the health chain are shipped', () => {
     expect(shippedChainDefinitions().map((d) => `${d.type}@${d.version}`)).toEqual(
