@@ -239,6 +239,15 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
 
     async evaluateRule({ caseId, rule }: { caseId: string; rule: RuleName }): Promise<string> {
       const c = await db.case.findUniqueOrThrow({ where: { id: caseId }, include: { person: { select: { birthDate: true } } } });
+      if (rule === 'hasChildren') {
+        // a child under 18 in the person's household (case file: household members, issue 13)
+        const adultsBorn = new Date();
+        adultsBorn.setUTCFullYear(adultsBorn.getUTCFullYear() - 18);
+        const children = await db.householdMember.count({
+          where: { person: { cases: { some: { id: caseId } } }, relationship: 'child', removedAt: null, birthDate: { gt: adultsBorn } },
+        });
+        return children > 0 ? 'yes' : 'no';
+      }
       if (rule === 'isMinor') {
         const b = c.person.birthDate;
         if (!b) return 'no';

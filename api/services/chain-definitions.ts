@@ -10,36 +10,81 @@ import {
   allChainDefinitions,
   chainDefinitionFor,
   CHAIN_TYPES,
-  registerChainDefinition,
+  shippedChainDefinitions,
+  useStoredChainDefinition,
+  useStoredChainDefinitions,
   type ChainDefinition,
 } from '../../core/domain/chains';
 import { checkChainDefinition, type DefinitionIssue } from '../../core/domain/chains/validation';
 import { HANDOFF_STEPS } from '../../core/domain/handoff';
 import { badRequest, conflict } from '../errors';
 
+/*
+ * VERSION NUMBERS (README "Chain definition versions"). Shipped definitions in code and versions the
+ * city publishes share one number line per chain type, and it belongs to the installation's table:
+ * - (type, version) in ChainDefinitionVersion names one definition for ever; Process.version and a
+ *   running chain's workflow input refer to it. A stored version is never changed or replaced.
+ * - A shipped definition carries its release number in code (`version`), stored as `shippedVersion`.
+ *   At start every shipped definition not yet stored (by type and shippedVersion) is stored — under its
+ *   own number when that is above every stored version of its type (a new installation: 1, 2, …), else
+ *   under the next number after the highest (the city already holds that number: nothing collides).
+ * - A city version is numbered after the highest stored version of its type.
+ * - New chains start on the newest city version once the city has published one, else on the newest
+ *   shipped version. A shipped version arriving by upgrade after the city published its own is stored
+ *   and listed but does not silently replace the city's: the admin adopts it by publishing it.
+ */
+
 /** Makes a stored version known to this process (read model, diagram, retention look versions up). */
 function remember(d: ChainDefinition): ChainDefinition {
-  return chainDefinitionFor(d.type, d.version) ?? registerChainDefinition(d);
+  return useStoredChainDefinition(d);
 }
 
-/** At start: the shipped versions not yet stored are stored (source "shipped"); every stored version is loaded. */
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 'P2002';
+
+/** At start: the shipped versions not yet stored are stored (source "shipped", numbered by the rule above); every stored version is loaded. */
 export async function syncChainDefinitions(db: Db): Promise<void> {
-  for (const d of allChainDefinitions().slice()) {
-    await db.chainDefinitionVersion.upsert({
-      where: { type_version: { type: d.type, version: d.version } },
-      create: { type: d.type, version: d.version, title: d.title, definition: d as object, source: 'shipped' },
-      update: {},
-    });
+  for (const d of shippedChainDefinitions()) {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await db.chainDefinitionVersion.findUnique({
+        where: { type_shippedVersion: { type: d.type, shippedVersion: d.version } },
+        select: { id: true },
+      });
+      if (stored) break;
+      const max = (await db.chainDefinitionVersion.aggregate({ where: { type: d.type }, _max: { version: true } }))._max.version ?? 0;
+      const version = d.version > max ? d.version : max + 1;
+      try {
+        await db.chainDefinitionVersion.create({
+          data: {
+            type: d.type,
+            version,
+            shippedVersion: d.version,
+            title: d.title,
+            definition: { ...d, version } as object,
+            source: 'shipped',
+          },
+        });
+        break;
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err; // another process (API, worker) stored one meanwhile: look again
+      }
+    }
   }
-  for (const r of await db.chainDefinitionVersion.findMany({ orderBy: [{ type: 'asc' }, { version: 'asc' }] }))
-    remember(r.definition as unknown as ChainDefinition);
+  const rows = await db.chainDefinitionVersion.findMany({ orderBy: [{ type: 'asc' }, { version: 'asc' }] });
+  useStoredChainDefinitions(rows.map((r) => r.definition as unknown as ChainDefinition));
 }
 
-/** The version a new chain of this type starts on: the newest stored one, or the newest shipped one. */
+/** The version in force among stored rows: the newest city version, else the newest (shipped) one. */
+function inForce<T extends { version: number; source: string }>(rows: T[]): T | undefined {
+  const newest = [...rows].sort((a, b) => b.version - a.version);
+  return newest.find((r) => r.source === 'city') ?? newest[0];
+}
+
+/** The version a new chain of this type starts on (the rule above); nothing stored: the newest shipped one. */
 export async function currentChainDefinition(db: Db, type: string): Promise<ChainDefinition | undefined> {
-  const shipped = chainDefinitionFor(type);
-  const row = await db.chainDefinitionVersion.findFirst({ where: { type }, orderBy: { version: 'desc' } });
-  if (!row || (shipped && shipped.version > row.version)) return shipped;
+  const rows = await db.chainDefinitionVersion.findMany({ where: { type }, select: { version: true, source: true } });
+  const pick = inForce(rows);
+  if (!pick) return chainDefinitionFor(type);
+  const row = await db.chainDefinitionVersion.findUniqueOrThrow({ where: { type_version: { type, version: pick.version } } });
   return remember(row.definition as unknown as ChainDefinition);
 }
 
@@ -56,7 +101,7 @@ export async function listChainDefinitions(db: Db) {
     const versions = [...stored, ...shipped].sort((a, b) => b.version - a.version);
     return {
       type,
-      current: versions[0]?.version ?? null,
+      current: (stored.length ? inForce(stored) : versions[0])?.version ?? null,
       versions: versions.map((v) => ({
         version: v.version,
         title: v.title,
@@ -102,10 +147,16 @@ export async function checkUpload(
   return checkChainDefinition({ ...raw, version: next }, { departments, handoffSteps: HANDOFF_STEPS });
 }
 
+/** The number a city version gets: after the highest stored one — counting the shipped versions the
+ *  publish stores first (syncChainDefinitions) with the numbers they will get. Nothing is stored here. */
 async function nextVersion(db: Db, type: string): Promise<number> {
-  const row = await db.chainDefinitionVersion.findFirst({ where: { type }, orderBy: { version: 'desc' }, select: { version: true } });
-  const shipped = chainDefinitionFor(type)?.version ?? 0;
-  return Math.max(row?.version ?? 0, shipped) + 1;
+  const rows = await db.chainDefinitionVersion.findMany({ where: { type }, select: { version: true, shippedVersion: true } });
+  let max = Math.max(0, ...rows.map((r) => r.version));
+  for (const d of shippedChainDefinitions().filter((x) => x.type === type)) {
+    if (rows.some((r) => r.shippedVersion === d.version)) continue;
+    max = d.version > max ? d.version : max + 1;
+  }
+  return max + 1;
 }
 
 export const definitionIssuesError = (issues: DefinitionIssue[]) =>

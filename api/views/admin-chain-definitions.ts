@@ -110,7 +110,7 @@ export function definitionPreviewView(opts: {
     <form method="post" action="/admin/ketten" novalidate>
       ${csrfField(opts.csrf)}
       <input type="hidden" name="definition" value="${opts.text}">
-      <input type="hidden" name="basedOn" value="${opts.current?.version ?? 0}">
+      <input type="hidden" name="basedOn" value="${d.version - 1}"><!-- the newest number at the preview (the one in force may be older) -->
       <button type="submit">Als Version ${d.version} veröffentlichen</button>
       <a href="/admin/ketten">Abbrechen</a>
     </form>`;

@@ -13,6 +13,10 @@ export const DEMO_DEPARTMENTS = [
   { id: 'schulamt', name: 'Schulamt / Kommunales Integrationszentrum', email: 'schulamt@kim.example', leadEmail: null },
   { id: 'bildungstraeger', name: 'Bildungsträger (Partner)', email: 'bildungstraeger@kim.example', leadEmail: null },
   { id: 'anerkennungsberatung', name: 'Anerkennungsberatung (Partner)', email: 'anerkennung@kim.example', leadEmail: null },
+  // chains v2 content (issue 14): change of address, integration course, health
+  { id: 'familienkasse', name: 'Familienkasse', email: 'familienkasse@kim.example', leadEmail: null },
+  { id: 'bamf', name: 'Bundesamt für Migration und Flüchtlinge (BAMF)', email: 'bamf@kim.example', leadEmail: null },
+  { id: 'psz', name: 'Psychosoziales Zentrum (Partner)', email: 'psz@kim.example', leadEmail: null },
 ] as const;
 
 export const DEMO_USERS = [

@@ -2,6 +2,7 @@
 // allowed outcomes, the zod schema of the data a department returns, default deadlines) and the
 // message types shared by the handoff workflow, its activities and the API. No Node imports.
 import { z } from 'zod';
+import { CHAINS_V2_HANDOFF_STEPS } from './handoff-steps-v2';
 
 export const TASK_STATUSES = ['created', 'notified', 'accepted', 'declined', 'completed', 'forwarded', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -119,6 +120,7 @@ export const HANDOFF_STEPS: Record<string, HandoffStep> = {
     outcomes: { done: 'erledigt', 'not-possible': 'nicht möglich' },
     data: z.strictObject({ note }),
   },
+  ...CHAINS_V2_HANDOFF_STEPS, // chains v2 content (issue 14)
 };
 
 export const handoffStepKeys = Object.keys(HANDOFF_STEPS) as [string, ...string[]];

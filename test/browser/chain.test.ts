@@ -13,6 +13,10 @@ import {
   UUID,
 } from '../support/browser';
 import type { Stack } from '../support/stack';
+import { startNewChainsOnV1 } from '../support/chain-versions';
+
+// written for v1 of the shipped chains: new chains here start on v1 (v2: test/chains/chains-content.test.ts)
+startNewChainsOnV1();
 
 const CASEWORKER = 'fallmanagement@kim.example';
 const SHOTS = SCREENSHOT_DIR;

@@ -5,6 +5,10 @@
 import { expectNoSeriousAxeViolations as expectAxeClean, startStackAndBrowser, type TestBrowser, loginInBrowser } from '../support/browser';
 import { chainDriver } from '../support/chain-helpers';
 import { eventually, type Stack } from '../support/stack';
+import { startNewChainsOnV1 } from '../support/chain-versions';
+
+// written for v1 of the shipped chains: new chains here start on v1 (v2: test/chains/chains-content.test.ts)
+startNewChainsOnV1();
 
 const SUPERVISOR = 'leitung@kim.example';
 

@@ -113,35 +113,36 @@ it('a valid variant (YAML) is published as the next version; new chains run on i
 
   const r = await post(stringify(variant()), { 'content-type': 'application/yaml' });
   expect(r.status).toBe(201);
-  expect(r.body).toEqual({ type: 'move-out', version: 2 });
+  expect(r.body).toEqual({ type: 'move-out', version: 3 }); // after the shipped v1 and v2
   const list = await stack.api('GET', '/api/admin/chain-definitions', { token: admin });
   const moveOut = list.body.items.find((i: { type: string }) => i.type === 'move-out');
-  expect(moveOut.current).toBe(2);
+  expect(moveOut.current).toBe(3);
   expect(moveOut.versions.map((v: { version: number; source: string }) => [v.version, v.source])).toEqual([
-    [2, 'city'],
+    [3, 'city'],
+    [2, 'shipped'],
     [1, 'shipped'],
   ]);
   const audit = await stack.db.auditEvent.findFirst({ where: { action: 'chain-definition.publish' } });
-  expect(audit?.details).toEqual({ type: 'move-out', version: 2 });
+  expect(audit?.details).toEqual({ type: 'move-out', version: 3 });
 
-  // a new chain runs on version 2: it starts with the intake step and goes on to readiness
+  // a new chain runs on version 3: it starts with the intake step and goes on to readiness
   const c = await d.newCase();
   const started = await stack.api('POST', `/api/cases/${c.id}/chains`, { token: caseworker, body: { type: 'move-out' } });
   expect(started.status).toBe(201);
   const p = await d.at(started.body.id, 'intake');
-  expect(p.version).toBe(2);
+  expect(p.version).toBe(3);
   expect(p.currentStep.title).toBe('Erstgespräch Auszug');
   await d.complete(started.body.id, 'intake', 'done');
   await d.at(started.body.id, 'readiness');
 
-  // the chain started before keeps version 1
+  // the chain started before keeps the shipped version 2
   const running = await d.at(old.body.id, 'readiness');
-  expect(running.version).toBe(1);
+  expect(running.version).toBe(2);
 
-  // JSON again → version 3
+  // JSON again → version 4
   const json = await post(variant());
   expect(json.status).toBe(201);
-  expect(json.body.version).toBe(3);
+  expect(json.body.version).toBe(4);
 });
 
 it('pages: an admin uploads, sees the errors at the field (input kept), then the diff and diagram, and publishes once', async () => {

@@ -4,10 +4,9 @@
 // joins when both are done. A refused residence application ends the chain at once with its end code
 // (the WBS branch cancelled); the dashboard counts ended chains by end code. A v1 chain started before
 // v2 was published keeps running on v1 beside them.
-import { registerChainDefinition } from '../../core/domain/chains';
-import { moveOutV2 } from '../../core/domain/chains/move-out-v2';
 import { chainWorkflowId } from '../../core/domain/chains/state';
 import { chainDriver } from '../support/chain-helpers';
+import { shipAllVersions, startNewChainsOnV1 } from '../support/chain-versions';
 import { recordHistory } from '../support/histories';
 import { FormClient } from '../support/form-client';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -22,11 +21,12 @@ beforeAll(async () => {
   stack = await startStack({ workingDaySeconds: 0.5 });
   [caseworker, supervisor] = await Promise.all([stack.token('fallmanagement@kim.example'), stack.token('leitung@kim.example')]);
   d = chainDriver(stack, caseworker);
-  // a chain started on v1 before v2 is published
+  // a chain started on v1 before v2 is shipped
+  startNewChainsOnV1();
   const c = await d.newCase();
   const r = await stack.api('POST', `/api/cases/${c.id}/chains`, { token: caseworker, body: { type: 'move-out' } });
   v1 = { id: r.body.id, caseId: c.id };
-  registerChainDefinition(moveOutV2);
+  shipAllVersions();
 });
 afterAll(() => stack?.stop());
 

@@ -325,7 +325,8 @@ it(`drives ${N} chains through the entry while a worker is killed and an API ins
     expect(p.currentStep).toMatchObject({ key: 'search-profile', status: 'active' });
     // each step run recorded once (`stepRuns`; `steps` lists the whole definition with its status)
     const runs = p.stepRuns.map((s: { key: string }) => s.key);
-    expect(runs).toEqual(['readiness', 'residence-check', 'wbs', 'search-profile']);
+    // move-out v2 (the shipped default since issue 14): the fork step `checks` runs residence check ‖ WBS
+    expect(runs).toEqual(['readiness', 'checks', 'residence-check', 'wbs', 'search-profile']);
   }
   // every handoff mail exactly once: the mails per task
   const tasks = await db.task.findMany({ where: { caseId: { in: caseIds } }, select: { id: true } });

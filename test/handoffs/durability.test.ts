@@ -11,6 +11,10 @@ import { handoffStateQuery } from '../../workflows/handoff';
 import { giveConsent } from '../support/consent';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { killProcess as kill, startWorkerProcess as startWorker } from '../support/worker-process';
+import { startNewChainsOnV1 } from '../support/chain-versions';
+
+// written for v1 of the shipped chains: new chains here start on v1 (v2: test/chains/chains-content.test.ts)
+startNewChainsOnV1();
 
 /** How soon after the restarted worker is ready its mail must have gone out (normally < 1 s). */
 const PROMPT_MS = 15_000;

@@ -7,6 +7,10 @@ import { caseStateQuery } from '../../workflows/case';
 import { handoffStateQuery } from '../../workflows/handoff';
 import { giveConsent } from '../support/consent';
 import { eventually, startStack, type Stack } from '../support/stack';
+import { startNewChainsOnV1 } from '../support/chain-versions';
+
+// written for v1 of the shipped chains: new chains here start on v1 (v2: test/chains/chains-content.test.ts)
+startNewChainsOnV1();
 
 let stack: Stack;
 let caseworker: string;

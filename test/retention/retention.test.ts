@@ -17,6 +17,10 @@ import { recordHistory } from '../support/histories';
 import { chainDriver } from '../support/chain-helpers';
 import { FormClient, hidden } from '../support/form-client';
 import { DEMO_PASSWORD, eventually, PAYLOAD_KEYS, startStack, testEnv, type Stack } from '../support/stack';
+import { startNewChainsOnV1 } from '../support/chain-versions';
+
+// written for v1 of the shipped chains: new chains here start on v1 (v2: test/chains/chains-content.test.ts)
+startNewChainsOnV1();
 
 let stack: Stack;
 let caseworker: string;

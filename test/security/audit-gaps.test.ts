@@ -6,6 +6,10 @@ import { hashPassword } from '../../core/passwords';
 import { giveConsent } from '../support/consent';
 import { FormClient } from '../support/form-client';
 import { DEMO_PASSWORD, startStack, type Stack } from '../support/stack';
+import { startNewChainsOnV1 } from '../support/chain-versions';
+
+// written for v1 of the shipped chains: new chains here start on v1 (v2: test/chains/chains-content.test.ts)
+startNewChainsOnV1();
 
 let stack: Stack;
 let caseworker: string;

@@ -20,6 +20,10 @@ import { FormClient } from '../support/form-client';
 import { freePort } from '../support/ports';
 import { decryptTree, encryptedPayloads, historyText } from '../support/history-text';
 import { PAYLOAD_CODEC, PAYLOAD_KEYS, startStack, type Stack } from '../support/stack';
+import { startNewChainsOnV1 } from '../support/chain-versions';
+
+// written for v1 of the shipped chains: new chains here start on v1 (v2: test/chains/chains-content.test.ts)
+startNewChainsOnV1();
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null | undefined) => new TextDecoder().decode(b ?? new Uint8Array());

@@ -10,6 +10,10 @@ import { chainDriver } from '../support/chain-helpers';
 import { eventually, startStack, type Stack } from '../support/stack';
 import { decryptTree, historyText } from '../support/history-text';
 import { giveConsent } from '../support/consent';
+import { startNewChainsOnV1 } from '../support/chain-versions';
+
+// written for v1 of the shipped chains: new chains here start on v1 (v2: test/chains/chains-content.test.ts)
+startNewChainsOnV1();
 
 const NAMES = ['Zxqwelda', 'Brombeerstrauch', 'Quixotic', 'Yrvandokles', 'Pflaumenhain'];
 /** free text of the case cycle (issue 13): kept in PostgreSQL, the case workflow gets ids and dates — not even encrypted */

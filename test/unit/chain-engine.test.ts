@@ -8,8 +8,8 @@ import type { ChainDefinition } from '../../core/domain/chains/schema';
 import type { ChainActor, CurrentStep } from '../../core/domain/chains/state';
 
 const CASEWORKER: ChainActor = { kind: 'user', userId: 'u-1', role: 'caseworker' };
-const MOVE_OUT = chainDefinitionFor('move-out')!;
-const EDUCATION = chainDefinitionFor('education-work')!;
+const MOVE_OUT = chainDefinitionFor('move-out', 1)!;
+const EDUCATION = chainDefinitionFor('education-work', 1)!;
 const DAY = 86_400_000;
 
 interface Answers {

@@ -44,7 +44,7 @@ export interface ConsentGate {
   departmentId: string;
   covered: boolean;
 }
-export type RuleName = 'isMinor';
+export type RuleName = 'isMinor' | 'hasChildren';
 
 export type Effect =
   | { kind: 'record'; record: ProcessRecord }

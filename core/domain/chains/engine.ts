@@ -278,8 +278,13 @@ export class ChainEngine {
     } else this.state.current = cur;
     this.changed();
     if (step.waitDays) {
+      const from = this.waitFrom(step);
+      if (from !== undefined && from <= this.opts.now()) {
+        yield* this.activate(cur, step); // counted from a date already far enough back: due now
+        return;
+      }
       cur.phase = 'waiting';
-      cur.activeFrom = new Date(this.opts.now() + step.waitDays * this.dayMs).toISOString();
+      cur.activeFrom = new Date(from ?? this.opts.now() + step.waitDays * this.dayMs).toISOString();
       yield* this.record('step.waiting', SYSTEM, { activeFrom: cur.activeFrom, ...this.branchOf(cur) });
       return;
     }
@@ -497,6 +502,29 @@ export class ChainEngine {
     } catch {
       return undefined; // not a calendar date: the department's own deadline applies
     }
+  }
+
+  /**
+   * A wait counted from a date of an earlier step (`waitFromField`, e.g. after-care from the move-in
+   * date): the start (Berlin) of the calendar day `waitDays` days after that date. With scaled days (tests, demos)
+   * the real days still to wait are scaled like every other wait. Undefined without such a date.
+   */
+  private waitFrom(step: StepDefinition): number | undefined {
+    const w = step.waitFromField;
+    const v = w ? this.state.facts[`${w.step}.${w.field}`] : undefined;
+    if (typeof v !== 'string' || !step.waitDays) return undefined;
+    let target: number;
+    try {
+      endOfBerlinDate(v); // a calendar date?
+      // the start of the Berlin day `waitDays` calendar days later = the end of the day before it
+      const dayBefore = new Date(Date.parse(`${v}T00:00:00Z`) + (Math.ceil(step.waitDays) - 1) * 86_400_000).toISOString().slice(0, 10);
+      target = endOfBerlinDate(dayBefore).getTime() + 1;
+    } catch {
+      return undefined; // not a calendar date: counted from now
+    }
+    const now = this.opts.now();
+    if (this.opts.daySeconds <= 0) return target;
+    return now + ((target - now) / 86_400_000) * this.dayMs;
   }
 
   /** the steps open now (the current step, or each parallel branch's) */

@@ -14,6 +14,9 @@ export const fieldSpec = z.object({
 });
 export type FieldSpec = z.infer<typeof fieldSpec>;
 
+/** the automatic rules a `rule` step can ask (answers: validation.ts RULE_OUTCOMES; evaluated in activities/chain.ts) */
+export const RULE_NAMES = ['isMinor', 'hasChildren'] as const;
+
 const endCodeKey = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/);
 /** next: a step key, "end" (the chain ends, with `endCode`) or "join" (a parallel branch is done) */
 const outcome = z.object({ label: z.string().min(1), next: z.string().min(1), endCode: endCodeKey.optional() });
@@ -30,7 +33,7 @@ const actor = z.discriminatedUnion('kind', [
     dueFromField: z.object({ step: z.string(), field: z.string() }).optional(),
   }),
   /** decided automatically from the case's records; the rule's answer is the outcome key */
-  z.object({ kind: z.literal('rule'), rule: z.enum(['isMinor']) }),
+  z.object({ kind: z.literal('rule'), rule: z.enum(RULE_NAMES) }),
   /**
    * parallel branches: each named step starts a branch; a branch is done when an outcome leads to
    * "join". The fork step ends with its outcome `joined` when every branch is done — or at once with
@@ -50,6 +53,9 @@ export const stepDefinition = z.object({
   deadlineDays: z.number().int().min(0).optional(),
   /** days to wait before the step becomes active (after-care check-ins, training phase) */
   waitDays: z.number().min(0).optional(),
+  /** the wait (`waitDays`) counts from the date in this field of an earlier step (after-care from the
+   *  move-in date), not from when the step was entered; a date already passed activates the step at once */
+  waitFromField: z.object({ step: z.string(), field: z.string() }).optional(),
   /** repeated reminder to the caseworker while the step is open, every N days (offer: weekly) */
   remindEveryDays: z.number().positive().optional(),
   /** supervisor review after N days without outcome (offer: 3 months) */
@@ -63,7 +69,7 @@ export const stepDefinition = z.object({
 });
 export type StepDefinition = z.infer<typeof stepDefinition>;
 
-export const CHAIN_TYPES = ['move-out', 'education-work'] as const;
+export const CHAIN_TYPES = ['move-out', 'education-work', 'health'] as const;
 export type ChainType = (typeof CHAIN_TYPES)[number];
 
 export const chainDefinition = z

@@ -65,7 +65,7 @@ function needsReason(reason: string | undefined): Rejection | undefined {
 // ---- A chain definition before it is published (admin upload): schema, graph, references ----
 
 /** The answers of each rule (the outcome keys a rule step must offer, no more, no less). */
-export const RULE_OUTCOMES: Record<string, readonly string[]> = { isMinor: ['yes', 'no'] };
+export const RULE_OUTCOMES: Record<string, readonly string[]> = { isMinor: ['yes', 'no'], hasChildren: ['yes', 'no'] };
 
 export interface DefinitionIssue {
   /** where: `steps.<key>…` (the step it names) or a top-level field */
@@ -157,6 +157,14 @@ export function checkChainDefinition(raw: unknown, ctx: DefinitionContext): Chec
           add(k, 'actor.dueFromField.field', `verweist auf das Feld „${a.dueFromField.field}“, das „${a.dueFromField.step}“ nicht hat.`);
         else if (f.type !== 'date') add(k, 'actor.dueFromField.field', `das Feld „${f.key}“ von „${a.dueFromField.step}“ ist kein Datum.`);
       }
+    }
+    if (s.waitFromField) {
+      const w = s.waitFromField;
+      const f = d.steps[w.step]?.fields.find((x) => x.key === w.field);
+      if (!d.steps[w.step]) add(k, 'waitFromField.step', `verweist auf den Schritt „${w.step}“, den es nicht gibt.`);
+      else if (!f) add(k, 'waitFromField.field', `verweist auf das Feld „${w.field}“, das „${w.step}“ nicht hat.`);
+      else if (f.type !== 'date') add(k, 'waitFromField.field', `das Feld „${f.key}“ von „${w.step}“ ist kein Datum.`);
+      if (s.waitDays === undefined) add(k, 'waitDays', 'waitFromField braucht waitDays (Tage ab dem Datum).');
     }
     if (a.kind === 'rule') {
       const answers = RULE_OUTCOMES[a.rule];
