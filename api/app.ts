@@ -18,6 +18,7 @@ import { oidcPages } from './pages/oidc-pages';
 import { casePages } from './pages/case-pages';
 import { personPages } from './pages/person-pages';
 import { shelterPages } from './pages/shelter-pages';
+import { shelterAdminPages } from './pages/shelter-admin-pages';
 import { dashboardPages } from './pages/dashboard-pages';
 import { devPages } from './pages/dev-pages';
 import { linkPages } from './pages/link-pages';
@@ -161,6 +162,7 @@ export function createApp(deps: AppDeps) {
   app.use(casePages(deps));
   app.use(personPages(deps));
   app.use(shelterPages(deps));
+  app.use(shelterAdminPages(deps));
   app.use(privacyPages(deps));
   app.use(taskPages(deps));
   app.use(reportPages(deps));
