@@ -3,9 +3,12 @@
 import type { Prisma } from '../core/db/generated/client';
 
 export async function anonymizePersonFile(tx: Prisma.TransactionClient, personId: string) {
+  // the household's size stays for statistics (derived from the members, which go)
+  const members = await tx.householdMember.count({ where: { personId, removedAt: null } });
   await tx.person.update({
     where: { id: personId },
     data: {
+      ...(members ? { householdSize: members + 1 } : {}),
       gender: null,
       languages: [],
       letterLanguage: null,

@@ -11,6 +11,7 @@ import { chainDefinitionFor } from '../core/domain/chains';
 import { OPEN_TASK_STATUSES } from '../core/domain/handoff';
 import type { RetentionResult } from '../core/domain/retention';
 import { anonymizeCaseCycle } from './case-cycle-retention';
+import { IDEMPOTENT_RESPONSE_HOURS } from '../core/domain/retention';
 
 export interface RetentionActivityDeps {
   db: Db;
@@ -106,6 +107,8 @@ async function anonymizeCaseData(tx: Tx, caseId: string) {
   }
   // the outbox rows of this case: recipients and bodies go; subject (step title, case reference), status and dates stay
   await tx.mail.updateMany({ where: { caseId }, data: { to: [], text: '', html: null, lastError: null } });
+  // stored first answers of repeated requests on this case (api/idempotency.ts) may hold its text
+  await tx.idempotentResponse.deleteMany({ where: { scope: { contains: `/api/cases/${caseId}/` } } });
 }
 
 /** Anonymise one case if it is (still) due; the person too when none of their cases is left un-anonymised. */
@@ -150,6 +153,10 @@ async function anonymizeOne(db: Db, caseId: string, cutoff: Date): Promise<{ cas
 export function createRetentionActivities({ db }: RetentionActivityDeps) {
   return {
     async findDueCases({ cutoff, limit }: { cutoff: string; limit: number }): Promise<string[]> {
+      // each run also drops the first answers kept for repeated requests (api/idempotency.ts) after 24 h
+      await db.idempotentResponse.deleteMany({
+        where: { createdAt: { lt: new Date(Date.now() - IDEMPOTENT_RESPONSE_HOURS * 3_600_000) } },
+      });
       const rows = await db.$queryRaw<Array<{ id: string }>>(Prisma.sql`${dueCases(new Date(cutoff))} LIMIT ${limit}`);
       return rows.map((r) => r.id);
     },

@@ -19,6 +19,7 @@ import { casePages } from './pages/case-pages';
 import { personPages } from './pages/person-pages';
 import { caseCyclePages } from './pages/case-cycle-pages';
 import { shelterPages } from './pages/shelter-pages';
+import { shelterAdminPages } from './pages/shelter-admin-pages';
 import { dashboardPages } from './pages/dashboard-pages';
 import { devPages } from './pages/dev-pages';
 import { linkPages } from './pages/link-pages';
@@ -166,6 +167,7 @@ export function createApp(deps: AppDeps) {
   app.use(personPages(deps));
   app.use(caseCycle.router);
   app.use(shelterPages(deps));
+  app.use(shelterAdminPages(deps));
   app.use(privacyPages(deps));
   app.use(taskPages(deps));
   app.use(reportPages(deps));

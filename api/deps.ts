@@ -30,6 +30,8 @@ export interface AppDeps {
   retentionDays?: number;
   /** chains continue-as-new after this many history events (tests); default: when Temporal suggests */
   continueAfterEvents?: number;
+  /** help-plan reminder/escalation offsets in days (KIM_PLAN_*_DAYS); unset → 3/2/1 */
+  planTimerDays?: { reviewReminder: number; actionReminder: number; escalation: number };
   /** OIDC login; unset → off (its routes 404) */
   oidc?: OidcSettings;
 }

@@ -230,6 +230,11 @@ export async function runApi(opts: {
     workingDaySeconds: opts.config.KIM_WORKING_DAY_SECONDS,
     oidc: oidcSettings(opts.config),
     retentionDays: opts.config.KIM_RETENTION_DAYS,
+    planTimerDays: {
+      reviewReminder: opts.config.KIM_PLAN_REVIEW_REMINDER_DAYS,
+      actionReminder: opts.config.KIM_PLAN_ACTION_REMINDER_DAYS,
+      escalation: opts.config.KIM_PLAN_ESCALATION_DAYS,
+    },
   };
   const app = createApp(deps);
   const server: http.Server = await new Promise((resolve, reject) => {

@@ -145,6 +145,10 @@ export const configSchema = z
       .enum(['true', 'false', '1', '0', ''])
       .optional()
       .transform((v) => v !== 'false' && v !== '0'),
+    /** help plan: days before the review / an action's due date the caseworker is reminded, days after a missed review it escalates */
+    KIM_PLAN_REVIEW_REMINDER_DAYS: z.coerce.number().int().min(0).max(90).default(3),
+    KIM_PLAN_ACTION_REMINDER_DAYS: z.coerce.number().int().min(0).max(90).default(2),
+    KIM_PLAN_ESCALATION_DAYS: z.coerce.number().int().min(0).max(90).default(1),
     /** days after a case's closure until it is anonymised (core/retention.ts; 0 = off, schedule paused) */
     KIM_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(1095),
     /** hours between two retention runs (Temporal Schedule) */

@@ -3,6 +3,7 @@
 // analysis built from them. Used by the API services and the worker's activities (snapshot).
 import type { Db } from './db/client';
 import type { Prisma } from './db/generated/client';
+import { householdSizeOf } from './domain/household';
 import { rentCapFor, wishDistrictsOf, type MatchHousehold, type MatchOffer } from './domain/inventory/matching';
 import { DEFAULT_MUNICIPALITY } from './domain/inventory/records';
 import { situation } from './domain/inventory/situation';
@@ -31,6 +32,8 @@ export async function validRentCaps(db: Db, municipality: string, on = new Date(
 }
 
 /** Move-out chains waiting at the offer step within `caseWhere`, as matching input (no names). */
+const CURRENT_MEMBERS = { where: { removedAt: null }, select: { removedAt: true } } as const;
+
 export async function loadWaitingHouseholds(db: Db, caseWhere: Prisma.CaseWhereInput, processId?: string): Promise<MatchHousehold[]> {
   const rows = await db.process.findMany({
     where: {
@@ -45,7 +48,11 @@ export async function loadWaitingHouseholds(db: Db, caseWhere: Prisma.CaseWhereI
       case: {
         select: {
           reference: true,
-          person: { select: { householdSize: true, benefitType: true, household: { select: { size: true } } } },
+          person: { select: { householdSize: true, benefitType: true, householdMembers: CURRENT_MEMBERS } },
+          // the case's household: its persons with a file and their members give the size (issue 13)
+          household: {
+            select: { persons: { where: { anonymizedAt: null }, select: { householdSize: true, householdMembers: CURRENT_MEMBERS } } },
+          },
         },
       },
       steps: {
@@ -57,7 +64,7 @@ export async function loadWaitingHouseholds(db: Db, caseWhere: Prisma.CaseWhereI
   });
   const caps = await validRentCaps(db, DEFAULT_MUNICIPALITY);
   return rows.map((p) => {
-    const size = p.case.person.householdSize ?? p.case.person.household?.size ?? 1;
+    const size = householdSizeOf(p.case.household?.persons.length ? p.case.household.persons : [p.case.person]);
     const profile = [...p.steps].reverse().find((s) => s.key === 'search-profile' && s.outcome);
     const profileData = (profile?.data ?? {}) as Record<string, unknown>;
     const wbs = [...p.steps].reverse().find((s) => s.key === 'wbs' && s.outcome);

@@ -67,12 +67,12 @@ async function chainsByType(db: Db, p: P) {
 
 async function moves(db: Db, p: P) {
   const [r] = await db.$queryRaw<Array<{ households: bigint; people: bigint | null }>>`
-    SELECT count(*) AS households, sum(COALESCE(pe."householdSize", h."size", 1)) AS people FROM (
+    SELECT count(*) AS households, sum(CASE WHEN mc.n > 0 THEN mc.n + 1 ELSE COALESCE(pe."householdSize", 1) END) AS people FROM (
       SELECT DISTINCT s."processId" FROM "ProcessStep" s
       WHERE s."chainType" = 'move-out' AND s."key" = 'move' AND s."status" = 'done'
         AND s."completedAt" >= ${start(p.from)} AND s."completedAt" < ${end(p.to)}) m
     JOIN "Process" x ON x."id" = m."processId" JOIN "Case" c ON c."id" = x."caseId" JOIN "Person" pe ON pe."id" = c."personId"
-    LEFT JOIN "Household" h ON h."id" = pe."householdId"`;
+    LEFT JOIN LATERAL (SELECT count(*) AS n FROM "HouseholdMember" hm WHERE hm."personId" = pe."id" AND hm."removedAt" IS NULL) mc ON true`;
   return countTable('moves', ['Haushalte', 'Personen'], ['in eine Wohnung gezogen'], [[n(r.households), n(r.people)]], false);
 }
 

@@ -17,7 +17,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseState, CaseWorkflowInput, FollowUpRef } from '../core/domain/case-state';
-import { nextPlanTimer, type PlanTimerRef } from '../core/domain/plan-timers';
+import { nextPlanTimer, validOffsets, type PlanTimerRef } from '../core/domain/plan-timers';
 import type { CaseStatus } from '../core/domain/records';
 import { KimStatus } from '../core/domain/search-attributes';
 import type { CaseActivities } from '../activities/case';
@@ -74,6 +74,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState>
       reviewAt: plan.reviewAt,
       actions: (plan.actions ?? []).slice(0, 50).map((a) => ({ actionId: a.actionId, dueAt: a.dueAt })),
       ...(plan.reviewed ? { reviewed: true } : {}),
+      ...(validOffsets(plan.offsets) ? { offsets: validOffsets(plan.offsets) } : {}),
     };
     state.updatedAt = new Date().toISOString();
     changes++;

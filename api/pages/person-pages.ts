@@ -1,13 +1,23 @@
 // The caseworker's person page (/personen/:id): edit form with optimistic concurrency and the household.
 import type { Request, Response } from 'express';
-import { householdMemberInput, personPatchInput } from '../../core/domain/person-file';
+import { householdMemberInput, personPatchInput, shelterPlaceInput } from '../../core/domain/person-file';
 import { ROLES } from '../access';
 import { actorOf } from '../auth';
 import type { AppDeps } from '../deps';
 import { HttpError, zodDetails } from '../errors';
 import { errorSummary, html, type SafeHtml } from '../html';
-import { addHouseholdMember, alreadySubmitted, patchPerson, readPersonFile, removeHouseholdMember } from '../services/person-file';
+import {
+  addHouseholdMember,
+  alreadySubmitted,
+  patchPerson,
+  personForChange,
+  readPersonFile,
+  removeHouseholdMember,
+} from '../services/person-file';
+import { once } from '../idempotency';
+import { assignShelterPlace, shelterOccupancy } from '../services/shelters';
 import { formKey } from '../submission';
+import { shelterPlaceView } from '../views/person-shelter';
 import { householdView, personEditView, personFormValues, type PersonFormValues } from '../views/person-form';
 import { layout, pageRouter } from './page-route';
 
@@ -15,6 +25,7 @@ const CASE_CHANGE = { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement kan
 const NOTICES: Record<string, string> = {
   gespeichert: 'Änderungen gespeichert.',
   haushalt: 'Haushalt gespeichert.',
+  unterkunft: 'Platz in der Notunterkunft gespeichert.',
 };
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
@@ -78,13 +89,16 @@ export function personPages(deps: AppDeps) {
     id: string,
     o: { values?: PersonFormValues; errors?: Record<string, string>; problem?: SafeHtml; notice?: string; key?: string } = {},
     household: { typed?: Record<string, string>; errors?: Record<string, string> } = {},
+    shelter: { typed?: Record<string, string>; errors?: Record<string, string> } = {},
   ) => {
     const p = await readPersonFile(deps, req.user!, actorOf(req), id);
+    const shelters = await shelterOccupancy(deps.db);
     const body = personEditView(p, req.csrfToken, o.values ?? personFormValues(p), o.errors ?? {}, {
       problem: o.problem,
       notice: o.notice,
       key: o.key,
-      household: householdView(p, req.csrfToken, !p.anonymizedAt, household.typed, household.errors),
+      household: html`${householdView(p, req.csrfToken, !p.anonymizedAt, household.typed, household.errors)}
+      ${shelterPlaceView(p, shelters, req.csrfToken, shelter.typed, shelter.errors)}`,
     });
     return layout(deps, req, `Person bearbeiten: ${p.lastName}, ${p.firstName}`, body);
   };
@@ -151,6 +165,33 @@ export function personPages(deps: AppDeps) {
       if (!(err instanceof HttpError && err.status === 404)) throw err; // already removed (double click)
     }
     res.redirect(303, `/personen/${id}?ok=haushalt#h-haushalt`);
+  });
+
+  pages.post('/personen/:id/unterkunft', CASE_CHANGE, async (req: Request, res: Response) => {
+    const id = String(req.params.id);
+    const b = req.body ?? {};
+    const typed = { shelterId: str(b.shelterId), place: str(b.place), since: str(b.since), _key: str(b._key) };
+    const parsed = shelterPlaceInput.safeParse({
+      shelterId: typed.shelterId,
+      place: typed.place || undefined,
+      since: typed.since || undefined,
+    });
+    if (!parsed.success) {
+      const errors: Record<string, string> = {};
+      for (const d of zodDetails(parsed.error)) errors[d.field.split('.')[0]] ??= d.message;
+      return res.status(400).send(await render(req, id, { problem: errorSummary(errors) }, {}, { typed, errors }));
+    }
+    try {
+      await personForChange(deps.db, req.user!, actorOf(req), id, 'person.shelter.assign');
+      await once(deps.db, req, res, async () => ({ id: (await assignShelterPlace(deps.db, req.user!, actorOf(req), id, parsed.data)).id }));
+    } catch (err) {
+      if (err instanceof HttpError && (err.status === 409 || (err.status === 404 && err.message.includes('Unterkunft')))) {
+        const errors = { shelterId: err.message };
+        return res.status(err.status).send(await render(req, id, { problem: errorSummary(errors) }, {}, { typed, errors }));
+      }
+      throw err;
+    }
+    res.redirect(303, `/personen/${id}?ok=unterkunft#h-unterkunft`);
   });
 
   return pages.router;

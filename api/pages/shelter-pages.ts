@@ -17,6 +17,7 @@ export function shelterPages(deps: AppDeps) {
       const [occ, waiting] = await Promise.all([shelterOccupancy(deps.db), longestWaiting(deps.db, req.user!, actorOf(req), 50)]);
       const now = Date.now();
       const body = html`
+        ${req.user!.role === 'supervisor' ? html`<p><a href="/unterkuenfte">Notunterkünfte anlegen und bearbeiten</a></p>` : ''}
         <section aria-labelledby="h-belegung"><h2 id="h-belegung">Belegung je Notunterkunft</h2>
           ${
             occ.length

@@ -7,6 +7,7 @@ import { assessmentInput, journalEditInput, journalInput, LIFE_AREAS, planInput,
 import { actorOf, requireRole } from '../auth';
 import type { AppDeps } from '../deps';
 import { badRequest, notFound } from '../errors';
+import { once } from '../idempotency';
 import type { JsonApi } from '../json-route';
 import {
   addAssessment,
@@ -124,7 +125,9 @@ export function registerCaseCycleRoutes(api: JsonApi, deps: AppDeps) {
     errors: { ...CASE_404, 409: CHANGE_409 },
     body: assessmentInput,
     response: created,
-    handler: async ({ req, body, params }) => addAssessment(deps, req.user!, actorOf(req), uuidOr404(params.id, 'Fall'), body),
+    idempotent: true,
+    handler: async ({ req, res, body, params }) =>
+      once(deps.db, req, res, () => addAssessment(deps, req.user!, actorOf(req), uuidOr404(params.id, 'Fall'), body)),
   });
   api.route({
     method: 'get',
@@ -148,10 +151,12 @@ export function registerCaseCycleRoutes(api: JsonApi, deps: AppDeps) {
     errors: { ...CASE_404, 409: CHANGE_409 },
     body: planInput,
     response: created,
-    handler: async ({ req, body, params }) => {
-      const p = await addPlan(deps, req.user!, actorOf(req), uuidOr404(params.id, 'Fall'), body);
-      return { id: p.id, version: p.version };
-    },
+    idempotent: true,
+    handler: async ({ req, res, body, params }) =>
+      once(deps.db, req, res, async () => {
+        const p = await addPlan(deps, req.user!, actorOf(req), uuidOr404(params.id, 'Fall'), body);
+        return { id: p.id, version: p.version };
+      }),
   });
   api.route({
     method: 'get',
@@ -226,8 +231,11 @@ export function registerCaseCycleRoutes(api: JsonApi, deps: AppDeps) {
     response: planView.extend({
       openGoals: z.array(z.object({ fromGoalId: z.string(), area: z.string(), text: z.string(), targetDate: z.string() })),
     }),
-    handler: async ({ req, body, params }) =>
-      reviewPlan(deps, req.user!, actorOf(req), uuidOr404(params.id, 'Fall'), uuidOr404(params.planId, 'Hilfeplan'), body),
+    idempotent: true,
+    handler: async ({ req, res, body, params }) =>
+      once(deps.db, req, res, () =>
+        reviewPlan(deps, req.user!, actorOf(req), uuidOr404(params.id, 'Fall'), uuidOr404(params.planId, 'Hilfeplan'), body),
+      ),
   });
   api.route({
     method: 'post',
@@ -242,16 +250,18 @@ export function registerCaseCycleRoutes(api: JsonApi, deps: AppDeps) {
     },
     body: z.strictObject({ type: z.enum(CHAIN_TYPES, { error: `Typ muss ${CHAIN_TYPES.join(' oder ')} sein` }) }),
     response: z.object({ id: z.string() }),
-    handler: async ({ req, body, params }) => {
-      const caseId = uuidOr404(params.id, 'Fall');
-      const { plan } = await readPlan(deps.db, req.user!, actorOf(req), caseId, uuidOr404(params.planId, 'Hilfeplan'));
-      const goalId = uuidOr404(params.goalId, 'Ziel');
-      if (!plan.goals.some((g) => g.id === goalId)) throw notFound('Ziel');
-      await goalOfCase(deps.db, caseId, goalId);
-      const p = await startChain(deps, req.user!, actorOf(req), caseId, body.type);
-      await linkGoalChain(deps.db, actorOf(req), caseId, goalId, p.id);
-      return { id: p.id };
-    },
+    idempotent: true,
+    handler: async ({ req, res, body, params }) =>
+      once(deps.db, req, res, async () => {
+        const caseId = uuidOr404(params.id, 'Fall');
+        const { plan } = await readPlan(deps.db, req.user!, actorOf(req), caseId, uuidOr404(params.planId, 'Hilfeplan'));
+        const goalId = uuidOr404(params.goalId, 'Ziel');
+        if (!plan.goals.some((g) => g.id === goalId)) throw notFound('Ziel');
+        await goalOfCase(deps.db, caseId, goalId);
+        const p = await startChain(deps, req.user!, actorOf(req), caseId, body.type);
+        await linkGoalChain(deps.db, actorOf(req), caseId, goalId, p.id);
+        return { id: p.id };
+      }),
   });
 
   // --- journal ------------------------------------------------------------------------------
@@ -265,9 +275,11 @@ export function registerCaseCycleRoutes(api: JsonApi, deps: AppDeps) {
     errors: { ...CASE_404, 409: 'Fall anonymisiert' },
     body: journalInput,
     response: z.object({ id: z.string() }),
-    handler: async ({ req, body, params }) => ({
-      id: (await addJournalEntry(deps, req.user!, actorOf(req), uuidOr404(params.id, 'Fall'), body)).id,
-    }),
+    idempotent: true,
+    handler: async ({ req, res, body, params }) =>
+      once(deps.db, req, res, async () => ({
+        id: (await addJournalEntry(deps, req.user!, actorOf(req), uuidOr404(params.id, 'Fall'), body)).id,
+      })),
   });
   api.route({
     method: 'put',
@@ -278,10 +290,13 @@ export function registerCaseCycleRoutes(api: JsonApi, deps: AppDeps) {
     errors: { 404: 'Fall oder Eintrag unbekannt', 409: 'Fall anonymisiert' },
     body: journalEditInput,
     response: z.object({ id: z.string() }),
-    handler: async ({ req, body, params }) => ({
-      id: (await editJournalEntry(deps, req.user!, actorOf(req), uuidOr404(params.id, 'Fall'), uuidOr404(params.entryId, 'Eintrag'), body))
-        .id,
-    }),
+    idempotent: true,
+    handler: async ({ req, res, body, params }) =>
+      once(deps.db, req, res, async () => ({
+        id: (
+          await editJournalEntry(deps, req.user!, actorOf(req), uuidOr404(params.id, 'Fall'), uuidOr404(params.entryId, 'Eintrag'), body)
+        ).id,
+      })),
   });
   api.route({
     method: 'get',
@@ -310,12 +325,14 @@ export function registerCaseCycleRoutes(api: JsonApi, deps: AppDeps) {
       415: 'Kein PDF, JPEG oder PNG (nach Inhalt)',
     },
     response: z.object({ id: z.string() }),
-    handler: async ({ req, params }) => {
-      const caseId = uuidOr404(params.id, 'Fall');
-      const up = await parseUpload(req);
-      const d = await addDocument(deps.db, req.user!, actorOf(req), caseId, up, { processId: up.processId, stepKey: up.stepKey });
-      return { id: d.id };
-    },
+    idempotent: true,
+    handler: async ({ req, res, params }) =>
+      once(deps.db, req, res, async () => {
+        const caseId = uuidOr404(params.id, 'Fall');
+        const up = await parseUpload(req);
+        const d = await addDocument(deps.db, req.user!, actorOf(req), caseId, up, { processId: up.processId, stepKey: up.stepKey });
+        return { id: d.id };
+      }),
   });
   api.route({
     method: 'get',

@@ -7,7 +7,15 @@ import { notFound } from '../errors';
 import type { JsonApi } from '../json-route';
 import type { AppDeps } from '../deps';
 import { personForChange } from '../services/person-file';
-import { assignShelterPlace, createShelter, longestWaiting, releaseShelterPlaceByUser, shelterOccupancy } from '../services/shelters';
+import { once } from '../idempotency';
+import {
+  assignShelterPlace,
+  createShelter,
+  longestWaiting,
+  releaseShelterPlaceByUser,
+  shelterOccupancy,
+  updateShelter,
+} from '../services/shelters';
 
 const uuid = z.uuid();
 const checkId = (id: string, what = 'Person') => {
@@ -45,7 +53,24 @@ export function registerShelterRoutes(api: JsonApi, deps: AppDeps) {
     errors: { 409: 'Name schon vergeben' },
     body: shelterInput,
     response: z.object({ id: z.string() }),
-    handler: async ({ req, body }) => ({ id: (await createShelter(deps.db, actorOf(req), body)).id }),
+    idempotent: true,
+    handler: async ({ req, res, body }) =>
+      once(deps.db, req, res, async () => ({ id: (await createShelter(deps.db, actorOf(req), body)).id })),
+  });
+
+  api.route({
+    method: 'put',
+    path: '/api/shelters/:id',
+    tag: 'Unterkünfte',
+    roles: ['supervisor', 'admin'],
+    summary: 'Notunterkunft ändern: Name, Adresse, Plätze (nicht weniger Plätze als belegt)',
+    errors: { 404: 'Unterkunft unbekannt', 409: 'Name schon vergeben oder weniger Plätze als belegt' },
+    body: shelterInput,
+    response: occupancyItem,
+    handler: async ({ req, body, params }) => {
+      const s = await updateShelter(deps.db, actorOf(req), checkId(params.id, 'Unterkunft'), body);
+      return (await shelterOccupancy(deps.db)).find((o) => o.id === s.id)!;
+    },
   });
 
   api.route({

@@ -14,6 +14,7 @@ import {
   type PlanTimerRef,
   type ReviewInput,
 } from '../../core/domain/case-cycle';
+import { planTimerOffsets, type PlanTimerOffsets } from '../../core/domain/plan-timers';
 import type { Logger } from '../../core/log';
 import { setPlanSignal } from '../../workflows/case';
 import { canReadCase } from '../access';
@@ -25,6 +26,8 @@ export interface CycleDeps {
   db: Db;
   temporal: Client;
   log?: Logger;
+  /** reminder/escalation offsets in days (KIM_PLAN_*_DAYS); unset → the defaults 3/2/1 */
+  planTimerDays?: PlanTimerOffsets;
 }
 
 const TX = { timeout: 20_000, maxWait: 5_000 };
@@ -141,7 +144,8 @@ export function planView(p: PlanRow, chains: Array<{ goalId: string; processId: 
 /** Tells the case workflow the plan's ids and dates (never its text); a failure is logged, the plan stays. */
 async function signalPlan(deps: CycleDeps, workflowId: string, ref: PlanTimerRef) {
   try {
-    await deps.temporal.workflow.getHandle(workflowId).signal(setPlanSignal, ref);
+    const offsets = deps.planTimerDays ? planTimerOffsets(deps.planTimerDays) : undefined;
+    await deps.temporal.workflow.getHandle(workflowId).signal(setPlanSignal, offsets ? { ...ref, offsets } : ref);
   } catch (err) {
     deps.log?.warn({ err, planId: ref.planId }, 'Hilfeplan-Fristen nicht an den Fall-Workflow übergeben');
   }

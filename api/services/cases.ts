@@ -110,11 +110,15 @@ export async function createCase(deps: CaseDeps, user: AuthUser, actor: Actor, i
       const reference = `KIM-${year}-${String(last).padStart(4, '0')}`;
       const id = crypto.randomUUID();
       const workflowId = caseWorkflowId(id);
+      // the person's household (a first member added at the same moment waits for this row: FOR SHARE)
+      const [{ householdId }] = await tx.$queryRaw<{ householdId: string | null }[]>`
+      SELECT "householdId" FROM "Person" WHERE "id" = ${input.personId} FOR SHARE`;
       await tx.case.create({
         data: {
           id,
           reference,
           personId: input.personId,
+          householdId,
           topic: input.topic,
           caseworkerId: user.id,
           departmentId: user.departmentId,
@@ -387,6 +391,6 @@ export async function caseOverview(deps: CaseDeps, user: AuthUser, actor: Actor,
     deps.db.task.findMany({ where: { caseId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 200 }),
     listDepartments(deps.db),
   ]);
-  return { ...c, processes, tasks, departments, household: await caseHousehold(deps.db, c.record.personId) };
+  return { ...c, processes, tasks, departments, household: await caseHousehold(deps.db, c.record) };
 }
 export type CaseOverview = Awaited<ReturnType<typeof caseOverview>>;

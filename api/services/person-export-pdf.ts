@@ -125,8 +125,7 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
   h2('2. Haushalt');
   if (x.household) {
     kv('Haushalts-Kennung', x.household.id);
-    kv('Größe', x.household.size);
-    kv('Unterkunft', x.household.shelterId);
+    kv('Größe (aus den Mitgliedern)', x.household.size);
     kv('Weitere erfasste Mitglieder', x.household.otherMembers);
   } else if (!f.householdMembers.length) none('Kein Haushalt erfasst.');
   for (const m of f.householdMembers)

@@ -3,6 +3,7 @@
 // and their team (canReadCase), and supervisors; a caseworker's export holds only the cases they may
 // read and says how many it leaves out. Household members other than the person appear as a count,
 // staff in the access summary by role and department (not by name): their data is not the subject's.
+import { householdSizeOf } from '../../core/domain/household';
 import { personFileExport } from './person-export-file';
 import { caseCycleExport } from './case-cycle-export';
 import { audit, auditRefused, type Actor } from '../../core/audit';
@@ -47,7 +48,14 @@ async function personInScope(db: Db, user: AuthUser, actor: Actor, personId: str
   const person = /^[0-9a-f-]{36}$/i.test(personId)
     ? await db.person.findUnique({
         where: { id: personId },
-        include: { household: { include: { _count: { select: { persons: true } } } } },
+        include: {
+          household: {
+            include: {
+              persons: { select: { householdSize: true, householdMembers: { where: { removedAt: null }, select: { removedAt: true } } } },
+              cases: { select: { id: true } },
+            },
+          },
+        },
       })
     : null;
   if (!person) throw notFound('Person');
@@ -179,10 +187,12 @@ export async function buildPersonExport(
     household: person.household
       ? {
           id: person.household.id,
-          size: person.household.size,
-          shelterId: person.household.shelterId,
+          /** derived: this person, the members recorded on the file, other persons of the household with a file */
+          size: householdSizeOf(person.household.persons),
           createdAt: iso(person.household.createdAt),
-          otherMembers: person.household._count.persons - 1,
+          otherMembers: person.household.persons.length - 1,
+          /** the cases that belong to this household (the other persons' cases by reference only) */
+          caseIds: person.household.cases.map((c) => c.id).filter((id) => caseIds.includes(id)),
         }
       : null,
     recipients: [...recipients.values()].map((r) => ({

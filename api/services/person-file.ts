@@ -6,7 +6,8 @@ import type { Client } from '@temporalio/client';
 import { audit, auditRefused, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
-import { householdSize, type HouseholdMemberInput, type PersonPatch } from '../../core/domain/person-file';
+import { householdSizeOf } from '../../core/domain/household';
+import type { HouseholdMemberInput, PersonPatch } from '../../core/domain/person-file';
 import type { Logger } from '../../core/log';
 import { worksOnCases } from '../access';
 import type { AuthUser } from '../auth';
@@ -42,11 +43,21 @@ async function loadInScope(db: Db, user: AuthUser, actor: Actor, id: string, att
   return p;
 }
 
+/** The other persons with a file in a household, with their current members (for the derived size). */
+const otherPersons = (db: Db, householdId: string | null, personId: string) =>
+  householdId
+    ? db.person.findMany({
+        where: { householdId, id: { not: personId }, anonymizedAt: null },
+        orderBy: { id: 'asc' },
+        select: { id: true, firstName: true, lastName: true, householdSize: true, householdMembers: { where: { removedAt: null } } },
+      })
+    : Promise.resolve([]);
+
 /** The person with members and place; audited as person.read. */
 export async function readPersonFile({ db }: PersonFileDeps, user: AuthUser, actor: Actor, id: string) {
   const p = await loadInScope(db, user, actor, id, 'person.read');
   await audit(db, actor, 'person.read', { type: 'Person', id });
-  return { ...p, derivedHouseholdSize: householdSize(p.householdSize, p.householdMembers) };
+  return { ...p, derivedHouseholdSize: householdSizeOf([p, ...(await otherPersons(db, p.householdId, p.id))]) };
 }
 export type PersonFile = Awaited<ReturnType<typeof readPersonFile>>;
 
@@ -153,6 +164,16 @@ export async function addHouseholdMember(
   if (existing) return existing;
   const create = () =>
     db.$transaction(async (tx) => {
+      // the first member makes the household; the person's cases belong to it (row lock: one household per person)
+      const [{ householdId: current }] = await tx.$queryRaw<{ householdId: string | null }[]>`
+      SELECT "householdId" FROM "Person" WHERE "id" = ${personId} FOR UPDATE`;
+      let householdId = current;
+      if (!householdId) {
+        householdId = (await tx.household.create({ data: {} })).id;
+        await tx.person.update({ where: { id: personId }, data: { householdId } });
+        await tx.case.updateMany({ where: { personId, householdId: null }, data: { householdId } });
+        await audit(tx, actor, 'household.create', { type: 'Household', id: householdId }, { personId });
+      }
       const m = await tx.householdMember.create({
         data: {
           personId,
@@ -179,7 +200,7 @@ export async function addHouseholdMember(
 export async function listHouseholdMembers(deps: PersonFileDeps, user: AuthUser, actor: Actor, personId: string) {
   const p = await loadInScope(deps.db, user, actor, personId, 'person.household.read');
   await audit(deps.db, actor, 'person.household.read', { type: 'Person', id: personId }, { count: p.householdMembers.length });
-  return { members: p.householdMembers, size: householdSize(p.householdSize, p.householdMembers) };
+  return { members: p.householdMembers, size: householdSizeOf([p, ...(await otherPersons(deps.db, p.householdId, p.id))]) };
 }
 
 export async function removeHouseholdMember(deps: PersonFileDeps, user: AuthUser, actor: Actor, personId: string, memberId: string) {
@@ -192,11 +213,12 @@ export async function removeHouseholdMember(deps: PersonFileDeps, user: AuthUser
   }, TX);
 }
 
-/** The household of a case's person for the case page (the case read is audited by the page). */
-export async function caseHousehold(db: Db, personId: string) {
-  const p = await db.person.findUnique({ where: { id: personId }, include: includeFile });
+/** The case's household for the case page: its person's members, other persons of it with a file, the derived size (the case read is audited by the page). */
+export async function caseHousehold(db: Db, c: { personId: string; householdId: string | null }) {
+  const p = await db.person.findUnique({ where: { id: c.personId }, include: includeFile });
   if (!p) return undefined;
-  return { members: p.householdMembers, size: householdSize(p.householdSize, p.householdMembers), stay: p.shelterStays[0] };
+  const others = await otherPersons(db, c.householdId, p.id);
+  return { id: c.householdId, members: p.householdMembers, others, size: householdSizeOf([p, ...others]), stay: p.shelterStays[0] };
 }
 
 /** A form submitted twice: the first submission (same one-time key) already changed the person. */

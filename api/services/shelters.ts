@@ -27,6 +27,27 @@ export async function createShelter(db: Db, actor: Actor, input: ShelterInput) {
   }
 }
 
+/** Change a shelter's name, address or places; never fewer places than are occupied (409). */
+export async function updateShelter(db: Db, actor: Actor, id: string, input: ShelterInput) {
+  try {
+    return await db.$transaction(async (tx) => {
+      if (!(await lockShelter(tx, id))) throw notFound('Unterkunft');
+      const occupied = await tx.shelterStay.count({ where: { shelterId: id, releasedAt: null } });
+      if (input.capacity < occupied)
+        throw conflict(`Es sind ${occupied} Plätze belegt: die Unterkunft kann nicht auf ${input.capacity} Plätze verkleinert werden.`);
+      const s = await tx.shelter.update({
+        where: { id },
+        data: { name: input.name, address: input.address || null, capacity: input.capacity },
+      });
+      await audit(tx, actor, 'shelter.update', { type: 'Shelter', id }, { capacity: s.capacity });
+      return s;
+    }, TX);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`Eine Unterkunft „${input.name}“ gibt es schon.`);
+    throw err;
+  }
+}
+
 /** Occupancy per shelter: places, occupied, free. Figures only — no persons. */
 export async function shelterOccupancy(db: Db) {
   const [shelters, open] = await Promise.all([

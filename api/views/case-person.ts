@@ -21,6 +21,7 @@ export function casePersonSection(o: CaseOverview, ctx: CaseViewCtx): SafeHtml {
         ? html`<ul>${h.members.map((m) => html`<li>${m.firstName} ${m.lastName} – ${RELATIONSHIP_LABELS[m.relationship] ?? m.relationship}, ${ageOn(m.birthDate, now)} Jahre</li>`)}</ul>`
         : ''
     }
+    ${h.others.length ? html`<p>Dazu ${h.others.length === 1 ? '1 weitere Person' : `${h.others.length} weitere Personen`} des Haushalts mit eigener Akte.</p>` : ''}
     ${h.stay ? html`<p>Platz in der Notunterkunft: ${h.stay.shelter.name}${h.stay.place ? ` (${h.stay.place})` : ''} seit ${formatDate(h.stay.since)}</p>` : ''}
     ${worksOnCases(ctx.user) ? html`<p><a href="/personen/${o.record.personId}">Person und Haushalt bearbeiten</a></p>` : ''}
   </section>`;

@@ -10,6 +10,8 @@ export interface PlanTimerRef {
   actions: Array<{ actionId: string; dueAt: string }>;
   /** set when the plan was reviewed: no more timers for it */
   reviewed?: boolean;
+  /** the installation's offsets (ms) when the plan was sent; absent → PLAN_TIMER_OFFSETS (histories from before) */
+  offsets?: PlanTimerOffsets;
 }
 
 export type PlanTimerKind = 'review-reminder' | 'action-reminder' | 'review-escalation';
@@ -24,10 +26,26 @@ export interface PlanTimer {
 const DAY = 86_400_000;
 /** how long before a review / an action's due date the caseworker is reminded, and when a missed review escalates */
 export const PLAN_TIMER_OFFSETS = { reviewReminder: 3 * DAY, actionReminder: 2 * DAY, escalation: 1 * DAY };
+export type PlanTimerOffsets = typeof PLAN_TIMER_OFFSETS;
+/** The offsets in days (KIM_PLAN_REVIEW_REMINDER_DAYS, …) as the ms a PlanTimerRef carries. */
+export const planTimerOffsets = (days: PlanTimerOffsets): PlanTimerOffsets => ({
+  reviewReminder: days.reviewReminder * DAY,
+  actionReminder: days.actionReminder * DAY,
+  escalation: days.escalation * DAY,
+});
+/** Offsets a signal carried, if they are three finite numbers (anything else: the defaults). */
+export function validOffsets(o: unknown): PlanTimerOffsets | undefined {
+  const v = o as Partial<PlanTimerOffsets> | undefined;
+  const ok = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  return v && ok(v.reviewReminder) && ok(v.actionReminder) && ok(v.escalation)
+    ? { reviewReminder: v.reviewReminder!, actionReminder: v.actionReminder!, escalation: v.escalation! }
+    : undefined;
+}
 
 /** Every timer a plan has (fired or not), ordered by time. */
-export function planTimers(plan: PlanTimerRef, offsets = PLAN_TIMER_OFFSETS): PlanTimer[] {
+export function planTimers(plan: PlanTimerRef, defaults = PLAN_TIMER_OFFSETS): PlanTimer[] {
   if (plan.reviewed) return [];
+  const offsets = plan.offsets ?? defaults;
   const review = Date.parse(plan.reviewAt);
   const timers: PlanTimer[] = [
     { key: `review-reminder:${plan.planId}`, kind: 'review-reminder', at: review - offsets.reviewReminder, planId: plan.planId },

@@ -14,3 +14,6 @@ export interface RetentionResult {
   cases: number;
   persons: number;
 }
+
+/** How long the first answer to a request with an Idempotency-Key is kept for a repeat (api/idempotency.ts). */
+export const IDEMPOTENT_RESPONSE_HOURS = 24;

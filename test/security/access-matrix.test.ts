@@ -35,6 +35,7 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'DELETE /api/persons/{id}/household-members/{memberId}': [CW],
   'GET /api/shelters': [CW, SV, AD],
   'POST /api/shelters': [SV, AD],
+  'PUT /api/shelters/{id}': [SV, AD],
   'GET /api/shelters/waiting': [SV, CW],
   'PUT /api/persons/{id}/shelter-place': [CW],
   'DELETE /api/persons/{id}/shelter-place': [CW],

@@ -58,6 +58,9 @@ async function counts() {
     personVersions: (await db.person.aggregate({ _sum: { version: true } }))._sum.version,
     householdMember: await db.householdMember.count({ where: { removedAt: null } }),
     shelter: await db.shelter.count(),
+    // an edit (PUT /api/shelters/{id}) that got through would change places; a kept first answer would stay (issue 13)
+    shelterCapacity: (await db.shelter.aggregate({ _sum: { capacity: true } }))._sum.capacity,
+    idempotentResponse: await db.idempotentResponse.count(),
     shelterStay: await db.shelterStay.count({ where: { releasedAt: null } }),
     assessment: await db.assessment.count(),
     plan: await db.plan.count(),

@@ -7,6 +7,7 @@ import type http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
+import type { AppDeps } from '../../api/deps';
 import type { OidcSettings } from '../../core/config';
 import { createPayloadCodec } from '../../core/codec';
 import { createDb, type Db } from '../../core/db/client';
@@ -85,6 +86,8 @@ export async function startStack(
     linkTtlDays?: number;
     continueAfterEvents?: number;
     oidc?: OidcSettings;
+    /** help-plan timer offsets in days (KIM_PLAN_*_DAYS) */
+    planTimerDays?: AppDeps['planTimerDays'];
     /** collect every log line of the app and worker (at debug level) here */
     logLines?: string[];
   } = {},
@@ -130,6 +133,7 @@ export async function startStack(
     workingDaySeconds: opts.workingDaySeconds ?? 0,
     continueAfterEvents: opts.continueAfterEvents,
     oidc: opts.oidc,
+    planTimerDays: opts.planTimerDays,
   });
   const server: http.Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));

@@ -59,6 +59,14 @@ describe('loadConfig', () => {
       KIM_WORKER_CACHE: 500,
     });
     expect(loadConfig({}).KIM_WORKER_CACHE).toBe(2_000);
+    // help-plan timers: 3 days before the review, 2 before an action, escalation 1 day after a missed review
+    expect(loadConfig({})).toMatchObject({
+      KIM_PLAN_REVIEW_REMINDER_DAYS: 3,
+      KIM_PLAN_ACTION_REMINDER_DAYS: 2,
+      KIM_PLAN_ESCALATION_DAYS: 1,
+    });
+    expect(loadConfig({ KIM_PLAN_REVIEW_REMINDER_DAYS: '7' }).KIM_PLAN_REVIEW_REMINDER_DAYS).toBe(7);
+    expect(named(configError({ KIM_PLAN_ESCALATION_DAYS: '-1' }))).toEqual(['KIM_PLAN_ESCALATION_DAYS']);
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.embedded.postgres).toBe(true);
   });

@@ -1,6 +1,13 @@
 // The help plan's timers as the case workflow decides them (core/domain/plan-timers.ts): order,
 // reminders before review and actions, escalation after a missed review, nothing after the review.
-import { nextPlanTimer, planTimers, PLAN_TIMER_OFFSETS, type PlanTimerRef } from '../../core/domain/plan-timers';
+import {
+  nextPlanTimer,
+  planTimerOffsets,
+  planTimers,
+  PLAN_TIMER_OFFSETS,
+  validOffsets,
+  type PlanTimerRef,
+} from '../../core/domain/plan-timers';
 
 const DAY = 86_400_000;
 const plan: PlanTimerRef = {
@@ -39,4 +46,14 @@ it('ignores dates it cannot read', () => {
     'review-reminder',
     'review-escalation',
   ]);
+});
+
+it('a plan carrying the installation offsets (KIM_PLAN_*_DAYS) uses them instead of 3/2/1 days', () => {
+  const offsets = planTimerOffsets({ reviewReminder: 7, actionReminder: 1, escalation: 4 });
+  const timers = planTimers({ ...plan, offsets });
+  expect(timers.find((t) => t.kind === 'review-reminder')!.at).toBe(Date.parse(plan.reviewAt) - 7 * DAY);
+  expect(timers.find((t) => t.kind === 'review-escalation')!.at).toBe(Date.parse(plan.reviewAt) + 4 * DAY);
+  expect(timers.find((t) => t.key === 'action-reminder:a1')!.at).toBe(Date.parse('2027-03-01T07:00:00.000Z') - 1 * DAY);
+  expect(validOffsets(offsets)).toEqual(offsets);
+  expect(validOffsets({ reviewReminder: 'x' })).toBeUndefined();
 });
