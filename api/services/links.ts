@@ -28,7 +28,14 @@ export interface LinkToken {
 }
 /** forged → 403; the others → 410: expired, used, task ended, task forwarded to another department, consent withdrawn */
 export type LinkRejection = 'forged' | 'expired' | 'used' | 'ended' | 'forwarded' | 'consent';
-export type CheckedLink = { ok: true; token: LinkToken } | { ok: false; status: 403 | 410; reason: LinkRejection };
+/** the link's task as the check read it: the action needs no second read of it */
+export interface LinkTaskRow {
+  id: string;
+  stepKey: string;
+  workflowId: string;
+  caseId: string;
+}
+export type CheckedLink = { ok: true; token: LinkToken; task: LinkTaskRow } | { ok: false; status: 403 | 410; reason: LinkRejection };
 
 /** `actor`: the request's origin (ip, request id) with role 'link' */
 export async function checkLink(deps: LinkDeps, actor: Actor, raw: string, method: string): Promise<CheckedLink> {
@@ -66,7 +73,7 @@ export async function checkLink(deps: LinkDeps, actor: Actor, raw: string, metho
 async function checkTaskOfLink(deps: LinkDeps, token: LinkToken): Promise<CheckedLink> {
   const t = await deps.db.task.findUnique({
     where: { id: token.taskId },
-    select: { status: true, departmentId: true, caseId: true, workflowId: true },
+    select: { id: true, status: true, departmentId: true, caseId: true, workflowId: true, stepKey: true },
   });
   if (!t) return { ok: false, status: 410, reason: 'ended' };
   let { status, departmentId } = t;
@@ -77,7 +84,7 @@ async function checkTaskOfLink(deps: LinkDeps, token: LinkToken): Promise<Checke
   if (!OPEN_TASK_STATUSES.includes(status)) return { ok: false, status: 410, reason: 'ended' };
   if (departmentId !== token.departmentId) return { ok: false, status: 410, reason: 'forwarded' };
   if (!(await consentCovers(deps.db, t.caseId, token.departmentId))) return { ok: false, status: 410, reason: 'consent' };
-  return { ok: true, token };
+  return { ok: true, token, task: { id: t.id, stepKey: t.stepKey, workflowId: t.workflowId, caseId: t.caseId } };
 }
 
 /** The state of the handoff workflow while it runs; undefined when it has ended (the read model is then right) or is gone. */
@@ -107,10 +114,6 @@ export async function linkTask(deps: LinkDeps, actor: Actor, token: LinkToken) {
   const departments = await listDepartments(deps.db, { except: t.departmentId });
   await audit(deps.db, actor, 'task.read', { type: 'Task', id: t.id, caseId: t.caseId }, { recipient: token.recipient });
   return { task: t, departments };
-}
-
-export async function taskStepKey(db: Db, taskId: string) {
-  return (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { stepKey: true } })).stepKey;
 }
 
 /** Single use: the link is spent once its action took effect. */
