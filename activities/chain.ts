@@ -24,6 +24,15 @@ function uuidFrom(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** Step rows the workflow's state lists as done but the read model still shows open (after a lost run). */
+async function closeDoneSteps(tx: Prisma.TransactionClient, processId: string, state: ProcessRecord['state']) {
+  for (const d of state.done)
+    await tx.processStep.updateMany({
+      where: { processId, seq: d.seq, completedAt: null },
+      data: { status: d.skipped ? 'skipped' : 'done', outcome: d.outcome, completedAt: new Date(d.completedAt) },
+    });
+}
+
 export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
   /** The department a handoff step goes to: fixed, or by the person's benefit type. */
   async function targetDepartment(t: HandoffTarget) {
@@ -38,11 +47,19 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
       const { processId, seq, event, actor, state } = input;
       return db.$transaction(
         async (tx) => {
-          if (await tx.processEvent.findUnique({ where: { processId_seq: { processId, seq } } })) return 'duplicate';
           // the steps open now: the current step, or one per parallel branch (the first one is "the" current step)
           const open = openSteps(state);
           const cur = open[0];
           const stepKey = (input.details?.step as string | undefined) ?? cur?.key ?? null;
+          const prior = await tx.processEvent.findUnique({ where: { processId_seq: { processId, seq } } });
+          if (prior && prior.event === event && prior.step === stepKey) return 'duplicate'; // a retried activity
+          // another record under this seq: written by a run of the workflow task the Temporal server then lost
+          // (restarted before it stored the task's result). The workflow went on differently from there, so the
+          // records from this seq on belong to the lost run: they go, this one counts (issue 17, cluster fault run)
+          if (prior) {
+            await tx.processEvent.deleteMany({ where: { processId, seq: { gte: seq } } });
+            await closeDoneSteps(tx, processId, state);
+          }
           const about = open.find((c) => c.key === stepKey) ?? cur;
           const titleOf = (key: string) =>
             input.titles.open?.[key] ?? (key === state.current?.key ? input.titles.current : undefined) ?? key;

@@ -74,17 +74,24 @@ async function main() {
   onShutdown(log, stopAll);
 
   // PostgreSQL and the SMTP capture as `npm start` has them; Temporal is ours (below), not the dev server
-  const services = await startServices({ ...config, TEMPORAL_ADDRESS: 'cluster', embedded: { ...config.embedded, temporal: false } }, log);
+  // — unless KIM_CLUSTER_TEMPORAL=dev asks for the dev server (the same fault run on the dev-server shape)
+  const dev = settings.temporal === 'dev' && !config.TEMPORAL_ADDRESS;
+  const services = await startServices(
+    dev ? config : { ...config, TEMPORAL_ADDRESS: 'cluster', embedded: { ...config.embedded, temporal: false } },
+    log,
+  );
   stops.push(services.stop);
   const db = await prepareDatabase(config, services.databaseUrl, log, seed); // migrations once, before the children
   await db.$disconnect();
 
-  const temporal = await startClusterTemporal({
-    config,
-    kimDatabaseUrl: services.databaseUrl,
-    internalPorts: settings.temporalInternalPorts,
-    log,
-  });
+  const temporal = dev
+    ? { address: services.temporalAddress, pid: undefined, stop: async () => {} } // stopped with the services
+    : await startClusterTemporal({
+        config,
+        kimDatabaseUrl: services.databaseUrl,
+        internalPorts: settings.temporalInternalPorts,
+        log,
+      });
   stops.push(temporal.stop);
 
   const common = {
@@ -131,7 +138,7 @@ async function main() {
   const lines = [
     '',
     `  KIM Flow (Cluster) läuft: ${config.publicUrl}   (bereit nach ${((Date.now() - started) / 1000).toFixed(1)} s)`,
-    `  Temporal:        ${temporal.address}${temporal.pid ? ' (Server auf PostgreSQL)' : ''}`,
+    `  Temporal:        ${temporal.address}${temporal.pid ? ' (Server auf PostgreSQL)' : dev ? ' (Dev-Server)' : ''}`,
     `  Worker:          ${workers.map((w) => `${w.name} pid ${w.child.pid}`).join(', ')}`,
     `  API-Instanzen:   ${settings.apiPorts.map((p, i) => `${apis[i].name} :${p} pid ${apis[i].child.pid}`).join(', ')}`,
     services.capture ? `  Mails (SMTP-Capture): ${config.KIM_DATA_DIR}/mails.jsonl` : '',

@@ -7,7 +7,7 @@ import { HANDOFF_STEPS } from '../../core/domain/handoff';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../errors';
 import { html, page } from '../html';
-import { checkLink, linkTask, spendLink, taskStepKey, type CheckedLink, type LinkRejection, type LinkToken } from '../services/links';
+import { checkLink, linkTask, spendLink, type CheckedLink, type LinkRejection, type LinkToken } from '../services/links';
 import { actOnTask } from '../services/tasks';
 import { ACTION_TITLES, actionForm, parseActionForm, taskSummary } from './task-forms';
 
@@ -81,11 +81,11 @@ export function linkPages(deps: AppDeps) {
     const raw = String(req.params.token);
     const c = await check(req, raw);
     if (!c.ok) return rejected(res, c);
-    const form = parseActionForm(c.token.action, await taskStepKey(deps.db, c.token.taskId), req.body);
+    const form = parseActionForm(c.token.action, c.task.stepKey, req.body);
     if (!form.ok) return render(req, res, raw, c.token, 400, form.values, form.errors);
     const actor = { kind: 'link' as const, recipient: c.token.recipient, departmentId: c.token.departmentId };
     try {
-      await actOnTask(deps, c.token.taskId, { ...form.fields, actor }, `link:${c.token.id}`); // one action per link, even double-clicked
+      await actOnTask(deps, c.task, { ...form.fields, actor }, `link:${c.token.id}`); // one action per link, even double-clicked
     } catch (err) {
       if (err instanceof HttpError && err.status === 400) {
         return render(req, res, raw, c.token, 400, formStrings(req.body), Object.fromEntries(err.details.map((d) => [d.field, d.message])));

@@ -37,6 +37,15 @@ export interface ChainDeps {
 
 const runningFilter = { status: { in: ['running', 'on_hold'] as ('running' | 'on_hold')[] } };
 
+/**
+ * Starts a chain: the process row, its first step and the audit entry in ONE statement (atomic, one
+ * round-trip), then the workflow — no transaction is held open around the gRPC call (issue 17, P1: it
+ * kept a pool connection busy for the whole start and cost BEGIN/COMMIT round-trips). A read right after
+ * the 201 shows the first step. Double submit: the unique index "one running per case and type" lets
+ * one insert through (the other gets 409 with its id), and the workflow id (one running per case and
+ * type) refuses a second workflow. If the start fails (Temporal down, or the previous chain's workflow
+ * still closing), the rows are removed again and the failure is audited — nothing half-written stays.
+ */
 export async function startChain(
   deps: ChainDeps,
   user: AuthUser,
@@ -45,82 +54,127 @@ export async function startChain(
   type: string,
   definition?: ChainDefinition,
 ) {
-  const c = await deps.db.case.findUnique({ where: { id: caseId } });
+  const running = async () => deps.db.process.findFirst({ where: { caseId, type, ...runningFilter }, select: { id: true } });
+  // the reads at once (one round-trip of latency); their answers are used in the order of the checks
+  const [c, def, existing] = await Promise.all([
+    deps.db.case.findUnique({ where: { id: caseId } }),
+    definition ?? currentChainDefinition(deps.db, type), // newest published version
+    running(),
+  ]);
   if (!c) throw notFound('Fall');
   if (!canChangeCase(user, c)) throw forbidden('Keine Berechtigung, für diesen Fall eine Kette zu starten.');
   refuseAnonymized(c);
   if (c.status === 'closed') throw conflict('Der Fall ist abgeschlossen.');
-  const def = definition ?? (await currentChainDefinition(deps.db, type)); // newest published version
   if (!def) throw badRequest(`Unbekannte Kette: ${type}`, [{ field: 'type', message: 'Kette unbekannt' }]);
-  const running = async () => deps.db.process.findFirst({ where: { caseId, type, ...runningFilter }, select: { id: true } });
-  const existing = await running();
   if (existing) throw conflict('Für diesen Fall läuft bereits eine Kette dieser Art.', { id: existing.id });
   const workflowId = chainWorkflowId(caseId, type);
+  const alreadyRunning = async (attempt: number) => {
+    const r = await running();
+    // the previous chain is recorded as ended but its workflow is still closing: try again shortly
+    if (!r && attempt < 10) {
+      await new Promise((res) => setTimeout(res, 200));
+      return undefined;
+    }
+    throw conflict('Für diesen Fall läuft bereits eine Kette dieser Art.', { id: r?.id });
+  };
   for (let attempt = 0; ; attempt++) {
+    const id = crypto.randomUUID();
+    const first = plannedFirstStep(def, Date.now(), deps.workingDaySeconds);
     try {
-      return await deps.db.$transaction(
-        async (tx) => {
-          const id = crypto.randomUUID();
-          const first = plannedFirstStep(def, Date.now(), deps.workingDaySeconds);
-          await tx.process.create({
-            data: {
-              id,
-              caseId,
-              type,
-              version: def.version,
-              workflowId,
-              assigneeId: c.caseworkerId,
-              startedById: user.id,
-              currentStep: first.key,
-              currentTitle: first.title,
-              currentStatus: first.phase,
-              dueAt: first.dueAt ?? null,
-            },
-          });
-          // the first step with the process row: a read right after the 201 shows it (the workflow's
-          // first record, step instance 1, then overwrites both with what really happened)
-          await tx.processStep.create({
-            data: { processId: id, seq: 1, key: first.key, title: first.title, status: first.phase, dueAt: first.dueAt ?? null },
-          });
-          await audit(tx, actor, 'process.start', { type: 'Process', id, caseId }, { type, version: def.version });
-          await deps.temporal.workflow.start(chainWorkflow, {
-            workflowId,
-            taskQueue: deps.taskQueue,
-            workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-            args: [
-              {
-                processId: id,
-                caseId,
-                definition: def,
-                daySeconds: deps.workingDaySeconds,
-                assigneeId: c.caseworkerId,
-                continueAfterEvents: deps.continueAfterEvents,
-              },
-            ],
-            typedSearchAttributes: [
-              { key: KimCaseId, value: caseId },
-              { key: KimKind, value: type },
-              { key: KimStatus, value: 'running' },
-            ],
-          });
-          return { id, workflowId };
-        },
-        { timeout: 20_000, maxWait: 5_000 },
-      );
+      await insertStart(deps.db, actor, {
+        id,
+        caseId,
+        type,
+        version: def.version,
+        workflowId,
+        assigneeId: c.caseworkerId,
+        startedById: user.id,
+        first,
+      });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError || (err as { code?: string }).code === 'P2002') {
-        const r = await running();
-        // the previous chain is recorded as ended but its workflow is still closing: try again shortly
-        if (!r && attempt < 10) {
-          await new Promise((res) => setTimeout(res, 200));
-          continue;
-        }
-        throw conflict('Für diesen Fall läuft bereits eine Kette dieser Art.', { id: r?.id });
-      }
-      throw err;
+      if (!isUniqueViolation(err)) throw err;
+      if ((await alreadyRunning(attempt)) === undefined) continue;
+    }
+    try {
+      await deps.temporal.workflow.start(chainWorkflow, {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        args: [
+          {
+            processId: id,
+            caseId,
+            definition: def,
+            daySeconds: deps.workingDaySeconds,
+            assigneeId: c.caseworkerId,
+            continueAfterEvents: deps.continueAfterEvents,
+          },
+        ],
+        typedSearchAttributes: [
+          { key: KimCaseId, value: caseId },
+          { key: KimKind, value: type },
+          { key: KimStatus, value: 'running' },
+        ],
+      });
+      return { id, workflowId };
+    } catch (err) {
+      await undoStart(deps.db, actor, id, caseId, err);
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      await alreadyRunning(attempt);
     }
   }
+}
+
+/** Process row, first step (a read right after the 201 shows it; the workflow's first record then
+ *  overwrites both with what really happened) and the audit entry: one statement, all or nothing. */
+async function insertStart(
+  db: Db,
+  actor: Actor,
+  p: {
+    id: string;
+    caseId: string;
+    type: string;
+    version: number;
+    workflowId: string;
+    assigneeId: string;
+    startedById: string;
+    first: ReturnType<typeof plannedFirstStep>;
+  },
+) {
+  const due = p.first.dueAt ? new Date(p.first.dueAt) : null;
+  const details = JSON.stringify({ type: p.type, version: p.version });
+  await db.$executeRaw`
+    WITH p AS (
+      INSERT INTO "Process" ("id", "caseId", "type", "version", "workflowId", "assigneeId", "startedById", "currentStep", "currentTitle", "currentStatus", "dueAt", "updatedAt")
+      VALUES (${p.id}, ${p.caseId}, ${p.type}, ${p.version}, ${p.workflowId}, ${p.assigneeId}, ${p.startedById}, ${p.first.key}, ${p.first.title}, ${p.first.phase}, ${due}, CURRENT_TIMESTAMP)
+      RETURNING "id"
+    ), s AS (
+      INSERT INTO "ProcessStep" ("id", "processId", "seq", "key", "title", "status", "dueAt")
+      SELECT ${crypto.randomUUID()}, p."id", 1, ${p.first.key}, ${p.first.title}, ${p.first.phase}, ${due} FROM p
+    )
+    INSERT INTO "AuditEvent" ("actorId", "actorRole", "ip", "requestId", "action", "entityType", "entityId", "caseId", "details")
+    SELECT ${actor.id}, ${actor.role}, ${actor.ip ?? null}, ${actor.requestId ?? null}, 'process.start', 'Process', p."id", ${p.caseId}, ${details}::jsonb FROM p`;
+}
+
+/** The start did not happen: the rows go again (the audit log keeps the attempt and says why). */
+async function undoStart(db: Db, actor: Actor, id: string, caseId: string, err: unknown) {
+  await db.$transaction([db.processStep.deleteMany({ where: { processId: id } }), db.process.deleteMany({ where: { id } })]);
+  await audit(
+    db,
+    actor,
+    'process.start.failed',
+    { type: 'Process', id, caseId },
+    {
+      reason: err instanceof WorkflowExecutionAlreadyStartedError ? 'already-started' : 'temporal',
+    },
+  );
+}
+
+/** 23505 from the raw insert (the one-running-per-case-and-type index), or Prisma's P2002. */
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; meta?: unknown };
+  return e?.code === 'P2002' || /23505|unique constraint/i.test(`${e?.message ?? ''} ${JSON.stringify(e?.meta ?? '')}`);
 }
 
 /** the open step rows of a process (parallel branches: one each), for `currentSteps` */

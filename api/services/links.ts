@@ -3,16 +3,21 @@
 // (410) once the task ended, moved to another department (forward) or no valid consent covers the
 // link's department any more (withdrawn). The task it acts on is read (audited as task.read by the
 // link's recipient) and the token is spent once its action took effect.
+import type { Client } from '@temporalio/client';
 import { audit, type Actor } from '../../core/audit';
 import { consentCovers } from '../../core/consent';
 import type { Db } from '../../core/db/client';
-import { OPEN_TASK_STATUSES } from '../../core/domain/handoff';
+import { OPEN_TASK_STATUSES, type HandoffState } from '../../core/domain/handoff';
 import { parseToken, verifyLink, type LinkKey } from '../../core/links';
+import { handoffStateQuery } from '../../workflows/handoff';
+import { isTemporalDown, unavailable } from '../errors';
 import { listDepartments } from './departments';
 
 export interface LinkDeps {
   db: Db;
   linkKeys: LinkKey[];
+  /** asked when the read model says the task ended but the link is unspent (see checkTaskOfLink) */
+  temporal?: Client;
 }
 export interface LinkToken {
   id: string;
@@ -23,7 +28,14 @@ export interface LinkToken {
 }
 /** forged → 403; the others → 410: expired, used, task ended, task forwarded to another department, consent withdrawn */
 export type LinkRejection = 'forged' | 'expired' | 'used' | 'ended' | 'forwarded' | 'consent';
-export type CheckedLink = { ok: true; token: LinkToken } | { ok: false; status: 403 | 410; reason: LinkRejection };
+/** the link's task as the check read it: the action needs no second read of it */
+export interface LinkTaskRow {
+  id: string;
+  stepKey: string;
+  workflowId: string;
+  caseId: string;
+}
+export type CheckedLink = { ok: true; token: LinkToken; task: LinkTaskRow } | { ok: false; status: 403 | 410; reason: LinkRejection };
 
 /** `actor`: the request's origin (ip, request id) with role 'link' */
 export async function checkLink(deps: LinkDeps, actor: Actor, raw: string, method: string): Promise<CheckedLink> {
@@ -37,7 +49,7 @@ export async function checkLink(deps: LinkDeps, actor: Actor, raw: string, metho
   } else if (row.usedAt) {
     result = { ok: false, status: 410, reason: 'used' };
   } else {
-    result = await checkTaskOfLink(deps.db, row);
+    result = await checkTaskOfLink(deps, row);
   }
   if (!result.ok)
     await audit(
@@ -50,13 +62,44 @@ export async function checkLink(deps: LinkDeps, actor: Actor, raw: string, metho
   return result;
 }
 
-/** The right to the data ends with the task: ended, forwarded elsewhere, or its consent withdrawn → 410. */
-async function checkTaskOfLink(db: Db, token: LinkToken): Promise<CheckedLink> {
-  const t = await db.task.findUnique({ where: { id: token.taskId }, select: { status: true, departmentId: true, caseId: true } });
-  if (!t || !OPEN_TASK_STATUSES.includes(t.status)) return { ok: false, status: 410, reason: 'ended' };
-  if (t.departmentId !== token.departmentId) return { ok: false, status: 410, reason: 'forwarded' };
-  if (!(await consentCovers(db, t.caseId, token.departmentId))) return { ok: false, status: 410, reason: 'consent' };
-  return { ok: true, token };
+/**
+ * The right to the data ends with the task: ended, forwarded elsewhere, or its consent withdrawn → 410.
+ * The read model decides — except when it says "ended"/"forwarded" while this link is still unspent: an
+ * action's transaction (the handoff's local activity) can commit while the Temporal server loses the
+ * update itself (restarted before the update was accepted; the link POST answered 503). The workflow
+ * then still waits, and only this link's retry (same update id) can carry the action again — so the
+ * workflow, the source of truth, is asked. Temporal down → 503 (the link stays usable).
+ */
+async function checkTaskOfLink(deps: LinkDeps, token: LinkToken): Promise<CheckedLink> {
+  const t = await deps.db.task.findUnique({
+    where: { id: token.taskId },
+    select: { id: true, status: true, departmentId: true, caseId: true, workflowId: true, stepKey: true },
+  });
+  if (!t) return { ok: false, status: 410, reason: 'ended' };
+  let { status, departmentId } = t;
+  if ((!OPEN_TASK_STATUSES.includes(status) || departmentId !== token.departmentId) && deps.temporal) {
+    const live = await liveHandoff(deps.temporal, t.workflowId);
+    if (live) ({ status, departmentId } = live);
+  }
+  if (!OPEN_TASK_STATUSES.includes(status)) return { ok: false, status: 410, reason: 'ended' };
+  if (departmentId !== token.departmentId) return { ok: false, status: 410, reason: 'forwarded' };
+  if (!(await consentCovers(deps.db, t.caseId, token.departmentId))) return { ok: false, status: 410, reason: 'consent' };
+  return { ok: true, token, task: { id: t.id, stepKey: t.stepKey, workflowId: t.workflowId, caseId: t.caseId } };
+}
+
+/** The state of the handoff workflow while it runs; undefined when it has ended (the read model is then right) or is gone. */
+async function liveHandoff(temporal: Client, workflowId: string): Promise<HandoffState | undefined> {
+  try {
+    return await temporal.connection.withDeadline(Date.now() + 5_000, async () => {
+      const handle = temporal.workflow.getHandle(workflowId);
+      if ((await handle.describe()).status.name !== 'RUNNING') return undefined;
+      return handle.query(handoffStateQuery);
+    });
+  } catch (err) {
+    if (isTemporalDown(err)) throw unavailable('Der Prozess-Server (Temporal)');
+    if ((err as Error).name === 'WorkflowNotFoundError') return undefined;
+    throw err;
+  }
 }
 
 /** The task of a valid link with case and person (the recipient's department has a consent), audited as read. */
@@ -71,10 +114,6 @@ export async function linkTask(deps: LinkDeps, actor: Actor, token: LinkToken) {
   const departments = await listDepartments(deps.db, { except: t.departmentId });
   await audit(deps.db, actor, 'task.read', { type: 'Task', id: t.id, caseId: t.caseId }, { recipient: token.recipient });
   return { task: t, departments };
-}
-
-export async function taskStepKey(db: Db, taskId: string) {
-  return (await db.task.findUniqueOrThrow({ where: { id: taskId }, select: { stepKey: true } })).stepKey;
 }
 
 /** Single use: the link is spent once its action took effect. */

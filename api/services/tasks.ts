@@ -165,8 +165,15 @@ export async function getTask(deps: TaskDeps, user: AuthUser, actor: Actor, id: 
 }
 
 /** Runs an action as a workflow update; the workflow's validator decides (409/400/403). */
-export async function actOnTask(deps: TaskDeps, taskId: string, action: HandoffAction, updateId?: string): Promise<HandoffState> {
-  const t = await deps.db.task.findUnique({ where: { id: taskId }, select: { workflowId: true, caseId: true } });
+/** `task`: its id, or the row the caller has read already (the e-mail link's check) */
+export async function actOnTask(
+  deps: TaskDeps,
+  task: string | { workflowId: string; caseId: string },
+  action: HandoffAction,
+  updateId?: string,
+): Promise<HandoffState> {
+  const t =
+    typeof task === 'string' ? await deps.db.task.findUnique({ where: { id: task }, select: { workflowId: true, caseId: true } }) : task;
   if (!t) throw notFound('Aufgabe');
   if (action.action === 'forward') {
     const target = await deps.db.department.findUnique({ where: { id: action.departmentId } });

@@ -186,6 +186,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'task.reminder': 'Erinnerung an die Stelle',
   'task.escalation': 'Eskalation (Übergabe)',
   'process.start': 'Kette gestartet',
+  'process.start.failed': 'Kettenstart nicht zustande gekommen',
   'process.read': 'Prozess gelesen',
   'process.reconcile': 'Lesemodell abgeglichen',
   'process.chain.started': 'Kette begonnen',

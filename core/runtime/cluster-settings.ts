@@ -22,12 +22,16 @@ const schema = z.object({
   KIM_CLUSTER_API_PORT: port.optional(),
   /** the Temporal server's eight inner ports (membership, http, history, matching, worker); default KIM_TEMPORAL_PORT+1 … +8 */
   KIM_CLUSTER_TEMPORAL_PORTS: ports(8),
+  /** "dev": the embedded Temporal dev server of `npm start` instead of the Temporal server on PostgreSQL
+   *  (the same processes around it: the fault run on the dev-server shape, test/cluster) */
+  KIM_CLUSTER_TEMPORAL: z.enum(['server', 'dev']).default('server'),
 });
 
 export interface ClusterSettings {
   workers: number;
   apiPorts: number[];
   temporalInternalPorts: number[];
+  temporal: 'server' | 'dev';
 }
 
 export function clusterSettings(config: Config, env: NodeJS.ProcessEnv = process.env): ClusterSettings {
@@ -42,5 +46,6 @@ export function clusterSettings(config: Config, env: NodeJS.ProcessEnv = process
     workers: s.KIM_CLUSTER_WORKERS,
     apiPorts: Array.from({ length: s.KIM_CLUSTER_APIS }, (_, i) => firstApi + i),
     temporalInternalPorts: s.KIM_CLUSTER_TEMPORAL_PORTS ?? Array.from({ length: 8 }, (_, i) => config.KIM_TEMPORAL_PORT + 1 + i),
+    temporal: s.KIM_CLUSTER_TEMPORAL,
   };
 }

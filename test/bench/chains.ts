@@ -3,6 +3,7 @@
 // of a trivial workflow on the same server in the same run; then the worker's RSS with 1,000 and
 // 5,000 chains waiting on timers. Prints figures and ratios; never fails on a time.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import globalSetup from '../global-setup';
@@ -16,6 +17,8 @@ import { giveConsent } from '../support/consent';
 const K = Number(process.env.BENCH_K ?? 200);
 const RSS_COUNTS = (process.env.BENCH_RSS ?? '1000,5000').split(',').map(Number).filter(Boolean);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** BENCH_DRIVE=0: only the starts (P1), not the drive of every chain to completion */
+const DRIVE = process.env.BENCH_DRIVE !== '0';
 
 async function pool<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>) {
   let next = 0;
@@ -85,7 +88,7 @@ async function main() {
 
     // --- chains: start via the API ----------------------------------------------------------------
     const cases: string[] = [];
-    await pool(Array.from({ length: K }), CONCURRENCY, async () => {
+    await pool(Array.from({ length: 2 * K }), CONCURRENCY, async () => {
       const p = ok(
         await stack.api('POST', '/api/persons', {
           token: cw,
@@ -102,11 +105,25 @@ async function main() {
     });
     const processes: string[] = [];
     const s0 = performance.now();
-    await pool(cases, CONCURRENCY, async (caseId) => {
+    await pool(cases.slice(0, K), CONCURRENCY, async (caseId) => {
       const r = ok(await stack.api('POST', `/api/cases/${caseId}/chains`, { token: cw, body: { type: 'education-work' } }), 'start');
       processes.push((r.body as { id: string }).id);
     });
     const chainStartsPerSec = K / ((performance.now() - s0) / 1000);
+    // the API's own part: K more starts while the chain worker is stopped (the worker's work on the chains
+    // just started — their first records — competes with the API for the cores in the phase above)
+    await eventually(
+      async () => (await stack.db.processEvent.count({ where: { processId: { in: processes }, event: 'step.started' } })) >= K,
+      600_000,
+      200,
+    );
+    await stack.stopWorker();
+    const w0 = performance.now();
+    await pool(cases.slice(K), CONCURRENCY, async (caseId) => {
+      ok(await stack.api('POST', `/api/cases/${caseId}/chains`, { token: cw, body: { type: 'education-work' } }), 'start');
+    });
+    const apiOnlyStartsPerSec = K / ((performance.now() - w0) / 1000);
+    await stack.startWorker();
 
     // --- drive every chain to completion via the API -----------------------------------------------
     const step = async (id: string, key: string, outcome: string, data?: object) => {
@@ -121,7 +138,7 @@ async function main() {
       }
     };
     const d0 = performance.now();
-    await pool(processes, CONCURRENCY, async (id) => {
+    await pool(DRIVE ? processes : [], CONCURRENCY, async (id) => {
       await step(id, 'education-history', 'done');
       await step(id, 'language-course', 'skip');
       const taskId = await eventually(
@@ -144,7 +161,7 @@ async function main() {
       await step(id, 'follow-up', 'stable');
     });
     await eventually(
-      async () => (await stack.db.process.count({ where: { id: { in: processes }, status: 'completed' } })) === K,
+      async () => !DRIVE || (await stack.db.process.count({ where: { id: { in: processes }, status: 'completed' } })) === K,
       120_000,
       100,
     );
@@ -205,14 +222,23 @@ async function main() {
 
     const f = (x: number) => x.toFixed(1);
     console.log(`  (phase 1 done: ${K} chains started and completed)`);
-    console.log(`\nbench:chains (K = ${K}, concurrency ${CONCURRENCY}; same Temporal dev server, same run)`);
+    console.log(
+      `\nbench:chains (K = ${K}, concurrency ${CONCURRENCY}; same Temporal dev server, same run; load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')})`,
+    );
     console.log(`  bare client starts (trivial workflow)   ${f(baseStartsPerSec).padStart(8)} starts/s   (baseline)`);
     console.log(
       `  chain starts via API (education-work)   ${f(chainStartsPerSec).padStart(8)} starts/s   ${(chainStartsPerSec / baseStartsPerSec).toFixed(2)}× baseline`,
     );
     console.log(
-      `  chains driven to completion via API     ${f(completedPerSec).padStart(8)} chains/s   (${(completedPerSec / baseStartsPerSec).toFixed(2)}× baseline starts/s; 6 API actions + 1 handoff each)`,
+      `  chain starts via API, worker stopped    ${f(apiOnlyStartsPerSec).padStart(8)} starts/s   ${(apiOnlyStartsPerSec / baseStartsPerSec).toFixed(2)}× baseline`,
     );
+    if (DRIVE)
+      console.log(
+        `  chains driven to completion via API     ${f(completedPerSec).padStart(8)} chains/s   (${(completedPerSec / baseStartsPerSec).toFixed(2)}× baseline starts/s; 6 API actions + 1 handoff each)`,
+      );
     for (const [n, mb, idle] of rss)
       console.log(
         `  worker RSS with ${String(n).padStart(5)} chains waiting on timers  ${f(mb).padStart(7)} MB   (idle worker ${f(idle)} MB; ${(((mb - idle) * 1024) / n).toFixed(1)} KB per chain)`,

@@ -2,6 +2,7 @@
 // receive their mails from the SMTP capture, act through the links (accept, then complete), and time
 // "link POST → new state visible in the API". Baseline in the same run on the same server: a bare
 // Temporal update round-trip on a trivial workflow. Prints figures and ratios; never fails on a time.
+import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import globalSetup from '../global-setup';
@@ -144,7 +145,12 @@ async function main() {
       ['baseline: bare update round-trip p50', ms(pct(base, 50)), `${(N / baseSeconds).toFixed(1)} updates/s`],
       ['baseline: bare update round-trip p95', ms(pct(base, 95)), ''],
     ];
-    console.log('\nbench:handoffs (same Temporal dev server, same run)');
+    console.log(
+      `\nbench:handoffs (same Temporal dev server, same run; load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')})`,
+    );
     for (const [a, b, c] of rows) console.log(`  ${a.padEnd(42)} ${b.padStart(18)}   ${c}`);
   } finally {
     await stack.stop();

@@ -12,15 +12,21 @@ import path from 'node:path';
 import { createDb, type Db } from '../../core/db/client';
 import { startRoundRobinProxy } from '../../core/runtime/round-robin-proxy';
 import type { CapturedMail } from '../../core/runtime/smtp-capture';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { expectedFields } from '../../api/services/reconcile';
+import { createPayloadCodec } from '../../core/codec';
+import { openSteps } from '../../core/domain/chains/state';
+import { chainStateQuery } from '../../workflows/chain';
 import { kimEnv, proc, processTree, processesUsing, ROOT, stillRunning, type Proc } from '../runtime/kim-process';
 
 jest.setTimeout(900_000);
 
 const N = Number(process.env.CLUSTER_CHAINS ?? 20);
 const PARALLEL = 10;
-/** CLUSTER_RESTART_SERVERS=1: PostgreSQL and the Temporal server restarted too (a chain then stalls: see the note in README) */
+/** CLUSTER_RESTART_SERVERS=1: PostgreSQL and the Temporal server restarted too, while link actions are in flight */
 const RESTART_SERVERS = process.env.CLUSTER_RESTART_SERVERS === '1';
+/** CLUSTER_TEMPORAL=dev: the same run on the dev-server shape (the embedded Temporal dev server of `npm start`) */
+const DEV_SERVER = process.env.CLUSTER_TEMPORAL === 'dev';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A free port below 32768 (the Temporal server keeps membership ports as smallint). */
@@ -55,6 +61,8 @@ const bad: string[] = [];
 const pids: Record<string, number> = {};
 /** api-1 started again by the test (not a child of the cluster: the test stops it) */
 let restarted: ChildProcess | undefined;
+/** a failed run keeps its directory and the cluster's log */
+let failed = true; // until the fault run got through
 
 async function call(method: string, p: string, o: { token?: string; body?: unknown; form?: Record<string, string>; full?: string } = {}) {
   const res = await fetch(o.full ?? url + p, {
@@ -111,6 +119,7 @@ beforeAll(async () => {
       KIM_CLUSTER_API_PORT: String(api),
       KIM_CLUSTER_TEMPORAL_PORTS: internal.join(','),
       KIM_RECONCILE_MINUTES: '0',
+      ...(DEV_SERVER ? { KIM_CLUSTER_TEMPORAL: 'dev' } : {}),
     },
   );
   cluster = spawn(process.execPath, ['--import', 'tsx', 'app/cluster.ts'], {
@@ -189,6 +198,36 @@ function killGroup(pid: number, signal: NodeJS.Signals) {
 }
 
 /** Drives one chain: readiness → residence-check (handoff, link) → wbs (handoff, link) → search-profile. */
+/** With the server restarts, a quarter of the chains waits at its first handoff until PostgreSQL goes
+ *  down, another quarter until the Temporal server goes down: their link actions are in flight then. */
+const released = { postgres: deferred(), temporal: deferred() };
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+const heldUntil = (i: number) =>
+  !RESTART_SERVERS ? undefined : i % 4 === 1 ? released.postgres : i % 4 === 3 ? released.temporal : undefined;
+
+/** What the read model says of a chain that did not get where it should (for the failure message). */
+async function explainChain(id: string) {
+  const p = await db.process.findUnique({
+    where: { id },
+    include: { events: { orderBy: { seq: 'asc' } }, steps: { orderBy: { seq: 'asc' } } },
+  });
+  if (!p) return `Prozess ${id}: keine Zeile`;
+  const tasks = await db.task.findMany({
+    where: { OR: [{ processId: p.workflowId }, { processId: p.id }] },
+    include: { events: { orderBy: { seq: 'asc' } } },
+  });
+  return [
+    `Prozess ${id} (${p.workflowId}): ${p.status} ${p.currentStep}/${p.currentStatus}`,
+    `  Ereignisse: ${p.events.map((e) => `${e.seq}:${e.event}:${e.step}`).join(' ')}`,
+    `  Schritte: ${p.steps.map((x) => `${x.seq}:${x.key}:${x.status}`).join(' ')}`,
+    ...tasks.map((t) => `  Aufgabe ${t.id} ${t.stepKey} ${t.status}: ${t.events.map((e) => `${e.seq}:${e.event}`).join(' ')}`),
+  ].join('\n');
+}
+
 async function driveChain(token: string, departments: string[], i: number, progress: (what: string) => void) {
   const person = await until(`person ${i}`, async () => {
     const r = await call('POST', '/api/persons', { token, body: { firstName: 'Last', lastName: `Test${i}`, benefitType: 'sgb2' } });
@@ -215,13 +254,15 @@ async function driveChain(token: string, departments: string[], i: number, progr
     until(`${i} ${key}/${status}`, async () => {
       const r = await call('GET', `/api/processes/${id}`, { token });
       return r.status === 200 && r.body.currentStep?.key === key && r.body.currentStep.status === status ? r.body : undefined;
+    }).catch(async (err: Error) => {
+      throw new Error(`${err.message.split('\n')[0]}\n${await explainChain(id)}\n${err.message}`);
     });
   await at('readiness', 'active');
   await until(`${i} readiness complete`, async () => {
     const r = await call('POST', `/api/processes/${id}/steps/readiness/complete`, { token, body: { outcome: 'ready' } });
     if (r.status === 200) return true;
     const p = await call('GET', `/api/processes/${id}`, { token });
-    return p.body?.currentStep?.key !== 'readiness' ? true : undefined;
+    return p.status === 200 && p.body.currentStep?.key !== 'readiness' ? true : undefined;
   });
   progress('readiness');
   for (const [key, form] of [
@@ -236,11 +277,14 @@ async function driveChain(token: string, departments: string[], i: number, progr
         .flatMap((m) => m.links)
         .find((l) => tokens.some((t) => l.includes(`.${t.id}.`)));
     });
+    if (key === 'residence-check') await heldUntil(i)?.promise;
     await until(`${i} ${key} link`, async () => {
       const r = await call('POST', link, { full: link, form });
       if (r.status === 200) return true;
       const now = await call('GET', `/api/processes/${id}`, { token });
-      return now.body?.currentStep?.key !== key ? true : undefined;
+      return now.status === 200 && now.body.currentStep?.key !== key ? true : undefined;
+    }).catch(async (err: Error) => {
+      throw new Error(`${err.message.split('\n')[0]}\n${await explainChain(id)}\n${err.message}`);
     });
     progress(key);
   }
@@ -259,7 +303,11 @@ it(`drives ${N} chains through the entry while a worker is killed and an API ins
   let faultRun: Promise<void> | undefined;
   const progress = (what: string) => {
     if (what !== 'readiness') handoffsDone++;
-    if (!faultRun && handoffsDone >= Math.max(2, Math.floor(N / 3))) faultRun = injectFaults();
+    if (!faultRun && handoffsDone >= Math.max(2, Math.floor(N / 3)))
+      faultRun = injectFaults().finally(() => {
+        released.postgres.resolve(); // never left waiting, whatever happened
+        released.temporal.resolve();
+      });
   };
   async function injectFaults() {
     killGroup(pids['worker-1'], 'SIGKILL');
@@ -288,9 +336,13 @@ it(`drives ${N} chains through the entry while a worker is killed and an API ins
     if (!RESTART_SERVERS) return;
     await until('later handoffs', async () => (handoffsDone >= Math.floor(N / 2) ? true : undefined));
     const postgres = processTree(cluster.pid!).find((p) => p.ppid === cluster.pid && p.cmd.includes(' -D '))!; // the postmaster
+    released.postgres.resolve();
     const pgDown = await restartProcess(postgres, 'SIGINT', async () => (await db.$queryRaw`SELECT 1`.then(() => true)) === true);
     faults.push(`PostgreSQL restarted at ${handoffsDone} handoffs (${pgDown} ms)`);
-    const server = processTree(cluster.pid!).find((p) => p.cmd.includes('temporal-server-') && p.cmd.includes(' start'))!;
+    const server = processTree(cluster.pid!).find((p) =>
+      DEV_SERVER ? p.cmd.includes('start-dev') : p.cmd.includes('temporal-server-') && p.cmd.includes(' start'),
+    )!;
+    released.temporal.resolve();
     const temporalDown = await restartProcess(server, 'SIGTERM', async () => {
       const conn = await Connection.connect({ address: `127.0.0.1:${temporalPort}`, connectTimeout: 1_000 });
       try {
@@ -328,6 +380,49 @@ it(`drives ${N} chains through the entry while a worker is killed and an API ins
     // move-out v2 (the shipped default since issue 14): the fork step `checks` runs residence check ‖ WBS
     expect(runs).toEqual(['readiness', 'checks', 'residence-check', 'wbs', 'search-profile']);
   }
+  // the read model equals the workflows: each chain's row (status, current step, its phase and
+  // department) and its open step rows are what the workflow's own state says
+  const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+  const temporal = new Client({
+    connection,
+    dataConverter: { payloadCodecs: [createPayloadCodec(fs.readFileSync(path.join(dir, 'payload-key'), 'utf8').trim())] },
+  });
+  const differ: string[] = [];
+  try {
+    for (const id of ids) {
+      const row = await db.process.findUniqueOrThrow({
+        where: { id },
+        include: { steps: { where: { completedAt: null, status: { not: 'forked' } }, orderBy: { seq: 'asc' } } },
+      });
+      const state = await temporal.workflow.getHandle(row.workflowId).query(chainStateQuery);
+      const want = expectedFields(state, row.assigneeId);
+      for (const k of ['status', 'currentStep', 'currentStatus', 'currentDepartment'] as const)
+        if (row[k] !== want[k]) differ.push(`${id} ${k}: Lesemodell ${row[k]}, Workflow ${want[k]}`);
+      const open = (xs: Array<{ key: string; seq: number }>) => xs.map((x) => `${x.seq}:${x.key}`).join(',');
+      if (open(row.steps) !== open(openSteps(state))) differ.push(`${id} offene Schritte: ${open(row.steps)} / ${open(openSteps(state))}`);
+    }
+  } finally {
+    await connection.close();
+  }
+  expect(differ).toEqual([]);
+  // no step recorded twice: each step's start and end once in every chain's history, each handoff's events once
+  const events = await db.processEvent.groupBy({
+    by: ['processId', 'event', 'step'],
+    where: { processId: { in: ids }, event: { in: ['step.started', 'step.handoff', 'step.completed'] } },
+    _count: { _all: true },
+  });
+  expect(events.filter((e) => e._count._all !== 1)).toEqual([]);
+  for (const id of ids) {
+    const of = (event: string) => new Set(events.filter((e) => e.processId === id && e.event === event).map((e) => e.step));
+    expect(of('step.completed')).toEqual(new Set(['readiness', 'residence-check', 'wbs']));
+  }
+  const taskEvents = await db.taskEvent.groupBy({
+    by: ['taskId', 'event'],
+    where: { task: { caseId: { in: caseIds } } },
+    _count: { _all: true },
+  });
+  expect(taskEvents.filter((e) => e._count._all !== 1)).toEqual([]);
+
   // every handoff mail exactly once: the mails per task
   const tasks = await db.task.findMany({ where: { caseId: { in: caseIds } }, select: { id: true } });
   expect(tasks.length).toBe(2 * N);
@@ -339,7 +434,7 @@ it(`drives ${N} chains through the entry while a worker is killed and an API ins
   }
   const counts = tasks.map((x) => mailsPerTask.get(x.id) ?? 0);
   console.log(
-    `cluster run: ${N} chains, ${2 * N} handoffs in ${ms} ms; faults: ${faults.join('; ')}; ` +
+    `cluster run (${DEV_SERVER ? 'Temporal dev server' : 'Temporal server on PostgreSQL'}): ${N} chains, ${2 * N} handoffs in ${ms} ms; faults: ${faults.join('; ')}; ` +
       `answers by status ${JSON.stringify(Object.fromEntries(statuses))}; mails per handoff: min ${Math.min(...counts)} max ${Math.max(...counts)}`,
   );
   // the API's own log line of each such answer (by request id) beside it
@@ -356,6 +451,7 @@ it(`drives ${N} chains through the entry while a worker is killed and an API ins
   expect(explained).toEqual([]);
   expect(counts.every((c) => c === 1)).toBe(true);
   expect(faults).toHaveLength(RESTART_SERVERS ? 5 : 3);
+  failed = false;
 });
 
 it('the entry answers 503 (never 500) when no API instance is up', async () => {
@@ -394,7 +490,7 @@ it('Ctrl-C stops every process of the cluster', async () => {
   expect(await exited).toBe(0);
   for (const c of mine.reverse()) {
     const gone = new Promise((resolve) => c.once('exit', resolve));
-    c.kill(c.spawnargs.some((a) => a.includes('temporal-server-')) ? 'SIGTERM' : 'SIGINT');
+    c.kill(c.spawnargs.some((a) => a.includes('temporal-server-') || a === 'start-dev') ? 'SIGTERM' : 'SIGINT');
     await gone;
   }
   await until(
@@ -402,6 +498,7 @@ it('Ctrl-C stops every process of the cluster', async () => {
     async () => (stillRunning(before).length === 0 && processesUsing(dir).length === 0 ? true : undefined),
     30_000,
   );
+  if (failed) return console.log(`kept for the failed run: ${dir} and ${dir}.log`);
   fs.rmSync(dir, { recursive: true, force: true }); // kept (with its .log) only when a run failed
   fs.rmSync(`${dir}.log`, { force: true });
 });
