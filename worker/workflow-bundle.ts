@@ -3,11 +3,12 @@
 // Memory (issue 17, P4): webpack's bundling leaves ≈150 MB in a process's heap that it never gives
 // back, so the worker bundles in a short-lived child process (worker/bundle-cli.ts) and loads the code.
 // What a cached workflow costs is a different matter: with reuseV8Context (the SDK default) every
-// workflow gets its own module cache, so every module the workflow code imports — zod above all, and
-// the chain definitions parsed with it — is evaluated again per cached workflow. The SDK's
-// `preloadModules` would share them, but it deep-freezes shared modules, and zod defines properties
-// lazily on its schema objects ("Cannot define property safeParse, object is not extensible" on the
-// first update): zod cannot be shared that way. See the README's "Worker memory".
+// workflow gets its own module cache, so every module the workflow code imports is evaluated again per
+// cached workflow. zod alone was ≈2.5 MB of it, and the SDK's `preloadModules` cannot share zod (it
+// deep-freezes shared modules; zod defines properties lazily: "Cannot define property safeParse,
+// object is not extensible"). So the workflow bundle holds no zod (core/domain/chains/step-data.ts,
+// core/domain/handoff-core.ts; rule in .dependency-cruiser-workflows.cjs) and preloads the pure domain
+// modules below. See the README's "Worker memory".
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
