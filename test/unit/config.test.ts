@@ -58,7 +58,7 @@ describe('loadConfig', () => {
       publicUrl: 'https://kim.stadt.example',
       KIM_WORKER_CACHE: 500,
     });
-    expect(loadConfig({}).KIM_WORKER_CACHE).toBe(200);
+    expect(loadConfig({}).KIM_WORKER_CACHE).toBe(100);
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.embedded.postgres).toBe(true);
   });
