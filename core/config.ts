@@ -124,8 +124,9 @@ export const configSchema = z
       .min(0)
       .max(24 * 60)
       .default(15),
-    /** workflows a worker keeps in memory (≈ 2 MB each, bench:chains); beyond that they are replayed when they get work */
-    KIM_WORKER_CACHE: z.coerce.number().int().min(0).max(100_000).default(2_000),
+    /** workflows a worker keeps in memory (a waiting chain + its case workflow ≈ 0.6 MB, bench:worker-memory; 100 keeps
+     *  5,000 waiting chains under 400 MB RSS); beyond that they are replayed when they get work */
+    KIM_WORKER_CACHE: z.coerce.number().int().min(0).max(100_000).default(100),
     /** >0: one working day lasts this many seconds — for tests and demos of deadlines */
     KIM_WORKING_DAY_SECONDS: z.coerce.number().min(0).default(0),
 

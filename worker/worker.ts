@@ -11,7 +11,7 @@ export interface KimWorkerOptions extends ActivityDeps {
   log: Logger;
   /** a pre-built bundle (tests build it once per run); default: bundle workflows/ now, in a child process */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** workflows kept in memory (KIM_WORKER_CACHE, default 2,000) */
+  /** workflows kept in memory (KIM_WORKER_CACHE, default 100: see core/config.ts) */
   maxCachedWorkflows?: number;
   /** payload codecs (the encrypting codec of core/codec.ts); they run outside the workflow sandbox */
   dataConverter?: WorkerOptions['dataConverter'];
@@ -24,7 +24,7 @@ export async function createKimWorker(opts: KimWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     workflowBundle: opts.workflowBundle ?? (await bundleInChildProcess()),
     activities: createActivities({ db: opts.db, publicUrl: opts.publicUrl, linkKeys: opts.linkKeys, linkTtlDays: opts.linkTtlDays }),
-    maxCachedWorkflows: opts.maxCachedWorkflows ?? 2_000,
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? 100,
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
   });
 }

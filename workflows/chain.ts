@@ -23,7 +23,7 @@ import type { ChainActivities } from '../activities/chain';
 import type { Effect, Run } from '../core/domain/chains/effects';
 import { ChainEngine, initialChainState } from '../core/domain/chains/engine';
 import type { ChainActor, ChainInput, ChainState, CompleteStepArgs } from '../core/domain/chains/state';
-import { handoffWorkflowId } from '../core/domain/handoff';
+import { handoffWorkflowId } from '../core/domain/handoff-core';
 import type { Rejection } from '../core/domain/rejection';
 import { cancelHandoffSignal, handoffResultSignal, handoffWorkflow } from './handoff';
 

@@ -15,7 +15,13 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { HANDOFF_STEPS, type HandoffAction, type HandoffInput, type HandoffResult, type HandoffState } from '../core/domain/handoff';
+import {
+  HANDOFF_STEP_SPECS,
+  type HandoffAction,
+  type HandoffInput,
+  type HandoffResult,
+  type HandoffState,
+} from '../core/domain/handoff-core';
 import { HandoffEngine, checkHandoffAction, type HandoffRecord } from '../core/domain/handoff-engine';
 import type { HandoffActivities } from '../activities/handoff';
 
@@ -68,7 +74,7 @@ export async function handoffWorkflow(input: HandoffInput, carried?: HandoffStat
     if (r) await record(r);
   });
 
-  if (state.status === 'created') await record(engine.notify(HANDOFF_STEPS[state.stepKey]?.title));
+  if (state.status === 'created') await record(engine.notify(HANDOFF_STEP_SPECS[state.stepKey]?.title));
 
   while (!engine.ended) {
     const seen = engine.changes;

@@ -2,7 +2,7 @@
 // forwarded and cancelled; who may act when; deadlines that remind at the first miss and escalate
 // at the second. No Temporal, no clock of its own: workflows/handoff.ts feeds it actions and timers
 // and records what each transition returns; test/unit/handoff-engine.test.ts runs it on plain values.
-import { checkCompletion, type HandoffAction, type HandoffInput, type HandoffState } from './handoff';
+import { checkCompletion, type HandoffAction, type HandoffInput, type HandoffState } from './handoff-core';
 import { forbidden, invalid, wrongState, type Rejection } from './rejection';
 import { scaledDeadline } from './working-days';
 

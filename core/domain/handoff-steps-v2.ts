@@ -1,23 +1,22 @@
 // Handoff steps added with the chains v2 content (issue 14): the move-out work after the cost approval
 // (moving and flat-search costs, direct rent payment, change of address, school or Kita change), the
 // integration course admission (BAMF) and the health chain (insurance, referral to counselling or
-// therapy). Merged into HANDOFF_STEPS (handoff.ts); same shape, German labels, the zod schema of
-// what the department returns.
-import { z } from 'zod';
-import type { HandoffStep } from './handoff';
+// therapy). Merged into HANDOFF_STEP_SPECS (handoff-core.ts); same shape, German labels, the fields of
+// what the department returns (zod-free: the workflow bundle imports this).
+import type { HandoffDataField, HandoffStepSpec } from './handoff-core';
 
-const note = z.string().trim().max(2000, 'Anmerkung ist zu lang (höchstens 2000 Zeichen)').optional();
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Datum im Format JJJJ-MM-TT erwartet');
-const euro = z.number({ error: 'Betrag muss eine Zahl sein' }).min(0, 'Betrag darf nicht negativ sein').max(100_000, 'Betrag ist zu hoch');
+const note: HandoffDataField = { kind: 'note' };
+const date: HandoffDataField = { kind: 'date' };
+const euro: HandoffDataField = { kind: 'amount' };
 
-export const CHAINS_V2_HANDOFF_STEPS: Record<string, HandoffStep> = {
+export const CHAINS_V2_HANDOFF_STEPS: Record<string, HandoffStepSpec> = {
   'moving-costs': {
     key: 'moving-costs',
     title: 'Umzugskosten und Kosten der Wohnungssuche (§ 22 Abs. 6 SGB II)',
     ackDays: 2,
     completeDays: 10,
     outcomes: { approved: 'bewilligt', rejected: 'abgelehnt' },
-    data: z.strictObject({ note, amount: euro.optional() }),
+    fields: { note, amount: euro },
   },
   'rent-direct-payment': {
     key: 'rent-direct-payment',
@@ -25,7 +24,7 @@ export const CHAINS_V2_HANDOFF_STEPS: Record<string, HandoffStep> = {
     ackDays: 2,
     completeDays: 10,
     outcomes: { arranged: 'Direktzahlung eingerichtet', rejected: 'abgelehnt' },
-    data: z.strictObject({ note, from: date.optional() }),
+    fields: { note, from: date },
   },
   'address-change': {
     key: 'address-change',
@@ -33,7 +32,7 @@ export const CHAINS_V2_HANDOFF_STEPS: Record<string, HandoffStep> = {
     ackDays: 2,
     completeDays: 10,
     outcomes: { noted: 'Anschrift geändert' },
-    data: z.strictObject({ note }),
+    fields: { note },
   },
   'school-change': {
     key: 'school-change',
@@ -41,7 +40,7 @@ export const CHAINS_V2_HANDOFF_STEPS: Record<string, HandoffStep> = {
     ackDays: 3,
     completeDays: 15,
     outcomes: { arranged: 'neuer Schul- oder Kitaplatz', 'none-available': 'kein Platz frei' },
-    data: z.strictObject({ note, school: z.string().trim().max(200).optional() }),
+    fields: { note, school: { kind: 'text', max: 200 } },
   },
   'integration-course-admission': {
     key: 'integration-course-admission',
@@ -49,7 +48,7 @@ export const CHAINS_V2_HANDOFF_STEPS: Record<string, HandoffStep> = {
     ackDays: 3,
     completeDays: 20,
     outcomes: { admitted: 'zugelassen', refused: 'nicht zugelassen' },
-    data: z.strictObject({ note }),
+    fields: { note },
   },
   'health-insurance': {
     key: 'health-insurance',
@@ -57,7 +56,7 @@ export const CHAINS_V2_HANDOFF_STEPS: Record<string, HandoffStep> = {
     ackDays: 2,
     completeDays: 10,
     outcomes: { granted: 'Versicherungsschutz besteht', refused: 'abgelehnt' },
-    data: z.strictObject({ note }),
+    fields: { note },
   },
   'health-referral': {
     key: 'health-referral',
@@ -65,6 +64,6 @@ export const CHAINS_V2_HANDOFF_STEPS: Record<string, HandoffStep> = {
     ackDays: 3,
     completeDays: 20,
     outcomes: { accepted: 'Termin vereinbart', 'waiting-list': 'auf der Warteliste', 'not-possible': 'nicht möglich' },
-    data: z.strictObject({ note, appointment: date.optional() }),
+    fields: { note, appointment: date },
   },
 };

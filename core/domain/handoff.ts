@@ -2,19 +2,14 @@
 // allowed outcomes, the zod schema of the data a department returns, default deadlines) and the
 // message types shared by the handoff workflow, its activities and the API. No Node imports.
 import { z } from 'zod';
-import { CHAINS_V2_HANDOFF_STEPS } from './handoff-steps-v2';
 
-export const TASK_STATUSES = ['created', 'notified', 'accepted', 'declined', 'completed', 'forwarded', 'cancelled'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const OPEN_TASK_STATUSES: TaskStatus[] = ['created', 'notified', 'accepted', 'forwarded'];
+// The zod-free part (statuses, message types, the catalogue, the completion check) is in
+// handoff-core.ts — the workflow bundle imports that one; everything there is re-exported here.
+import { HANDOFF_STEP_SPECS, type HandoffDataField, type HandoffStepSpec } from './handoff-core';
 
-export interface HandoffStep {
-  key: string;
-  title: string;
-  /** working days to acknowledge / to complete after acceptance (defaults; DeadlineRule overrides) */
-  ackDays: number;
-  completeDays: number;
-  outcomes: Record<string, string>; // key → German label
+export * from './handoff-core';
+
+export interface HandoffStep extends HandoffStepSpec {
   data: z.ZodObject;
 }
 
@@ -22,166 +17,32 @@ const note = z.string().trim().max(2000, 'Anmerkung ist zu lang (höchstens 2000
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Datum im Format JJJJ-MM-TT erwartet');
 const euro = z.number({ error: 'Betrag muss eine Zahl sein' }).min(0, 'Betrag darf nicht negativ sein').max(100_000, 'Betrag ist zu hoch');
 
-/** The handoff steps of the move-out chain (DESIGN.md §3.1) and a generic one. */
-export const HANDOFF_STEPS: Record<string, HandoffStep> = {
-  'residence-check': {
-    key: 'residence-check',
-    title: 'Aufenthaltsstatus / Wohnsitzauflage prüfen',
-    ackDays: 2,
-    completeDays: 10,
-    outcomes: { clear: 'keine Wohnsitzauflage', 'obligation-lifted': 'Auflage aufgehoben', blocked: 'Auflage steht dem Umzug entgegen' },
-    data: z.strictObject({ note, validUntil: date.optional() }),
-  },
-  wbs: {
-    key: 'wbs',
-    title: 'Wohnberechtigungsschein',
-    ackDays: 2,
-    completeDays: 15,
-    outcomes: { issued: 'erteilt', rejected: 'abgelehnt' },
-    data: z.strictObject({ note, validUntil: date.optional(), rooms: z.number().int().min(1).max(10).optional() }),
-  },
-  'cost-approval': {
-    key: 'cost-approval',
-    title: 'Mietübernahme',
-    ackDays: 3,
-    completeDays: 5,
-    outcomes: { approved: 'bewilligt', rejected: 'abgelehnt' },
-    data: z.strictObject({ note, approvedRent: euro.optional() }),
-  },
-  deposit: {
-    key: 'deposit',
-    title: 'Kautions-/Genossenschaftsdarlehen',
-    ackDays: 2,
-    completeDays: 5,
-    outcomes: { approved: 'bewilligt', rejected: 'abgelehnt' },
-    data: z.strictObject({ note, amount: euro.optional() }),
-  },
-  furnishing: {
-    key: 'furnishing',
-    title: 'Erstausstattung',
-    ackDays: 2,
-    completeDays: 10,
-    outcomes: { approved: 'bewilligt', rejected: 'abgelehnt' },
-    data: z.strictObject({ note, amount: euro.optional() }),
-  },
-  'shelter-release': {
-    key: 'shelter-release',
-    title: 'Platz in der Notunterkunft freigeben',
-    ackDays: 2,
-    completeDays: 5,
-    outcomes: { released: 'freigegeben' },
-    data: z.strictObject({ note, releasedOn: date.optional() }),
-  },
-  'residence-application': {
-    key: 'residence-application',
-    title: 'Antrag auf Aufhebung der Wohnsitzauflage (§ 12a AufenthG)',
-    ackDays: 2,
-    completeDays: 20,
-    outcomes: { lifted: 'Auflage aufgehoben', refused: 'Antrag abgelehnt' },
-    data: z.strictObject({ note }),
-  },
-  recognition: {
-    key: 'recognition',
-    title: 'Anerkennungsberatung',
-    ackDays: 3,
-    completeDays: 20,
-    outcomes: { recognised: 'anerkannt', partial: 'teilweise anerkannt', 'not-recognised': 'nicht anerkannt' },
-    data: z.strictObject({ note }),
-  },
-  counselling: {
-    key: 'counselling',
-    title: 'Beratung Jobcenter / Agentur für Arbeit',
-    ackDays: 3,
-    completeDays: 15,
-    outcomes: { done: 'beraten', 'not-reached': 'nicht erreicht' },
-    data: z.strictObject({ note }),
-  },
-  'school-place': {
-    key: 'school-place',
-    title: 'Schulplatz',
-    ackDays: 3,
-    completeDays: 15,
-    outcomes: { assigned: 'Schulplatz zugewiesen', 'none-available': 'kein Platz frei' },
-    data: z.strictObject({ note, school: z.string().trim().max(200).optional() }),
-  },
-  measure: {
-    key: 'measure',
-    title: 'Maßnahme beim Bildungsträger',
-    ackDays: 3,
-    completeDays: 20,
-    outcomes: { finished: 'abgeschlossen', 'dropped-out': 'abgebrochen' },
-    data: z.strictObject({ note, startDate: date.optional(), endDate: date.optional() }),
-  },
-  general: {
-    key: 'general',
-    title: 'Allgemeine Übergabe',
-    ackDays: 2,
-    completeDays: 10,
-    outcomes: { done: 'erledigt', 'not-possible': 'nicht möglich' },
-    data: z.strictObject({ note }),
-  },
-  ...CHAINS_V2_HANDOFF_STEPS, // chains v2 content (issue 14)
-};
+/** The zod schema of one returned field (the API's forms read its kind from it). */
+function fieldSchema(f: HandoffDataField): z.ZodType {
+  switch (f.kind) {
+    case 'note':
+      return note;
+    case 'date':
+      return date.optional();
+    case 'amount':
+      return euro.optional();
+    case 'int':
+      return z.number().int().min(f.min).max(f.max).optional();
+    case 'text':
+      return z.string().trim().max(f.max).optional();
+  }
+}
+
+/** The handoff steps of the move-out chain (DESIGN.md §3.1) and a generic one, each with the zod
+ *  schema of the data a department returns (built from its fields in handoff-core.ts). */
+export const HANDOFF_STEPS: Record<string, HandoffStep> = Object.fromEntries(
+  Object.entries(HANDOFF_STEP_SPECS).map(([key, spec]) => [
+    key,
+    { ...spec, data: z.strictObject(Object.fromEntries(Object.entries(spec.fields).map(([k, f]) => [k, fieldSchema(f)]))) },
+  ]),
+);
 
 export const handoffStepKeys = Object.keys(HANDOFF_STEPS) as [string, ...string[]];
-
-/** Start parameters of a handoff workflow: IDs, keys and numbers only. */
-export interface HandoffInput {
-  taskId: string;
-  caseId: string;
-  stepKey: string;
-  departmentId: string;
-  ackDays: number;
-  completeDays: number;
-  /** >0: one working day lasts this many seconds (tests, demos); 0: real working days */
-  workingDaySeconds: number;
-  /** workflow to signal with the result (a chain, or the case) */
-  parentWorkflowId?: string;
-  /** a fixed completion deadline (e.g. the move-in date) instead of completeDays */
-  dueAt?: string;
-}
-
-export interface HandoffActor {
-  kind: 'user' | 'link' | 'system';
-  userId?: string;
-  departmentId?: string | null; // the acting user's department (checked by the validators)
-  recipient?: string; // the mail address a link was sent to
-}
-
-export type HandoffAction =
-  | { action: 'accept'; actor: HandoffActor }
-  | { action: 'decline'; actor: HandoffActor; reason: string }
-  | { action: 'complete'; actor: HandoffActor; outcome: string; data?: Record<string, unknown> }
-  | { action: 'forward'; actor: HandoffActor; departmentId: string; reason: string }
-  | { action: 'cancel'; actor: HandoffActor; reason: string };
-
-export interface HandoffState {
-  taskId: string;
-  caseId: string;
-  stepKey: string;
-  departmentId: string;
-  status: TaskStatus;
-  ackDueAt?: string;
-  dueAt?: string;
-  overdue: boolean;
-  reminders: number;
-  escalated: boolean;
-  outcome?: string;
-  data?: Record<string, unknown>;
-  reason?: string;
-  seq: number; // number of recorded events
-}
-
-export interface HandoffResult {
-  taskId: string;
-  stepKey: string;
-  status: 'completed' | 'declined' | 'cancelled';
-  outcome?: string;
-  data?: Record<string, unknown>;
-  reason?: string;
-}
-
-export const handoffWorkflowId = (taskId: string) => `handoff-${taskId}`;
 
 // --- request bodies (API and forms) ---------------------------------------------------------
 const reason = z
@@ -210,26 +71,3 @@ export const deadlineRuleBody = z.strictObject({
   ackDays: z.number({ error: 'Tage müssen eine Zahl sein' }).int('ganze Tage').min(0).max(60),
   completeDays: z.number({ error: 'Tage müssen eine Zahl sein' }).int('ganze Tage').min(0).max(250),
 });
-
-/** Validates a completion against the step: outcome allowed, data matches its schema. */
-export function checkCompletion(
-  stepKey: string,
-  outcome: string,
-  data: unknown,
-): { ok: true; data: Record<string, unknown> } | { ok: false; message: string; details: Array<{ field: string; message: string }> } {
-  const step = HANDOFF_STEPS[stepKey];
-  if (!step) return { ok: false, message: `Unbekannter Schritt ${stepKey}.`, details: [] };
-  if (!(outcome in step.outcomes)) {
-    return {
-      ok: false,
-      message: `Ergebnis „${outcome}“ ist für „${step.title}“ nicht erlaubt (erlaubt: ${Object.keys(step.outcomes).join(', ')}).`,
-      details: [{ field: 'outcome', message: 'Ergebnis nicht erlaubt' }],
-    };
-  }
-  const r = step.data.safeParse(data ?? {});
-  if (!r.success) {
-    const details = r.error.issues.map((i) => ({ field: ['data', ...i.path.map(String)].join('.'), message: i.message }));
-    return { ok: false, message: `Ungültige Daten: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details };
-  }
-  return { ok: true, data: r.data as Record<string, unknown> };
-}

@@ -1,23 +1,42 @@
-// `npm run bench:worker-memory` — the worker's resident memory (issue 17, P4), in one run on one server:
-//  - idle: the worker as it was (webpack bundling in its own process) vs now (bundled in a child process);
-//  - per cached chain: N move-out chains (each with its case workflow) waiting on timers, RSS growth;
-//  - what eviction costs: replaying a stored move-out history (≈400 events) vs a trivial one-step
-//    history, p50/p95 — the price of a timer firing for a chain no longer in the worker's cache.
-// Prints figures and ratios; never fails on a size or a time.
+// `npm run bench:worker-memory` — the worker's resident memory (issue 17, P4), in one run on one server.
+// Each variant is the same worker (test/bench/worker-with-bundle.ts) with a different workflow bundle:
+//  - baseline: the bundle of BENCH_BASELINE_REF (default b54cfbb, the workflows still importing zod),
+//    built from `git archive` of that commit;
+//  - zod-free: the bundle of this checkout (no zod in the workflows) without preloadModules;
+//  - preload: this checkout as shipped: the pure domain modules preloaded (shared by all workflows);
+//  - default: `npm run worker` as shipped (app/worker.ts, its default KIM_WORKER_CACHE) — with
+//    BENCH_N=5000 the figure of issue 17's P4 target.
+// Per variant: idle RSS, then BENCH_N move-out chains (each with its case workflow) waiting on timers
+// and the RSS then. The variants baseline, zod-free and preload keep every workflow cached (KIM_WORKER_CACHE =
+// BENCH_CACHE, default 2·N+100), so the growth per chain is the cost of a cached chain.
+// Then what eviction costs: a timer firing for a chain no longer cached replays its history — replay
+// times of a stored move-out history cut at ≈BENCH_EVENTS events (default 200) and of a 29-event case
+// history, BENCH_REPLAYS each, in one running replay worker (its start not counted), p50/p95.
+// BENCH_VARIANTS picks and orders the variants (default baseline,zod-free,preload). Prints figures and
+// ratios; never fails on a size or a time.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import globalSetup from '../global-setup';
 import globalTeardown from '../global-teardown';
 import { runBenchmark } from './run';
-import { eventually, PAYLOAD_CODEC, startStack, testEnv, type Stack } from '../support/stack';
+import { eventually, PAYLOAD_CODEC, startStack, type Stack } from '../support/stack';
 import { killProcess, startWorkerProcess } from '../support/worker-process';
 import { giveConsent } from '../support/consent';
+import { workflowBundleOptions } from '../../worker/workflow-bundle';
 
 const N = Number(process.env.BENCH_N ?? 300);
-const REPLAYS = Number(process.env.BENCH_REPLAYS ?? 30);
+const CACHE = process.env.BENCH_CACHE ?? String(2 * N + 100);
+const REPLAYS = Number(process.env.BENCH_REPLAYS ?? 40);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
+const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? 'b54cfbb';
+const VARIANTS = (process.env.BENCH_VARIANTS ?? 'baseline,zod-free,preload').split(',').map((v) => v.trim());
 const CONCURRENCY = 8;
+const root = path.join(__dirname, '..', '..');
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never;
 
 function rssMb(pid: number): number {
   let kb = 0;
@@ -36,8 +55,41 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 3_000));
+const settle = () => new Promise((r) => setTimeout(r, 5_000));
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+/** The workflow bundle of another commit: its files from `git archive`, this checkout's node_modules. */
+function bundleOfCommit(ref: string, out: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-baseline-'));
+  try {
+    execFileSync('sh', ['-c', `git archive ${ref} | tar -x -C "${dir}"`], { cwd: root });
+    fs.symlinkSync(fs.realpathSync(path.join(root, 'node_modules')), path.join(dir, 'node_modules'));
+    execFileSync(process.execPath, ['--import', 'tsx', 'worker/bundle-cli.ts', out], { cwd: dir, stdio: 'inherit' });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function bundles(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const v of VARIANTS) {
+    const file = path.join(dir, `${v}.js`);
+    if (v === 'baseline') bundleOfCommit(BASELINE_REF, file);
+    else if (v === 'zod-free')
+      fs.writeFileSync(file, (await bundleWorkflowCode({ workflowsPath: workflowBundleOptions.workflowsPath, logger: quiet })).code);
+    else if (v === 'preload') fs.writeFileSync(file, (await bundleWorkflowCode({ ...workflowBundleOptions, logger: quiet })).code);
+    else if (v !== 'default') throw new Error(`unknown variant ${v}`);
+    if (fs.existsSync(file)) files[v] = file;
+  }
+  return files;
+}
+
+/** The bundle as the worker builds it (for the replay part when only the default variant runs). */
+async function shippedBundle(dir: string) {
+  const file = path.join(dir, 'shipped.js');
+  fs.writeFileSync(file, (await bundleWorkflowCode({ ...workflowBundleOptions, logger: quiet })).code);
+  return file;
+}
 
 async function waitingChains(stack: Stack, cw: string, n: number) {
   let next = 0;
@@ -49,78 +101,119 @@ async function waitingChains(stack: Stack, cw: string, n: number) {
         await giveConsent(stack, cw, c.body.id);
         const r = await stack.api('POST', `/api/cases/${c.body.id}/chains`, { token: cw, body: { type: 'move-out' } });
         if (r.status !== 201) throw new Error(`start: ${r.status} ${JSON.stringify(r.body)}`);
+        if (next % 500 === 0) console.log(`    ${next} chains started (${new Date().toISOString().slice(11, 19)})`);
       }
     }),
   );
 }
 
-async function measureVariant(stack: Stack, cw: string, label: string, script: string, already: number) {
-  const proc = await startWorkerProcess(stack, { KIM_WORKING_DAY_SECONDS: '0' }, script);
+async function measureVariant(stack: Stack, cw: string, label: string, bundleFile: string | undefined, already: number) {
+  const env: Record<string, string> = { KIM_WORKING_DAY_SECONDS: '0' };
+  if (bundleFile) Object.assign(env, { BENCH_BUNDLE_FILE: bundleFile, KIM_WORKER_CACHE: CACHE });
+  const proc = await startWorkerProcess(stack, env, bundleFile ? path.join('test', 'bench', 'worker-with-bundle.ts') : 'app/worker.ts');
   try {
     await settle();
     const idle = rssMb(proc.pid!);
+    const t0 = Date.now();
     await waitingChains(stack, cw, N);
     await eventually(
       async () =>
         (await stack.db.process.count({ where: { type: 'move-out', currentStep: 'readiness', currentStatus: 'active' } })) >= already + N,
-      900_000,
-      500,
+      3_600_000,
+      1_000,
     );
+    const startedIn = (Date.now() - t0) / 1000;
     await settle();
     const loaded = rssMb(proc.pid!);
-    console.log(`  (${label}: idle ${idle.toFixed(0)} MB, with ${N} chains ${loaded.toFixed(0)} MB)`);
+    console.log(`  (${label}: idle ${idle.toFixed(0)} MB, with ${N} chains ${loaded.toFixed(0)} MB; started in ${startedIn.toFixed(0)} s)`);
     return { idle, loaded, perChainKb: ((loaded - idle) * 1024) / N };
   } finally {
     await killProcess(proc);
   }
 }
 
-async function replayTimes(file: string): Promise<number[]> {
-  const history = historyFromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
+/** A stored history cut after the last completed workflow task at or before `events` events. */
+function cutHistory(file: string, events: number) {
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { events: Array<{ eventType: string | number }> };
+  let cut = 0;
+  json.events.forEach((e, i) => {
+    if (i < events && /WORKFLOW_TASK_COMPLETED|WorkflowTaskCompleted/.test(String(e.eventType))) cut = i + 1;
+  });
+  return { history: historyFromJSON({ ...json, events: json.events.slice(0, cut) }), events: cut };
+}
+
+/** Replay times (ms) of `history` replayed REPLAYS times in one replay worker (after one warm-up). */
+async function replayTimes(bundleFile: string, history: ReturnType<typeof historyFromJSON>): Promise<number[]> {
   const times: number[] = [];
-  for (let i = 0; i < REPLAYS; i++) {
-    const t0 = performance.now();
-    await Worker.runReplayHistory(
-      { workflowBundle: { codePath: testEnv().workflowBundle }, dataConverter: { payloadCodecs: [PAYLOAD_CODEC] } },
-      history,
-      `replay-${i}`,
-    );
-    times.push(performance.now() - t0);
+  const histories = Array.from({ length: REPLAYS + 1 }, (_, i) => ({ workflowId: `replay-${i}`, history }));
+  let t = performance.now();
+  for await (const r of Worker.runReplayHistories(
+    { workflowBundle: { codePath: bundleFile }, dataConverter: { payloadCodecs: [PAYLOAD_CODEC] }, maxCachedWorkflows: 2 } as never,
+    histories,
+  )) {
+    if (r.error) throw r.error;
+    const now = performance.now();
+    if (r.workflowId !== 'replay-0') times.push(now - t);
+    t = now;
   }
   return times;
 }
 
 async function main() {
-  await globalSetup();
-  const stack = await startStack({ worker: false });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-bench-bundles-'));
+  const load = () =>
+    os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ');
   try {
-    const cw = await stack.token('fallmanagement@kim.example');
-    const before = await measureVariant(stack, cw, 'bundled in the worker', path.join('test', 'bench', 'worker-in-process-bundle.ts'), 0);
-    const now = await measureVariant(stack, cw, 'bundled in a child process', path.join('app', 'worker.ts'), N);
+    const files = await bundles(dir);
+    for (const [v, f] of Object.entries(files)) console.log(`  bundle ${v}: ${(fs.statSync(f).size / 1e6).toFixed(2)} MB`);
+    await globalSetup();
+    const stack = await startStack({ worker: false });
+    try {
+      const cw = await stack.token('fallmanagement@kim.example');
+      console.log(`load average at the start: ${load()}`);
+      const results: Record<string, { idle: number; loaded: number; perChainKb: number }> = {};
+      let already = 0;
+      for (const v of VARIANTS) {
+        results[v] = await measureVariant(stack, cw, v, files[v], already);
+        already += N;
+      }
+      const f = (x: number) => x.toFixed(0).padStart(6);
+      const first = results[VARIANTS[0]];
+      console.log(`\nWorker memory (${N} waiting move-out chains + their case workflows per variant, dev server, same run)`);
+      console.log(`  variant      idle MB   with ${N} MB   per chain KB   per chain vs ${VARIANTS[0]}`);
+      for (const v of VARIANTS) {
+        const r = results[v];
+        console.log(
+          `  ${v.padEnd(10)} ${f(r.idle)}   ${f(r.loaded)}       ${f(r.perChainKb)}        ${(r.perChainKb / first.perChainKb).toFixed(2)}×`,
+        );
+      }
 
-    const histories = path.join(__dirname, '..', 'histories');
-    const big = await replayTimes(path.join(histories, 'move-out-v1-complete.json'));
-    const small = await replayTimes(path.join(histories, 'case-closed.json'));
-    const events = (f: string) => (JSON.parse(fs.readFileSync(path.join(histories, f), 'utf8')) as { events: unknown[] }).events.length;
-
-    const f = (x: number) => x.toFixed(0).padStart(6);
-    console.log(`\nWorker memory (${N} move-out chains + their case workflows waiting per variant, dev server, same run)`);
-    console.log(`  idle worker, webpack in the worker (before)     ${f(before.idle)} MB   (baseline)`);
-    console.log(`  idle worker, bundled in a child process (now)   ${f(now.idle)} MB   ${(now.idle / before.idle).toFixed(2)}× baseline`);
-    console.log(`  per waiting chain, before                       ${f(before.perChainKb)} KB`);
-    console.log(
-      `  per waiting chain, now                          ${f(now.perChainKb)} KB   ${(now.perChainKb / before.perChainKb).toFixed(2)}× baseline`,
-    );
-    console.log(`  with ${N} chains, now                             ${f(now.loaded)} MB`);
-    const ms = (xs: number[]) => `p50 ${quantile(xs, 0.5).toFixed(0)} ms, p95 ${quantile(xs, 0.95).toFixed(0)} ms`;
-    console.log(`\nEviction cost: replay of a stored history (${REPLAYS} runs each, includes the replay worker's start)`);
-    console.log(`  case workflow, ${events('case-closed.json')} events (baseline)     ${ms(small)}`);
-    console.log(
-      `  move-out chain, ${events('move-out-v1-complete.json')} events           ${ms(big)}   p95 ${(quantile(big, 0.95) / quantile(small, 0.95)).toFixed(2)}× baseline`,
-    );
+      const replayBundle = files.preload ?? files['zod-free'] ?? Object.values(files)[0] ?? (await shippedBundle(dir));
+      if (replayBundle) {
+        const histories = path.join(__dirname, '..', 'histories');
+        const big = cutHistory(path.join(histories, 'move-out-v1-complete.json'), EVENTS);
+        const small = cutHistory(path.join(histories, 'case-closed.json'), 1_000);
+        const bigTimes = await replayTimes(replayBundle, big.history);
+        const smallTimes = await replayTimes(replayBundle, small.history);
+        const ms = (xs: number[]) => `p50 ${quantile(xs, 0.5).toFixed(0)} ms, p95 ${quantile(xs, 0.95).toFixed(0)} ms`;
+        console.log(
+          `\nEviction cost: replay of a stored history (${REPLAYS} runs each in one replay worker, bundle ${path.basename(replayBundle)})`,
+        );
+        console.log(`  case workflow, ${small.events} events (baseline)        ${ms(smallTimes)}`);
+        console.log(
+          `  move-out chain, ${big.events} events               ${ms(bigTimes)}   p95 ${(quantile(bigTimes, 0.95) / quantile(smallTimes, 0.95)).toFixed(2)}× baseline`,
+        );
+      }
+      console.log(`load average at the end: ${load()}`);
+    } finally {
+      await stack.stop();
+      await globalTeardown();
+    }
   } finally {
-    await stack.stop();
-    await globalTeardown();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -58,7 +58,7 @@ describe('loadConfig', () => {
       publicUrl: 'https://kim.stadt.example',
       KIM_WORKER_CACHE: 500,
     });
-    expect(loadConfig({}).KIM_WORKER_CACHE).toBe(2_000);
+    expect(loadConfig({}).KIM_WORKER_CACHE).toBe(100);
     // help-plan timers: 3 days before the review, 2 before an action, escalation 1 day after a missed review
     expect(loadConfig({})).toMatchObject({
       KIM_PLAN_REVIEW_REMINDER_DAYS: 3,

@@ -4,14 +4,22 @@
 // is a generator that changes the state at once (so a second action arriving meanwhile sees it) and
 // then yields the effects to run in order (effects.ts); the chain workflow runs them, unit tests
 // answer them with plain values (test/unit/chain-engine.test.ts).
-import { stepDataSchema, type ChainDefinition, type StepDefinition } from './schema';
+import type { ChainDefinition, StepDefinition } from './schema';
+import { checkStepData } from './step-data';
 import { nextTimer, type DueTimer } from './timers';
-import { checkCancel, checkCompleteStep, checkEndCode, checkHold, checkReassign, checkResume } from './validation';
+import { checkCancel, checkCompleteStep, checkEndCode, checkHold, checkReassign, checkResume } from './action-checks';
 import { openSteps, type ChainActor, type ChainInput, type ChainState, type CompleteStepArgs, type CurrentStep } from './state';
 import { perform, type Run } from './effects';
 import type { HandoffResult } from '../handoff';
 import type { Rejection } from '../rejection';
 import { endOfBerlinDate, scaledDeadline } from '../working-days';
+
+/** The step's data as checked (text trimmed); the update's validator refused anything else before. */
+function parsedStepData(step: StepDefinition, data: Record<string, unknown>): Record<string, unknown> {
+  const r = checkStepData(step, data);
+  if (!r.ok) throw new Error(`Ungültige Daten: ${r.issues.map((i) => i.message).join('; ')}`);
+  return r.data;
+}
 
 /** Handoff steps wait for a consent covering their department (added after the first recorded histories). */
 export const CONSENT_GATE = 'consent-gate';
@@ -153,7 +161,7 @@ export class ChainEngine {
       yield* this.afterFinish(cur, outcome, undefined, a.actor, true);
       return;
     }
-    const data = a.data ? (stepDataSchema(step).parse(a.data) as Record<string, unknown>) : undefined;
+    const data = a.data ? parsedStepData(step, a.data) : undefined;
     this.finish(cur, a.outcome, data);
     yield* this.afterFinish(cur, a.outcome, data, a.actor);
   }
