@@ -45,7 +45,7 @@ export async function loadWaitingHouseholds(db: Db, caseWhere: Prisma.CaseWhereI
       case: {
         select: {
           reference: true,
-          person: { select: { householdSize: true, benefitType: true, household: { select: { size: true } } } },
+          person: { select: { id: true, householdSize: true, benefitType: true, household: { select: { size: true } } } },
         },
       },
       steps: {
@@ -56,6 +56,15 @@ export async function loadWaitingHouseholds(db: Db, caseWhere: Prisma.CaseWhereI
     },
   });
   const caps = await validRentCaps(db, DEFAULT_MUNICIPALITY);
+  // the household's barrier-free need (HousingNeed, issue 15: education-offers)
+  const barrierFree = new Set(
+    (
+      await db.housingNeed.findMany({
+        where: { personId: { in: rows.map((p) => p.case.person.id) }, barrierFree: true },
+        select: { personId: true },
+      })
+    ).map((n) => n.personId),
+  );
   return rows.map((p) => {
     const size = p.case.person.householdSize ?? p.case.person.household?.size ?? 1;
     const profile = [...p.steps].reverse().find((s) => s.key === 'search-profile' && s.outcome);
@@ -70,7 +79,7 @@ export async function loadWaitingHouseholds(db: Db, caseWhere: Prisma.CaseWhereI
       size,
       rentCap: kdu ?? profileCap,
       hasWbs: wbs?.outcome === 'issued',
-      needsBarrierFree: false,
+      needsBarrierFree: barrierFree.has(p.case.person.id),
       wishDistricts: wishDistrictsOf(profileData.area),
       waitingSince: (firstOffer?.startedAt ?? new Date(0)).toISOString(),
     };
