@@ -7,7 +7,7 @@
 // and the Art. 15 export and retention of the new personal records.
 import { createRetentionActivities } from '../../activities/retention';
 import { chainDriver } from '../support/chain-helpers';
-import { FormClient } from '../support/form-client';
+import { FormClient, hidden } from '../support/form-client';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -389,4 +389,56 @@ it('retention: the enrolment note, the housing need and case to-dos go with the 
   expect(await stack.db.groupEnrolment.findFirstOrThrow({ where: { personId } })).toMatchObject({ note: null });
   expect(await stack.db.housingNeed.count({ where: { personId } })).toBe(0);
   expect(await stack.db.meetingTodo.findFirstOrThrow({ where: { caseId: c.id } })).toMatchObject({ text: 'anonymisiert' });
+});
+
+it('the matching page: proposing a flat through the form, a double submit proposes once, a conflict is shown on the page', async () => {
+  const landlordId = await partner('landlord', 'Frau Vermieterin');
+  const waiting = async () => {
+    const c = await d.newCase({ householdSize: 1, benefitType: 'none' });
+    const chain = await stack.api('POST', `/api/cases/${c.id}/chains`, { token: cw, body: { type: 'move-out' } });
+    const id = chain.body.id as string;
+    await d.complete(id, 'readiness', 'ready');
+    await d.departmentActs(id, 'residence-check', 'complete', { outcome: 'clear' });
+    await d.departmentActs(id, 'wbs', 'complete', { outcome: 'issued' });
+    await d.complete(id, 'search-profile', 'done', { rooms: 1, rentCap: 900 });
+    await d.at(id, 'offer');
+    return { id, reference: c.reference };
+  };
+  const [h1, h2] = [await waiting(), await waiting()];
+  const offer = await stack.api('POST', '/api/offers/housing', {
+    token: cw,
+    body: {
+      partnerId: landlordId,
+      district: 'Gronau',
+      address: 'Hauptstraße 1',
+      rooms: 1,
+      livingSpace: 40,
+      coldRent: 350,
+      serviceCharges: 90,
+      availableFrom: '2027-01-01',
+      wbsRequired: false,
+    },
+  });
+  const page = new FormClient(stack.url);
+  await page.login('fallmanagement@kim.example');
+  const path = `/bestand/wohnungen/${offer.body.id}`;
+  const html = (await page.get(path)).text;
+  expect(html).toContain(h1.reference);
+  expect(html).toContain(`dem Haushalt ${h1.reference} vorschlagen`);
+  const csrf = hidden(html, '_csrf');
+  const form = { _csrf: csrf, _key: 'doppelklick-0001', processId: h1.id };
+  const [a, b] = [await page.post(`${path}/vorschlagen`, form), await page.post(`${path}/vorschlagen`, form)];
+  expect([a.status, b.status]).toEqual([303, 303]);
+  expect(b.location).toBe(`${path}?ok=vorgeschlagen`);
+  expect(await stack.db.auditEvent.count({ where: { action: 'offer.proposed', entityId: offer.body.id } })).toBe(1);
+  await d.at(h1.id, 'viewing');
+  // another household now: 409 with the message on the page, nothing changed
+  const conflict = await page.post(`${path}/vorschlagen`, { _csrf: csrf, _key: 'doppelklick-0002', processId: h2.id });
+  expect(conflict.status).toBe(409);
+  expect(conflict.text).toContain('Vorschlag nicht möglich');
+  expect(conflict.text).toContain('ist nicht frei');
+  expect((await d.process(h2.id)).currentStep.key).toBe('offer');
+  const dept = new FormClient(stack.url);
+  await dept.login('soziale-foerderung@kim.example');
+  expect((await dept.get(path)).status).toBe(403);
 });
