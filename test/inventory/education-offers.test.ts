@@ -8,6 +8,7 @@
 import { createRetentionActivities } from '../../activities/retention';
 import { chainDriver } from '../support/chain-helpers';
 import { FormClient, hidden } from '../support/form-client';
+import { pdfText } from '../support/pdf-text';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -192,7 +193,12 @@ it('group offers: sessions, enrolment, attendance; a completed participation is 
   expect(html).toContain('Wohnführerschein „Wohnführerschein Herbst“: Teilnahme abgeschlossen');
   expect(html).toContain('2 von 2 Terminen besucht');
 
-  // Art. 15: enrolment with note and attendance in the person's export
+  // Art. 15: enrolment with note and attendance in the person's export (JSON and PDF)
+  const pdf = await fetch(`${stack.url}/api/persons/${person.personId}/export.pdf`, { headers: { authorization: `Bearer ${cw}` } });
+  expect(pdf.status).toBe(200);
+  const text = pdfText(Buffer.from(await pdf.arrayBuffer()));
+  expect(text).toContain('Wohnführerschein „Wohnführerschein Herbst“');
+  expect(text).toContain('Vermerk: braucht Dolmetscher');
   const x = await stack.api('GET', `/api/persons/${person.personId}/export`, { token: cw });
   expect(x.status).toBe(200);
   expect(x.body.education.groupEnrolments).toEqual([
