@@ -4,6 +4,7 @@
 // Idempotent: a case is locked and checked again inside its transaction, so a retried activity (or a
 // second run) finds it anonymised and changes nothing — no second audit entry either.
 import { anonymizePersonFile } from './retention-person-file';
+import { anonymizeCaseEducation, anonymizePersonEducation } from './retention-education';
 import { audit, SYSTEM } from '../core/audit';
 import type { Db } from '../core/db/client';
 import { Prisma } from '../core/db/generated/client';
@@ -65,6 +66,7 @@ async function anonymizeCaseData(tx: Tx, caseId: string) {
   // the reasons given for status changes are free text; the statuses and closure codes stay (statistics)
   await tx.caseStatusChange.updateMany({ where: { caseId }, data: { reason: null } });
   await anonymizeCaseCycle(tx, caseId); // assessments, plans, journal, documents (issue 13)
+  await anonymizeCaseEducation(tx, caseId); // meeting to-dos about the case (issue 15)
 
   const processes = await tx.process.findMany({ where: { caseId }, select: { id: true, type: true, version: true } });
   const processIds = processes.map((p) => p.id);
@@ -143,6 +145,7 @@ async function anonymizeOne(db: Db, caseId: string, cutoff: Date): Promise<{ cas
         },
       });
       await anonymizePersonFile(tx, personId);
+      await anonymizePersonEducation(tx, personId); // group enrolments' notes, housing need (issue 15)
       await audit(tx, SYSTEM, 'person.anonymized', { type: 'Person', id: personId });
       return { case: true, person: true };
     },

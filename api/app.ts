@@ -25,6 +25,7 @@ import { devPages } from './pages/dev-pages';
 import { linkPages } from './pages/link-pages';
 import { landlordPages } from './pages/landlord-pages';
 import { situationPages } from './pages/situation-pages';
+import { offerMatchPages } from './pages/offer-match-pages';
 import { privacyPages } from './pages/privacy-pages';
 import { processPages } from './pages/process-pages';
 import { reportPages } from './pages/report-pages';
@@ -178,6 +179,7 @@ export function createApp(deps: AppDeps) {
   app.use(chainDefinitionPages(deps));
   app.use(statusLinkStaffPages(deps));
   app.use(situationPages(deps)); // /bestand/lage, /bestand/partner (issue 15)
+  app.use(offerMatchPages(deps)); // /bestand/wohnungen: matching and proposing a flat (issue 15)
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(req.path.startsWith('/api/') ? 'Route' : 'Seite')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -48,7 +48,7 @@ export async function loadWaitingHouseholds(db: Db, caseWhere: Prisma.CaseWhereI
       case: {
         select: {
           reference: true,
-          person: { select: { householdSize: true, benefitType: true, householdMembers: CURRENT_MEMBERS } },
+          person: { select: { id: true, householdSize: true, benefitType: true, householdMembers: CURRENT_MEMBERS } },
           // the case's household: its persons with a file and their members give the size (issue 13)
           household: {
             select: { persons: { where: { anonymizedAt: null }, select: { householdSize: true, householdMembers: CURRENT_MEMBERS } } },
@@ -63,6 +63,15 @@ export async function loadWaitingHouseholds(db: Db, caseWhere: Prisma.CaseWhereI
     },
   });
   const caps = await validRentCaps(db, DEFAULT_MUNICIPALITY);
+  // the household's barrier-free need (HousingNeed, issue 15: education-offers)
+  const barrierFree = new Set(
+    (
+      await db.housingNeed.findMany({
+        where: { personId: { in: rows.map((p) => p.case.person.id) }, barrierFree: true },
+        select: { personId: true },
+      })
+    ).map((n) => n.personId),
+  );
   return rows.map((p) => {
     const size = householdSizeOf(p.case.household?.persons.length ? p.case.household.persons : [p.case.person]);
     const profile = [...p.steps].reverse().find((s) => s.key === 'search-profile' && s.outcome);
@@ -77,7 +86,7 @@ export async function loadWaitingHouseholds(db: Db, caseWhere: Prisma.CaseWhereI
       size,
       rentCap: kdu ?? profileCap,
       hasWbs: wbs?.outcome === 'issued',
-      needsBarrierFree: false,
+      needsBarrierFree: barrierFree.has(p.case.person.id),
       wishDistricts: wishDistrictsOf(profileData.area),
       waitingSince: (firstOffer?.startedAt ?? new Date(0)).toISOString(),
     };

@@ -14,6 +14,9 @@ import { chainAction, completeStep, processPage, stepDefinitionOf } from '../ser
 import { dataId } from '../views/process-current';
 import type { FormState } from '../views/process-model';
 import { processPageView, processTitle } from '../views/process-page';
+import { readinessEvidenceSection } from '../views/process-evidence';
+import { participationEvidence } from '../services/group-offers';
+import type { Db } from '../../core/db/client';
 import type { FieldErrors } from './forms';
 import { layout, LOGIN, pageRouter } from './page-route';
 
@@ -67,15 +70,25 @@ export function parseStepForm(
   return { ok: true, outcome, data: r.success ? (r.data as Record<string, unknown>) : data };
 }
 
+/** The move-out chain at its readiness step: the person's completed group participations as evidence (issue 15). */
+async function readinessEvidence(db: Db, p: { type: string; currentStep: string | null; caseId: string }) {
+  if (p.type !== 'move-out' || p.currentStep !== 'readiness') return undefined;
+  const c = await db.case.findUnique({ where: { id: p.caseId }, select: { personId: true } });
+  return c ? readinessEvidenceSection(await participationEvidence(db, c.personId)) : undefined;
+}
+
 export function processPages(deps: AppDeps) {
   const pages = pageRouter();
   const ui = { url: deps.temporalUiUrl, namespace: deps.temporalNamespace ?? 'default' };
 
   async function render(req: Request, res: Response, id: string, status = 200, state?: FormState, notice?: string) {
     const data = await processPage(deps, req.user!, actorOf(req), id);
+    const evidence = await readinessEvidence(deps.db, data.process);
     res
       .status(status)
-      .send(layout(deps, req, processTitle(data), processPageView(data, { user: req.user!, csrf: req.csrfToken, ui }, state, notice)));
+      .send(
+        layout(deps, req, processTitle(data), processPageView(data, { user: req.user!, csrf: req.csrfToken, ui, evidence }, state, notice)),
+      );
   }
 
   const checkId = (raw: string) => raw.slice(0, 64);

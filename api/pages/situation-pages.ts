@@ -5,11 +5,14 @@ import type { Request, Response } from 'express';
 import { currentSituation, situationTrend } from '../../core/inventory-data';
 import type { Situation } from '../../core/domain/inventory/situation';
 import { formatDate } from '../../core/format/dates';
+import { partnerKindLabel } from '../../core/format/labels';
 import { ROLES } from '../access';
 import type { AppDeps } from '../deps';
 import { html, type SafeHtml } from '../html';
 import { layout, pageRouter } from './page-route';
 import { listPartners } from '../services/inventory';
+import { educationSituationData } from '../services/education';
+import { educationSituationSection } from '../views/education-situation';
 
 const ACCESS = { roles: ROLES.caseFiles, denied: 'Die Bestandsaufnahme ist für Fallmanagement und Leitung.' };
 
@@ -48,10 +51,11 @@ export function situationPages(deps: AppDeps) {
   const pages = pageRouter();
   pages.get('/bestand/lage', ACCESS, async (req: Request, res: Response) => {
     const district = typeof req.query.district === 'string' ? req.query.district.trim().slice(0, 100) : '';
-    const [s, trend, districts] = await Promise.all([
+    const [s, trend, districts, education] = await Promise.all([
       currentSituation(deps.db, { district: district || undefined }),
       situationTrend(deps.db),
       deps.db.housingOffer.findMany({ distinct: ['district'], select: { district: true }, orderBy: { district: 'asc' }, take: 200 }),
+      educationSituationData(deps.db),
     ]);
     const q = district ? `?district=${encodeURIComponent(district)}` : '';
     res.send(
@@ -78,6 +82,7 @@ export function situationPages(deps: AppDeps) {
               html`<tr><th scope="row">${r.householdSize}</th><td>${r.waiting}</td><td>${num(r.medianWaitingDays)}</td><td>${num(r.rentCap)}</td><td>${r.openFlats}</td><td>${r.fittingFlats}</td><td>${num(r.medianGrossRent)}</td><td>${r.gap}</td></tr>`,
           )}</tbody>
         </table>
+        ${educationSituationSection(education)}
         <p><a href="/api/situation.csv${q}">Als CSV (Excel) herunterladen</a></p>
         <h2>Verlauf (Monatswerte)</h2>
         ${
@@ -106,7 +111,7 @@ export function situationPages(deps: AppDeps) {
         }
         <h2>Alle Partner</h2>
         <table><caption>Partner</caption><thead><tr><th scope="col">Name</th><th scope="col">Art</th><th scope="col">Letzter Kontakt</th><th scope="col">Nächster Kontakt</th></tr></thead>
-        <tbody>${partners.map((p) => html`<tr><th scope="row">${p.name}</th><td>${p.kind}</td><td>${formatDate(p.lastContactAt, '–')}</td><td>${formatDate(p.contactDueAt, '–')}</td></tr>`)}</tbody></table>`,
+        <tbody>${partners.map((p) => html`<tr><th scope="row">${p.name}</th><td>${partnerKindLabel(p.kind)}</td><td>${formatDate(p.lastContactAt, '–')}</td><td>${formatDate(p.contactDueAt, '–')}</td></tr>`)}</tbody></table>`,
       ),
     );
   });

@@ -26,6 +26,7 @@ import { registerReportDefinitionRoutes } from './report-definitions-api';
 import { registerChainRoutes } from './chains-api';
 import { registerPersonFileRoutes } from './person-file-api';
 import { registerInventoryRoutes } from './inventory-api';
+import { registerEducationRoutes } from './education-api';
 import { registerPrivacyRoutes } from './privacy-api';
 import { registerStatusLinkRoutes } from './status-links-api';
 import { registerShelterRoutes } from './shelters-api';
@@ -306,6 +307,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
   registerReportRoutes(api, deps);
   registerReportDefinitionRoutes(api, deps);
   registerInventoryRoutes(api, deps);
+  registerEducationRoutes(api, deps); // education offers, group offers, meetings (issue 15)
   registerPrivacyRoutes(api, deps, {
     storagePeriod: deps.retentionDays
       ? `bis ${deps.retentionDays} Tage nach Abschluss des Falls; danach werden Person und Fall anonymisiert`

@@ -39,6 +39,14 @@ import { idempotencyKeyHeader } from '../submission';
 import { currentSituation, situationTrend } from '../../core/inventory-data';
 import { SITUATION_CSV_HEADER, situationCsvCells } from '../../core/domain/inventory/situation';
 import { csvLine } from '../services/dashboard';
+import { EDUCATION_CSV_HEADER, educationCsvCells, educationSituationData } from '../services/education';
+
+const educationSituationSchema = z.object({
+  neededTotal: z.number(),
+  freeSeatsTotal: z.number(),
+  rows: z.array(z.object({ kind: z.string(), level: z.string(), needed: z.number(), freeSeats: z.number(), gap: z.number() })),
+  gaps: z.array(z.string()),
+});
 
 const uuid = z.uuid();
 const checkId = (id: string, what: string) => {
@@ -342,10 +350,12 @@ export function registerSituationRoutes(api: JsonApi, deps: AppDeps) {
       rows: z.array(situationRow),
       gaps: z.array(z.string()),
       trend: z.array(z.object({ month: z.string(), waitingTotal: z.number(), openTotal: z.number() })),
+      education: educationSituationSchema.describe('Bildungsbedarf nach Art und Niveau gegen freie Kursplätze (ohne Stadtteilfilter)'),
     }),
     handler: async ({ query }) => ({
       ...(await currentSituation(deps.db, { district: query.district })),
       trend: await situationTrend(deps.db),
+      education: await educationSituationData(deps.db),
     }),
   });
 
@@ -362,7 +372,15 @@ export function registerSituationRoutes(api: JsonApi, deps: AppDeps) {
       const s = await currentSituation(deps.db, { district: query.district });
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="situationsanalyse.csv"');
-      res.send('\ufeff' + csvLine(SITUATION_CSV_HEADER) + s.rows.map((r) => csvLine(situationCsvCells(r))).join(''));
+      const e = await educationSituationData(deps.db);
+      res.send(
+        '\ufeff' +
+          csvLine(SITUATION_CSV_HEADER) +
+          s.rows.map((r) => csvLine(situationCsvCells(r))).join('') +
+          '\r\n' +
+          csvLine(EDUCATION_CSV_HEADER) +
+          e.rows.map((r) => csvLine(educationCsvCells(r))).join(''),
+      );
     },
   });
 }

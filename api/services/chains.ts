@@ -25,6 +25,7 @@ import { currentChainDefinition } from './chain-definitions';
 import { listDepartments } from './departments';
 import { requireStepDocument } from './case-documents';
 import { callUpdate } from './workflow-calls';
+import { releaseOfferAfterDeclinedViewing } from './offer-release';
 import { definitionSteps } from './process-steps';
 
 export interface ChainDeps {
@@ -436,12 +437,16 @@ export async function completeStep(
   if (!recordsStepOutcomes(user)) throw forbidden('Nur das Fallmanagement erfasst Ergebnisse.');
   const step = chainDefinitionFor(p.type, p.version)?.steps[stepKey];
   if (step?.requiresDocument) await requireStepDocument(deps.db, p.id, stepKey, step.title);
-  return callUpdate(() =>
+  const state = await callUpdate(() =>
     deps.temporal.workflow.getHandle(p.workflowId).executeUpdate(completeStepUpdate, {
       args: [{ stepKey, outcome: body.outcome, data: body.data, actor: chainActor(user) }],
       updateId,
     }),
   );
+  // issue 15: a declined viewing (however recorded) returns the flat proposed to this household to open
+  if (p.type === 'move-out' && stepKey === 'viewing' && body.outcome === 'declined')
+    await releaseOfferAfterDeclinedViewing(deps, { id: user.id, role: user.role }, p.id, p.caseId);
+  return state;
 }
 
 export async function chainAction(

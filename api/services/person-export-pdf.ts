@@ -141,6 +141,17 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
       `• Persönlicher Statuslink: erstellt ${dt(l.createdAt)} Uhr, gültig bis ${dt(l.expiresAt)} Uhr${l.revokedAt ? `, widerrufen ${dt(l.revokedAt)} Uhr` : ''}`,
     );
 
+  // group offers, course seats, housing need, meetings about the cases (issue 15)
+  const e = x.education;
+  if (e.housingNeed) kv('Barrierefreie Wohnung nötig', e.housingNeed.barrierFree ? 'ja' : 'nein');
+  for (const g of e.groupEnrolments)
+    line(
+      `• ${g.kindLabel} „${g.offer}“: angemeldet ${dt(g.enrolledAt)} Uhr, anwesend an ${g.attendance.filter((a) => a.present).length} von ${g.attendance.length} erfassten Terminen${g.completedAt ? `, abgeschlossen ${dt(g.completedAt)} Uhr` : ''}${g.note ? `; Vermerk: ${g.note}` : ''}`,
+    );
+  for (const s of e.seatProposals)
+    line(`• Kursplatz vorgeschlagen: ${s.kindLabel} ${s.course} „${s.title}“${s.level ? ` (${s.level})` : ''} ab ${formatDay(s.start)}`);
+  for (const m of e.meetings) line(`• Besprechung „${m.series}“ am ${dt(m.at)} Uhr nannte einen Ihrer Fälle (nur mit Aktenzeichen)`);
+
   h2('3. Empfänger Ihrer Daten (Art. 15 Abs. 1 lit. c DSGVO)');
   if (x.recipients.length)
     for (const r of x.recipients)

@@ -5,6 +5,7 @@
 // staff in the access summary by role and department (not by name): their data is not the subject's.
 import { householdSizeOf } from '../../core/domain/household';
 import { personFileExport } from './person-export-file';
+import { educationExport } from './education-export';
 import { caseCycleExport } from './case-cycle-export';
 import { audit, auditRefused, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
@@ -184,6 +185,8 @@ export async function buildPersonExport(
     /** the person's own status page links (chains v2): when made, valid until, revoked */
     statusLinks: statusLinks.map((l) => ({ createdAt: iso(l.createdAt), expiresAt: iso(l.expiresAt), revokedAt: iso(l.revokedAt) })),
     personFile: await personFileExport(db, personId),
+    /** group offers, course seats, education and housing needs, working meetings (issue 15) */
+    education: await educationExport(db, personId, caseIds),
     household: person.household
       ? {
           id: person.household.id,

@@ -7,6 +7,7 @@ import type { Db } from '../../core/db/client';
 import { chainTitle } from '../../core/format/labels';
 import { ownerLabel } from '../../core/format/case-cycle-labels';
 import { contactDueAt } from './inventory';
+import { meetingTodosDue } from './meetings';
 import { dueList, type DueItem } from '../../core/domain/due-list';
 import type { AuthUser } from '../auth';
 
@@ -89,7 +90,10 @@ const partnerContacts: DueSource = async (db, _caseIds, user) =>
     href: `/bestand/partner`,
   }));
 
-export const DUE_SOURCES: DueSource[] = [followUps, chainSteps, planItems, partnerContacts];
+/** my open to-dos agreed in working meetings (issue 15) */
+const meetingTodos: DueSource = (db, _caseIds, user) => meetingTodosDue(db, user);
+
+export const DUE_SOURCES: DueSource[] = [followUps, chainSteps, planItems, partnerContacts, meetingTodos];
 
 /** My open cases (own, not closed) and the due list over them; audited as a list read (ids only). */
 export async function startPage(db: Db, user: AuthUser, actor: Actor, sources: DueSource[] = DUE_SOURCES) {
@@ -101,7 +105,7 @@ export async function startPage(db: Db, user: AuthUser, actor: Actor, sources: D
   });
   const ids = cases.map((c) => c.id);
   // with no open cases only the sources that concern no case (partner contacts) have anything to say
-  const active = ids.length ? sources : sources.filter((s) => s === partnerContacts);
+  const active = ids.length ? sources : sources.filter((s) => s === partnerContacts || s === meetingTodos);
   const due = dueList(await Promise.all(active.map((s) => s(db, ids, user))), new Date());
   if (cases.length)
     await audit(db, actor, 'case.list', { type: 'Case' }, { count: cases.length, view: 'start', caseIds: ids.slice(0, 200) });

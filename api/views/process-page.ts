@@ -39,7 +39,7 @@ function diagram(m: ProcessModel): SafeHtml {
 
 export function processPageView(
   data: ProcessPage,
-  ctx: { user: PageUser; csrf?: string; ui: TemporalUi },
+  ctx: { user: PageUser; csrf?: string; ui: TemporalUi; evidence?: SafeHtml },
   state?: FormState,
   notice?: string,
 ): SafeHtml {
@@ -55,6 +55,7 @@ export function processPageView(
       ${diagram(m)}
       ${currentStepSection(m, ctx.csrf, state)}
     </div>
+    ${ctx.evidence ?? ''}
     ${chainActionsSection(m, data.caseworkers, ctx.csrf, state)}
     ${handoffsSection(data, ctx.user, ctx.ui)}
     ${historySection(m)}`;

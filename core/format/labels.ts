@@ -238,3 +238,35 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
 };
 export const auditActionLabel = (action: string) => AUDIT_ACTION_LABELS[action] ?? action;
 export const auditEntityLabel = (type: string) => AUDIT_ENTITY_LABELS[type] ?? type;
+
+// ---- inventory: partners, education and group offers, meetings (issue 15) ----
+export const PARTNER_KIND_LABELS: Record<string, string> = {
+  landlord: 'Private/r Vermieter/in',
+  housing_company: 'Wohnungsgesellschaft',
+  cooperative: 'Wohnungsgenossenschaft',
+  school: 'Schule',
+  course_provider: 'Sprach- und Integrationskursträger',
+  training_provider: 'Bildungsträger',
+  counselling: 'Beratungsstelle',
+  office: 'Amt / Behörde',
+};
+export const partnerKindLabel = (k: string) => PARTNER_KIND_LABELS[k] ?? k;
+export const COURSE_KIND_LABELS: Record<string, string> = {
+  integration_course: 'Integrationskurs',
+  job_language_course: 'Berufssprachkurs',
+  literacy: 'Alphabetisierungskurs',
+  vocational_measure: 'Berufliche Maßnahme',
+  school_place: 'Schulplatz für neu zugewanderte Schüler/innen',
+};
+export const courseKindLabel = (k: string) => COURSE_KIND_LABELS[k] ?? k;
+export const GROUP_OFFER_KIND_LABELS: Record<string, string> = {
+  tenancy_training: 'Wohnführerschein',
+  application_training: 'Bewerbungstraining',
+  other: 'Gruppenangebot',
+};
+export const groupOfferKindLabel = (k: string) => GROUP_OFFER_KIND_LABELS[k] ?? k;
+export const MEETING_KIND_LABELS: Record<string, string> = {
+  ki_working_meeting: 'Arbeitstreffen des KI',
+  exchange_5_50_5_53: 'Austausch 5-50 / 5-53',
+  other: 'Besprechung',
+};

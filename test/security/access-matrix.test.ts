@@ -122,6 +122,26 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'PUT /api/admin/rent-caps': [AD],
   'GET /api/situation': [CW, SV],
   'GET /api/situation.csv': [CW, SV],
+  // education offers, group offers, working meetings, households' needs (issue 15, education-offers)
+  'POST /api/courses': [CW, SV],
+  'GET /api/courses': [CW, SV],
+  'GET /api/courses/{id}': [CW, SV],
+  'GET /api/courses/{id}/matches': [CW, SV],
+  'POST /api/courses/{id}/propose': [CW],
+  'PUT /api/processes/{id}/education-need': [CW],
+  'PUT /api/persons/{id}/housing-need': [CW],
+  'POST /api/group-offers': [CW, SV],
+  'GET /api/group-offers': [CW, SV],
+  'GET /api/group-offers/{id}': [CW, SV],
+  'POST /api/group-offers/{id}/sessions': [CW, SV],
+  'POST /api/group-offers/{id}/enrolments': [CW, SV],
+  'POST /api/group-offers/{id}/sessions/{sessionId}/attendance': [CW, SV],
+  'POST /api/group-offers/{id}/enrolments/{enrolmentId}/complete': [CW, SV],
+  'POST /api/meeting-series': [CW, SV],
+  'GET /api/meeting-series': [CW, SV],
+  'GET /api/meeting-series/{id}': [CW, SV],
+  'POST /api/meeting-series/{id}/meetings': [CW, SV],
+  'POST /api/meeting-todos/{id}/done': [CW, SV],
 };
 
 let stack: Stack;

@@ -77,6 +77,19 @@ async function counts() {
     // reports (issue 16): a definition added or changed would show here
     reportDefinitions: JSON.stringify(await db.reportDefinition.findMany({ orderBy: { id: 'asc' } })),
     report: await db.report.count(),
+    // issue 15, education-offers
+    course: await db.course.count(),
+    courseTaken: (await db.course.aggregate({ _sum: { taken: true } }))._sum.taken,
+    seatProposal: await db.seatProposal.count(),
+    educationNeed: await db.educationNeed.count(),
+    housingNeed: await db.housingNeed.count(),
+    groupOffer: await db.groupOffer.count(),
+    groupSession: await db.groupSession.count(),
+    groupEnrolment: await db.groupEnrolment.count(),
+    groupAttendance: await db.groupAttendance.count(),
+    meetingSeries: await db.meetingSeries.count(),
+    meeting: await db.meeting.count(),
+    meetingTodo: await db.meetingTodo.count({ where: { doneAt: null } }),
   };
 }
 
