@@ -2,6 +2,7 @@
 // allowed outcomes, the zod schema of the data a department returns, default deadlines) and the
 // message types shared by the handoff workflow, its activities and the API. No Node imports.
 import { z } from 'zod';
+import { resultShape, type ResultField } from './result-fields';
 
 export const TASK_STATUSES = ['created', 'notified', 'accepted', 'declined', 'completed', 'forwarded', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -137,6 +138,8 @@ export interface HandoffInput {
   parentWorkflowId?: string;
   /** a fixed completion deadline (e.g. the move-in date) instead of completeDays */
   dueAt?: string;
+  /** typed fields the department fills when completing (the chain step's `results`; amounts and dates only) */
+  resultFields?: ResultField[];
 }
 
 export interface HandoffActor {
@@ -168,6 +171,8 @@ export interface HandoffState {
   data?: Record<string, unknown>;
   reason?: string;
   seq: number; // number of recorded events
+  /** from the input: the chain step's typed result fields */
+  resultFields?: ResultField[];
 }
 
 export interface HandoffResult {
@@ -214,6 +219,7 @@ export function checkCompletion(
   stepKey: string,
   outcome: string,
   data: unknown,
+  resultFields?: readonly ResultField[],
 ): { ok: true; data: Record<string, unknown> } | { ok: false; message: string; details: Array<{ field: string; message: string }> } {
   const step = HANDOFF_STEPS[stepKey];
   if (!step) return { ok: false, message: `Unbekannter Schritt ${stepKey}.`, details: [] };
@@ -224,7 +230,8 @@ export function checkCompletion(
       details: [{ field: 'outcome', message: 'Ergebnis nicht erlaubt' }],
     };
   }
-  const r = step.data.safeParse(data ?? {});
+  const schema = resultFields?.length ? step.data.extend(resultShape(resultFields)) : step.data;
+  const r = schema.safeParse(data ?? {});
   if (!r.success) {
     const details = r.error.issues.map((i) => ({ field: ['data', ...i.path.map(String)].join('.'), message: i.message }));
     return { ok: false, message: `Ungültige Daten: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details };

@@ -4,11 +4,14 @@ import { HANDOFF_STEPS } from '../handoff';
 import { educationWorkV1 } from './education-work';
 import { moveOutV1 } from './move-out';
 import { chainDefinition, type ChainDefinition, type ChainType } from './schema';
+import { factReferenceIssues } from './validation';
 
 export * from './schema';
 
 function validated(d: ChainDefinition): ChainDefinition {
   const parsed = chainDefinition.parse(d);
+  const facts = factReferenceIssues(parsed);
+  if (facts.length) throw new Error(`${d.type}: ${facts.map((i) => i.message).join('; ')}`);
   for (const [key, s] of Object.entries(parsed.steps)) {
     if (s.actor.kind !== 'handoff') continue;
     const h = HANDOFF_STEPS[s.actor.handoffStep];

@@ -60,6 +60,24 @@ export const moveOutV2: ChainDefinition = {
       ...v1.wbs,
       outcomes: { issued: { label: 'erteilt', next: 'join' }, rejected: { label: 'abgelehnt', next: 'join' } },
     },
+    // handoffs with context (issue 14): the office sees the search profile and the rent behind the link
+    // (only while a consent covers it), and returns the approved rent / the deposit as facts of the chain
+    'cost-approval': {
+      ...v1['cost-approval'],
+      contextFacts: ['search-profile.rooms', 'search-profile.rentCap', 'rent-offer.rent'],
+      results: [
+        { key: 'approvedRent', label: 'Bewilligte Miete (EUR)', type: 'money', required: false },
+        { key: 'decidedOn', label: 'Bescheid vom', type: 'date', required: false },
+      ],
+    },
+    deposit: {
+      ...v1.deposit,
+      contextFacts: ['rent-offer.rent', 'cost-approval.approvedRent'],
+      results: [
+        { key: 'amount', label: 'Kaution (EUR)', type: 'money', required: false },
+        { key: 'decidedOn', label: 'Bescheid vom', type: 'date', required: false },
+      ],
+    },
     'aftercare-12w': {
       ...v1['aftercare-12w'],
       outcomes: { closed: { label: 'Nachbetreuung abgeschlossen', next: 'end', endCode: 'moved' } },
