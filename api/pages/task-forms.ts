@@ -78,7 +78,7 @@ function input(name: string, label: string, kind: Kind, value: string, error?: s
 function resultInput(f: ResultField, value: string, error?: string): SafeHtml {
   const id = `f-data-${f.key}`;
   const aria = error ? html` aria-invalid="true" aria-describedby="${id}-error"` : '';
-  const hint = f.type === 'money' ? 'Betrag in Euro, z. B. 612,50' : f.type === 'number' ? 'Zahl' : '';
+  const hint = f.type === 'money' ? 'Betrag in Euro, z. B. 1.234,56' : f.type === 'number' ? 'Zahl' : '';
   return html`<div class="field${error ? ' has-error' : ''}">
     <label for="${id}">${f.label}${f.required ? html` <span aria-hidden="true">*</span>` : ''}</label>
     ${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}
