@@ -101,14 +101,16 @@ function completeForm(b: Branch, csrf: string | undefined, postStep: string, pre
     </form>`;
 }
 
-function retryAndSkip(b: Branch, csrf: string | undefined, postStep: string): SafeHtml {
+function retryAndSkip(b: Branch, csrf: string | undefined, postStep: string, first: boolean): SafeHtml {
+  // a parallel branch's buttons name their step for screen readers (the first keeps its plain label)
+  const which = !first && b.step ? html`<span class="visually-hidden">: ${b.step.title}</span>` : '';
   return html`
     ${
       b.may.retry
         ? html`
     <form method="post" action="${postStep}" class="inline-form">
       ${csrfField(csrf)}<input type="hidden" name="outcome" value="retry">
-      <button type="submit">${b.cur.phase === 'consent' ? 'Einwilligung erneut prüfen' : 'Erneut übergeben'}${b.step ? html`<span class="visually-hidden">: ${b.step.title}</span>` : ''}</button>
+      <button type="submit">${b.cur.phase === 'consent' ? 'Einwilligung erneut prüfen' : 'Erneut übergeben'}${which}</button>
     </form>`
         : ''
     }
@@ -117,7 +119,7 @@ function retryAndSkip(b: Branch, csrf: string | undefined, postStep: string): Sa
         ? html`
     <form method="post" action="${postStep}" class="inline-form">
       ${csrfField(csrf)}<input type="hidden" name="outcome" value="skip">
-      <button type="submit" class="secondary">Überspringen${b.step ? html`<span class="visually-hidden">: ${b.step.title}</span>` : ''}</button>
+      <button type="submit" class="secondary">Überspringen${which}</button>
     </form>${b.cur.phase === 'handoff' ? html`<p class="hint">Überspringen bricht die offene Übergabe ab.</p>` : ''}`
         : ''
     }`;
@@ -130,7 +132,7 @@ function branchBody(m: ProcessModel, b: Branch, csrf: string | undefined, state:
     ${facts(m, b)}
     ${notices(m, b, first)}
     ${b.may.complete ? completeForm(b, csrf, postStep, prefix, state) : ''}
-    ${retryAndSkip(b, csrf, postStep)}`;
+    ${retryAndSkip(b, csrf, postStep, first)}`;
 }
 
 export function currentStepSection(m: ProcessModel, csrf: string | undefined, state?: FormState): SafeHtml {
