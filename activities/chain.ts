@@ -245,6 +245,8 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
         },
         update: {},
       });
+      // the caseworker's messages written before the step was handed over go with this handoff (issue 14)
+      await db.handoffMessage.updateMany({ where: { processId: input.processId, stepKey: input.stepKey, taskId: null }, data: { taskId } });
       return { taskId, departmentId, ackDays, completeDays };
     },
 

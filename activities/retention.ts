@@ -67,6 +67,7 @@ async function anonymizeCaseData(tx: Tx, caseId: string) {
   await tx.caseStatusChange.updateMany({ where: { caseId }, data: { reason: null } });
   await anonymizeCaseCycle(tx, caseId); // assessments, plans, journal, documents (issue 13)
   await anonymizeCaseEducation(tx, caseId); // meeting to-dos about the case (issue 15)
+  await tx.handoffMessage.deleteMany({ where: { caseId } }); // the caseworker's messages to departments: free text (issue 14)
 
   const processes = await tx.process.findMany({ where: { caseId }, select: { id: true, type: true, version: true } });
   const processIds = processes.map((p) => p.id);

@@ -35,6 +35,8 @@ export interface DiagramInput {
   status: 'running' | 'on_hold' | 'completed' | 'cancelled';
   steps: DiagramStepRow[];
   current?: DiagramCurrent;
+  /** every open step while parallel branches run (each drawn as current); `current` is the first */
+  currents?: DiagramCurrent[];
 }
 
 export interface StepView {
@@ -77,13 +79,17 @@ export function stepViews(input: DiagramInput): StepView[] {
   const latest = new Map<string, DiagramStepRow>();
   for (const r of [...input.steps].sort((a, b) => a.seq - b.seq)) latest.set(r.key, r);
   const ended = input.status === 'completed' || input.status === 'cancelled';
-  const cur = !ended && input.current && def.steps[input.current.key] ? input.current : undefined;
-  const curPos = cur ? pos.get(cur.key)! : Infinity;
+  const curs = ended
+    ? []
+    : (input.currents?.length ? input.currents : input.current ? [input.current] : []).filter((c) => def.steps[c.key]);
+  const cur = curs[0];
+  const curPos = curs.length ? Math.min(...curs.map((c) => pos.get(c.key)!)) : Infinity;
   const outcomeLabel = (key: string, o: string | null) => (o ? (def.steps[key]?.outcomes[o]?.label ?? o) : '');
 
   return order.map((key, index) => {
     const title = def.steps[key].title;
-    if (cur && key === cur.key) return { key, index, title, state: 'current', text: currentText(cur, input.status) };
+    const here = curs.find((c) => c.key === key);
+    if (here) return { key, index, title, state: 'current', text: currentText(here, input.status) };
     const row = latest.get(key);
     if (!row) {
       const bypassed = ended || index < curPos;
@@ -112,8 +118,25 @@ export function chainEdges(def: ChainDefinition): Edge[] {
   const order = Object.keys(def.steps);
   const pos = new Map(order.map((k, i) => [k, i]));
   const edges = new Map<string, Edge>();
+  const add = (from: number, to: number, label: string) => {
+    const id = `${from}>${to}`;
+    const e = edges.get(id) ?? { from, to, labels: [] };
+    e.labels.push(label);
+    edges.set(id, e);
+  };
   order.forEach((key, from) => {
+    const a = def.steps[key].actor;
+    // a fork starts each branch at the same time
+    if (a.kind === 'fork') for (const b of a.branches) if (pos.has(b)) add(from, pos.get(b)!, 'parallel');
     for (const o of Object.values(def.steps[key].outcomes)) {
+      if (o.next === 'join') {
+        // a branch is done: the chain goes on where the fork's "joined" leads once every branch is
+        const fork = forkOf(def, key);
+        const next = fork ? def.steps[fork].outcomes.joined?.next : undefined;
+        const to = next === undefined ? undefined : next === 'end' ? order.length : pos.get(next);
+        if (to !== undefined) add(from, to, `${o.label} (Zweig fertig)`);
+        continue;
+      }
       const to = o.next === 'end' ? order.length : pos.get(o.next);
       if (to === undefined) continue;
       const id = `${from}>${to}`;
@@ -123,6 +146,23 @@ export function chainEdges(def: ChainDefinition): Edge[] {
     }
   });
   return [...edges.values()];
+}
+
+/** The fork step a step's branch belongs to (reachable from one of its branches without leaving it). */
+export function forkOf(def: ChainDefinition, key: string): string | undefined {
+  for (const [f, s] of Object.entries(def.steps)) {
+    if (s.actor.kind !== 'fork') continue;
+    const seen = new Set<string>();
+    const queue = [...s.actor.branches];
+    while (queue.length) {
+      const k = queue.shift()!;
+      if (seen.has(k) || !def.steps[k]) continue;
+      seen.add(k);
+      for (const o of Object.values(def.steps[k].outcomes)) if (o.next !== 'end' && o.next !== 'join') queue.push(o.next);
+    }
+    if (seen.has(key)) return f;
+  }
+  return undefined;
 }
 
 /** Lanes beside the boxes: shorter spans inside, overlapping (or touching) spans in different lanes. */
@@ -227,7 +267,13 @@ export function chainDiagram(input: DiagramInput): SafeHtml {
     });
 
   // the description (for screen readers with the SVG; the list below has every step)
-  const cur = views.find((v) => v.state === 'current');
+  const currentViews = views.filter((v) => v.state === 'current');
+  const cur = currentViews[0];
+  const forks = Object.entries(def.steps).flatMap(([, st]) =>
+    st.actor.kind === 'fork'
+      ? [`${st.title} teilt sich in parallele Zweige: ${st.actor.branches.map((b) => def.steps[b]?.title ?? b).join(' und ')}`]
+      : [],
+  );
   const doneCount = views.filter((v) => v.state === 'done' || v.state === 'skipped').length;
   const loops = back.map((e) =>
     e.to === e.from
@@ -237,13 +283,16 @@ export function chainDiagram(input: DiagramInput): SafeHtml {
   const jumps = forward.map((e) => `${views[e.from].title} (${e.labels.join(' / ')}) weiter zu ${e.to >= n ? 'Ende' : views[e.to].title}`);
   const desc = [
     `${def.title}, ${n} Schritte.`,
-    cur
-      ? `Aktueller Schritt ${cur.index + 1}: ${cur.title}, ${cur.text}.`
-      : input.status === 'completed'
-        ? 'Die Kette ist abgeschlossen.'
-        : input.status === 'cancelled'
-          ? 'Die Kette wurde abgebrochen.'
-          : '',
+    forks.length ? `${forks.join('; ')}.` : '',
+    currentViews.length > 1
+      ? `Aktuelle Schritte (parallel): ${currentViews.map((v) => `${v.index + 1}. ${v.title}, ${v.text}`).join('; ')}.`
+      : cur
+        ? `Aktueller Schritt ${cur.index + 1}: ${cur.title}, ${cur.text}.`
+        : input.status === 'completed'
+          ? 'Die Kette ist abgeschlossen.'
+          : input.status === 'cancelled'
+            ? 'Die Kette wurde abgebrochen.'
+            : '',
     `${doneCount} ${doneCount === 1 ? 'Schritt' : 'Schritte'} erledigt.`,
     loops.length ? `Rücksprünge: ${loops.join('; ')}.` : '',
     jumps.length ? `Sprünge: ${jumps.join('; ')}.` : '',

@@ -9,7 +9,8 @@ import { HttpError } from '../errors';
 import { html, page } from '../html';
 import { checkLink, linkTask, spendLink, type CheckedLink, type LinkRejection, type LinkToken } from '../services/links';
 import { actOnTask } from '../services/tasks';
-import { ACTION_TITLES, actionForm, parseActionForm, taskSummary } from './task-forms';
+import { ACTION_TITLES, actionForm, contextSection, parseActionForm, taskSummary } from './task-forms';
+import { taskContext, taskResultFields } from '../services/handoff-context';
 
 const formStrings = (body: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(body ?? {}).filter(([k, v]) => typeof v === 'string' && !k.startsWith('_'))) as Record<string, string>;
@@ -49,6 +50,7 @@ export function linkPages(deps: AppDeps) {
     errors?: Record<string, string>,
   ) {
     const { task: t, departments } = await linkTask(deps, linkActor(req), token);
+    const context = await taskContext(deps.db, linkActor(req), t);
     res.status(status).send(
       page({
         title: `${ACTION_TITLES[token.action] ?? token.action}: ${HANDOFF_STEPS[t.stepKey]?.title ?? t.title}`,
@@ -64,8 +66,9 @@ export function linkPages(deps: AppDeps) {
           personName: `${t.case.person.firstName} ${t.case.person.lastName}`,
           birthDate: t.case.person.birthDate,
         })}
+      ${contextSection(context)}
       <p class="hint">Dieser Link gilt für ${token.recipient} und kann einmal verwendet werden.</p>
-      ${actionForm({ action: token.action, postUrl: `/t/${raw}`, stepKey: t.stepKey, departments, values, errors })}`,
+      ${actionForm({ action: token.action, postUrl: `/t/${raw}`, stepKey: t.stepKey, departments, values, errors, resultFields: context.resultFields })}`,
       }),
     );
   }
@@ -81,7 +84,12 @@ export function linkPages(deps: AppDeps) {
     const raw = String(req.params.token);
     const c = await check(req, raw);
     if (!c.ok) return rejected(res, c);
-    const form = parseActionForm(c.token.action, c.task.stepKey, req.body);
+    const form = parseActionForm(
+      c.token.action,
+      c.task.stepKey,
+      req.body,
+      c.token.action === 'complete' ? await taskResultFields(deps.db, c.token.taskId) : [],
+    );
     if (!form.ok) return render(req, res, raw, c.token, 400, form.values, form.errors);
     const actor = { kind: 'link' as const, recipient: c.token.recipient, departmentId: c.token.departmentId };
     try {

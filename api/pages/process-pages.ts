@@ -9,7 +9,9 @@ import { ROLES } from '../access';
 import type { AppDeps } from '../deps';
 import { actorOf } from '../auth';
 import { HttpError } from '../errors';
-import { updateIdOf } from '../submission';
+import { formKey, updateIdOf } from '../submission';
+import { handoffMessageBody } from '../routes/handoff-context-api';
+import { addHandoffMessage } from '../services/handoff-context';
 import { chainAction, completeStep, processPage, stepDefinitionOf } from '../services/chains';
 import { dataId } from '../views/process-current';
 import type { FormState } from '../views/process-model';
@@ -32,6 +34,7 @@ const NOTICES: Record<string, string> = {
   resume: 'Kette fortgesetzt.',
   cancel: 'Kette abgebrochen. Offene Übergaben wurden abgebrochen und die Stellen informiert.',
   reassign: 'Kette übertragen.',
+  nachricht: 'Nachricht an die Stelle gespeichert.',
 };
 
 const strings = (body: unknown) =>
@@ -136,7 +139,7 @@ export function processPages(deps: AppDeps) {
         const step = await stepDefinitionOf(deps.db, id, key);
         if (step) {
           const parsed = parseStepForm(step, values);
-          if (!parsed.ok) return render(req, res, id, 400, { form: 'step', values, errors: parsed.errors });
+          if (!parsed.ok) return render(req, res, id, 400, { form: `step:${key}`, values, errors: parsed.errors });
           await completeStep(
             deps,
             req.user!,
@@ -149,9 +152,32 @@ export function processPages(deps: AppDeps) {
           await completeStep(deps, req.user!, id, key, { outcome }); // unknown step: the service says 404/409
         }
       } catch (err) {
-        return failed(req, res, id, err, 'step', values, toField);
+        return failed(req, res, id, err, `step:${key}`, values, toField);
       }
       res.redirect(303, `/prozesse/${id}?ok=schritt`);
+    },
+  );
+
+  // the caseworker's message to the department for a handoff step (issue 14: handoffs with context)
+  pages.post(
+    '/prozesse/:id/nachricht',
+    { roles: ROLES.caseWork, denied: 'Nur das Fallmanagement schreibt den Stellen.' },
+    async (req: Request, res: Response) => {
+      const id = checkId(String(req.params.id));
+      const values: Record<string, string> = { ...strings(req.body), ...(formKey(req) ? { _key: formKey(req)! } : {}) };
+      const toField = (f: string) => (f === 'step' || f === 'text' ? `message-${f}` : f);
+      const r = handoffMessageBody.safeParse({ step: values.step || undefined, text: values.text || undefined });
+      if (!r.success) {
+        const errors: FieldErrors = {};
+        for (const i of r.error.issues) errors[toField(String(i.path[0]))] ??= i.message;
+        return render(req, res, id, 400, { form: 'message', values, errors });
+      }
+      try {
+        await addHandoffMessage(deps.db, req.user!, actorOf(req), id, r.data, formKey(req));
+      } catch (err) {
+        return failed(req, res, id, err, 'message', values, toField);
+      }
+      res.redirect(303, `/prozesse/${id}?ok=nachricht`);
     },
   );
 

@@ -2,8 +2,18 @@
 // whose fields come from the step's zod schema; parsing a posted form back into an action.
 import { formatDate, formatDateTime } from '../../core/format/dates';
 import { z } from 'zod';
-import { cancelBody, declineBody, forwardBody, HANDOFF_STEPS, type HandoffAction, type TaskStatus } from '../../core/domain/handoff';
+import {
+  cancelBody,
+  checkHandoffData,
+  declineBody,
+  forwardBody,
+  HANDOFF_STEPS,
+  type HandoffAction,
+  type TaskStatus,
+} from '../../core/domain/handoff';
 import { TASK_STATUS_LABELS } from '../../core/format/labels';
+import { parseResultInput, type ResultField } from '../../core/domain/result-fields';
+import type { TaskContext } from '../services/handoff-context';
 import { validateForm, type FieldErrors } from './forms';
 import { errorSummary, html, type SafeHtml } from '../html';
 
@@ -72,6 +82,35 @@ function input(name: string, label: string, kind: Kind, value: string, error?: s
   </div>`;
 }
 
+/** A typed result field: amounts as text with a decimal keyboard (German "1.234,56" accepted), dates as dates. */
+function resultInput(f: ResultField, value: string, error?: string): SafeHtml {
+  const id = `f-data-${f.key}`;
+  const aria = error ? html` aria-invalid="true" aria-describedby="${id}-error"` : '';
+  const hint = f.type === 'money' ? 'Betrag in Euro, z. B. 1.234,56' : f.type === 'number' ? 'Zahl' : '';
+  return html`<div class="field${error ? ' has-error' : ''}">
+    <label for="${id}">${f.label}${f.required ? html` <span aria-hidden="true">*</span>` : ''}</label>
+    ${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}
+    ${error ? html`<p class="error" id="${id}-error">${error}</p>` : ''}
+    <input id="${id}" name="data.${f.key}" type="${f.type === 'date' ? 'date' : 'text'}" value="${value}"${f.type === 'date' ? '' : html` inputmode="decimal" autocomplete="off"`}${aria}${f.required ? html` required` : ''}>
+  </div>`;
+}
+
+/** What the department sees besides step and deadline: the chain's facts and the caseworker's messages. */
+export function contextSection(ctx: TaskContext | undefined): SafeHtml | string {
+  if (!ctx?.shown || (!ctx.facts.length && !ctx.messages.length)) return '';
+  return html`<section aria-labelledby="h-kontext"><h2 id="h-kontext">Angaben aus dem Fall</h2>
+    <p class="hint">Sichtbar, solange die Aufgabe offen ist und eine Einwilligung für Ihre Stelle vorliegt. Nicht in E-Mails weitergeben.</p>
+    ${ctx.facts.length ? html`<dl class="facts context-facts">${ctx.facts.map((f) => html`<dt>${f.label}</dt><dd>${f.value}</dd>`)}</dl>` : ''}
+    ${
+      ctx.messages.length
+        ? html`<h3>Nachricht des Fallmanagements</h3>${ctx.messages.map(
+            (m) => html`<blockquote class="handoff-message"><p>${m.text}</p><footer>${formatDateTime(m.at)}</footer></blockquote>`,
+          )}`
+        : ''
+    }
+  </section>`;
+}
+
 export function actionForm(opts: {
   action: string;
   postUrl: string;
@@ -81,6 +120,8 @@ export function actionForm(opts: {
   values?: Record<string, string>;
   errors?: FieldErrors;
   hidden?: Record<string, string>;
+  /** the chain step's typed result fields (complete) */
+  resultFields?: readonly ResultField[];
 }): SafeHtml {
   const v = opts.values ?? {};
   const e = opts.errors ?? {};
@@ -106,7 +147,12 @@ export function actionForm(opts: {
         <label for="f-outcome-${i}">${label}</label></div>`,
       )}
       </fieldset>
-      ${Object.entries(step.data.shape).map(([key, schema]) => input(`data.${key}`, FIELD_TITLES[key] ?? key, fieldKind(key, schema as z.ZodType), v[`data.${key}`] ?? '', e[`data.${key}`]))}`;
+      ${(opts.resultFields ?? []).map((f) => resultInput(f, v[`data.${f.key}`] ?? '', e[`data.${f.key}`]))}
+      ${Object.entries(step.data.shape)
+        .filter(([key]) => !(opts.resultFields ?? []).some((f) => f.key === key))
+        .map(([key, schema]) =>
+          input(`data.${key}`, FIELD_TITLES[key] ?? key, fieldKind(key, schema as z.ZodType), v[`data.${key}`] ?? '', e[`data.${key}`]),
+        )}`;
   }
   return html`<form method="post" action="${opts.postUrl}" novalidate>
     ${opts.csrf ? html`<input type="hidden" name="_csrf" value="${opts.csrf}">` : ''}
@@ -125,6 +171,7 @@ export function parseActionForm(
   action: string,
   stepKey: string,
   body: Record<string, unknown>,
+  resultFields: readonly ResultField[] = [],
 ): { ok: true; fields: ActionFields } | { ok: false; errors: FieldErrors; values: Record<string, string> } {
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(body ?? {})) if (typeof v === 'string' && !k.startsWith('_')) values[k] = v;
@@ -147,7 +194,12 @@ export function parseActionForm(
     if (!outcome) errors.outcome = 'Ergebnis: bitte auswählen';
     else if (!step || !(outcome in step.outcomes)) errors.outcome = 'Ergebnis: nicht erlaubt';
     const data: Record<string, unknown> = {};
+    for (const f of resultFields) {
+      const raw = str(`data.${f.key}`);
+      if (raw) data[f.key] = parseResultInput(f, raw);
+    }
     for (const [key, schema] of Object.entries(step?.data.shape ?? {})) {
+      if (resultFields.some((f) => f.key === key)) continue;
       const raw = str(`data.${key}`);
       if (!raw) continue;
       if (fieldKind(key, schema as z.ZodType) === 'number') {
@@ -160,10 +212,15 @@ export function parseActionForm(
       } else data[key] = raw;
     }
     if (step) {
-      const r = step.data.safeParse(data);
-      if (!r.success)
-        for (const i of r.error.issues)
-          errors[`data.${i.path.join('.')}`] ??= `${FIELD_TITLES[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`;
+      const r = checkHandoffData(step, data, resultFields);
+      if (!r.ok)
+        for (const i of r.issues) {
+          const key = String(i.path[0]);
+          // result fields' messages name their label already
+          errors[`data.${i.path.join('.')}`] ??= resultFields.some((f) => f.key === key)
+            ? i.message
+            : `${FIELD_TITLES[key] ?? key}: ${i.message}`;
+        }
     }
     return Object.keys(errors).length ? { ok: false, errors, values } : { ok: true, fields: { action, outcome, data } };
   }

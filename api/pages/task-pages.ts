@@ -11,7 +11,11 @@ import { ROLES, taskActionsFor } from '../access';
 import { updateIdOf } from '../submission';
 import { actOnTask, assertMayAct, listTasks, taskPage, userActor } from '../services/tasks';
 import { layout, LOGIN, pageRouter } from './page-route';
-import { ACTION_TITLES, actionForm, parseActionForm, taskSummary } from './task-forms';
+import { ACTION_TITLES, actionForm, contextSection, parseActionForm, taskSummary } from './task-forms';
+import { taskContext, taskResultFields } from '../services/handoff-context';
+
+const formStrings = (body: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(body ?? {}).filter(([k, v]) => typeof v === 'string' && !k.startsWith('_'))) as Record<string, string>;
 
 export function taskPages(deps: AppDeps) {
   const pages = pageRouter();
@@ -53,6 +57,7 @@ export function taskPages(deps: AppDeps) {
   ) {
     const { task: t, departmentName, person, departments } = await taskPage(deps, req.user!, actorOf(req), id);
     const actions = taskActionsFor(req.user!, t);
+    const context = await taskContext(deps.db, actorOf(req), t);
     res.status(status).send(
       view(
         req,
@@ -71,6 +76,7 @@ export function taskPages(deps: AppDeps) {
         ...(person ? { personName: `${person.firstName} ${person.lastName}`, birthDate: person.birthDate } : {}),
       })}
       ${person ? '' : html`<p class="hint">Personendaten werden nur angezeigt, solange die Aufgabe offen ist und eine Einwilligung für die Stelle vorliegt.</p>`}
+      ${contextSection(context)}
       ${t.reason ? html`<p><strong>Begründung:</strong> ${t.reason}</p>` : ''}
       ${t.outcome ? html`<p><strong>Ergebnis:</strong> ${HANDOFF_STEPS[t.stepKey]?.outcomes[t.outcome] ?? t.outcome}</p>` : ''}
       ${actions.map(
@@ -81,6 +87,7 @@ export function taskPages(deps: AppDeps) {
           stepKey: t.stepKey,
           csrf: req.csrfToken,
           departments,
+          resultFields: context.resultFields,
           values: form?.action === a ? form.values : undefined,
           errors: form?.action === a ? form.errors : undefined,
         })}</section>`,
@@ -105,14 +112,14 @@ export function taskPages(deps: AppDeps) {
     pages.post(`/aufgaben/:id/${action}`, access, async (req: Request, res: Response) => {
       const id = String(req.params.id);
       const t = await assertMayAct(deps.db, req.user!, id, action);
-      const form = parseActionForm(action, t.stepKey, req.body);
+      const form = parseActionForm(action, t.stepKey, req.body, action === 'complete' ? await taskResultFields(deps.db, id) : []);
       if (!form.ok) return detail(req, res, id, 400, { action, values: form.values, errors: form.errors });
       try {
         await actOnTask(deps, id, { ...form.fields, actor: userActor(req.user!) }, updateIdOf(req, `${action}:${id}`));
       } catch (err) {
         if (err instanceof HttpError && [400, 403, 409].includes(err.status)) {
           const errors = err.details.length ? Object.fromEntries(err.details.map((d) => [d.field, d.message])) : { action: err.message };
-          return detail(req, res, id, err.status, { action, values: {}, errors });
+          return detail(req, res, id, err.status, { action, values: err.status === 400 ? formStrings(req.body) : {}, errors });
         }
         throw err;
       }

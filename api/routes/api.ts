@@ -31,6 +31,7 @@ import { registerPrivacyRoutes } from './privacy-api';
 import { registerStatusLinkRoutes } from './status-links-api';
 import { registerShelterRoutes } from './shelters-api';
 import { registerTaskRoutes } from './tasks-api';
+import { registerHandoffContextRoutes } from './handoff-context-api';
 import { caseChains, createCase, createPerson, getCase, listCases, setFollowUp, setStatus, statusSummary } from '../services/cases';
 import { addConsent, withdrawConsent } from '../services/consents';
 import { idempotencyKeyHeader } from '../submission';
@@ -300,6 +301,7 @@ export function apiRouter(deps: AppDeps, auth: Auth) {
 
   registerTaskRoutes(api, deps);
   registerChainRoutes(api, deps);
+  registerHandoffContextRoutes(api, deps); // issue 14: handoffs with context
   registerChainDefinitionRoutes(api, deps);
   registerStatusLinkRoutes(api, deps);
   registerCaseCycleRoutes(api, deps);

@@ -5,6 +5,7 @@ import { audit, auditRefused, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
 import { chainDefinitionFor, type ChainDefinition } from '../../core/domain/chains';
+import { processMessages } from './handoff-context';
 import { plannedFirstStep } from '../../core/domain/chains/engine';
 import { chainWorkflowId, type ChainActor, type ChainState } from '../../core/domain/chains/state';
 import { KimCaseId, KimKind, KimStatus } from '../../core/domain/search-attributes';
@@ -511,7 +512,7 @@ export async function processPage(deps: ChainDeps, user: AuthUser, actor: Actor,
     for (const k of ['from', 'to']) if (typeof d[k] === 'string') userIds.add(d[k] as string);
   }
   const caseDept = p.case.departmentId;
-  const [departments, tasks, users, caseworkers] = await Promise.all([
+  const [departments, tasks, users, caseworkers, messages] = await Promise.all([
     listDepartments(deps.db),
     deps.db.task.findMany({
       where: { processId: p.id },
@@ -524,6 +525,7 @@ export async function processPage(deps: ChainDeps, user: AuthUser, actor: Actor,
       orderBy: { name: 'asc' },
       select: { id: true, name: true },
     }),
+    processMessages(deps.db, p.id), // the caseworker's messages to departments (issue 14)
   ]);
   const mails = await deps.db.mail.findMany({
     where: {
@@ -535,6 +537,6 @@ export async function processPage(deps: ChainDeps, user: AuthUser, actor: Actor,
     orderBy: { createdAt: 'asc' },
     select: { subject: true, to: true, status: true, attempts: true, createdAt: true, sentAt: true },
   });
-  return { process: p, live, departments, tasks, users, caseworkers, mails };
+  return { process: p, live, departments, tasks, users, caseworkers, mails, messages };
 }
 export type ProcessPage = Awaited<ReturnType<typeof processPage>>;

@@ -250,6 +250,11 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
       for (const e of h.events) line(`${dt(e.at)} – ${e.label} (${e.by})`, 12);
     }
 
+    if (c.handoffMessages.length) {
+      h3('Nachrichten an Stellen');
+      for (const m of c.handoffMessages) line(`• ${dt(m.createdAt)} (${m.step}): ${m.text}`);
+    }
+
     h3('E-Mails zu diesem Fall');
     if (!c.mails.length) none('Keine.');
     for (const m of c.mails)

@@ -105,6 +105,10 @@ export async function buildPersonExport(
   ]);
   const deptName = (id: string | null | undefined) => (id ? (departments.find((d) => d.id === id)?.name ?? id) : null);
   const statusLinks = await db.statusLink.findMany({ where: { personId }, orderBy: { createdAt: 'asc' } });
+  // the caseworker's messages to departments (issue 14: handoffs with context)
+  const handoffMessages = caseIds.length
+    ? await db.handoffMessage.findMany({ where: { caseId: { in: caseIds } }, orderBy: { createdAt: 'asc' } })
+    : [];
   const mails = caseIds.length
     ? await db.mail.findMany({
         where: { caseId: { in: caseIds } },
@@ -271,10 +275,14 @@ export async function buildPersonExport(
             outcome: s.outcome,
             outcomeLabel: s.outcome ? (def?.outcomes[s.outcome]?.label ?? s.outcome) : null,
             data: s.data ?? null,
-            dataLabels: Object.fromEntries((def?.fields ?? []).map((f) => [f.key, f.label])),
+            dataLabels: Object.fromEntries([...(def?.fields ?? []), ...(def?.results ?? [])].map((f) => [f.key, f.label])),
           };
         }),
       })),
+      /** messages of the caseworker to departments with a handoff (shown to the department behind the link) */
+      handoffMessages: handoffMessages
+        .filter((m) => m.caseId === c.id)
+        .map((m) => ({ step: m.stepKey, taskId: m.taskId, text: m.text, createdAt: iso(m.createdAt) })),
       handoffs: c.tasks.map((t) => ({
         id: t.id,
         step: t.stepKey,

@@ -9,9 +9,9 @@ import { stateOf, type FormState, type ProcessModel } from './process-model';
 /** The form field id of a step's data field (data.<key> in the post). */
 export const dataId = (key: string) => `data-${key}`;
 
-function stepField(f: FieldSpec, value: string, error?: string): SafeHtml {
+function stepField(f: FieldSpec, value: string, error?: string, prefix = ''): SafeHtml {
   const name = `data.${f.key}`;
-  const id = `f-${dataId(f.key)}`;
+  const id = `f-${prefix}${dataId(f.key)}`;
   if (f.type === 'textarea') return textarea({ name, id, label: f.label, value, error, required: f.required, maxlength: 2000 });
   if (f.type === 'select') {
     return select({
@@ -48,95 +48,128 @@ function stepField(f: FieldSpec, value: string, error?: string): SafeHtml {
   });
 }
 
-function facts(m: ProcessModel): SafeHtml {
-  const { cur, step, task, p } = m;
-  if (!cur || !step) return html``;
+/** One open step as the page shows it (the current step, or one parallel branch). */
+type Branch = ProcessModel['branches'][number];
+
+function facts(m: ProcessModel, b: Branch): SafeHtml {
+  const { cur, step, task } = b;
+  const { p } = m;
+  if (!step) return html``;
   return html`<dl class="facts">
     <dt>Schritt</dt><dd>${step.title}</dd>
     <dt>Stand</dt><dd>${stepPhaseLabel(cur.phase)}${p.status === 'on_hold' ? ' (Kette angehalten)' : ''}${cur.overdue ? html` <strong class="overdue">überfällig</strong>` : ''}</dd>
-    <dt>Liegt bei</dt><dd>${cur.phase === 'handoff' ? m.holder : `Fallmanagement (${m.userName(p.assigneeId)})`}</dd>
-    ${cur.phase === 'consent' ? html`<dt>Übergabe an</dt><dd>${m.holder} (Einwilligung fehlt)</dd>` : ''}
+    <dt>Liegt bei</dt><dd>${cur.phase === 'handoff' ? b.holder : `Fallmanagement (${m.userName(p.assigneeId)})`}</dd>
+    ${cur.phase === 'consent' ? html`<dt>Übergabe an</dt><dd>${b.holder} (Einwilligung fehlt)</dd>` : ''}
     ${
       cur.phase === 'waiting'
         ? html`<dt>Beginnt</dt><dd>${cur.activeFrom ? `beginnt am ${formatDateTime(cur.activeFrom)}` : '–'}</dd>`
-        : html`<dt>${cur.phase === 'handoff' && task?.status !== 'accepted' ? 'Eingang bestätigen bis' : 'Fällig bis'}</dt><dd>${m.due ? formatDateTime(m.due) : 'keine Frist'}</dd>`
+        : html`<dt>${cur.phase === 'handoff' && task?.status !== 'accepted' ? 'Eingang bestätigen bis' : 'Fällig bis'}</dt><dd>${b.due ? formatDateTime(b.due) : 'keine Frist'}</dd>`
     }
     ${cur.phase === 'handoff' && cur.taskId ? html`<dt>Übergabe</dt><dd><a href="/aufgaben/${cur.taskId}">Aufgabe der Stelle ansehen</a></dd>` : ''}
   </dl>`;
 }
 
-function notices(m: ProcessModel): SafeHtml {
-  const { cur, p } = m;
+function notices(m: ProcessModel, b: Branch, first: boolean): SafeHtml {
+  const { cur } = b;
+  const { p } = m;
   return html`
-    ${m.declineReason ? html`<p class="notice warn"><strong>Begründung der Ablehnung:</strong> ${m.declineReason}</p>` : ''}
+    ${b.declineReason ? html`<p class="notice warn"><strong>Begründung der Ablehnung:</strong> ${b.declineReason}</p>` : ''}
     ${
-      cur?.phase === 'consent'
-        ? html`<p class="notice warn" role="status"><strong>Einwilligung für ${m.holder} fehlt.</strong>
-      Der Schritt wird an ${m.holder} übergeben, sobald eine gültige Einwilligung (Schweigepflichtentbindung) für diese Stelle erfasst ist.
+      cur.phase === 'consent'
+        ? html`<p class="notice warn" role="status"><strong>Einwilligung für ${b.holder} fehlt.</strong>
+      Der Schritt wird an ${b.holder} übergeben, sobald eine gültige Einwilligung (Schweigepflichtentbindung) für diese Stelle erfasst ist.
       ${m.may.recordConsent ? html`<a href="/faelle/${p.caseId}#h-ew">Einwilligung im Fall erfassen</a>` : ''}</p>`
         : ''
     }
-    ${p.status === 'on_hold' ? html`<p class="notice warn">Die Kette ist angehalten. Ergebnisse können erst nach dem Fortsetzen erfasst werden.</p>` : ''}`;
+    ${first && p.status === 'on_hold' ? html`<p class="notice warn">Die Kette ist angehalten. Ergebnisse können erst nach dem Fortsetzen erfasst werden.</p>` : ''}`;
 }
 
-function completeForm(m: ProcessModel, csrf: string | undefined, postStep: string, state?: FormState): SafeHtml {
-  const sv = stateOf(state, 'step')?.values ?? {};
-  const se = stateOf(state, 'step')?.errors ?? {};
-  const step = m.step!;
+/** The form of the first open step keeps its ids (f-data-<field>, f-outcome-…); a parallel branch's are prefixed with its key. */
+function completeForm(m: ProcessModel, b: Branch, csrf: string | undefined, postStep: string, prefix: string, state?: FormState): SafeHtml {
+  const own = stateOf(state, `step:${b.cur.key}`) ?? (prefix ? undefined : stateOf(state, 'step'));
+  const sv = own?.values ?? {};
+  const se = own?.errors ?? {};
+  const step = b.step!;
   return html`
-    <h3>Ergebnis erfassen</h3>
+    <h3${prefix ? html` id="h-form-${prefix}"` : ''}>Ergebnis erfassen${prefix ? `: ${step.title}` : ''}</h3>
     <p class="hint">Pflichtangaben sind mit * gekennzeichnet.</p>
     <form method="post" action="${postStep}" novalidate>
       ${csrfField(csrf)}
-      ${step.fields.map((f) => stepField(f, sv[`data.${f.key}`] ?? '', se[dataId(f.key)]))}
-      ${step.requiresDocument ? html`<p class="hint">Dieser Schritt verlangt ein Dokument (z. B. den unterschriebenen Mietvertrag): <a href="/faelle/${m.p.caseId}/dokumente?kette=${m.p.id}&amp;schritt=${m.cur!.key}">Dokument für diesen Schritt hochladen</a></p>` : ''}
-      ${radios({ name: 'outcome', legend: 'Ergebnis', required: true, value: sv.outcome, error: se.outcome, options: Object.entries(step.outcomes).map(([k, o]): [string, string] => [k, o.label]) })}
+      ${step.fields.map((f) => stepField(f, sv[`data.${f.key}`] ?? '', se[dataId(f.key)], prefix))}
+      ${step.requiresDocument ? html`<p class="hint">Dieser Schritt verlangt ein Dokument (z. B. den unterschriebenen Mietvertrag): <a href="/faelle/${m.p.caseId}/dokumente?kette=${m.p.id}&amp;schritt=${b.cur.key}">Dokument für diesen Schritt hochladen</a></p>` : ''}
+      ${radios({ name: 'outcome', ...(prefix ? { id: `f-${prefix}outcome` } : {}), legend: 'Ergebnis', required: true, value: sv.outcome, error: se.outcome, options: Object.entries(step.outcomes).map(([k, o]): [string, string] => [k, o.label]) })}
       <button type="submit">Ergebnis speichern</button>
     </form>`;
 }
 
-function retryAndSkip(m: ProcessModel, csrf: string | undefined, postStep: string): SafeHtml {
+function retryAndSkip(b: Branch, csrf: string | undefined, postStep: string, first: boolean): SafeHtml {
+  // a parallel branch's buttons name their step for screen readers (the first keeps its plain label)
+  const which = !first && b.step ? html`<span class="visually-hidden">: ${b.step.title}</span>` : '';
   return html`
     ${
-      m.may.retry
+      b.may.retry
         ? html`
     <form method="post" action="${postStep}" class="inline-form">
       ${csrfField(csrf)}<input type="hidden" name="outcome" value="retry">
-      <button type="submit">${m.cur!.phase === 'consent' ? 'Einwilligung erneut prüfen' : 'Erneut übergeben'}</button>
+      <button type="submit">${b.cur.phase === 'consent' ? 'Einwilligung erneut prüfen' : 'Erneut übergeben'}${which}</button>
     </form>`
         : ''
     }
     ${
-      m.may.skip
+      b.may.skip
         ? html`
     <form method="post" action="${postStep}" class="inline-form">
       ${csrfField(csrf)}<input type="hidden" name="outcome" value="skip">
-      <button type="submit" class="secondary">Überspringen</button>
-    </form>${m.cur!.phase === 'handoff' ? html`<p class="hint">Überspringen bricht die offene Übergabe ab.</p>` : ''}`
+      <button type="submit" class="secondary">Überspringen${which}</button>
+    </form>${b.cur.phase === 'handoff' ? html`<p class="hint">Überspringen bricht die offene Übergabe ab.</p>` : ''}`
         : ''
     }`;
 }
 
+function branchBody(m: ProcessModel, b: Branch, csrf: string | undefined, state: FormState | undefined, first: boolean): SafeHtml {
+  const postStep = `/prozesse/${m.p.id}/schritte/${encodeURIComponent(b.cur.key)}`;
+  const prefix = first ? '' : `${b.cur.key.replace(/[^\w-]/g, '')}-`;
+  return html`
+    ${facts(m, b)}
+    ${notices(m, b, first)}
+    ${b.may.complete ? completeForm(m, b, csrf, postStep, prefix, state) : ''}
+    ${retryAndSkip(b, csrf, postStep, first)}`;
+}
+
 export function currentStepSection(m: ProcessModel, csrf: string | undefined, state?: FormState): SafeHtml {
   const { cur, step, p } = m;
-  const postStep = `/prozesse/${p.id}/schritte/${encodeURIComponent(cur?.key ?? '')}`;
+  const first =
+    cur && step
+      ? {
+          cur,
+          step,
+          task: m.task,
+          holder: m.holder,
+          due: m.due,
+          declineReason: m.declineReason,
+          diagramCurrent: m.diagramCurrent!,
+          may: { complete: m.may.complete, retry: m.may.retry, skip: m.may.skip },
+        }
+      : undefined;
   return html`<section aria-labelledby="h-aktuell" class="current-step"><h2 id="h-aktuell">Aktueller Schritt</h2>
     ${
-      !cur || !step
+      !first
         ? html`<p>${p.status === 'completed' ? 'Die Kette ist abgeschlossen.' : p.status === 'cancelled' ? 'Die Kette wurde abgebrochen.' : 'Die Kette wird gestartet … Bitte die Seite in einigen Sekunden neu laden.'}</p>`
-        : html`
-    ${facts(m)}
-    ${notices(m)}
-    ${m.may.complete ? completeForm(m, csrf, postStep, state) : ''}
-    ${retryAndSkip(m, csrf, postStep)}`
+        : branchBody(m, first, csrf, state, true)
     }
     ${
-      m.otherBranches.length
+      m.branches.length
         ? html`<h3>Weitere offene Schritte (parallel)</h3>
     <ul class="parallel-steps">${m.otherBranches.map(
       (b) =>
         html`<li>${b.title} – ${stepPhaseLabel(b.phase)}, liegt bei ${b.holder}${b.dueAt ? html`, fällig ${formatDateTime(b.dueAt)}` : ''}</li>`,
-    )}</ul>`
+    )}</ul>
+    ${m.branches.map(
+      (
+        b,
+      ) => html`<section class="parallel-branch" aria-labelledby="h-branch-${b.cur.key}"><h3 id="h-branch-${b.cur.key}">Paralleler Zweig: ${b.step?.title ?? b.cur.key}</h3>
+      ${branchBody(m, b, csrf, state, false)}</section>`,
+    )}`
         : ''
     }
   </section>`;

@@ -24,49 +24,92 @@ export function processModel(data: ProcessPage, user: PageUser) {
   const userName = (uid?: string | null) => (uid ? (data.users.find((u) => u.id === uid)?.name ?? 'unbekannt') : '');
   const ended = p.status === 'completed' || p.status === 'cancelled';
 
-  let cur: Current | undefined;
-  if (!ended && live?.current) cur = live.current;
-  else if (!ended && live?.fork?.branches.length) cur = live.fork.branches[0];
+  // every open step: the current one, or one per parallel branch (live from the workflow, else the read model)
+  let opens: Current[] = [];
+  if (!ended && live?.current) opens = [live.current];
+  else if (!ended && live?.fork?.branches.length) opens = live.fork.branches;
   else if (!ended && p.currentStep && p.currentStatus) {
     const row = [...p.steps].reverse().find((s) => s.key === p.currentStep);
-    cur = {
-      key: p.currentStep,
-      phase: p.currentStatus as CurrentStep['phase'],
-      department: p.currentDepartment,
-      taskId: row?.taskId,
-      dueAt: p.currentStatus === 'waiting' ? null : p.dueAt,
-      activeFrom: p.currentStatus === 'waiting' ? p.dueAt : null,
-      overdue: p.overdue,
-    };
-  }
-  const step = cur && def ? def.steps[cur.key] : undefined;
-  const task = cur?.taskId ? data.tasks.find((t) => t.id === cur.taskId) : undefined;
-  const holder = cur?.phase === 'handoff' || cur?.phase === 'consent' ? deptName(cur.department ?? task?.departmentId) : 'Fallmanagement';
-  const due =
-    cur?.phase === 'handoff'
-      ? (cur.dueAt ?? (task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null))
-      : cur?.phase === 'waiting'
-        ? null
-        : cur?.dueAt;
-  const declineReason = cur?.phase === 'returned' ? (cur.declineReason ?? task?.reason ?? undefined) : undefined;
-  const diagramCurrent: DiagramCurrent | undefined = cur
-    ? { key: cur.key, phase: cur.phase, holder, dueAt: due, activeFrom: cur.activeFrom, overdue: cur.overdue }
-    : undefined;
-
-  // parallel branches: the other open steps (the first one is `cur`, with its actions)
-  const otherBranches = ended
-    ? []
-    : p.steps
-        .filter((s) => s.completedAt === null && s.status !== 'forked' && s.key !== cur?.key)
-        .map((s) => ({
+    opens = [
+      {
+        key: p.currentStep,
+        phase: p.currentStatus as CurrentStep['phase'],
+        department: p.currentDepartment,
+        taskId: row?.taskId,
+        dueAt: p.currentStatus === 'waiting' ? null : p.dueAt,
+        activeFrom: p.currentStatus === 'waiting' ? p.dueAt : null,
+        overdue: p.overdue,
+      },
+      // the other parallel branches as the read model has them
+      ...p.steps
+        .filter((s) => s.completedAt === null && s.status !== 'forked' && s.key !== p.currentStep)
+        .map((s): Current => ({
           key: s.key,
-          title: s.title,
-          phase: s.status,
-          holder: s.status === 'handoff' || s.status === 'consent' ? deptName(s.department) : 'Fallmanagement',
-          dueAt: s.dueAt,
-        }));
+          phase: s.status as CurrentStep['phase'],
+          department: s.department,
+          taskId: s.taskId,
+          dueAt: s.status === 'waiting' ? null : s.dueAt,
+          activeFrom: s.status === 'waiting' ? s.dueAt : null,
+          overdue: false,
+        })),
+    ];
+  }
   const running = p.status === 'running';
-  const canStep = recordsStepOutcomes(user) && running && !!cur && !!step;
+  /** what the page shows and allows for one open step */
+  const branchOf = (cur: Current) => {
+    const step = def ? def.steps[cur.key] : undefined;
+    const task = cur.taskId ? data.tasks.find((t) => t.id === cur.taskId) : undefined;
+    const holder = cur.phase === 'handoff' || cur.phase === 'consent' ? deptName(cur.department ?? task?.departmentId) : 'Fallmanagement';
+    const due =
+      cur.phase === 'handoff'
+        ? (cur.dueAt ?? (task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null))
+        : cur.phase === 'waiting'
+          ? null
+          : cur.dueAt;
+    const declineReason = cur.phase === 'returned' ? (cur.declineReason ?? task?.reason ?? undefined) : undefined;
+    const diagramCurrent: DiagramCurrent = {
+      key: cur.key,
+      phase: cur.phase,
+      holder,
+      dueAt: due,
+      activeFrom: cur.activeFrom,
+      overdue: cur.overdue,
+    };
+    const canStep = recordsStepOutcomes(user) && running && !!step;
+    return {
+      cur,
+      step,
+      task,
+      holder,
+      due,
+      declineReason,
+      diagramCurrent,
+      may: {
+        complete:
+          canStep && (cur.phase === 'active' || cur.phase === 'returned') && step!.actor.kind !== 'rule' && step!.actor.kind !== 'compare',
+        retry: canStep && (cur.phase === 'returned' || cur.phase === 'consent'),
+        skip: canStep && step!.optional && cur.phase !== 'waiting',
+      },
+    };
+  };
+  const all = opens.map(branchOf);
+  const first = all[0];
+  const cur = first?.cur;
+  const step = first?.step;
+  const task = first?.task;
+  const holder = first?.holder ?? 'Fallmanagement';
+  const due = first?.due;
+  const declineReason = first?.declineReason;
+  const diagramCurrent = first?.diagramCurrent;
+  // parallel branches: the other open steps, each with its own forms
+  const branches = all.slice(1);
+  const otherBranches = branches.map((b) => ({
+    key: b.cur.key,
+    title: b.step?.title ?? b.cur.key,
+    phase: b.cur.phase,
+    holder: b.holder,
+    dueAt: b.due,
+  }));
   return {
     p,
     live,
@@ -79,13 +122,16 @@ export function processModel(data: ProcessPage, user: PageUser) {
     due,
     declineReason,
     diagramCurrent,
+    /** every open step's place in the diagram (two or more while parallel branches run) */
+    diagramCurrents: all.map((b) => b.diagramCurrent),
+    branches,
     otherBranches,
     deptName,
     userName,
     may: {
-      complete: canStep && (cur!.phase === 'active' || cur!.phase === 'returned') && step!.actor.kind !== 'rule',
-      retry: canStep && (cur!.phase === 'returned' || cur!.phase === 'consent'),
-      skip: canStep && step!.optional && cur!.phase !== 'waiting',
+      complete: first?.may.complete ?? false,
+      retry: first?.may.retry ?? false,
+      skip: first?.may.skip ?? false,
       hold: steersChains(user) && running,
       resume: steersChains(user) && p.status === 'on_hold',
       reassign: steersChains(user) && !ended,

@@ -6,6 +6,7 @@ import { errorSummary, html, type PageUser, type SafeHtml } from '../html';
 import { chainDiagram } from '../pages/chain-diagram';
 import type { ProcessPage } from '../services/chains';
 import { chainActionsSection } from './process-actions';
+import { handoffContextSection } from './process-context';
 import { currentStepSection } from './process-current';
 import { handoffsSection, type TemporalUi } from './process-handoffs';
 import { historySection } from './process-history';
@@ -31,7 +32,14 @@ function diagram(m: ProcessModel): SafeHtml {
   return html`<section aria-labelledby="h-ablauf"><h2 id="h-ablauf">Ablauf</h2>
     ${
       def
-        ? chainDiagram({ id: p.id, definition: def, status: p.status, steps: p.steps, current: m.diagramCurrent })
+        ? chainDiagram({
+            id: p.id,
+            definition: def,
+            status: p.status,
+            steps: p.steps,
+            current: m.diagramCurrent,
+            currents: m.diagramCurrents,
+          })
         : html`<p>Die Definition ${p.type} in Version ${p.version} ist nicht mehr installiert.</p>`
     }
   </section>`;
@@ -56,6 +64,7 @@ export function processPageView(
       ${currentStepSection(m, ctx.csrf, state)}
     </div>
     ${ctx.evidence ?? ''}
+    ${handoffContextSection(m, data, ctx.csrf, state)}
     ${chainActionsSection(m, data.caseworkers, ctx.csrf, state)}
     ${handoffsSection(data, ctx.user, ctx.ui)}
     ${historySection(m)}`;

@@ -6,6 +6,7 @@
 // field list and re-exports everything here. No Node imports.
 import { checkStrictObject, lengthOf, zodTypeName } from './chains/step-data';
 import { CHAINS_V2_HANDOFF_STEPS } from './handoff-steps-v2';
+import { resultFieldCheck, type ResultField } from './result-fields';
 
 export const TASK_STATUSES = ['created', 'notified', 'accepted', 'declined', 'completed', 'forwarded', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -149,6 +150,8 @@ export interface HandoffInput {
   parentWorkflowId?: string;
   /** a fixed completion deadline (e.g. the move-in date) instead of completeDays */
   dueAt?: string;
+  /** typed fields the department fills when completing (the chain step's `results`; amounts and dates only) */
+  resultFields?: ResultField[];
 }
 
 export interface HandoffActor {
@@ -180,6 +183,8 @@ export interface HandoffState {
   data?: Record<string, unknown>;
   reason?: string;
   seq: number; // number of recorded events
+  /** from the input: the chain step's typed result fields */
+  resultFields?: ResultField[];
 }
 
 export interface HandoffResult {
@@ -245,11 +250,13 @@ function handoffFieldCheck(f: HandoffDataField): (v: unknown) => { value: unknow
 }
 
 /** A department's data checked against the step's fields (each may be left out). */
-export function checkHandoffData(step: Pick<HandoffStepSpec, 'fields'>, data: unknown) {
-  return checkStrictObject(
-    data,
-    Object.entries(step.fields).map(([key, f]) => ({ key, required: false, check: handoffFieldCheck(f) })),
-  );
+export function checkHandoffData(step: Pick<HandoffStepSpec, 'fields'>, data: unknown, resultFields: readonly ResultField[] = []) {
+  // a declared result field replaces a returned field of the same name (e.g. the deposit's amount)
+  const own = Object.entries(step.fields).filter(([key]) => !resultFields.some((r) => r.key === key));
+  return checkStrictObject(data, [
+    ...own.map(([key, f]) => ({ key, required: false, check: handoffFieldCheck(f) })),
+    ...resultFields.map((r) => ({ key: r.key, required: r.required, check: resultFieldCheck(r) })),
+  ]);
 }
 
 /** Validates a completion against the step: outcome allowed, data matches its fields (the same answer
@@ -258,6 +265,7 @@ export function checkCompletion(
   stepKey: string,
   outcome: string,
   data: unknown,
+  resultFields?: readonly ResultField[],
 ): { ok: true; data: Record<string, unknown> } | { ok: false; message: string; details: Array<{ field: string; message: string }> } {
   const step = HANDOFF_STEP_SPECS[stepKey];
   if (!step) return { ok: false, message: `Unbekannter Schritt ${stepKey}.`, details: [] };
@@ -268,7 +276,7 @@ export function checkCompletion(
       details: [{ field: 'outcome', message: 'Ergebnis nicht erlaubt' }],
     };
   }
-  const r = checkHandoffData(step, data ?? {});
+  const r = checkHandoffData(step, data ?? {}, resultFields);
   if (!r.ok) {
     const details = r.issues.map((i) => ({ field: ['data', ...i.path].join('.'), message: i.message }));
     return { ok: false, message: `Ungültige Daten: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details };

@@ -48,7 +48,7 @@ export function checkHandoffAction(state: HandoffState, a: HandoffAction): Rejec
       );
     case 'complete': {
       if (state.status !== 'accepted' && state.status !== 'notified') return wrongState('Die Aufgabe kann jetzt nicht erledigt werden.');
-      const r = checkCompletion(state.stepKey, a.outcome, a.data);
+      const r = checkCompletion(state.stepKey, a.outcome, a.data, state.resultFields);
       return r.ok ? undefined : { type: 'InvalidInput', message: r.message, details: r.details };
     }
     default:
@@ -82,6 +82,7 @@ export class HandoffEngine {
       reminders: 0,
       escalated: false,
       seq: 0,
+      ...(input.resultFields?.length ? { resultFields: input.resultFields } : {}),
     };
   }
 
@@ -110,7 +111,7 @@ export class HandoffEngine {
         s.reason = a.reason.trim();
         return { event: 'declined', actor: a.actor, details: { reason: s.reason } };
       case 'complete': {
-        const r = checkCompletion(s.stepKey, a.outcome, a.data);
+        const r = checkCompletion(s.stepKey, a.outcome, a.data, s.resultFields);
         s.status = 'completed';
         s.outcome = a.outcome;
         s.data = r.ok ? r.data : {};

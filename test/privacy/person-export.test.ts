@@ -402,3 +402,17 @@ it('the case file of the cycle is in the export: assessment, plan with ratings, 
   ])
     expect(text).toContain(s);
 });
+
+it('the caseworker’s messages to departments are in the export (JSON and PDF) (issue 14)', async () => {
+  const m = await stack.api('POST', `/api/processes/${processId}/handoff-messages`, {
+    token: caseworker,
+    body: { step: 'wbs', text: 'Bitte Einkommensnachweis beachten' },
+  });
+  expect(m.status).toBe(201);
+  const x = (await stack.api('GET', `/api/persons/${personId}/export`, { token: caseworker })).body;
+  const messages = x.cases.flatMap((c: { handoffMessages: unknown[] }) => c.handoffMessages);
+  expect(messages).toEqual([{ step: 'wbs', taskId: null, text: 'Bitte Einkommensnachweis beachten', createdAt: expect.any(String) }]);
+  const text = pdfText((await download(`/api/persons/${personId}/export.pdf`, caseworker)).bytes);
+  expect(text).toContain('Nachrichten an Stellen');
+  expect(text).toContain('Bitte Einkommensnachweis beachten');
+});

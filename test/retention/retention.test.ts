@@ -216,6 +216,15 @@ describe('the scheduled run', () => {
     });
     await d.at(ids.process, 'wbs', 'handoff');
     await eventually(() => stack.db.actionToken.count({ where: { task: { caseId: a.id, stepKey: 'wbs' } } }));
+    // the caseworker's message to the Wohnungsamt (issue 14): free text, deleted with the case's data
+    expect(
+      (
+        await stack.api('POST', `/api/processes/${ids.process}/handoff-messages`, {
+          token: caseworker,
+          body: { step: 'wbs', text: 'Nachricht Vergessmann' },
+        })
+      ).status,
+    ).toBe(201);
     expect(
       (await stack.api('POST', `/api/processes/${ids.process}/cancel`, { token: caseworker, body: { reason: 'Abbruch Vergessmann' } }))
         .status,
@@ -258,6 +267,7 @@ describe('the scheduled run', () => {
         'JournalEntry.text',
         'JournalRevision.text',
         'CaseDocument.fileName',
+        'HandoffMessage.text',
       ]),
     );
     expect(await stack.db.caseDocumentBlob.count()).toBeGreaterThan(0);

@@ -64,6 +64,7 @@ const ACCESS: Record<string, 'public' | 'login' | Role[]> = {
   'POST /api/processes/{id}/resume': [CW, SV],
   'POST /api/processes/{id}/cancel': [CW],
   'POST /api/processes/{id}/reassign': [CW, SV],
+  'POST /api/processes/{id}/handoff-messages': [CW], // issue 14: the caseworker's message to a department
   'GET /api/processes.csv': [CW, SV],
   'GET /api/dashboard': [SV, CW],
   'GET /api/workload': [SV, CW],

@@ -54,6 +54,7 @@ async function counts() {
     household: await db.household.count(),
     chainDefinitionVersion: await db.chainDefinitionVersion.count(),
     statusLink: await db.statusLink.count(),
+    handoffMessage: await db.handoffMessage.count(), // issue 14
     // case file (issue 13): a PATCH that got through would bump a version
     personVersions: (await db.person.aggregate({ _sum: { version: true } }))._sum.version,
     householdMember: await db.householdMember.count({ where: { removedAt: null } }),

@@ -67,6 +67,16 @@ it('no names and no free text in workflow histories, ids or search attributes', 
   await d.departmentActs(mo, 'residence-check', 'accept');
   await d.departmentActs(mo, 'residence-check', 'complete', { outcome: 'clear', 'data.note': 'Daten-Wqpzhgtx zu Yrvandokles' });
   await d.at(mo, 'wbs', 'handoff');
+  // the caseworker's messages to departments (issue 14): one to the open WBS handoff, one waiting for the next
+  // cost approval — both stay in PostgreSQL, not even encrypted in Temporal
+  for (const [step, text] of [
+    ['wbs', 'Nachricht-Qmvwxyz zu Yrvandokles'],
+    ['cost-approval', 'Nachricht-Rtzuipk zu Pflaumenhain'],
+  ]) {
+    const msg = await stack.api('POST', `/api/processes/${mo}/handoff-messages`, { token: caseworker, body: { step, text } });
+    expect(msg.status).toBe(201);
+    expect(msg.body.taskId === null).toBe(step !== 'wbs'); // the WBS one went with the open handoff
+  }
   // the person's file (issue 13): its free text and the household's names never reach Temporal
   const personId = (await stack.db.case.findUniqueOrThrow({ where: { id: c2.id } })).personId;
   const pf = await stack.api('PATCH', `/api/persons/${personId}`, {
@@ -172,6 +182,8 @@ it('no names and no free text in workflow histories, ids or search attributes', 
   // the person's file stays in PostgreSQL: not even encrypted in Temporal
   const PERSON_FILE = ['mail-vqzrtx', 'Anschrift-Hpqwzt', 'Wohnort-Kzqvbn', 'Mitglied-Wqxbnz', '555 7788'];
   expect(hits(rawAll + plainAll, PERSON_FILE)).toEqual([]);
+  // the handoff messages are in no history, encrypted or not
+  expect(hits(rawAll + plainAll, ['Nachricht-Qmvwxyz', 'Nachricht-Rtzuipk'])).toEqual([]);
   // the case cycle's text is in no history, encrypted or not
   expect(hits(rawAll + plainAll, CYCLE_TEXT)).toEqual([]);
 }, 180_000);

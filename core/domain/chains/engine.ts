@@ -101,8 +101,10 @@ export class ChainEngine {
     const cur = this.open().find((c) => c.taskId === r.taskId);
     if (!cur || this.ended) return;
     if (r.status === 'completed' && r.outcome) {
-      this.finish(cur, r.outcome, undefined);
-      yield* this.afterFinish(cur, r.outcome, undefined, DEPARTMENT);
+      // the typed result fields the definition declares become facts of the chain (nothing else of the data)
+      const results = this.resultsOf(this.def.steps[cur.key], r.data);
+      this.finish(cur, r.outcome, results);
+      yield* this.afterFinish(cur, r.outcome, results, DEPARTMENT);
     } else if (r.status === 'declined') {
       yield* this.returnStep(cur, r.taskId, r.reason);
     } else if (r.status === 'cancelled' && cur.phase === 'handoff') {
@@ -309,6 +311,14 @@ export class ChainEngine {
       yield* this.afterFinish(cur, outcome, undefined, SYSTEM);
       return;
     }
+    if (actor.kind === 'compare') {
+      // decided from the chain's own facts: no effect, nothing asked outside (deterministic)
+      yield* this.record('step.started', SYSTEM, this.branchOf(cur));
+      const outcome = this.compare(actor) ? 'yes' : 'no';
+      this.finish(cur, outcome, undefined);
+      yield* this.afterFinish(cur, outcome, undefined, SYSTEM);
+      return;
+    }
     if (actor.kind === 'handoff') {
       if (yield* perform({ kind: 'patched', patchId: CONSENT_GATE })) {
         const gate = yield* perform({ kind: 'checkConsent', target: this.target(cur, step) });
@@ -344,6 +354,7 @@ export class ChainEngine {
           workingDaySeconds: this.opts.daySeconds,
           parentWorkflowId: this.opts.workflowId,
           dueAt: cur.dueAt,
+          ...(step.results?.length ? { resultFields: step.results } : {}),
         },
       });
       yield* this.record('step.handoff', SYSTEM, { taskId: h.taskId, department: h.departmentId, ...this.branchOf(cur) });
@@ -417,6 +428,10 @@ export class ChainEngine {
       const v = data?.[f.key];
       if ((f.type === 'date' || f.type === 'number') && (typeof v === 'string' || typeof v === 'number'))
         this.state.facts[`${cur.key}.${f.key}`] = v;
+    }
+    for (const f of this.def.steps[cur.key].results ?? []) {
+      const v = data?.[f.key];
+      if (typeof v === 'string' || typeof v === 'number') this.state.facts[`${cur.key}.${f.key}`] = v;
     }
     this.state.done.push({ key: cur.key, seq: cur.seq, outcome, completedAt: this.iso(), ...(skipped ? { skipped } : {}) });
     if (this.state.done.length > DONE_KEPT) this.state.done.splice(0, this.state.done.length - DONE_KEPT);
@@ -533,6 +548,36 @@ export class ChainEngine {
     const now = this.opts.now();
     if (this.opts.daySeconds <= 0) return target;
     return now + ((target - now) / 86_400_000) * this.dayMs;
+  }
+
+  /** Of a department's data, the declared result fields (amounts, numbers, dates); undefined when none. */
+  private resultsOf(step: StepDefinition, data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+    if (!step.results?.length || !data) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const f of step.results) {
+      const v = data[f.key];
+      if ((f.type === 'date' && typeof v === 'string') || (f.type !== 'date' && typeof v === 'number')) out[f.key] = v;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+
+  /** A compare step: `fact op than` on the chain's facts; a missing fact answers no. */
+  private compare(a: Extract<StepDefinition['actor'], { kind: 'compare' }>): boolean {
+    const left = this.state.facts[a.fact];
+    const right = typeof a.than === 'number' ? a.than : this.state.facts[a.than];
+    if (left === undefined || right === undefined || typeof left !== typeof right) return false;
+    switch (a.op) {
+      case 'lt':
+        return left < right;
+      case 'lte':
+        return left <= right;
+      case 'eq':
+        return left === right;
+      case 'gte':
+        return left >= right;
+      case 'gt':
+        return left > right;
+    }
   }
 
   /** the steps open now (the current step, or each parallel branch's) */

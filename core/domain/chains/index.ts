@@ -7,11 +7,14 @@ import { healthV1 } from './health';
 import { moveOutV1 } from './move-out';
 import { moveOutV2 } from './move-out-v2';
 import { chainDefinition, type ChainDefinition, type ChainType } from './schema';
+import { factReferenceIssues } from './validation';
 
 export * from './schema';
 
 function validated(d: ChainDefinition): ChainDefinition {
   const parsed = chainDefinition.parse(d);
+  const facts = factReferenceIssues(parsed);
+  if (facts.length) throw new Error(`${d.type}: ${facts.map((i) => i.message).join('; ')}`);
   for (const [key, s] of Object.entries(parsed.steps)) {
     if (s.actor.kind !== 'handoff') continue;
     const h = HANDOFF_STEPS[s.actor.handoffStep];

@@ -82,8 +82,15 @@ export const moveOutV2: ChainDefinition = {
     },
     viewing: v1.viewing,
     'rent-offer': v1['rent-offer'],
+    // handoffs with context (issue 14): the office sees the search profile and the rent behind the link
+    // (only while a consent covers it), and returns the approved rent / the deposit as facts of the chain
     'cost-approval': {
       ...v1['cost-approval'],
+      contextFacts: ['search-profile.rooms', 'search-profile.rentCap', 'rent-offer.rent'],
+      results: [
+        { key: 'approvedRent', label: 'Bewilligte Miete (EUR)', type: 'money', required: false },
+        { key: 'decidedOn', label: 'Bescheid vom', type: 'date', required: false },
+      ],
       outcomes: { approved: { label: 'bewilligt', next: 'move-funding' }, rejected: { label: 'abgelehnt', next: 'offer' } },
     },
     'move-funding': {
@@ -102,6 +109,11 @@ export const moveOutV2: ChainDefinition = {
     },
     deposit: {
       ...v1.deposit,
+      contextFacts: ['rent-offer.rent', 'cost-approval.approvedRent'],
+      results: [
+        { key: 'amount', label: 'Kaution (EUR)', type: 'money', required: false },
+        { key: 'decidedOn', label: 'Bescheid vom', type: 'date', required: false },
+      ],
       outcomes: { approved: { label: 'bewilligt', next: 'join' }, rejected: { label: 'abgelehnt', next: 'join' } },
     },
     furnishing: {

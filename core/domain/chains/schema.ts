@@ -2,6 +2,15 @@
 // reminders, and the data fields of each step (which give both its zod schema and its form).
 // Validated with zod; a definition is versioned and a running chain keeps its version.
 import { z } from 'zod';
+import { RESULT_FIELD_TYPES } from '../result-fields';
+
+/** a typed field a department fills when completing a handoff (core/domain/result-fields.ts checks it without zod) */
+export const resultFieldSpec = z.object({
+  key: z.string().regex(/^[a-zA-Z]\w*$/, 'Feldname: nur Buchstaben, Ziffern und _ (beginnt mit einem Buchstaben)'),
+  label: z.string().min(1),
+  type: z.enum(RESULT_FIELD_TYPES, { error: `Typ eines Ergebnisfelds muss ${RESULT_FIELD_TYPES.join(', ')} sein` }),
+  required: z.boolean().default(false),
+});
 
 export const fieldSpec = z.object({
   key: z.string().regex(/^[a-zA-Z][\w]*$/),
@@ -16,6 +25,10 @@ export type FieldSpec = z.infer<typeof fieldSpec>;
 
 /** the automatic rules a `rule` step can ask (answers: validation.ts RULE_OUTCOMES; evaluated in activities/chain.ts) */
 export const RULE_NAMES = ['isMinor', 'hasChildren'] as const;
+/** a fact of the chain: `<step>.<field>` (a field of that step, or a result field its department filled) */
+export const factRef = z.string().regex(/^[a-z0-9][\w-]*\.[a-zA-Z]\w*$/, 'Verweis auf einen Fakt: "schritt.feld"');
+/** how a `compare` step compares a fact (dates compare as JJJJ-MM-TT) */
+export const COMPARE_OPS = ['lt', 'lte', 'eq', 'gte', 'gt'] as const;
 
 const endCodeKey = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/);
 /** next: a step key, "end" (the chain ends, with `endCode`) or "join" (a parallel branch is done) */
@@ -34,6 +47,16 @@ const actor = z.discriminatedUnion('kind', [
   }),
   /** decided automatically from the case's records; the rule's answer is the outcome key */
   z.object({ kind: z.literal('rule'), rule: z.enum(RULE_NAMES) }),
+  /**
+   * decided from the chain's own facts (issue 14: results a department returned): `fact op than`
+   * answers `yes`, otherwise (or when a fact is missing) `no`; e.g. approved rent ≥ the flat's rent.
+   */
+  z.object({
+    kind: z.literal('compare'),
+    fact: factRef,
+    op: z.enum(COMPARE_OPS, { error: `Vergleich muss ${COMPARE_OPS.join(', ')} sein` }),
+    than: z.union([z.number(), factRef]),
+  }),
   /**
    * parallel branches: each named step starts a branch; a branch is done when an outcome leads to
    * "join". The fork step ends with its outcome `joined` when every branch is done — or at once with
@@ -65,6 +88,11 @@ export const stepDefinition = z.object({
   /** an outcome is accepted only after a document was uploaded for this step (e.g. the signed lease) */
   requiresDocument: z.boolean().optional(),
   fields: z.array(fieldSpec).default([]),
+  /** handoff steps: facts of earlier steps the department sees behind the link (`<step>.<field>`),
+   *  only while a consent covers it — never in the e-mail */
+  contextFacts: z.array(factRef).optional(),
+  /** handoff steps: typed fields the department fills when completing; they become facts of the chain */
+  results: z.array(resultFieldSpec).optional(),
   outcomes: z.record(z.string(), outcome).refine((o) => Object.keys(o).length > 0, 'mindestens ein Ergebnis'),
 });
 export type StepDefinition = z.infer<typeof stepDefinition>;

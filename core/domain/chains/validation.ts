@@ -110,6 +110,10 @@ export function checkChainDefinition(raw: unknown, ctx: DefinitionContext): Chec
       else if (f.type !== 'date') add(k, 'waitFromField.field', `das Feld „${f.key}“ von „${w.step}“ ist kein Datum.`);
       if (s.waitDays === undefined) add(k, 'waitDays', 'waitFromField braucht waitDays (Tage ab dem Datum).');
     }
+    if (a.kind === 'compare') {
+      const have = Object.keys(s.outcomes).sort().join(',');
+      if (have !== 'no,yes') add(k, 'outcomes', 'ein Vergleich antwortet mit yes oder no; Ergebnisse müssen genau diese sein.');
+    }
     if (a.kind === 'rule') {
       const answers = RULE_OUTCOMES[a.rule];
       if (!answers) add(k, 'actor.rule', `Regel „${a.rule}“ gibt es nicht.`);
@@ -129,5 +133,61 @@ export function checkChainDefinition(raw: unknown, ctx: DefinitionContext): Chec
         add(k, `fields.${f.key}`, `Auswahlfeld „${f.key}“ hat keine Optionen.`);
     }
   }
+  issues.push(...factReferenceIssues(d));
   return issues.length ? { ok: false, issues } : { ok: true, definition: d };
+}
+
+/** The type of a fact `<step>.<field>`: a date, number or select field of the step, or one of its
+ *  result fields; a string saying why not when it does not resolve (free text is never a fact). */
+export function factType(d: ChainDefinition, ref: string): { type: string; label: string } | { error: string } {
+  const dot = ref.indexOf('.');
+  const [stepKey, field] = [ref.slice(0, dot), ref.slice(dot + 1)];
+  const step = d.steps[stepKey];
+  if (!step) return { error: `verweist auf den Fakt „${ref}“, aber den Schritt „${stepKey}“ gibt es nicht.` };
+  const r = step.results?.find((x) => x.key === field);
+  if (r) return { type: r.type, label: r.label };
+  const f = step.fields.find((x) => x.key === field);
+  if (!f) return { error: `verweist auf den Fakt „${ref}“, aber „${stepKey}“ hat kein Feld „${field}“.` };
+  if (f.type === 'text' || f.type === 'textarea')
+    return { error: `verweist auf „${ref}“, ein Freitextfeld; weitergegeben werden nur Datum, Zahl, Auswahl und Ergebnisfelder.` };
+  return { type: f.type, label: f.label };
+}
+
+/** Handoff context, result fields and comparisons: every fact reference resolves (German, naming the step). */
+export function factReferenceIssues(d: ChainDefinition): DefinitionIssue[] {
+  const issues: DefinitionIssue[] = [];
+  const add = (key: string, sub: string, message: string) =>
+    issues.push({ field: `steps.${key}.${sub}`, message: `${stepName(key)}: ${message}` });
+  for (const [k, s] of Object.entries(d.steps)) {
+    const handoff = s.actor.kind === 'handoff';
+    if (s.contextFacts?.length && !handoff) add(k, 'contextFacts', 'Kontext für eine Stelle gibt es nur bei Übergabe-Schritten.');
+    if (s.results?.length && !handoff) add(k, 'results', 'Ergebnisfelder füllt nur eine Stelle: nur bei Übergabe-Schritten.');
+    for (const ref of s.contextFacts ?? []) {
+      const t = factType(d, ref);
+      if ('error' in t) add(k, 'contextFacts', t.error);
+    }
+    const seen = new Set<string>();
+    for (const r of s.results ?? []) {
+      if (seen.has(r.key)) add(k, `results.${r.key}`, `Ergebnisfeld „${r.key}“ ist doppelt.`);
+      seen.add(r.key);
+      if (s.fields.some((f) => f.key === r.key)) add(k, `results.${r.key}`, `„${r.key}“ ist schon ein Feld des Schritts.`);
+    }
+    if (s.actor.kind === 'compare') {
+      const a = s.actor;
+      const left = factType(d, a.fact);
+      if ('error' in left) add(k, 'actor.fact', left.error);
+      const right = typeof a.than === 'string' ? factType(d, a.than) : { type: 'number', label: String(a.than) };
+      if ('error' in right) add(k, 'actor.than', right.error);
+      if (!('error' in left) && !('error' in right)) {
+        const kind = (t: string) => (t === 'money' ? 'number' : t);
+        if (kind(left.type) !== kind(right.type) || left.type === 'select')
+          add(
+            k,
+            'actor.than',
+            `vergleicht „${a.fact}“ (${left.type}) mit ${typeof a.than === 'string' ? `„${a.than}“` : a.than} (${right.type}) – nicht vergleichbar.`,
+          );
+      }
+    }
+  }
+  return issues;
 }
