@@ -11,7 +11,7 @@ import { HANDOFF_STEPS } from '../../core/domain/handoff';
 import { checkCompletion } from '../../core/domain/handoff';
 
 const ctx = {
-  departments: ['5-50', 'jobcenter', 'wohnungsamt', 'auslaenderbehoerde'],
+  departments: ['5-50', 'jobcenter', 'wohnungsamt', 'auslaenderbehoerde', 'schulamt', 'familienkasse'],
   handoffSteps: HANDOFF_STEPS,
 };
 const clone = (): Record<string, any> => JSON.parse(JSON.stringify(moveOutV2));

@@ -120,6 +120,14 @@ const BEFORE: Record<string, z.ZodType> = {
   'school-place': z.strictObject({ note, school: z.string().trim().max(200).optional() }),
   measure: z.strictObject({ note, startDate: date.optional(), endDate: date.optional() }),
   general: z.strictObject({ note }),
+  // chains v2 content (issue 14), as first written in zod
+  'moving-costs': z.strictObject({ note, amount: euro.optional() }),
+  'rent-direct-payment': z.strictObject({ note, from: date.optional() }),
+  'address-change': z.strictObject({ note }),
+  'school-change': z.strictObject({ note, school: z.string().trim().max(200).optional() }),
+  'integration-course-admission': z.strictObject({ note }),
+  'health-insurance': z.strictObject({ note }),
+  'health-referral': z.strictObject({ note, appointment: date.optional() }),
 };
 
 function handoffInputs(keys: string[]): unknown[] {
