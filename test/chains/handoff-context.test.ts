@@ -1,4 +1,4 @@
-// Handoffs with context (issue 14) on the real stack. Move-out v2 with a city variant that compares the
+// Handoffs with context (issue 14) on the real stack. The shipped move-out v2 with a city variant that compares the
 // approved rent with the flat's rent (a `compare` step on the chain's facts). The caseworker writes a
 // message for the cost approval before it is handed over; the Jobcenter sees the search profile, the
 // rent and the message behind its link and on its task page — only while a consent covers it, never in
@@ -29,7 +29,7 @@ const variant: ChainDefinition = {
       actor: { kind: 'compare', fact: 'cost-approval.approvedRent', op: 'gte', than: 'rent-offer.rent' },
       optional: false,
       fields: [],
-      outcomes: { yes: { label: 'ja', next: 'deposit' }, no: { label: 'nein', next: 'rent-gap' } },
+      outcomes: { yes: { label: 'ja', next: 'move-funding' }, no: { label: 'nein', next: 'rent-gap' } },
     },
     'rent-gap': {
       title: 'Mietdifferenz klären',
@@ -37,7 +37,7 @@ const variant: ChainDefinition = {
       deadlineDays: 5,
       optional: false,
       fields: [],
-      outcomes: { done: { label: 'geklärt', next: 'deposit' } },
+      outcomes: { done: { label: 'geklärt', next: 'move-funding' } },
     },
   },
 };
@@ -50,7 +50,6 @@ beforeAll(async () => {
   stack = await startStack({ workingDaySeconds: 0.5 });
   caseworker = await stack.token('fallmanagement@kim.example');
   d = chainDriver(stack, caseworker);
-  registerChainDefinition(moveOutV2);
   registerChainDefinition(variant);
 });
 afterAll(() => stack?.stop());
