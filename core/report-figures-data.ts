@@ -8,7 +8,7 @@ import { Prisma } from './db/generated/client';
 import { FIGURES, NOT_YET_RECORDED, type FigureId, type FigureTable } from './domain/report-figures';
 import { statisticOver, suppressCount, suppressTable, SUPPRESSED } from './domain/suppression';
 import { CHAIN_TITLES } from './domain/chains';
-import { TOPIC_LABELS } from './format/labels';
+import { GROUP_OFFER_KIND_LABELS, PARTNER_KIND_LABELS, TOPIC_LABELS } from './format/labels';
 
 const listDepartments = (db: Db) => db.department.findMany({ orderBy: { name: 'asc' }, select: { id: true, name: true } });
 const departmentName = (departments: Array<{ id: string; name: string }>, id?: string | null) =>
@@ -206,6 +206,55 @@ async function ageGroups(db: Db, p: P) {
   } satisfies FigureTable;
 }
 
+/** Group offers of the KIM staff (issue 15) with a session in the period: offers, sessions, persons present. */
+async function groupOffers(db: Db, p: P) {
+  const rows = await db.$queryRaw<Array<{ kind: string; offers: bigint; sessions: bigint; participants: bigint }>>`
+    SELECT o."kind", count(DISTINCT o."id") AS offers, count(DISTINCT s."id") AS sessions,
+      count(DISTINCT a."enrolmentId") FILTER (WHERE a."present") AS participants
+    FROM "GroupOffer" o JOIN "GroupSession" s ON s."groupOfferId" = o."id"
+      LEFT JOIN "GroupAttendance" a ON a."sessionId" = s."id"
+    WHERE s."at" >= ${start(p.from)} AND s."at" < ${end(p.to)}
+    GROUP BY o."kind"`;
+  const by = new Map(rows.map((r) => [r.kind, [n(r.offers), n(r.sessions), n(r.participants)]]));
+  const kinds = Object.keys(GROUP_OFFER_KIND_LABELS);
+  return countTable(
+    'group_offers',
+    ['Angebote', 'Termine', 'Teilnehmende'],
+    kinds.map((k) => GROUP_OFFER_KIND_LABELS[k]),
+    kinds.map((k) => by.get(k) ?? [0, 0, 0]),
+  );
+}
+
+/** Partners registered by the period's end, by kind, and their contacts logged in the period (issue 15). */
+async function partners(db: Db, p: P) {
+  const rows = await db.$queryRaw<Array<{ kind: string; partners: bigint; contacts: bigint }>>`
+    SELECT pa."kind"::text AS kind, count(DISTINCT pa."id") AS partners,
+      count(c."id") FILTER (WHERE c."at" >= ${start(p.from)} AND c."at" < ${end(p.to)}) AS contacts
+    FROM "Partner" pa LEFT JOIN "PartnerContact" c ON c."partnerId" = pa."id"
+    WHERE pa."createdAt" < ${end(p.to)}
+    GROUP BY pa."kind"`;
+  const by = new Map(rows.map((r) => [r.kind, [n(r.partners), n(r.contacts)]]));
+  const kinds = Object.keys(PARTNER_KIND_LABELS);
+  return countTable(
+    'partners',
+    ['Partner', 'Kontakte im Zeitraum'],
+    kinds.map((k) => PARTNER_KIND_LABELS[k]),
+    kinds.map((k) => by.get(k) ?? [0, 0]),
+  );
+}
+
+/**
+ * Open flats at the period's end: the monthly situation snapshot of that month (issue 15) keeps them;
+ * for a period not over yet the flats open now; an earlier month without a snapshot is not recorded.
+ */
+async function openFlatsAt(db: Db, p: P, now: Date): Promise<FigureTable['rows'][number]['cells'][number]> {
+  const snapshot = await db.situationSnapshot.findUnique({ where: { month: p.to.slice(0, 7) } });
+  const total = (snapshot?.figures as { openTotal?: number } | undefined)?.openTotal;
+  if (typeof total === 'number') return suppressCount(total);
+  if (p.to >= now.toISOString().slice(0, 10)) return suppressCount(await db.housingOffer.count({ where: { status: 'open' } }));
+  return NOT_YET_RECORDED;
+}
+
 async function housingSituation(db: Db, p: P) {
   const [r] = await db.$queryRaw<Array<{ waiting: bigint }>>`
     SELECT count(DISTINCT s."processId") AS waiting FROM "ProcessStep" s
@@ -216,7 +265,7 @@ async function housingSituation(db: Db, p: P) {
     columns: ['Anzahl'],
     rows: [
       { label: 'wartende Haushalte', cells: [suppressCount(n(r.waiting))] },
-      { label: 'freie Wohnungen', cells: [NOT_YET_RECORDED] },
+      { label: 'freie Wohnungen', cells: [await openFlatsAt(db, p, new Date())] },
     ],
   } satisfies FigureTable;
 }
@@ -230,8 +279,8 @@ const COMPUTE: Record<FigureId, (db: Db, p: P) => Promise<FigureTable>> = {
   handoffs_by_department: handoffsByDepartment,
   placements,
   age_groups: ageGroups,
-  group_offers: async () => pendingTable('group_offers'),
-  partners: async () => pendingTable('partners'),
+  group_offers: groupOffers,
+  partners,
   housing_situation: housingSituation,
 };
 

@@ -1,7 +1,6 @@
 // The figures of the committee reports (ASWDG, JHA, KI), each defined ONCE here with its German
-// explanation (printed in the report). Computed by api/services/report-figures.ts from the read model;
-// figures that depend on records not yet kept (group offers, the inventory of partners and flats, the
-// chains' end codes) are marked `pending` here — the one place to wire them later — and print
+// explanation (printed in the report). Computed by core/report-figures-data.ts from the read model and
+// the inventory; a figure whose records are not kept yet can be marked `pending` here and prints
 // „noch nicht erfasst“. Pure: no Node imports.
 
 export type FigureId =
@@ -76,20 +75,20 @@ export const FIGURES: Record<FigureId, FigureDefinition> = {
   group_offers: {
     id: 'group_offers',
     title: 'Gruppenangebote und Teilnehmende',
-    explanation: 'Durchgeführte Gruppenangebote und ihre Teilnehmenden.',
-    pending: 'Gruppenangebote',
+    explanation:
+      'Gruppenangebote der KIM-Fachkräfte (z. B. Wohnführerschein) mit einem Termin im Zeitraum: Angebote, Termine und Personen, die an mindestens einem Termin teilgenommen haben.',
   },
   partners: {
     id: 'partners',
     title: 'Partner und Kontakte',
-    explanation: 'Partner (Vermieter, Bildungsträger, Beratungsstellen) und im Zeitraum erfasste Kontakte (aus der Bestandsaufnahme).',
-    pending: 'Bestandsaufnahme (Partner)',
+    explanation:
+      'Partner (Vermieter, Bildungsträger, Beratungsstellen …) am Ende des Zeitraums nach Art und ihre im Zeitraum erfassten Kontakte (aus der Bestandsaufnahme).',
   },
   housing_situation: {
     id: 'housing_situation',
     title: 'Wartende Haushalte und freie Wohnungen',
     explanation:
-      'Haushalte, deren Auszugskette am Ende des Zeitraums auf ein Wohnungsangebot wartet; freie Wohnungen aus der Bestandsaufnahme.',
+      'Haushalte, deren Auszugskette am Ende des Zeitraums auf ein Wohnungsangebot wartet; freie Wohnungen am Ende des Zeitraums (monatliche Momentaufnahme der Bestandsaufnahme, für den laufenden Zeitraum der heutige Stand).',
   },
 };
 

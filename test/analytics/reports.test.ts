@@ -63,6 +63,41 @@ beforeAll(async () => {
     ],
   });
   references.push(planted.reference);
+
+  // the inventory (issue 15): six landlords and two schools, seven contacts in the half year and one
+  // before it; a Wohnführerschein with two sessions in the half year (six persons present at least
+  // once, one only absent) and one session after it; the June snapshot keeps seven open flats
+  const landlords = await Promise.all(
+    [1, 2, 3, 4, 5, 6].map((i) =>
+      stack.db.partner.create({ data: { kind: 'landlord', name: `Vermieter ${i}`, createdById: cwId, createdAt: new Date('2026-01-15') } }),
+    ),
+  );
+  const schools = await Promise.all(
+    [1, 2].map((i) =>
+      stack.db.partner.create({ data: { kind: 'school', name: `Schule ${i}`, createdById: cwId, createdAt: new Date('2026-01-15') } }),
+    ),
+  );
+  const contact = (partnerId: string, at: string) =>
+    stack.db.partnerContact.create({ data: { partnerId, at: new Date(at), kind: 'phone', topic: 'Wohnungen', createdById: cwId } });
+  for (const l of landlords) await contact(l.id, '2026-03-10T10:00:00Z');
+  await contact(schools[0].id, '2026-06-30T20:00:00Z'); // 22:00 in Berlin: still in the half year
+  await contact(schools[1].id, '2025-12-31T22:30:00Z'); // 23:30 in Berlin on New Year's Eve: before it
+  const offer = await stack.db.groupOffer.create({ data: { kind: 'tenancy_training', title: 'Wohnführerschein', createdById: cwId } });
+  const sessions = await Promise.all(
+    ['2026-02-03T15:00:00Z', '2026-02-10T15:00:00Z', '2026-07-07T15:00:00Z'].map((at) =>
+      stack.db.groupSession.create({ data: { groupOfferId: offer.id, at: new Date(at) } }),
+    ),
+  );
+  const persons = await stack.db.person.findMany({ take: 7, select: { id: true } });
+  for (const [i, pe] of persons.entries()) {
+    const e = await stack.db.groupEnrolment.create({ data: { groupOfferId: offer.id, personId: pe.id, enrolledById: cwId } });
+    const present = i < 6;
+    await stack.db.groupAttendance.create({ data: { sessionId: sessions[i % 2].id, enrolmentId: e.id, present, recordedById: cwId } });
+    await stack.db.groupAttendance.create({ data: { sessionId: sessions[2].id, enrolmentId: e.id, present: true, recordedById: cwId } });
+  }
+  // registered after the half year: not counted in it
+  await stack.db.partner.create({ data: { kind: 'counselling', name: 'Beratung neu', createdById: cwId } });
+  await stack.db.situationSnapshot.create({ data: { month: '2026-06', figures: { waitingTotal: 0, openTotal: 7 } } });
 }, 120_000);
 afterAll(() => stack?.stop());
 
@@ -74,7 +109,28 @@ async function produce(definition: string, period = H1) {
 const figures = async (id: string) => (await stack.db.report.findUniqueOrThrow({ where: { id } })).figures as any[];
 const fig = (list: any[], id: string) => list.find((f) => f.id === id);
 
-it('ASWDG report: every figure of the seeded half year, small cells as „< 5“, pending ones „noch nicht erfasst“', async () => {
+// one Wohnführerschein with two sessions in the half year (the July one is after it), six persons present
+const GROUP_OFFERS_H1 = [
+  { label: 'Wohnführerschein', cells: ['< 5', '< 5', 6] },
+  { label: 'Bewerbungstraining', cells: [0, 0, 0] },
+  { label: 'Gruppenangebot', cells: [0, 0, 0] },
+  { label: 'Summe', cells: ['< 5', '< 5', 6], total: true },
+];
+// six landlords with six contacts, two schools with one contact in the half year: the schools' cells are
+// small, the landlords' hidden too (the totals would give them away); the counselling service came later
+const PARTNERS_H1 = [
+  { label: 'Private/r Vermieter/in', cells: ['< 5', '< 5'] },
+  { label: 'Wohnungsgesellschaft', cells: [0, 0] },
+  { label: 'Wohnungsgenossenschaft', cells: [0, 0] },
+  { label: 'Schule', cells: ['< 5', '< 5'] },
+  { label: 'Sprach- und Integrationskursträger', cells: [0, 0] },
+  { label: 'Bildungsträger', cells: [0, 0] },
+  { label: 'Beratungsstelle', cells: [0, 0] },
+  { label: 'Amt / Behörde', cells: [0, 0] },
+  { label: 'Summe', cells: [8, 7], total: true },
+];
+
+it('ASWDG report: every figure of the seeded half year, small cells as „< 5“, unrecorded ones „noch nicht erfasst“', async () => {
   const list = await figures(await produce('aswdg'));
   expect(list.map((f) => f.id)).toEqual([
     'cases_by_topic',
@@ -97,6 +153,7 @@ it('ASWDG report: every figure of the seeded half year, small cells as „< 5“
   ]);
   expect(fig(list, 'chains_by_type').rows).toEqual([
     { label: 'Bildung und Arbeit', cells: ['< 5', 0, 0] },
+    { label: 'Gesundheit', cells: [0, 0, 0] },
     { label: 'Auszug aus der Notunterkunft', cells: ['< 5', 0, 0] },
     { label: 'Summe', cells: [7, 0, 0], total: true },
   ]);
@@ -111,11 +168,16 @@ it('ASWDG report: every figure of the seeded half year, small cells as „< 5“
     cells: ['Soziale Stadtentwicklung – KIM (5-53)', '< 5', null, null, null],
   });
   expect(fig(list, 'placements').rows).toEqual([{ label: 'Vermittlungen', cells: [0, '< 5', 0, 0, '< 5'] }]);
-  expect(fig(list, 'group_offers').rows).toEqual([{ label: 'Gruppenangebote und Teilnehmende', cells: ['noch nicht erfasst'] }]);
+  // one offer in two sessions: the counts 1 and 2 are hidden, and so are the totals that would reveal them
+  expect(fig(list, 'group_offers').rows).toEqual(GROUP_OFFERS_H1);
+  expect(fig(list, 'partners').rows).toEqual(PARTNERS_H1);
   expect(fig(list, 'housing_situation').rows).toEqual([
     { label: 'wartende Haushalte', cells: [0] },
-    { label: 'freie Wohnungen', cells: ['noch nicht erfasst'] },
+    { label: 'freie Wohnungen', cells: [7] },
   ]);
+  // a half year whose end month has no snapshot (and is over): not recorded
+  const h2 = await figures(await produce('aswdg', { from: '2025-07-01', to: '2025-12-31' }));
+  expect(fig(h2, 'housing_situation').rows[1]).toEqual({ label: 'freie Wohnungen', cells: ['noch nicht erfasst'] });
 });
 
 it('JHA report: minors and young adults separately', async () => {

@@ -2,7 +2,7 @@
 // running chain keeps its version); continue-as-new in the middle of a chain; the worker process
 // SIGKILLed mid-chain — the chain goes on without losing or repeating a step.
 import { moveOutV1 } from '../../core/domain/chains/move-out';
-import { registerChainDefinition, type ChainDefinition } from '../../core/domain/chains';
+import { syncChainDefinitions } from '../../api/services/chain-definitions';
 import { chainStateQuery } from '../../workflows/chain';
 import { chainDriver } from '../support/chain-helpers';
 import { eventually, startStack, type Stack } from '../support/stack';
@@ -123,18 +123,23 @@ it('the worker process SIGKILLed mid-chain: after restart the chain continues, n
     const pending = stack.api('POST', `/api/processes/${id}/steps/wbs/complete`, { token: caseworker, body: { outcome: 'skip' } });
     worker = await startWorkerProcess(stack, { KIM_WORKING_DAY_SECONDS: '0.05' });
     expect((await pending).status).toBe(200);
+    await d.at(id, 'search-profile', 'active'); // the fork joined (the skipped WBS handoff cancelled) before the next step
     await d.complete(id, 'search-profile', 'done', { rooms: 2, rentCap: 600 });
     await d.at(id, 'offer');
     const p = await d.process(id);
+    // the worker process stored the shipped definitions (as an installation's worker does at start), so
+    // this chain started on the shipped default, move-out v2: the residence check and the WBS in parallel
+    expect(p.version).toBe(2);
     expect(p.stepRuns.map((s: { key: string; status: string }) => `${s.key}:${s.status}`)).toEqual([
       'readiness:done',
+      'checks:done',
       'residence-check:done',
       'wbs:skipped',
       'search-profile:done',
       'offer:active',
     ]);
     const completed = p.history.filter((h: { event: string }) => h.event === 'step.completed' || h.event === 'step.skipped');
-    expect(completed).toHaveLength(4);
+    expect(completed).toHaveLength(5); // readiness, residence check, WBS (skipped), the fork joined, search profile
     expect(await stack.db.task.count({ where: { processId: id } })).toBe(2); // one task per handoff, none duplicated
   } finally {
     await killProcess(worker);
@@ -142,12 +147,15 @@ it('the worker process SIGKILLed mid-chain: after restart the chain continues, n
   }
 }, 120_000);
 
-// last: registering v2 changes what every later chain in this file would start with
-it('a running chain keeps the definition version it started with; new chains get the new one', async () => {
-  const old = await startMoveOut();
-  const v2: ChainDefinition = {
-    ...moveOutV1,
-    version: 2,
+// last: publishing a version changes what every later chain in this file would start with
+it('a running chain keeps the definition version it started with; new chains get the published one', async () => {
+  await syncChainDefinitions(stack.db); // the shipped versions stored, as every worker and API does at start
+  const old = await startMoveOut(); // on v2, the shipped default
+  expect((await d.process(old.id)).version).toBe(2);
+  const { version: _v, ...rest } = moveOutV1;
+  const variant = {
+    ...rest,
+    title: 'Auszug (Variante mit Erstgespräch)',
     start: 'intake',
     steps: {
       intake: {
@@ -161,15 +169,19 @@ it('a running chain keeps the definition version it started with; new chains get
       ...moveOutV1.steps,
     },
   };
-  registerChainDefinition(v2);
+  const admin = await stack.token('admin@kim.example');
+  const published = await stack.api('POST', '/api/admin/chain-definitions', { token: admin, body: variant });
+  expect(published.status).toBe(201);
+  expect(published.body).toEqual({ type: 'move-out', version: 3 });
   const fresh = await startMoveOut();
-  expect((await d.process(fresh.id)).version).toBe(2);
+  expect((await d.process(fresh.id)).version).toBe(3);
   await d.at(fresh.id, 'intake');
   await d.complete(fresh.id, 'intake', 'done');
   await d.at(fresh.id, 'readiness');
   const running = await d.process(old.id);
-  expect(running.version).toBe(1);
+  expect(running.version).toBe(2);
   expect(running.currentStep.key).toBe('readiness');
-  await d.complete(old.id, 'readiness', 'ready'); // v1's graph goes on unchanged
+  await d.complete(old.id, 'readiness', 'ready'); // v2's graph goes on unchanged: both checks in parallel
+  await d.at(old.id, 'wbs', 'handoff');
   await d.at(old.id, 'residence-check', 'handoff');
 });

@@ -8,6 +8,10 @@ import { chainStateQuery } from '../../workflows/chain';
 import { openSteps } from '../../core/domain/chains/state';
 import { chainDriver } from '../support/chain-helpers';
 import { eventually, startStack, type Stack } from '../support/stack';
+import { startNewChainsOnV1 } from '../support/chain-versions';
+
+// written for v1 of the shipped chains: new chains here start on v1 (v2: test/chains/chains-content.test.ts)
+startNewChainsOnV1();
 
 let stack: Stack;
 let caseworker: string;
