@@ -30,9 +30,14 @@ export const PRELOADABLE_MODULES = [
   '../core/domain/inventory/offer-lifecycle',
 ].map((m) => require.resolve(m));
 
+/**
+ * Not preloaded by default (KIM_WORKER_PRELOAD=1 turns it on): in one of four cluster fault runs
+ * (two workers, one SIGKILLed) a chain's workflow task stayed failed with the preloaded modules, cause
+ * not found yet; the zod-free bundle alone keeps 5,000 waiting chains under 400 MB (cache 100).
+ */
 export const workflowBundleOptions: Pick<BundleOptions, 'workflowsPath' | 'preloadModules'> = {
   workflowsPath: require.resolve('../workflows'),
-  preloadModules: PRELOADABLE_MODULES,
+  preloadModules: process.env.KIM_WORKER_PRELOAD === '1' ? PRELOADABLE_MODULES : [],
 };
 
 /** The workflow bundle, built by worker/bundle-cli.ts in a child process (webpack's memory goes with it). */
