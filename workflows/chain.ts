@@ -93,25 +93,13 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
     workflowId: workflowInfo().workflowId,
   });
 
-  // One piece of engine work at a time: with parallel branches two handoff results (or a result and a
-  // timer or an update) can arrive together, and their runs must not interleave inside the engine (seen:
-  // a fork's join processed twice left the workflow task failing). Histories from before run as before.
-  const serial = patched('chain-serial-work');
-  let last: Promise<void> = Promise.resolve();
-  const work = (run: () => Run): Promise<void> => {
-    if (!serial) return drive(run());
-    const p = last.then(() => drive(run()));
-    last = p.catch(() => undefined);
-    return p;
-  };
-
   setHandler(chainStateQuery, () => state);
-  setHandler(handoffResultSignal, (r) => work(() => engine.handoffEnded(r)));
-  setHandler(consentChangedSignal, () => work(() => engine.consentChanged()));
+  setHandler(handoffResultSignal, (r) => drive(engine.handoffEnded(r)));
+  setHandler(consentChangedSignal, () => drive(engine.consentChanged()));
   setHandler(
     completeStepUpdate,
     async (a) => {
-      await work(() => engine.completeStep(a));
+      await drive(engine.completeStep(a));
       return state;
     },
     { validator: (a) => refuse(engine.checkCompleteStep(a)) },
@@ -119,7 +107,7 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
   setHandler(
     holdUpdate,
     async ({ reason, actor }) => {
-      await work(() => engine.hold(reason, actor));
+      await drive(engine.hold(reason, actor));
       return state;
     },
     { validator: ({ reason }) => refuse(engine.checkHold(reason)) },
@@ -127,7 +115,7 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
   setHandler(
     resumeUpdate,
     async ({ actor }) => {
-      await work(() => engine.resume(actor));
+      await drive(engine.resume(actor));
       return state;
     },
     { validator: (_a: { actor: ChainActor }) => refuse(engine.checkResume()) },
@@ -135,7 +123,7 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
   setHandler(
     cancelUpdate,
     async ({ reason, actor, endCode }) => {
-      await work(() => engine.cancel(reason, actor, endCode));
+      await drive(engine.cancel(reason, actor, endCode));
       return state;
     },
     { validator: ({ reason, endCode }) => refuse(engine.checkCancel(reason, endCode)) },
@@ -143,7 +131,7 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
   setHandler(
     reassignUpdate,
     async ({ assigneeId, reason, actor }) => {
-      await work(() => engine.reassign(assigneeId, reason, actor));
+      await drive(engine.reassign(assigneeId, reason, actor));
       return state;
     },
     {
@@ -151,7 +139,7 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
     },
   );
 
-  if (!input.carried) await work(() => engine.start());
+  if (!input.carried) await drive(engine.start());
 
   while (!engine.ended) {
     const seen = engine.changes;
@@ -160,7 +148,7 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
     if (!timer) {
       await condition(woken);
     } else if (!(await condition(woken, Math.max(1, timer.at - Date.now())))) {
-      await work(() => engine.fire(timer));
+      await drive(engine.fire(timer));
     }
     const limit = input.continueAfterEvents;
     if ((workflowInfo().continueAsNewSuggested || (limit && workflowInfo().historyLength > limit)) && !engine.ended) {
