@@ -85,6 +85,9 @@ async function drive(run: Run): Promise<void> {
   }
 }
 
+/** Engine work runs one piece at a time from this version on (a marker in new histories; older ones replay as before). */
+export const SERIAL_WORK = 'chain-serial-work';
+
 export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
   const state = input.carried ?? initialChainState(input);
   const engine = new ChainEngine(state, input.definition, {
@@ -93,13 +96,38 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
     workflowId: workflowInfo().workflowId,
   });
 
+  // Signals, updates and timers each start engine work that awaits its effects. Interleaved, a second
+  // piece of work continues on state the first changed under it (two branch results in one activation:
+  // the second found the fork already joined and the workflow task failed on every retry). So each piece
+  // runs to its end before the next starts; work that is idle starts at once (its state change is
+  // visible to the next update's validator), queued work checks its action again when its turn comes.
+  const serial = patched(SERIAL_WORK);
+  let tail: Promise<void> | undefined;
+  const work = (transition: () => Run, check?: () => Rejection | undefined): Promise<void> => {
+    if (!serial) return drive(transition());
+    const run = () => {
+      refuse(check?.());
+      return drive(transition());
+    };
+    const done = tail ? tail.then(run) : (async () => run())();
+    const settled = done.catch(() => undefined);
+    tail = settled;
+    void settled.then(() => {
+      if (tail === settled) tail = undefined;
+    });
+    return done;
+  };
+
   setHandler(chainStateQuery, () => state);
-  setHandler(handoffResultSignal, (r) => drive(engine.handoffEnded(r)));
-  setHandler(consentChangedSignal, () => drive(engine.consentChanged()));
+  setHandler(handoffResultSignal, (r) => work(() => engine.handoffEnded(r)));
+  setHandler(consentChangedSignal, () => work(() => engine.consentChanged()));
   setHandler(
     completeStepUpdate,
     async (a) => {
-      await drive(engine.completeStep(a));
+      await work(
+        () => engine.completeStep(a),
+        () => engine.checkCompleteStep(a),
+      );
       return state;
     },
     { validator: (a) => refuse(engine.checkCompleteStep(a)) },
@@ -107,7 +135,10 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
   setHandler(
     holdUpdate,
     async ({ reason, actor }) => {
-      await drive(engine.hold(reason, actor));
+      await work(
+        () => engine.hold(reason, actor),
+        () => engine.checkHold(reason),
+      );
       return state;
     },
     { validator: ({ reason }) => refuse(engine.checkHold(reason)) },
@@ -115,7 +146,10 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
   setHandler(
     resumeUpdate,
     async ({ actor }) => {
-      await drive(engine.resume(actor));
+      await work(
+        () => engine.resume(actor),
+        () => engine.checkResume(),
+      );
       return state;
     },
     { validator: (_a: { actor: ChainActor }) => refuse(engine.checkResume()) },
@@ -123,7 +157,10 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
   setHandler(
     cancelUpdate,
     async ({ reason, actor, endCode }) => {
-      await drive(engine.cancel(reason, actor, endCode));
+      await work(
+        () => engine.cancel(reason, actor, endCode),
+        () => engine.checkCancel(reason, endCode),
+      );
       return state;
     },
     { validator: ({ reason, endCode }) => refuse(engine.checkCancel(reason, endCode)) },
@@ -131,7 +168,10 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
   setHandler(
     reassignUpdate,
     async ({ assigneeId, reason, actor }) => {
-      await drive(engine.reassign(assigneeId, reason, actor));
+      await work(
+        () => engine.reassign(assigneeId, reason, actor),
+        () => engine.checkReassign(assigneeId),
+      );
       return state;
     },
     {
@@ -139,7 +179,7 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
     },
   );
 
-  if (!input.carried) await drive(engine.start());
+  if (!input.carried) await work(() => engine.start());
 
   while (!engine.ended) {
     const seen = engine.changes;
@@ -148,7 +188,7 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
     if (!timer) {
       await condition(woken);
     } else if (!(await condition(woken, Math.max(1, timer.at - Date.now())))) {
-      await drive(engine.fire(timer));
+      await work(() => engine.fire(timer));
     }
     const limit = input.continueAfterEvents;
     if ((workflowInfo().continueAsNewSuggested || (limit && workflowInfo().historyLength > limit)) && !engine.ended) {

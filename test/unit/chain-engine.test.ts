@@ -382,3 +382,34 @@ test('the done list keeps the last 200 steps', () => {
   expect(h.engine.state.done).toHaveLength(200);
   expect(h.engine.state.stepSeq).toBe(241);
 });
+
+describe("two branch results interleaved (how histories before the workflow's chain-serial-work ran them)", () => {
+  it('the branch that finishes second finds its fork joined and does nothing more (before: entered a step „join" and failed)', () => {
+    const h = host(chainDefinitionFor('move-out', 2)!);
+    h.run(h.engine.start());
+    h.complete('ready');
+    const branch = (key: string) => h.engine.state.fork!.branches.find((b) => b.key === key)!;
+    const a = h.engine.handoffEnded({
+      taskId: branch('residence-check').taskId!,
+      stepKey: 'residence-check',
+      status: 'completed',
+      outcome: 'clear',
+    });
+    const b = h.engine.handoffEnded({ taskId: branch('wbs').taskId!, stepKey: 'wbs', status: 'completed', outcome: 'issued' });
+    // both record their step before either goes on: the two pieces of work interleave
+    const na = a.next();
+    const nb = b.next();
+    const finish = (g: Run, n: IteratorResult<Effect, void>) => {
+      while (!n.done) {
+        h.effects.push(n.value);
+        n = g.next((n.value.kind === 'record' ? 'recorded' : undefined) as never);
+      }
+    };
+    finish(a, na);
+    finish(b, nb);
+    expect(h.engine.state.fork).toBeUndefined();
+    expect(h.engine.state.current?.key).toBe('search-profile');
+    expect(h.engine.state.done.filter((d) => d.key === 'checks')).toHaveLength(1);
+    expect(h.events().filter((e) => e === 'step.completed')).toHaveLength(4); // readiness, both branches, the join
+  });
+});

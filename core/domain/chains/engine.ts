@@ -452,6 +452,9 @@ export class ChainEngine {
     const o = this.def.steps[cur.key].outcomes[outcome];
     const next = o?.next ?? 'end';
     const fork = this.state.fork;
+    // a branch whose fork another branch joined meanwhile (work interleaved in histories before the chain
+    // workflow's 'chain-serial-work'): nothing is left to do — before, this entered a step named 'join'
+    if (cur.branch && !fork && next === 'join') return;
     if (cur.branch && fork) {
       const forkStep = this.def.steps[fork.key];
       const early =
