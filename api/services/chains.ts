@@ -365,14 +365,20 @@ export async function listProcesses(db: Db, user: AuthUser, f: ProcessFilters) {
 }
 
 export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, id: string) {
-  const p = await deps.db.process.findUnique({
-    where: { id },
-    include: {
-      case: { select: { reference: true, caseworkerId: true, departmentId: true } },
-      steps: { orderBy: { seq: 'asc' } },
-      events: { orderBy: { seq: 'asc' } },
-    },
-  });
+  // the process row, its steps and events as of one moment: Prisma reads them with separate statements, and a
+  // chain record committed between them showed an open step's row with no current step on the process
+  const p = await deps.db.$transaction(
+    (tx) =>
+      tx.process.findUnique({
+        where: { id },
+        include: {
+          case: { select: { reference: true, caseworkerId: true, departmentId: true } },
+          steps: { orderBy: { seq: 'asc' } },
+          events: { orderBy: { seq: 'asc' } },
+        },
+      }),
+    { isolationLevel: 'RepeatableRead' },
+  );
   if (!p) throw notFound('Prozess');
   if (!canReadCase(user, p.case)) {
     await auditRefused(deps.db, actor, { type: 'Process', id, caseId: p.caseId }, 'process.read');
