@@ -31,13 +31,13 @@ export const PRELOADABLE_MODULES = [
 ].map((m) => require.resolve(m));
 
 /**
- * Not preloaded by default (KIM_WORKER_PRELOAD=1 turns it on): in one of four cluster fault runs
- * (two workers, one SIGKILLed) a chain's workflow task stayed failed with the preloaded modules, cause
- * not found yet; the zod-free bundle alone keeps 5,000 waiting chains under 400 MB (cache 100).
+ * Preloaded unless KIM_WORKER_PRELOAD=0. (It was off for a while: a cluster fault run left a chain's
+ * workflow task failed with the modules preloaded — the cause turned out to be two pieces of engine work
+ * interleaving, not preloading; workflows/chain.ts now runs them one at a time, test/chains/serial-work.test.ts.)
  */
 export const workflowBundleOptions: Pick<BundleOptions, 'workflowsPath' | 'preloadModules'> = {
   workflowsPath: require.resolve('../workflows'),
-  preloadModules: process.env.KIM_WORKER_PRELOAD === '1' ? PRELOADABLE_MODULES : [],
+  preloadModules: process.env.KIM_WORKER_PRELOAD === '0' ? [] : PRELOADABLE_MODULES,
 };
 
 /** The workflow bundle, built by worker/bundle-cli.ts in a child process (webpack's memory goes with it). */
