@@ -4,6 +4,7 @@
 // readiness step). Persons appear by their case reference only. German messages at the fields, input
 // kept, nothing written on error; every form carries `_key` (a double submit writes once).
 import type { Request, Response } from 'express';
+import { audit } from '../../core/audit';
 import { groupOfferInput, GROUP_OFFER_KINDS } from '../../core/domain/inventory/education';
 import { berlinLocalToIso, formatDateTime } from '../../core/format/dates';
 import { GROUP_OFFER_KIND_LABELS, groupOfferKindLabel } from '../../core/format/labels';
@@ -114,9 +115,11 @@ export function groupOfferPages(deps: AppDeps) {
     // persons by the reference of their case in the user's scope (no names on this page)
     const cases = await deps.db.case.findMany({
       where: { AND: [caseListFilter(req.user!), { personId: { in: g.enrolments.map((e) => e.personId) } }] },
-      select: { personId: true, reference: true },
+      select: { id: true, personId: true, reference: true },
       orderBy: { createdAt: 'asc' },
     });
+    // the page names each enrolled person's case: the read stands in that case's audit log
+    for (const c of cases) await audit(deps.db, actorOf(req), 'group-offer.case-read', { type: 'GroupOffer', id, caseId: c.id });
     const refOf = new Map<string, string>();
     for (const c of cases) if (!refOf.has(c.personId)) refOf.set(c.personId, c.reference);
     const who = (personId: string) => refOf.get(personId) ?? 'Person (Fall nicht in Ihrer Zuständigkeit)';

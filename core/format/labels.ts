@@ -222,6 +222,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'plan.review-reminder': 'Erinnerung (Hilfeplan-Überprüfung)',
   'plan.action-reminder': 'Erinnerung (vereinbarter Schritt)',
   'plan.review-escalation': 'Eskalation (Überprüfung versäumt)',
+  'group-offer.case-read': 'Gruppenangebot mit diesem Fall angesehen',
 };
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   Case: 'Fall',
@@ -235,6 +236,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   PlanGoal: 'Ziel',
   JournalEntry: 'Verlaufseintrag',
   CaseDocument: 'Dokument',
+  GroupOffer: 'Gruppenangebot',
 };
 export const auditActionLabel = (action: string) => AUDIT_ACTION_LABELS[action] ?? action;
 export const auditEntityLabel = (type: string) => AUDIT_ENTITY_LABELS[type] ?? type;
