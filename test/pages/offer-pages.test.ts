@@ -274,7 +274,9 @@ it('working meetings: series, meeting with minutes and to-do; a name in the minu
   expect(html).toContain(me.name);
   expect(html).toContain(kase.reference);
   // the to-do on the owner's start page, then done from the series page
-  expect((await page.get('/')).text).toContain('Vermieter anrufen');
+  const start = (await page.get('/')).text;
+  expect(start).toContain('Vermieter anrufen');
+  expect(start).toContain(`<a href="/bestand/treffen/${series.id}">Aufgabe aus Besprechung: Vermieter anrufen</a>`);
   const todo = await stack.db.meetingTodo.findFirstOrThrow();
   const done = await page.post(
     `/bestand/treffen/aufgaben/${todo.id}/erledigt`,
