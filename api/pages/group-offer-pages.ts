@@ -25,7 +25,7 @@ import {
 } from '../services/group-offers';
 import { formKey } from '../submission';
 import { formValues } from './forms';
-import { all, bestandNav, bodyOf, checkForm, idOf, MANAGE, notice, problemBox } from './offer-page-kit';
+import { all, bestandNav, bodyOf, checkForm, idOf, isUuid, MANAGE, notice, problemBox } from './offer-page-kit';
 import { layout, pageRouter } from './page-route';
 
 interface FormState {
@@ -236,7 +236,7 @@ export function groupOfferPages(deps: AppDeps) {
     const sessionId = idOf(req, 'sessionId', 'Termin');
     const present = new Set(all(req, 'present'));
     const items = [...new Set(all(req, 'enrolment'))].map((enrolmentId) => ({ enrolmentId, present: present.has(enrolmentId) }));
-    if (!items.length || items.length > 200)
+    if (!items.length || items.length > 200 || !items.every((i) => isUuid(i.enrolmentId)))
       return detail(req, res, id, 400, { form: 'attendance', values: {}, errors: {}, problem: 'Keine Anmeldungen im Formular.' });
     try {
       await recordAttendance(deps.db, req.user!, actorOf(req), id, sessionId, items);

@@ -285,3 +285,72 @@ it('working meetings: series, meeting with minutes and to-do; a name in the minu
   expect(done.status).toBe(303);
   expect((await stack.db.meetingTodo.findUniqueOrThrow({ where: { id: todo.id } })).doneAt).not.toBeNull();
 });
+
+it('bad input on every form of these pages: a German 4xx page, never a 5xx, nothing written', async () => {
+  const course = await stack.db.course.findFirstOrThrow();
+  const group = await stack.db.groupOffer.findFirstOrThrow();
+  const session = await stack.db.groupSession.findFirstOrThrow();
+  const series = await stack.db.meetingSeries.findFirstOrThrow();
+  const counts = async () =>
+    Promise.all([
+      stack.db.course.count(),
+      stack.db.groupOffer.count(),
+      stack.db.groupSession.count(),
+      stack.db.groupEnrolment.count(),
+      stack.db.meetingSeries.count(),
+      stack.db.meeting.count(),
+      stack.db.meetingTodo.count(),
+      stack.db.seatProposal.count(),
+    ]);
+  const before = await counts();
+  const routes = [
+    '/bestand/kurse/neu',
+    `/bestand/kurse/${course.id}/bearbeiten`,
+    `/bestand/kurse/${course.id}/vorschlagen`,
+    '/bestand/gruppen/neu',
+    `/bestand/gruppen/${group.id}/termine`,
+    `/bestand/gruppen/${group.id}/anmeldungen`,
+    `/bestand/gruppen/${group.id}/termine/${session.id}/anwesenheit`,
+    '/bestand/treffen/neu',
+    `/bestand/treffen/${series.id}/neu`,
+  ];
+  const junk = ['\u0000', 'x'.repeat(4000), '<script>alert(1)</script>', '-1', '1e309', '2027-02-30', 'KIM-\u0007'];
+  const fields = [
+    'partnerId',
+    'kind',
+    'level',
+    'title',
+    'start',
+    'end',
+    'seats',
+    'reserved',
+    'place',
+    'processId',
+    'at',
+    'caseReference',
+    'note',
+    'enrolment',
+    'present',
+    'participants',
+    'agenda',
+    'minutes',
+    'todo0Text',
+    'todo0Owner',
+    'todo0Due',
+    'todo0Case',
+  ];
+  const problems: string[] = [];
+  for (const route of routes)
+    for (const v of junk) {
+      const csrf = hidden((await page.get('/sitzungen')).text, '_csrf');
+      const r = await page.post(route, {
+        _csrf: csrf,
+        _key: `fuzz-${crypto.randomUUID()}`,
+        ...Object.fromEntries(fields.map((f) => [f, v])),
+      });
+      if (r.status >= 500 || r.status < 400) problems.push(`${route} with ${JSON.stringify(v.slice(0, 20))}: ${r.status}`);
+      else if (!r.text.includes('lang="de"') || r.text.includes('<script>alert')) problems.push(`${route}: not a German escaped page`);
+    }
+  expect(problems).toEqual([]);
+  expect(await counts()).toEqual(before);
+});
