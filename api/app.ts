@@ -26,6 +26,9 @@ import { linkPages } from './pages/link-pages';
 import { landlordPages } from './pages/landlord-pages';
 import { situationPages } from './pages/situation-pages';
 import { offerMatchPages } from './pages/offer-match-pages';
+import { coursePages } from './pages/course-pages';
+import { groupOfferPages } from './pages/group-offer-pages';
+import { meetingPages } from './pages/meeting-pages';
 import { privacyPages } from './pages/privacy-pages';
 import { processPages } from './pages/process-pages';
 import { reportPages } from './pages/report-pages';
@@ -180,6 +183,9 @@ export function createApp(deps: AppDeps) {
   app.use(statusLinkStaffPages(deps));
   app.use(situationPages(deps)); // /bestand/lage, /bestand/partner (issue 15)
   app.use(offerMatchPages(deps)); // /bestand/wohnungen: matching and proposing a flat (issue 15)
+  app.use(coursePages(deps)); // /bestand, /bestand/kurse: courses, matching chains, proposing a seat (issue 15)
+  app.use(groupOfferPages(deps)); // /bestand/gruppen: group offers, sessions, enrolment, attendance (issue 15)
+  app.use(meetingPages(deps)); // /bestand/treffen: working meetings with minutes and to-dos (issue 15)
 
   app.use((req: Request, _res: Response, next: NextFunction) => next(notFound(req.path.startsWith('/api/') ? 'Route' : 'Seite')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

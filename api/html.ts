@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { escapeHtml, html, SafeHtml } from '../core/html';
 import { roleLabel } from '../core/format/labels';
-import { administersDeadlines, hasTaskInbox, supervises, worksOnCases } from './access';
+import { administersDeadlines, hasTaskInbox, seesCaseFiles, supervises, worksOnCases } from './access';
 
 export { escapeHtml, html, SafeHtml };
 export interface PageUser {
@@ -19,6 +19,7 @@ export function page(opts: { title: string; user?: PageUser; csrf?: string; body
       ${worksOnCases(opts.user) ? html`<li><a href="/faelle/neu">Neuer Fall</a></li>` : ''}
       ${hasTaskInbox(opts.user) ? html`<li><a href="/aufgaben">Aufgaben</a></li>` : ''}
       ${supervises(opts.user) ? html`<li><a href="/leitung">Leitung</a></li>` : ''}
+      ${seesCaseFiles(opts.user) ? html`<li><a href="/bestand">Bestand</a></li>` : ''}
       ${['supervisor', 'admin'].includes(opts.user.role) ? html`<li><a href="/berichte">Berichte</a></li>` : ''}
       ${['supervisor', 'admin'].includes(opts.user.role) ? html`<li><a href="/unterkuenfte">Unterkünfte</a></li>` : ''}
       ${administersDeadlines(opts.user) ? html`<li><a href="/admin/fristen">Fristen</a></li>` : ''}

@@ -235,6 +235,6 @@ export async function meetingTodosDue(db: Db, user: AuthUser): Promise<DueItem[]
     kind: 'meeting-todo',
     title: `Aufgabe aus Besprechung: ${r.text.length > 80 ? `${r.text.slice(0, 79)}…` : r.text}`,
     dueAt: r.dueAt,
-    href: r.caseId ? `/faelle/${r.caseId}` : '/',
+    href: `/bestand/treffen/${r.meeting.seriesId}`, // the series page, where the owner marks it done
   }));
 }

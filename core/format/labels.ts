@@ -222,6 +222,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'plan.review-reminder': 'Erinnerung (Hilfeplan-Überprüfung)',
   'plan.action-reminder': 'Erinnerung (vereinbarter Schritt)',
   'plan.review-escalation': 'Eskalation (Überprüfung versäumt)',
+  'group-offer.case-read': 'Gruppenangebot mit diesem Fall angesehen',
 };
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   Case: 'Fall',
@@ -235,6 +236,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   PlanGoal: 'Ziel',
   JournalEntry: 'Verlaufseintrag',
   CaseDocument: 'Dokument',
+  GroupOffer: 'Gruppenangebot',
 };
 export const auditActionLabel = (action: string) => AUDIT_ACTION_LABELS[action] ?? action;
 export const auditEntityLabel = (type: string) => AUDIT_ENTITY_LABELS[type] ?? type;
@@ -270,3 +272,13 @@ export const MEETING_KIND_LABELS: Record<string, string> = {
   exchange_5_50_5_53: 'Austausch 5-50 / 5-53',
   other: 'Besprechung',
 };
+export const meetingKindLabel = (k: string) => MEETING_KIND_LABELS[k] ?? k;
+/** The inventory's pages (navigation „Bestand“ and its overview page, issue 15). */
+export const BESTAND_SECTIONS: Array<[href: string, label: string, hint: string]> = [
+  ['/bestand/wohnungen', 'Wohnungsangebote', 'gemeldete Wohnungen und passende wartende Haushalte'],
+  ['/bestand/kurse', 'Kurse', 'Bildungsangebote mit Plätzen, passende Ketten, Platz vorschlagen'],
+  ['/bestand/gruppen', 'Gruppenangebote', 'Termine, Anmeldungen, Anwesenheit, Abschluss'],
+  ['/bestand/treffen', 'Arbeitstreffen', 'Besprechungsreihen mit Protokoll und Aufgaben'],
+  ['/bestand/partner', 'Partner', 'Akteure und überfällige Regelkontakte'],
+  ['/bestand/lage', 'Situationsanalyse', 'Bedarf und Angebot mit Lücken'],
+];
