@@ -116,6 +116,7 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
                 department: c.department ?? null,
                 taskId: c.taskId ?? null,
                 dueAt: c.dueAt ? new Date(c.dueAt) : null,
+                heldAt: c.heldAt ? new Date(c.heldAt) : null,
                 ...history,
               },
               update: {
@@ -123,6 +124,7 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
                 department: c.department ?? null,
                 taskId: c.taskId ?? null,
                 dueAt: c.dueAt ? new Date(c.dueAt) : null,
+                heldAt: c.heldAt ? new Date(c.heldAt) : null,
                 ...history,
               },
             });

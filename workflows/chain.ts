@@ -29,8 +29,9 @@ import { cancelHandoffSignal, handoffResultSignal, handoffWorkflow } from './han
 
 export const chainStateQuery = defineQuery<ChainState>('chainState');
 export const completeStepUpdate = defineUpdate<ChainState, [CompleteStepArgs]>('completeStep');
-export const holdUpdate = defineUpdate<ChainState, [{ reason: string; actor: ChainActor }]>('hold');
-export const resumeUpdate = defineUpdate<ChainState, [{ actor: ChainActor }]>('resume');
+/** `step`: hold / resume only that open step (one branch of a fork); none: the whole chain */
+export const holdUpdate = defineUpdate<ChainState, [{ reason: string; actor: ChainActor; step?: string }]>('hold');
+export const resumeUpdate = defineUpdate<ChainState, [{ actor: ChainActor; step?: string }]>('resume');
 export const cancelUpdate = defineUpdate<ChainState, [{ reason: string; actor: ChainActor; endCode?: string }]>('cancel');
 export const reassignUpdate = defineUpdate<ChainState, [{ assigneeId: string; reason?: string; actor: ChainActor }]>('reassign');
 /** from the API: a consent of the case was given (or withdrawn) — a step waiting for one checks again */
@@ -134,25 +135,25 @@ export async function chainWorkflow(input: ChainInput): Promise<ChainState> {
   );
   setHandler(
     holdUpdate,
-    async ({ reason, actor }) => {
+    async ({ reason, actor, step }) => {
       await work(
-        () => engine.hold(reason, actor),
-        () => engine.checkHold(reason),
+        () => engine.hold(reason, actor, step),
+        () => engine.checkHold(reason, step),
       );
       return state;
     },
-    { validator: ({ reason }) => refuse(engine.checkHold(reason)) },
+    { validator: ({ reason, step }) => refuse(engine.checkHold(reason, step)) },
   );
   setHandler(
     resumeUpdate,
-    async ({ actor }) => {
+    async ({ actor, step }) => {
       await work(
-        () => engine.resume(actor),
-        () => engine.checkResume(),
+        () => engine.resume(actor, step),
+        () => engine.checkResume(step),
       );
       return state;
     },
-    { validator: (_a: { actor: ChainActor }) => refuse(engine.checkResume()) },
+    { validator: ({ step }: { actor: ChainActor; step?: string }) => refuse(engine.checkResume(step)) },
   );
   setHandler(
     cancelUpdate,

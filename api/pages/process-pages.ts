@@ -32,6 +32,8 @@ const NOTICES: Record<string, string> = {
   retry: 'Schritt erneut übergeben.',
   hold: 'Kette angehalten.',
   resume: 'Kette fortgesetzt.',
+  'hold-step': 'Schritt angehalten; die anderen Zweige laufen weiter.',
+  'resume-step': 'Schritt fortgesetzt.',
   cancel: 'Kette abgebrochen. Offene Übergaben wurden abgebrochen und die Stellen informiert.',
   reassign: 'Kette übertragen.',
   nachricht: 'Nachricht an die Stelle gespeichert.',
@@ -190,25 +192,30 @@ export function processPages(deps: AppDeps) {
       const id = checkId(String(req.params.id));
       const values = strings(req.body);
       const errors: FieldErrors = {};
-      const body: { reason?: string; caseworkerId?: string } = {};
+      const body: { reason?: string; caseworkerId?: string; step?: string } = {};
       const reason = (values.reason ?? '').trim();
+      // hold / resume of one branch (issue 14): the form names its step; the form's ids carry it
+      const step = action === 'hold' || action === 'resume' ? (values.step ?? '').trim().slice(0, 64) : '';
+      if (step) body.step = step;
+      const form = step ? `${action}:${step}` : action;
+      const reasonId = step ? `${action}-${step.replace(/[^\w-]/g, '')}-reason` : `${action}-reason`;
       if (action === 'hold' || action === 'cancel' || (action === 'reassign' && reason)) {
         const r = cancelBody.safeParse({ reason: reason || undefined });
-        if (!r.success) errors[`${action}-reason`] = r.error.issues[0].message;
+        if (!r.success) errors[reasonId] = r.error.issues[0].message;
         else body.reason = r.data.reason;
       }
       if (action === 'reassign') {
         if (!values.caseworkerId) errors['reassign-caseworkerId'] = 'Fallmanager/in: bitte auswählen';
         else body.caseworkerId = values.caseworkerId;
       }
-      const toField = (f: string) => (f === 'caseworkerId' ? 'reassign-caseworkerId' : f === 'reason' ? `${action}-reason` : f);
+      const toField = (f: string) => (f === 'caseworkerId' ? 'reassign-caseworkerId' : f === 'reason' ? reasonId : f);
       try {
-        if (Object.keys(errors).length) return render(req, res, id, 400, { form: action, values, errors });
-        await chainAction(deps, req.user!, id, action, body, updateIdOf(req, `${action}:${id}`));
+        if (Object.keys(errors).length) return render(req, res, id, 400, { form, values, errors });
+        await chainAction(deps, req.user!, id, action, body, updateIdOf(req, `${action}:${id}${step ? `:${step}` : ''}`));
       } catch (err) {
-        return failed(req, res, id, err, action, values, toField);
+        return failed(req, res, id, err, form, values, toField);
       }
-      res.redirect(303, `/prozesse/${id}?ok=${action}`);
+      res.redirect(303, `/prozesse/${id}?ok=${action}${step ? '-step' : ''}`);
     });
   }
 

@@ -9,6 +9,7 @@ import type { JsonApi } from '../json-route';
 import { updateIdOf } from '../submission';
 import { chainAction, completeStep, getProcess, listProcesses, processDetail, startChain } from '../services/chains';
 import { STEP_STATUSES } from '../services/process-steps';
+import { FACT_TYPES } from '../services/process-facts';
 import { registerDashboardRoutes } from './dashboard-api';
 import { PROCESS_STATUSES, processQuery } from './process-query';
 
@@ -28,6 +29,8 @@ const stepNow = z.object({
   status: z.string(),
   dueAt: z.string().nullable(),
   overdue: z.boolean(),
+  /** set while this step alone is held (hold per branch); the whole chain held: status on_hold */
+  heldSince: z.string().nullable(),
 });
 const currentStep = stepNow.nullable();
 const processItem = z.object({
@@ -60,6 +63,21 @@ const processDetailSchema = processItem.extend({
   /** every step of the definition in order, with its status */
   steps: z.array(
     stepRun.omit({ seq: true, status: true }).extend({ status: z.enum(STEP_STATUSES), phase: z.string().nullable(), runs: z.number() }),
+  ),
+  /** the chain's facts: departments' typed results and the caseworker's date and number fields (latest run of each step) */
+  facts: z.array(
+    z.object({
+      ref: z.string().describe('<Schritt>.<Feld>'),
+      step: z.string(),
+      stepTitle: z.string(),
+      field: z.string(),
+      label: z.string(),
+      type: z.enum(FACT_TYPES),
+      value: z.union([z.number(), z.string()]).describe('Beträge und Zahlen als Zahl, Daten als JJJJ-MM-TT'),
+      display: z.string().describe('deutsch formatiert (z. B. „550,00 EUR“, „01.03.2027“)'),
+      source: z.enum(['department', 'caseworker']),
+      completedAt: z.string().nullable(),
+    }),
   ),
   /** every run of a step so far (loops repeat a step), in order */
   stepRuns: z.array(stepRun),
@@ -134,21 +152,30 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
     },
   });
 
+  // hold / resume of one open step (a branch of a fork, issue 14): `step` names it; without it, the whole chain
+  const branchStep = z
+    .string({ error: 'Schritt muss Text sein' })
+    .trim()
+    .min(1, 'Schritt fehlt')
+    .max(64, 'Schritt: höchstens 64 Zeichen')
+    .describe('nur diesen offenen Schritt (Zweig einer Verzweigung) anhalten bzw. fortsetzen; ohne: die ganze Kette');
   for (const action of ['hold', 'resume', 'cancel', 'reassign'] as const) {
     const body =
       action === 'resume'
-        ? z.strictObject({})
+        ? z.strictObject({ step: branchStep.optional() })
         : action === 'reassign'
           ? z.strictObject({ caseworkerId: z.uuid({ error: 'Fallmanager/in ungültig' }), reason: reason.optional() })
-          : z.strictObject({ reason });
+          : action === 'hold'
+            ? z.strictObject({ reason, step: branchStep.optional() })
+            : z.strictObject({ reason });
     api.route({
       method: 'post',
       path: `/api/processes/:id/${action}`,
       tag: 'Prozesse',
       roles: action === 'cancel' ? ['caseworker'] : ['caseworker', 'supervisor'],
       summary: {
-        hold: 'Anhalten (mit Begründung)',
-        resume: 'Fortsetzen',
+        hold: 'Anhalten (mit Begründung; mit `step` nur diesen offenen Schritt — einen Zweig einer Verzweigung)',
+        resume: 'Fortsetzen (mit `step` nur diesen angehaltenen Schritt)',
         cancel: 'Abbrechen (offene Übergaben werden abgebrochen, Stellen informiert)',
         reassign: 'Anderer Fallmanagerin / anderem Fallmanager übertragen',
       }[action],
@@ -158,7 +185,8 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
       idempotent: true,
       handler: async ({ req, body: b, params }) => {
         const id = checkId(params.id);
-        await chainAction(deps, req.user!, id, action, b as { reason?: string; caseworkerId?: string }, updateIdOf(req, `${action}:${id}`));
+        const a = b as { reason?: string; caseworkerId?: string; step?: string };
+        await chainAction(deps, req.user!, id, action, a, updateIdOf(req, `${action}:${id}${a.step ? `:${a.step}` : ''}`));
         return fresh(req, id);
       },
     });

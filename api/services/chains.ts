@@ -28,6 +28,7 @@ import { requireStepDocument } from './case-documents';
 import { callUpdate } from './workflow-calls';
 import { releaseOfferAfterDeclinedViewing } from './offer-release';
 import { definitionSteps } from './process-steps';
+import { chainFactsOf } from './process-facts';
 
 export interface ChainDeps {
   db: Db;
@@ -179,6 +180,13 @@ function isUniqueViolation(err: unknown): boolean {
   return e?.code === 'P2002' || /23505|unique constraint/i.test(`${e?.message ?? ''} ${JSON.stringify(e?.meta ?? '')}`);
 }
 
+/** an open step row of a running chain (the fork step itself excluded) */
+const OPEN_BRANCH: Prisma.ProcessStepWhereInput = { completedAt: null, status: { not: 'forked' } };
+/** a running chain with an open step matching `step` */
+const anyOpenStep = (step: Prisma.ProcessStepWhereInput): Prisma.ProcessWhereInput => ({
+  status: { in: ['running', 'on_hold'] },
+  steps: { some: { ...OPEN_BRANCH, ...step } },
+});
 /** the open step rows of a process (parallel branches: one each), for `currentSteps` */
 export const OPEN_STEPS = { where: { completedAt: null, status: { not: 'forked' } }, orderBy: { seq: 'asc' } } as const;
 export type ProcessRow = Prisma.ProcessGetPayload<{ include: { case: { select: { reference: true } } } }> & {
@@ -190,10 +198,14 @@ export type ProcessRow = Prisma.ProcessGetPayload<{ include: { case: { select: {
     department: string | null;
     dueAt: Date | null;
     completedAt: Date | null;
+    heldAt?: Date | null;
   }>;
 };
 
 export function processView(p: ProcessRow, now = new Date()) {
+  const openRow = (key: string) => (p.steps ?? []).find((s) => s.key === key && s.completedAt === null && s.status !== 'forked');
+  /** one branch held on its own (hold per branch): since when */
+  const heldSince = (key: string) => openRow(key)?.heldAt?.toISOString() ?? null;
   const current = p.currentStep
     ? {
         key: p.currentStep,
@@ -203,6 +215,7 @@ export function processView(p: ProcessRow, now = new Date()) {
         status: p.currentStatus ?? 'active',
         dueAt: p.dueAt?.toISOString() ?? null,
         overdue: p.overdue,
+        heldSince: heldSince(p.currentStep),
       }
     : null;
   const ended = p.status === 'completed' || p.status === 'cancelled';
@@ -219,6 +232,7 @@ export function processView(p: ProcessRow, now = new Date()) {
           status: s.status,
           dueAt: s.dueAt?.toISOString() ?? null,
           overdue: s.dueAt !== null && s.dueAt < now,
+          heldSince: s.heldAt?.toISOString() ?? null,
         }));
   return {
     id: p.id,
@@ -276,11 +290,21 @@ export function processWhere(user: AuthUser, f: Omit<ProcessFilters, 'limit'>, n
     ...(caseFilter.length ? { case: { AND: caseFilter } } : {}),
     ...(f.type ? { type: f.type } : {}),
     ...(f.status ? { status: f.status } : {}),
-    ...(f.department ? { currentDepartment: f.department } : {}),
+    // per-step filters match a chain if ANY of its open steps matches (parallel branches: two or more);
+    // `overdue` needs no join — the read model sets Process.overdue when any open step is overdue
+    ...(f.department || f.step
+      ? {
+          AND: [
+            ...(f.department
+              ? [{ OR: [{ currentDepartment: f.department }, anyOpenStep({ status: 'handoff', department: f.department })] }]
+              : []),
+            ...(f.step ? [{ OR: [{ currentStep: f.step }, anyOpenStep({ key: f.step })] }] : []),
+          ],
+        }
+      : {}),
     ...(f.overdue !== undefined ? { overdue: f.overdue } : {}),
     ...(f.caseId ? { caseId: f.caseId } : {}),
     ...(f.caseworker ? { assigneeId: f.caseworker } : {}),
-    ...(f.step ? { currentStep: f.step } : {}),
     ...(f.olderThanDays !== undefined ? { startedAt: { lt: new Date(now.getTime() - f.olderThanDays * DAY_MS) } } : {}),
   };
 }
@@ -410,9 +434,11 @@ export function processDetail(p: Awaited<ReturnType<typeof getProcess>>['process
     outcome: s.outcome,
     taskId: s.taskId,
   }));
+  const def = chainDefinitionFor(p.type, p.version);
   return {
     ...processView(p),
-    steps: definitionSteps(chainDefinitionFor(p.type, p.version), runs),
+    steps: definitionSteps(def, runs),
+    facts: chainFactsOf(def, p.steps),
     stepRuns: runs,
     history: p.events.map((e) => ({ at: e.at.toISOString(), actor: e.actor, event: e.event, step: e.step, details: e.details ?? null })),
   };
@@ -461,7 +487,7 @@ export async function chainAction(
   user: AuthUser,
   id: string,
   action: 'hold' | 'resume' | 'cancel' | 'reassign',
-  body: { reason?: string; caseworkerId?: string },
+  body: { reason?: string; caseworkerId?: string; step?: string },
   updateId?: string,
 ) {
   const p = await processForChange(deps.db, user, id);
@@ -476,9 +502,11 @@ export async function chainAction(
       handle.executeUpdate(reassignUpdate, { args: [{ assigneeId: target.id, reason: body.reason, actor }], updateId }),
     );
   }
+  // a step given: only that open step (a branch of a fork) is held / resumed
+  const step = body.step ? { step: body.step } : {};
   if (action === 'hold')
-    return callUpdate(() => handle.executeUpdate(holdUpdate, { args: [{ reason: body.reason ?? '', actor }], updateId }));
-  if (action === 'resume') return callUpdate(() => handle.executeUpdate(resumeUpdate, { args: [{ actor }], updateId }));
+    return callUpdate(() => handle.executeUpdate(holdUpdate, { args: [{ reason: body.reason ?? '', actor, ...step }], updateId }));
+  if (action === 'resume') return callUpdate(() => handle.executeUpdate(resumeUpdate, { args: [{ actor, ...step }], updateId }));
   return callUpdate(() => handle.executeUpdate(cancelUpdate, { args: [{ reason: body.reason ?? '', actor }], updateId }));
 }
 

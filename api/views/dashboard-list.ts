@@ -54,7 +54,7 @@ export function processListView(data: DashboardPage, values: Record<string, stri
       <td><a href="/prozesse/${p.id}">${p.caseReference}</a></td>
       <td>${chainTitle(p.type)}</td>
       <td>${PROCESS_STATUS_LABELS[p.status] ?? p.status}</td>
-      <td>${cur ? (p.currentSteps.length > 1 ? html`${p.currentSteps.map((s) => s.title).join(' + ')} <span class="hint">(parallel)</span>` : cur.title) : '–'}</td>
+      <td>${cur ? (p.currentSteps.length > 1 ? html`${p.currentSteps.map((s) => (s.heldSince ? `${s.title} (angehalten)` : s.title)).join(' + ')} <span class="hint">(parallel)</span>` : cur.heldSince ? `${cur.title} (angehalten)` : cur.title) : '–'}</td>
       <td>${holder}</td>
       <td>${
         cur?.dueAt

@@ -4,6 +4,7 @@ import type { FieldSpec } from '../../core/domain/chains';
 import { formatDateTime } from '../../core/format/dates';
 import { stepPhaseLabel } from '../../core/format/labels';
 import { csrfField, field, html, radios, select, textarea, type SafeHtml } from '../html';
+import { branchHoldForm } from './process-branch-hold';
 import { stateOf, type FormState, type ProcessModel } from './process-model';
 
 /** The form field id of a step's data field (data.<key> in the post). */
@@ -57,7 +58,8 @@ function facts(m: ProcessModel, b: Branch): SafeHtml {
   if (!step) return html``;
   return html`<dl class="facts">
     <dt>Schritt</dt><dd>${step.title}</dd>
-    <dt>Stand</dt><dd>${stepPhaseLabel(cur.phase)}${p.status === 'on_hold' ? ' (Kette angehalten)' : ''}${cur.overdue ? html` <strong class="overdue">überfällig</strong>` : ''}</dd>
+    <dt>Stand</dt><dd>${stepPhaseLabel(cur.phase)}${p.status === 'on_hold' ? ' (Kette angehalten)' : ''}${cur.heldAt ? html` <strong class="held">(dieser Zweig angehalten seit ${formatDateTime(cur.heldAt)})</strong>` : ''}${cur.overdue ? html` <strong class="overdue">überfällig</strong>` : ''}</dd>
+    ${cur.heldAt && cur.heldReason ? html`<dt>Angehalten, weil</dt><dd>${cur.heldReason}</dd>` : ''}
     <dt>Liegt bei</dt><dd>${cur.phase === 'handoff' ? b.holder : `Fallmanagement (${m.userName(p.assigneeId)})`}</dd>
     ${cur.phase === 'consent' ? html`<dt>Übergabe an</dt><dd>${b.holder} (Einwilligung fehlt)</dd>` : ''}
     ${
@@ -133,7 +135,8 @@ function branchBody(m: ProcessModel, b: Branch, csrf: string | undefined, state:
     ${facts(m, b)}
     ${notices(m, b, first)}
     ${b.may.complete ? completeForm(m, b, csrf, postStep, prefix, state) : ''}
-    ${retryAndSkip(b, csrf, postStep, first)}`;
+    ${retryAndSkip(b, csrf, postStep, first)}
+    ${branchHoldForm(m, b, csrf, state)}`;
 }
 
 export function currentStepSection(m: ProcessModel, csrf: string | undefined, state?: FormState): SafeHtml {
@@ -148,7 +151,13 @@ export function currentStepSection(m: ProcessModel, csrf: string | undefined, st
           due: m.due,
           declineReason: m.declineReason,
           diagramCurrent: m.diagramCurrent!,
-          may: { complete: m.may.complete, retry: m.may.retry, skip: m.may.skip },
+          may: {
+            complete: m.may.complete,
+            retry: m.may.retry,
+            skip: m.may.skip,
+            holdBranch: m.may.holdBranch,
+            resumeBranch: m.may.resumeBranch,
+          },
         }
       : undefined;
   return html`<section aria-labelledby="h-aktuell" class="current-step"><h2 id="h-aktuell">Aktueller Schritt</h2>
@@ -162,7 +171,7 @@ export function currentStepSection(m: ProcessModel, csrf: string | undefined, st
         ? html`<h3>Weitere offene Schritte (parallel)</h3>
     <ul class="parallel-steps">${m.otherBranches.map(
       (b) =>
-        html`<li>${b.title} – ${stepPhaseLabel(b.phase)}, liegt bei ${b.holder}${b.dueAt ? html`, fällig ${formatDateTime(b.dueAt)}` : ''}</li>`,
+        html`<li>${b.title} – ${stepPhaseLabel(b.phase)}${b.heldAt ? ' (angehalten)' : ''}, liegt bei ${b.holder}${b.dueAt ? html`, fällig ${formatDateTime(b.dueAt)}` : ''}</li>`,
     )}</ul>
     ${m.branches.map(
       (

@@ -52,6 +52,7 @@ function describer(m: ProcessModel) {
         return `Einwilligung für ${m.deptName(str('department'))} fehlt${str('cancelledTask') ? '; die offene Übergabe wurde abgebrochen' : ''}`;
       case 'step.returned':
       case 'chain.held':
+      case 'step.held':
       case 'chain.cancelled':
         return str('reason') ? html`Begründung: ${str('reason')}` : '';
       case 'step.reminder':

@@ -15,6 +15,9 @@ export type Current = Pick<CurrentStep, 'key' | 'phase'> & {
   taskId?: string | null;
   overdue: boolean;
   declineReason?: string;
+  /** held on its own (hold per branch): since when, and why (live state only; the history has it too) */
+  heldAt?: string | Date | null;
+  heldReason?: string;
 };
 
 export function processModel(data: ProcessPage, user: PageUser) {
@@ -39,6 +42,7 @@ export function processModel(data: ProcessPage, user: PageUser) {
         dueAt: p.currentStatus === 'waiting' ? null : p.dueAt,
         activeFrom: p.currentStatus === 'waiting' ? p.dueAt : null,
         overdue: p.overdue,
+        heldAt: p.steps.find((s) => s.key === p.currentStep && s.completedAt === null)?.heldAt,
       },
       // the other parallel branches as the read model has them
       ...p.steps
@@ -51,6 +55,7 @@ export function processModel(data: ProcessPage, user: PageUser) {
           dueAt: s.status === 'waiting' ? null : s.dueAt,
           activeFrom: s.status === 'waiting' ? s.dueAt : null,
           overdue: false,
+          heldAt: s.heldAt,
         })),
     ];
   }
@@ -75,7 +80,7 @@ export function processModel(data: ProcessPage, user: PageUser) {
       activeFrom: cur.activeFrom,
       overdue: cur.overdue,
     };
-    const canStep = recordsStepOutcomes(user) && running && !!step;
+    const canStep = recordsStepOutcomes(user) && running && !!step && !cur.heldAt;
     return {
       cur,
       step,
@@ -89,6 +94,9 @@ export function processModel(data: ProcessPage, user: PageUser) {
           canStep && (cur.phase === 'active' || cur.phase === 'returned') && step!.actor.kind !== 'rule' && step!.actor.kind !== 'compare',
         retry: canStep && (cur.phase === 'returned' || cur.phase === 'consent'),
         skip: canStep && step!.optional && cur.phase !== 'waiting',
+        // hold per branch: one of two or more open steps alone; a held step is resumed on its own
+        holdBranch: steersChains(user) && running && !cur.heldAt && opens.length > 1,
+        resumeBranch: steersChains(user) && !ended && !!cur.heldAt,
       },
     };
   };
@@ -109,6 +117,7 @@ export function processModel(data: ProcessPage, user: PageUser) {
     phase: b.cur.phase,
     holder: b.holder,
     dueAt: b.due,
+    heldAt: b.cur.heldAt,
   }));
   return {
     p,
@@ -132,6 +141,8 @@ export function processModel(data: ProcessPage, user: PageUser) {
       complete: first?.may.complete ?? false,
       retry: first?.may.retry ?? false,
       skip: first?.may.skip ?? false,
+      holdBranch: first?.may.holdBranch ?? false,
+      resumeBranch: first?.may.resumeBranch ?? false,
       hold: steersChains(user) && running,
       resume: steersChains(user) && p.status === 'on_hold',
       reassign: steersChains(user) && !ended,

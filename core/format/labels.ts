@@ -100,6 +100,8 @@ export const CHAIN_EVENT_LABELS: Record<string, string> = {
   'chain.completed': 'Kette abgeschlossen',
   'chain.held': 'Kette angehalten',
   'chain.resumed': 'Kette fortgesetzt',
+  'step.held': 'Zweig angehalten', // chains v2: hold per branch
+  'step.resumed': 'Zweig fortgesetzt',
   'chain.cancelled': 'Kette abgebrochen',
   'chain.reassigned': 'Kette übertragen',
   'step.started': 'Schritt begonnen',
@@ -194,6 +196,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'process.chain.cancelled': 'Kette abgebrochen',
   'process.chain.held': 'Kette angehalten',
   'process.chain.resumed': 'Kette fortgesetzt',
+  'process.step.held': 'Zweig angehalten',
+  'process.step.resumed': 'Zweig fortgesetzt',
   'process.chain.reassigned': 'Kette übertragen',
   'process.step.waiting': 'Schritt wartet',
   'process.step.started': 'Schritt begonnen',

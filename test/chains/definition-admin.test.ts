@@ -4,6 +4,7 @@
 import { stringify } from 'yaml';
 import { chainDefinitionFor, type ChainDefinition } from '../../core/domain/chains';
 import { chainDriver } from '../support/chain-helpers';
+import { moveOutWithIntake } from '../support/chain-variants';
 import { FormClient, hidden } from '../support/form-client';
 import { startStack, type Stack } from '../support/stack';
 
@@ -19,29 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const base = () => structuredClone(chainDefinitionFor('move-out', 1)!) as ChainDefinition;
-
 /** move-out with an intake conversation before the readiness assessment */
-function variant(): Omit<ChainDefinition, 'version'> {
-  const def = base();
-  const { version: _v, ...rest } = def;
-  return {
-    ...rest,
-    title: 'Auszug (Variante Stadt)',
-    start: 'intake',
-    steps: {
-      intake: {
-        title: 'Erstgespräch Auszug',
-        actor: { kind: 'caseworker' },
-        deadlineDays: 5,
-        optional: false,
-        fields: [],
-        outcomes: { done: { label: 'geführt', next: 'readiness' } },
-      },
-      ...def.steps,
-    },
-  };
-}
+const variant = () => moveOutWithIntake('Auszug (Variante Stadt)');
 
 const post = (body: unknown, headers?: Record<string, string>) =>
   stack.api('POST', '/api/admin/chain-definitions', { token: admin, body, headers });

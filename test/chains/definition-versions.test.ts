@@ -6,6 +6,7 @@
 // what it is and stays in force until the admin adopts the shipped one by publishing it.
 import { chainDefinitionFor, shippedChainDefinitions, type ChainDefinition } from '../../core/domain/chains';
 import { moveOutV1 } from '../../core/domain/chains/move-out';
+import { moveOutWithIntake } from '../support/chain-variants';
 import { moveOutV2 } from '../../core/domain/chains/move-out-v2';
 import { createDb, type Db } from '../../core/db/client';
 import { seedDemo } from '../../core/db/seed';
@@ -37,26 +38,7 @@ const rows = async (db: Db, type: string) =>
     })
   ).map((r) => [r.version, r.source, r.shippedVersion, r.title]);
 
-/** the city's own variant of move-out v1 (an intake conversation first) */
-function cityVariant(title: string): Omit<ChainDefinition, 'version'> {
-  const { version: _v, ...rest } = structuredClone(moveOutV1);
-  return {
-    ...rest,
-    title,
-    start: 'intake',
-    steps: {
-      intake: {
-        title: 'Erstgespräch Auszug',
-        actor: { kind: 'caseworker' },
-        deadlineDays: 5,
-        optional: false,
-        fields: [],
-        outcomes: { done: { label: 'geführt', next: 'readiness' } },
-      },
-      ...rest.steps,
-    },
-  };
-}
+const cityVariant = (title: string) => moveOutWithIntake(title);
 
 it('a new installation stores the shipped versions under their own numbers; new chains start on the newest', async () => {
   const db = await freshDb();

@@ -1,7 +1,7 @@
 // Engine properties of the chain workflow: hold/resume/cancel/reassign; versioned definitions (a
 // running chain keeps its version); continue-as-new in the middle of a chain; the worker process
 // SIGKILLed mid-chain — the chain goes on without losing or repeating a step.
-import { moveOutV1 } from '../../core/domain/chains/move-out';
+import { moveOutWithIntake } from '../support/chain-variants';
 import { syncChainDefinitions } from '../../api/services/chain-definitions';
 import { chainStateQuery } from '../../workflows/chain';
 import { chainDriver } from '../support/chain-helpers';
@@ -162,23 +162,8 @@ it('a running chain keeps the definition version it started with; new chains get
   await syncChainDefinitions(stack.db); // the shipped versions stored, as every worker and API does at start
   const old = await startMoveOut(); // on v2, the shipped default
   expect((await d.process(old.id)).version).toBe(2);
-  const { version: _v, ...rest } = moveOutV1;
-  const variant = {
-    ...rest,
-    title: 'Auszug (Variante mit Erstgespräch)',
-    start: 'intake',
-    steps: {
-      intake: {
-        title: 'Erstgespräch Auszug',
-        actor: { kind: 'caseworker' },
-        deadlineDays: 5,
-        optional: false,
-        fields: [],
-        outcomes: { done: { label: 'geführt', next: 'readiness' } },
-      },
-      ...moveOutV1.steps,
-    },
-  };
+  const variant = moveOutWithIntake();
+
   const admin = await stack.token('admin@kim.example');
   const published = await stack.api('POST', '/api/admin/chain-definitions', { token: admin, body: variant });
   expect(published.status).toBe(201);

@@ -12,6 +12,7 @@ export function checkCompleteStep(s: ChainState, def: ChainDefinition, a: Comple
   const cur = openSteps(s).find((c) => c.key === a.stepKey);
   if (!cur) return wrongState(`Der Schritt „${a.stepKey}“ ist nicht der aktuelle Schritt.`);
   const step = def.steps[cur.key];
+  if (cur.heldAt) return wrongState(`Der Schritt „${step.title}“ ist angehalten; erst nach dem Fortsetzen geht es weiter.`);
   if (cur.phase === 'waiting') return wrongState(`Der Schritt „${step.title}“ beginnt erst am ${cur.activeFrom?.slice(0, 10)}.`);
   if (a.outcome === 'skip') {
     return step.optional ? undefined : invalid(`„${step.title}“ ist kein optionaler Schritt.`, 'outcome', 'nicht optional');
@@ -38,14 +39,35 @@ export function checkCompleteStep(s: ChainState, def: ChainDefinition, a: Comple
   return { type: 'InvalidInput', message: `Ungültige Daten: ${details.map((d) => d.message).join('; ')}`, details };
 }
 
-export function checkHold(s: ChainState, reason: string | undefined): Rejection | undefined {
+/** `step`: hold only this open step (one branch of a fork); none: the whole chain. */
+export function checkHold(s: ChainState, reason: string | undefined, step?: string): Rejection | undefined {
+  if (step !== undefined) {
+    return (
+      mustRun(s, 'Anhalten') ??
+      (s.status === 'on_hold' ? wrongState('Die Kette ist angehalten.') : undefined) ??
+      openStep(s, step) ??
+      (openSteps(s).find((c) => c.key === step)?.heldAt ? wrongState(`Der Schritt „${step}“ ist bereits angehalten.`) : undefined) ??
+      needsReason(reason)
+    );
+  }
   return (
     mustRun(s, 'Anhalten') ?? (s.status === 'on_hold' ? wrongState('Die Kette ist bereits angehalten.') : undefined) ?? needsReason(reason)
   );
 }
 
-export function checkResume(s: ChainState): Rejection | undefined {
+export function checkResume(s: ChainState, step?: string): Rejection | undefined {
+  if (step !== undefined) {
+    return (
+      mustRun(s, 'Fortsetzen') ??
+      openStep(s, step) ??
+      (openSteps(s).find((c) => c.key === step)?.heldAt ? undefined : wrongState(`Der Schritt „${step}“ ist nicht angehalten.`))
+    );
+  }
   return mustRun(s, 'Fortsetzen') ?? (s.status !== 'on_hold' ? wrongState('Die Kette ist nicht angehalten.') : undefined);
+}
+
+function openStep(s: ChainState, step: string): Rejection | undefined {
+  return openSteps(s).some((c) => c.key === step) ? undefined : wrongState(`Der Schritt „${step}“ ist kein offener Schritt der Kette.`);
 }
 
 export function checkCancel(s: ChainState, reason: string | undefined): Rejection | undefined {

@@ -129,7 +129,7 @@ export class ChainEngine {
       do {
         this.gateAgain = false;
         for (const cur of this.open()) {
-          if (cur.phase !== 'consent' || this.state.status !== 'running' || !this.isOpen(cur)) continue;
+          if (cur.phase !== 'consent' || this.state.status !== 'running' || !this.isOpen(cur) || cur.heldAt) continue;
           yield* this.activate(cur, this.def.steps[cur.key]);
         }
       } while (this.gateAgain);
@@ -168,14 +168,32 @@ export class ChainEngine {
     yield* this.afterFinish(cur, a.outcome, data, a.actor);
   }
 
-  *hold(reason: string, actor: ChainActor): Run {
+  /** `stepKey`: only that open step (one branch of a fork) is held — its timers rest, the other branches run on. */
+  *hold(reason: string, actor: ChainActor, stepKey?: string): Run {
+    if (stepKey !== undefined) {
+      const cur = this.open().find((c) => c.key === stepKey)!;
+      cur.heldAt = this.iso();
+      cur.heldReason = reason;
+      this.changed();
+      yield* this.record('step.held', actor, { step: cur.key, reason, ...(cur.branch ? { branch: cur.branch } : {}) });
+      return;
+    }
     this.state.status = 'on_hold';
     this.state.reason = reason;
     this.changed();
     yield* this.record('chain.held', actor, { reason });
   }
 
-  *resume(actor: ChainActor): Run {
+  *resume(actor: ChainActor, stepKey?: string): Run {
+    if (stepKey !== undefined) {
+      const cur = this.open().find((c) => c.key === stepKey)!;
+      delete cur.heldAt;
+      delete cur.heldReason;
+      this.changed();
+      yield* this.record('step.resumed', actor, { step: cur.key, ...(cur.branch ? { branch: cur.branch } : {}) });
+      if (cur.phase === 'consent' && this.state.status === 'running') yield* this.consentChanged();
+      return;
+    }
     this.state.status = 'running';
     this.state.reason = undefined;
     this.changed();
@@ -208,12 +226,12 @@ export class ChainEngine {
     return checkCompleteStep(this.state, this.def, a);
   }
 
-  checkHold(reason: string | undefined): Rejection | undefined {
-    return checkHold(this.state, reason);
+  checkHold(reason: string | undefined, stepKey?: string): Rejection | undefined {
+    return checkHold(this.state, reason, stepKey);
   }
 
-  checkResume(): Rejection | undefined {
-    return checkResume(this.state);
+  checkResume(stepKey?: string): Rejection | undefined {
+    return checkResume(this.state, stepKey);
   }
 
   checkCancel(reason: string | undefined, endCode?: string): Rejection | undefined {

@@ -37,6 +37,9 @@ export interface CurrentStep {
   reviewed: boolean;
   overdue: boolean;
   declineReason?: string;
+  /** this step alone is held (one branch of a fork, issue 14): its timers rest, it takes no result, the others run on */
+  heldAt?: string;
+  heldReason?: string;
 }
 
 export interface ForkState {

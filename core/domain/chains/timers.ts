@@ -17,6 +17,7 @@ export function nextTimer(state: ChainState, def: ChainDefinition, dayMs: number
   if (state.status !== 'running') return undefined;
   const candidates: DueTimer[] = [];
   for (const cur of openSteps(state)) {
+    if (cur.heldAt) continue; // a held branch: its deadline and reminders rest until it is resumed
     const step = def.steps[cur.key];
     const add = (at: number, kind: TimerKind) => candidates.push({ at, kind, stepSeq: cur.seq });
     if (cur.phase === 'waiting' && cur.activeFrom) add(Date.parse(cur.activeFrom), 'activate');
