@@ -2,7 +2,6 @@
 // `details` naming the step, nothing stored) and accepted when valid — as JSON and as YAML; the new
 // version then runs (a new chain starts on it), while a chain started before keeps its version.
 import { stringify } from 'yaml';
-import { chainDefinitionFor, type ChainDefinition } from '../../core/domain/chains';
 import { chainDriver } from '../support/chain-helpers';
 import { moveOutWithIntake } from '../support/chain-variants';
 import { FormClient, hidden } from '../support/form-client';
