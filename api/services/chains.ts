@@ -231,7 +231,7 @@ export function processView(p: ProcessRow, now = new Date()) {
           assignee: p.assigneeId,
           status: s.status,
           dueAt: s.dueAt?.toISOString() ?? null,
-          overdue: s.dueAt !== null && s.dueAt < now,
+          overdue: s.dueAt !== null && s.dueAt < now && !s.heldAt, // a held branch's deadline rests
           heldSince: s.heldAt?.toISOString() ?? null,
         }));
   return {

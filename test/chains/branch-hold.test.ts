@@ -148,6 +148,7 @@ it('a city definition keeps its step order; filters find a chain by any open ste
   });
   expect(one.currentStep).toMatchObject({ key: 'mid-forms' });
   expect(one.currentStep.heldSince).toEqual(expect.any(String));
+  expect(one.currentStep.overdue).toBe(false); // past its due date, but its deadline rests while held
 
   // the chain's facts in the JSON: the caseworker's date and the Jobcenter's typed result
   expect(one.facts).toEqual([
