@@ -19,6 +19,8 @@ export interface DiagramCurrent {
   dueAt?: Date | string | null;
   activeFrom?: Date | string | null;
   overdue?: boolean;
+  /** this branch alone is held (hold per branch) */
+  held?: boolean;
 }
 
 export interface DiagramStepRow {
@@ -53,6 +55,7 @@ const STATE_GLYPH: Record<StepState, string> = { done: '✓', skipped: '↷', cu
 function currentText(c: DiagramCurrent, status: DiagramInput['status']): string {
   const parts: string[] = [];
   if (status === 'on_hold') parts.push('angehalten');
+  else if (c.held) parts.push('Zweig angehalten');
   if (c.phase === 'waiting') {
     parts.push(c.activeFrom ? `wartet, beginnt am ${formatDate(c.activeFrom)}` : 'wartet');
   } else {

@@ -79,6 +79,7 @@ export function processModel(data: ProcessPage, user: PageUser) {
       dueAt: due,
       activeFrom: cur.activeFrom,
       overdue: cur.overdue,
+      held: Boolean(cur.heldAt),
     };
     const canStep = recordsStepOutcomes(user) && running && !!step && !cur.heldAt;
     return {

@@ -120,6 +120,7 @@ it('a city definition keeps its step order; filters find a chain by any open ste
   expect(page.text).toContain('Formulare beim Dolmetscher');
   expect(page.text).toContain('Diesen Zweig fortsetzen');
   expect(page.text).toContain('Nur diesen Zweig anhalten'); // the branches still running
+  expect(page.text).toMatch(/<li aria-current="step">Formulare ausfüllen: Zweig angehalten · /); // the diagram's step list
 
   // alpha-doc is reminded every day, well past mid-forms' deadline: mid-forms stays silent
   const events = await eventually(
