@@ -79,6 +79,16 @@ it('a city definition keeps its step order; filters find a chain by any open ste
   });
   expect(forked.currentStep.key).toBe('mid-forms');
 
+  // the page's branch form without a reason: 400, the German message at that branch's field, nothing held
+  const formPage = await browser.get(`/prozesse/${id}`);
+  const noReason = await browser.post(`/prozesse/${id}/anhalten`, { _csrf: hidden(formPage.text, '_csrf'), step: 'mid-forms', reason: '' });
+  expect(noReason.status).toBe(400);
+  expect(noReason.text).toMatch(
+    /id="f-hold-mid-forms-reason"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="f-hold-mid-forms-reason"/,
+  );
+  expect(noReason.text).toContain('<details class="branch-hold" open>');
+  expect((await history(id)).some((e) => e.startsWith('step.held'))).toBe(false);
+
   // one branch held through the API (the step named); the chain runs on
   const held = await stack.api('POST', `/api/processes/${id}/hold`, {
     token: caseworker,
