@@ -19,7 +19,7 @@ import { FormClient, hidden } from '../support/form-client';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 const DAY_S = 2; // one working day lasts 2 s
-const DEADLINE_DAYS = 6; // mid-forms is due 12 s after the fork
+const DEADLINE_DAYS = 10; // mid-forms is due 20 s after the fork (room for a slow machine to hold it first)
 const DEFINITION = parallelHealthVariant(DEADLINE_DAYS);
 const ORDER = Object.keys(DEFINITION.steps);
 
