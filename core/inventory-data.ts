@@ -6,6 +6,7 @@ import type { Prisma } from './db/generated/client';
 import { householdSizeOf } from './domain/household';
 import { rentCapFor, wishDistrictsOf, type MatchHousehold, type MatchOffer } from './domain/inventory/matching';
 import { DEFAULT_MUNICIPALITY } from './domain/inventory/records';
+import { educationSituationData } from './education-data';
 import { situation } from './domain/inventory/situation';
 import { isoDay } from './format/dates';
 
@@ -107,17 +108,24 @@ export async function currentSituation(db: Db, opts: { district?: string; now?: 
 export async function situationTrend(db: Db) {
   const rows = await db.situationSnapshot.findMany({ orderBy: { month: 'desc' }, take: 24 });
   return rows.reverse().map((r) => {
-    const f = r.figures as { waitingTotal?: number; openTotal?: number };
-    return { month: r.month, waitingTotal: f.waitingTotal ?? 0, openTotal: f.openTotal ?? 0 };
+    const f = r.figures as { waitingTotal?: number; openTotal?: number; education?: { neededTotal?: number; freeSeatsTotal?: number } };
+    return {
+      month: r.month,
+      waitingTotal: f.waitingTotal ?? 0,
+      openTotal: f.openTotal ?? 0,
+      // education figures: kept since education15 (older snapshots: null)
+      educationNeeded: f.education?.neededTotal ?? null,
+      freeSeats: f.education?.freeSeatsTotal ?? null,
+    };
   });
 }
 
 /** Keeps this month's figures (once per month; a second run in the same month keeps the first). */
 export async function takeSituationSnapshot(db: Db, now = new Date()) {
   const month = isoDay(now).slice(0, 7);
-  const s = await currentSituation(db, { now });
+  const [s, education] = await Promise.all([currentSituation(db, { now }), educationSituationData(db, { now })]);
   const r = await db.situationSnapshot.createMany({
-    data: [{ month, figures: s as unknown as Prisma.InputJsonValue }],
+    data: [{ month, figures: { ...s, education } as unknown as Prisma.InputJsonValue }],
     skipDuplicates: true,
   });
   return { month, created: r.count === 1 };

@@ -55,7 +55,7 @@ export function situationPages(deps: AppDeps) {
       currentSituation(deps.db, { district: district || undefined }),
       situationTrend(deps.db),
       deps.db.housingOffer.findMany({ distinct: ['district'], select: { district: true }, orderBy: { district: 'asc' }, take: 200 }),
-      educationSituationData(deps.db),
+      educationSituationData(deps.db, { district: district || undefined }),
     ]);
     const q = district ? `?district=${encodeURIComponent(district)}` : '';
     res.send(
