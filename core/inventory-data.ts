@@ -3,7 +3,7 @@
 // analysis built from them. Used by the API services and the worker's activities (snapshot).
 import type { Db } from './db/client';
 import type { Prisma } from './db/generated/client';
-import { householdSizeOf } from './domain/household';
+import { householdSize } from './domain/person-file';
 import { rentCapFor, wishDistrictsOf, type MatchHousehold, type MatchOffer } from './domain/inventory/matching';
 import { DEFAULT_MUNICIPALITY } from './domain/inventory/records';
 import { educationSituationData } from './education-data';
@@ -32,66 +32,86 @@ export async function validRentCaps(db: Db, municipality: string, on = new Date(
   return rows.filter((r) => (seen.has(r.householdSize) ? false : (seen.add(r.householdSize), true)));
 }
 
-/** Move-out chains waiting at the offer step within `caseWhere`, as matching input (no names). */
-const CURRENT_MEMBERS = { where: { removedAt: null }, select: { removedAt: true } } as const;
-
+/**
+ * Move-out chains waiting at the offer step within `caseWhere`, as matching input (no names).
+ * Two statements: the chains visible under `caseWhere` (Prisma), then one SQL statement for what
+ * matching reads of each (household size, benefit type, the latest search profile and WBS outcome,
+ * the first entry into the offer step, the barrier-free need). The nested Prisma read it replaces
+ * issued a query per relation level over 5,000 ids (education15; same result:
+ * test/inventory/situation.test.ts compares both).
+ */
 export async function loadWaitingHouseholds(db: Db, caseWhere: Prisma.CaseWhereInput, processId?: string): Promise<MatchHousehold[]> {
-  const rows = await db.process.findMany({
-    where: {
-      type: 'move-out',
-      status: 'running',
-      currentStep: 'offer',
-      case: caseWhere,
-      ...(processId ? { id: processId } : {}),
-    },
-    select: {
-      id: true,
-      case: {
-        select: {
-          reference: true,
-          person: { select: { id: true, householdSize: true, benefitType: true, householdMembers: CURRENT_MEMBERS } },
-          // the case's household: its persons with a file and their members give the size (issue 13)
-          household: {
-            select: { persons: { where: { anonymizedAt: null }, select: { householdSize: true, householdMembers: CURRENT_MEMBERS } } },
-          },
-        },
-      },
-      steps: {
-        where: { key: { in: ['offer', 'search-profile', 'wbs'] } },
-        orderBy: { seq: 'asc' },
-        select: { key: true, outcome: true, data: true, startedAt: true },
-      },
-    },
+  const visible = await db.process.findMany({
+    where: { type: 'move-out', status: 'running', currentStep: 'offer', case: caseWhere, ...(processId ? { id: processId } : {}) },
+    select: { id: true },
   });
+  if (!visible.length) return [];
+  const rows = await db.$queryRaw<WaitingRow[]>`
+    SELECT p."id" AS "processId", c."reference" AS "caseReference",
+      per."householdSize" AS "legacySize", per."benefitType"::text AS "benefitType",
+      (SELECT count(*)::int FROM "HouseholdMember" m WHERE m."personId" = per."id" AND m."removedAt" IS NULL) AS "members",
+      hh."n" AS "hhPersons", hh."total" AS "hhTotal", hh."legacy1" AS "hhLegacy1", hh."members1" AS "hhMembers1",
+      (SELECT s."data" FROM "ProcessStep" s WHERE s."processId" = p."id" AND s."key" = 'search-profile'
+         AND s."outcome" IS NOT NULL AND s."outcome" <> '' ORDER BY s."seq" DESC LIMIT 1) AS "profileData",
+      (SELECT s."outcome" FROM "ProcessStep" s WHERE s."processId" = p."id" AND s."key" = 'wbs'
+         AND s."outcome" IS NOT NULL AND s."outcome" <> '' ORDER BY s."seq" DESC LIMIT 1) AS "wbsOutcome",
+      (SELECT s."startedAt" FROM "ProcessStep" s WHERE s."processId" = p."id" AND s."key" = 'offer'
+         ORDER BY s."seq" ASC LIMIT 1) AS "firstOffer",
+      EXISTS (SELECT 1 FROM "HousingNeed" n WHERE n."personId" = per."id" AND n."barrierFree") AS "barrierFree"
+    FROM "Process" p
+    JOIN "Case" c ON c."id" = p."caseId"
+    JOIN "Person" per ON per."id" = c."personId"
+    LEFT JOIN LATERAL (
+      SELECT count(*)::int AS "n",
+        sum(1 + hm."current")::int AS "total",
+        max(hp."householdSize") AS "legacy1",
+        max(hm."current")::int AS "members1"
+      FROM "Person" hp
+      CROSS JOIN LATERAL (
+        SELECT count(*)::int AS "current" FROM "HouseholdMember" m WHERE m."personId" = hp."id" AND m."removedAt" IS NULL
+      ) hm
+      WHERE c."householdId" IS NOT NULL AND hp."householdId" = c."householdId" AND hp."anonymizedAt" IS NULL
+    ) hh ON true
+    WHERE p."id" = ANY(${visible.map((v) => v.id)}::text[])`;
   const caps = await validRentCaps(db, DEFAULT_MUNICIPALITY);
-  // the household's barrier-free need (HousingNeed, issue 15: education-offers)
-  const barrierFree = new Set(
-    (
-      await db.housingNeed.findMany({
-        where: { personId: { in: rows.map((p) => p.case.person.id) }, barrierFree: true },
-        select: { personId: true },
-      })
-    ).map((n) => n.personId),
-  );
-  return rows.map((p) => {
-    const size = householdSizeOf(p.case.household?.persons.length ? p.case.household.persons : [p.case.person]);
-    const profile = [...p.steps].reverse().find((s) => s.key === 'search-profile' && s.outcome);
-    const profileData = (profile?.data ?? {}) as Record<string, unknown>;
-    const wbs = [...p.steps].reverse().find((s) => s.key === 'wbs' && s.outcome);
-    const firstOffer = p.steps.find((s) => s.key === 'offer');
-    const kdu = p.case.person.benefitType === 'none' ? null : rentCapFor(size, caps);
+  return rows.map((r) => {
+    // householdSizeOf: the household's persons with a file (one: its own size) or else the case's person
+    const size =
+      r.hhPersons > 1
+        ? r.hhTotal || 1
+        : r.hhPersons === 1
+          ? householdSize(r.hhLegacy1, current(r.hhMembers1))
+          : householdSize(r.legacySize, current(r.members));
+    const profileData = (r.profileData ?? {}) as Record<string, unknown>;
+    const kdu = r.benefitType === 'none' ? null : rentCapFor(size, caps);
     const profileCap = typeof profileData.rentCap === 'number' ? profileData.rentCap : null;
     return {
-      processId: p.id,
-      caseReference: p.case.reference,
+      processId: r.processId,
+      caseReference: r.caseReference,
       size,
       rentCap: kdu ?? profileCap,
-      hasWbs: wbs?.outcome === 'issued',
-      needsBarrierFree: barrierFree.has(p.case.person.id),
+      hasWbs: r.wbsOutcome === 'issued',
+      needsBarrierFree: r.barrierFree,
       wishDistricts: wishDistrictsOf(profileData.area),
-      waitingSince: (firstOffer?.startedAt ?? new Date(0)).toISOString(),
+      waitingSince: (r.firstOffer ?? new Date(0)).toISOString(),
     };
   });
+}
+const current = (n: number | null) => Array.from({ length: n ?? 0 }, () => ({ removedAt: null }));
+interface WaitingRow {
+  processId: string;
+  caseReference: string;
+  legacySize: number | null;
+  benefitType: string;
+  members: number;
+  hhPersons: number;
+  hhTotal: number | null;
+  hhLegacy1: number | null;
+  hhMembers1: number | null;
+  profileData: unknown;
+  wbsOutcome: string | null;
+  firstOffer: Date | null;
+  barrierFree: boolean;
 }
 
 export async function openOffers(db: Db) {
