@@ -363,11 +363,14 @@ export function registerSituationRoutes(api: JsonApi, deps: AppDeps) {
         'Bildungsbedarf nach Art und Niveau gegen freie Kursplätze; mit Stadtteilfilter: Bedarfe dieses Stadtteils oder ohne Stadtteil, Kurse dort oder stadtweit',
       ),
     }),
-    handler: async ({ query }) => ({
-      ...(await currentSituation(deps.db, { district: query.district })),
-      trend: await situationTrend(deps.db),
-      education: await educationSituationData(deps.db, { district: query.district }),
-    }),
+    handler: async ({ query }) => {
+      const [s, trend, education] = await Promise.all([
+        currentSituation(deps.db, { district: query.district }),
+        situationTrend(deps.db),
+        educationSituationData(deps.db, { district: query.district }),
+      ]);
+      return { ...s, trend, education };
+    },
   });
 
   api.route({
@@ -380,10 +383,12 @@ export function registerSituationRoutes(api: JsonApi, deps: AppDeps) {
     contentType: 'text/csv',
     response: z.string().describe('text/csv; charset=utf-8'),
     handler: async ({ query, res }) => {
-      const s = await currentSituation(deps.db, { district: query.district });
+      const [s, e] = await Promise.all([
+        currentSituation(deps.db, { district: query.district }),
+        educationSituationData(deps.db, { district: query.district }),
+      ]);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="situationsanalyse.csv"');
-      const e = await educationSituationData(deps.db, { district: query.district });
       res.send(
         '\ufeff' +
           csvLine(SITUATION_CSV_HEADER) +

@@ -4,7 +4,9 @@
 // would (`assigned`, the chain goes on to `school-follow-up`), a vocational measure accepts the
 // Bildungsträger's `measure` handoff (its outcomes report the measure's end, which the provider still
 // reports). Matching finds the chains at those steps; a chain with a seat no longer waits for one.
+import { createRetentionActivities } from '../../activities/retention';
 import { chainDriver } from '../support/chain-helpers';
+import { pdfText } from '../support/pdf-text';
 import { eventually, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -115,4 +117,34 @@ it('v2 adult at measure: a vocational measure accepts the Bildungsträger handof
   // the department reports the end as before; the chain goes on to placement
   await d.departmentActs(id, 'measure', 'complete', { outcome: 'finished' });
   await d.at(id, 'placement');
+});
+
+it("the need's district: in the Art. 15 export (JSON and PDF); gone with the anonymised case", async () => {
+  const c = await d.newCase({ birthDate: '1992-01-01' });
+  const personId = (await stack.db.case.findUniqueOrThrow({ where: { id: c.id } })).personId;
+  const id = (await stack.api('POST', `/api/cases/${c.id}/chains`, { token: cw, body: { type: 'education-work' } })).body.id as string;
+  const bad = await stack.api('PUT', `/api/processes/${id}/education-need`, {
+    token: cw,
+    body: { kind: 'literacy', district: 'x'.repeat(101) },
+  });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.details[0]).toMatchObject({ field: 'district', message: 'Stadtteil ist zu lang (höchstens 100 Zeichen)' });
+  const ok = await stack.api('PUT', `/api/processes/${id}/education-need`, { token: cw, body: { kind: 'literacy', district: 'Refrath' } });
+  expect(ok.body).toMatchObject({ district: 'Refrath' });
+  const x = await stack.api('GET', `/api/persons/${personId}/export`, { token: cw });
+  expect(x.body.education.educationNeeds).toEqual([expect.objectContaining({ kind: 'literacy', district: 'Refrath' })]);
+  const pdf = await fetch(`${stack.url}/api/persons/${personId}/export.pdf`, { headers: { authorization: `Bearer ${cw}` } });
+  expect(pdfText(Buffer.from(await pdf.arrayBuffer()))).toContain('Bildungsbedarf: Alphabetisierungskurs, Stadtteil Refrath');
+
+  await stack.api('POST', `/api/processes/${id}/cancel`, { token: cw, body: { reason: 'Test beendet' } });
+  await eventually(async () => ((await stack.db.process.findUniqueOrThrow({ where: { id } })).status !== 'running' ? true : undefined));
+  const closed = await stack.api('POST', `/api/cases/${c.id}/status`, {
+    token: cw,
+    body: { status: 'closed', reason: 'erledigt', closureCode: 'other' },
+  });
+  expect(closed.status).toBe(200);
+  await stack.db.case.update({ where: { id: c.id }, data: { closedAt: new Date(Date.now() - 3_600_000) } });
+  const r = await createRetentionActivities({ db: stack.db }).anonymizeCases({ caseIds: [c.id], cutoff: new Date().toISOString() });
+  expect(r).toMatchObject({ cases: 1 });
+  expect(await stack.db.educationNeed.findUniqueOrThrow({ where: { processId: id } })).toMatchObject({ kind: 'literacy', district: null });
 });
