@@ -128,7 +128,10 @@ it("the need's district: in the Art. 15 export (JSON and PDF); gone with the ano
     body: { kind: 'literacy', district: 'x'.repeat(101) },
   });
   expect(bad.status).toBe(400);
-  expect(bad.body.error.details[0]).toMatchObject({ field: 'district', message: 'Stadtteil ist zu lang (höchstens 100 Zeichen)' });
+  expect(bad.body.error.details[0]).toMatchObject({
+    field: 'district',
+    message: 'district: Stadtteil ist zu lang (höchstens 100 Zeichen)',
+  });
   const ok = await stack.api('PUT', `/api/processes/${id}/education-need`, { token: cw, body: { kind: 'literacy', district: 'Refrath' } });
   expect(ok.body).toMatchObject({ district: 'Refrath' });
   const x = await stack.api('GET', `/api/persons/${personId}/export`, { token: cw });
