@@ -124,9 +124,9 @@ interface WaitingRow {
 }
 
 /** The open flats as matching input: only the columns matching reads (a full Prisma read of 5,000 rows took ≈0.4 s). */
-export async function openOffers(db: Db): Promise<MatchOffer[]> {
-  const rows = await db.$queryRaw<Array<Omit<MatchOffer, 'availableFrom'> & { availableFrom: Date }>>`
-    SELECT "id", "district", "rooms", "livingSpace", "coldRent", "serviceCharges", "wbsRequired", "barrierFree", "availableFrom"
+export async function openOffers(db: Db): Promise<Array<MatchOffer & { reference: string }>> {
+  const rows = await db.$queryRaw<Array<Omit<MatchOffer, 'availableFrom'> & { reference: string; availableFrom: Date }>>`
+    SELECT "id", "reference", "district", "rooms", "livingSpace", "coldRent", "serviceCharges", "wbsRequired", "barrierFree", "availableFrom"
     FROM "HousingOffer" WHERE "status" = 'open'`;
   return rows.map((o) => ({ ...o, availableFrom: isoDay(o.availableFrom) }));
 }
