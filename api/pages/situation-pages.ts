@@ -54,8 +54,9 @@ export function situationPages(deps: AppDeps) {
     const [s, trend, districts, education] = await Promise.all([
       currentSituation(deps.db, { district: district || undefined }),
       situationTrend(deps.db),
-      deps.db.housingOffer.findMany({ distinct: ['district'], select: { district: true }, orderBy: { district: 'asc' }, take: 200 }),
-      educationSituationData(deps.db),
+      // GROUP BY in PostgreSQL (Prisma's `distinct` reads every row and dedupes in JS)
+      deps.db.housingOffer.groupBy({ by: ['district'], orderBy: { district: 'asc' }, take: 200 }),
+      educationSituationData(deps.db, { district: district || undefined }),
     ]);
     const q = district ? `?district=${encodeURIComponent(district)}` : '';
     res.send(

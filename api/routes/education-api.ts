@@ -71,7 +71,9 @@ const courseSchema = z.object({
   taken: z.number(),
   free: z.number(),
   place: z.string(),
+  district: z.string().nullable(),
   step: z.string(),
+  steps: z.array(z.string()).describe('Die Schritte der Kette „Bildung und Arbeit“ (v1 und v2), in denen diese Art gebraucht wird'),
   createdAt: z.string(),
 });
 
@@ -161,7 +163,12 @@ export function registerEducationRoutes(api: JsonApi, deps: AppDeps) {
     summary: 'Bildungsbedarf einer Kette „Bildung und Arbeit“ (Art, Niveau A1–C1) für Passung und Situationsanalyse',
     errors: { 404: 'Prozess unbekannt oder nicht sichtbar', 409: 'Keine Kette „Bildung und Arbeit“' },
     body: educationNeedInput,
-    response: z.object({ processId: z.string(), kind: z.enum(COURSE_KINDS), level: z.enum(COURSE_LEVELS).nullable() }),
+    response: z.object({
+      processId: z.string(),
+      kind: z.enum(COURSE_KINDS),
+      level: z.enum(COURSE_LEVELS).nullable(),
+      district: z.string().nullable(),
+    }),
     handler: async ({ req, body, params }) => setEducationNeed(deps.db, req.user!, actorOf(req), checkId(params.id, 'Prozess'), body),
   });
 

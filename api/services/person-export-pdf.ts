@@ -150,6 +150,8 @@ export function renderPersonExportPdf(x: PersonExport, opts: PdfOptions = {}): P
     );
   for (const s of e.seatProposals)
     line(`• Kursplatz vorgeschlagen: ${s.kindLabel} ${s.course} „${s.title}“${s.level ? ` (${s.level})` : ''} ab ${formatDay(s.start)}`);
+  for (const n of e.educationNeeds)
+    line(`• Bildungsbedarf: ${n.kindLabel}${n.level ? ` ${n.level}` : ''}${n.district ? `, Stadtteil ${n.district}` : ''}`);
   for (const m of e.meetings) line(`• Besprechung „${m.series}“ am ${dt(m.at)} Uhr nannte einen Ihrer Fälle (nur mit Aktenzeichen)`);
 
   h2('3. Empfänger Ihrer Daten (Art. 15 Abs. 1 lit. c DSGVO)');

@@ -33,7 +33,7 @@ function chart(e: EducationSituation): SafeHtml {
 
 export function educationSituationSection(e: EducationSituation): SafeHtml {
   return html`<h2>Bildung: Bedarf und freie Plätze</h2>
-    <p>${e.neededTotal} ${e.neededTotal === 1 ? 'Kette wartet' : 'Ketten warten'} auf ein Bildungsangebot; ${e.freeSeatsTotal} Kursplätze sind frei (ohne Stadtteilfilter).</p>
+    <p>${e.neededTotal} ${e.neededTotal === 1 ? 'Kette wartet' : 'Ketten warten'} auf ein Bildungsangebot; ${e.freeSeatsTotal} Kursplätze sind frei${e.district ? ` (Stadtteil ${e.district}: Bedarfe dort oder ohne Stadtteil, Kurse dort oder stadtweit)` : ''}.</p>
     ${e.gaps.length ? html`<ul>${e.gaps.map((g) => html`<li>${g}</li>`)}</ul>` : html`<p>Keine Lücke bei den Bildungsangeboten.</p>`}
     ${e.rows.length ? chart(e) : ''}
     <table><caption>Bildungsbedarf und freie Plätze nach Art und Niveau</caption>

@@ -31,6 +31,23 @@ const bucket = (size: number) => (size >= 6 ? '6+' : String(Math.max(1, size)));
 const BUCKETS = ['1', '2', '3', '4', '5', '6+'];
 const persons = (b: string) => (b === '1' ? '1 Person' : b === '6+' ? '6 und mehr Personen' : `${b} Personen`);
 
+/**
+ * The households of a group reduced to their distinct matching profiles (the fields fitsQuick reads,
+ * wish districts normalised and sorted): "fits at least one of them" is the same over the profiles,
+ * and at district size (5,000 × 5,000) there are a few hundred profiles instead of thousands of
+ * households (the situation analysis was O(flats × households), issue 15 / education15).
+ */
+function distinctProfiles(group: MatchHousehold[]): MatchHousehold[] {
+  const seen = new Map<string, MatchHousehold>();
+  for (const h of group) {
+    const districts = [...new Set(h.wishDistricts.map(normDistrict))].sort();
+    const key = `${h.size}|${h.rentCap}|${h.hasWbs}|${h.needsBarrierFree}|${districts.join('\u0000')}`;
+    if (!seen.has(key)) seen.set(key, h);
+  }
+  return [...seen.values()];
+}
+const normDistrict = (s: string) => s.trim().toLocaleLowerCase('de-DE');
+
 export function situation(households: MatchHousehold[], offers: MatchOffer[], opts: { now: Date; district?: string }): Situation {
   const d = opts.district?.trim().toLocaleLowerCase('de-DE');
   const hs = d
@@ -42,7 +59,8 @@ export function situation(households: MatchHousehold[], offers: MatchOffer[], op
     const size = b === '6+' ? 6 : Number(b);
     const range = roomRange(size);
     const suitable = os.filter((o) => o.rooms >= range.min && o.rooms <= range.max);
-    const fitting = suitable.filter((o) => group.some((h) => fitsQuick(o, h)));
+    const profiles = distinctProfiles(group);
+    const fitting = suitable.filter((o) => profiles.some((h) => fitsQuick(o, h)));
     const caps = group.map((h) => h.rentCap).filter((c): c is number => c !== null);
     const fittingFlats = fitting.length;
     return {
