@@ -37,26 +37,33 @@ export interface LinkTaskRow {
 }
 export type CheckedLink = { ok: true; token: LinkToken; task: LinkTaskRow } | { ok: false; status: 403 | 410; reason: LinkRejection };
 
+const TASK_OF_LINK = { id: true, status: true, departmentId: true, caseId: true, workflowId: true, stepKey: true } as const;
+
 /** `actor`: the request's origin (ip, request id) with role 'link' */
 export async function checkLink(deps: LinkDeps, actor: Actor, raw: string, method: string): Promise<CheckedLink> {
   const parsed = parseToken(raw);
-  const row = parsed ? await deps.db.actionToken.findUnique({ where: { id: parsed.nonce } }) : null;
+  // the token with its task in one read (the task is checked only once the token is valid)
+  const found = parsed
+    ? await deps.db.actionToken.findUnique({ where: { id: parsed.nonce }, include: { task: { select: TASK_OF_LINK } } })
+    : null;
+  const { task, ...row } = found ?? { task: null };
+  const token = found ? (row as LinkToken & { expiresAt: Date; usedAt: Date | null }) : null;
   let result: CheckedLink;
-  if (!parsed || !row || !verifyLink(deps.linkKeys, parsed, { taskId: row.taskId, action: row.action, recipient: row.recipient })) {
+  if (!parsed || !token || !verifyLink(deps.linkKeys, parsed, { taskId: token.taskId, action: token.action, recipient: token.recipient })) {
     result = { ok: false, status: 403, reason: 'forged' };
-  } else if (row.expiresAt.getTime() < Date.now() || parsed.exp * 1000 < Date.now()) {
+  } else if (token.expiresAt.getTime() < Date.now() || parsed.exp * 1000 < Date.now()) {
     result = { ok: false, status: 410, reason: 'expired' };
-  } else if (row.usedAt) {
+  } else if (token.usedAt) {
     result = { ok: false, status: 410, reason: 'used' };
   } else {
-    result = await checkTaskOfLink(deps, row);
+    result = await checkTaskOfLink(deps, token, task!);
   }
   if (!result.ok)
     await audit(
       deps.db,
       actor,
       'link.rejected',
-      { type: 'ActionToken', id: row?.id, caseId: undefined },
+      { type: 'ActionToken', id: token?.id, caseId: undefined },
       { reason: result.reason, method },
     );
   return result;
@@ -70,12 +77,18 @@ export async function checkLink(deps: LinkDeps, actor: Actor, raw: string, metho
  * then still waits, and only this link's retry (same update id) can carry the action again — so the
  * workflow, the source of truth, is asked. Temporal down → 503 (the link stays usable).
  */
-async function checkTaskOfLink(deps: LinkDeps, token: LinkToken): Promise<CheckedLink> {
-  const t = await deps.db.task.findUnique({
-    where: { id: token.taskId },
-    select: { id: true, status: true, departmentId: true, caseId: true, workflowId: true, stepKey: true },
-  });
-  if (!t) return { ok: false, status: 410, reason: 'ended' };
+async function checkTaskOfLink(
+  deps: LinkDeps,
+  token: LinkToken,
+  t: {
+    id: string;
+    status: Parameters<typeof OPEN_TASK_STATUSES.includes>[0];
+    departmentId: string;
+    caseId: string;
+    workflowId: string;
+    stepKey: string;
+  },
+): Promise<CheckedLink> {
   let { status, departmentId } = t;
   if ((!OPEN_TASK_STATUSES.includes(status) || departmentId !== token.departmentId) && deps.temporal) {
     const live = await liveHandoff(deps.temporal, t.workflowId);
