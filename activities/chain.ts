@@ -72,10 +72,11 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
           const taskDue = task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null;
           // chain.started comes before the first step is entered: the step the start wrote stays
           const keepCurrent = event === 'chain.started' && !cur;
-          const openTasks = await tx.task.findMany({
-            where: { id: { in: open.filter((c) => c.phase === 'handoff' && c.taskId && c !== cur).map((c) => c.taskId!) } },
-            select: { overdue: true },
-          });
+          const otherTaskIds = open.filter((c) => c.phase === 'handoff' && c.taskId && c !== cur).map((c) => c.taskId!);
+          // (no other handoff open — the common case: no round-trip for an empty list; bench:chains P1)
+          const openTasks = otherTaskIds.length
+            ? await tx.task.findMany({ where: { id: { in: otherTaskIds } }, select: { overdue: true } })
+            : [];
           const anyOverdue = openTasks.some((t) => t.overdue) || open.some((c) => c !== cur && c.phase !== 'handoff' && c.overdue);
           const process = await tx.process.update({
             where: { id: processId },

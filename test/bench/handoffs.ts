@@ -142,6 +142,8 @@ async function main() {
       ['actions through links (accept+complete)', `${((2 * N) / actSeconds).toFixed(1)} actions/s`, `${actSeconds.toFixed(1)} s`],
       ['link POST → state visible in API  p50', ms(pct(visible, 50)), `${(pct(visible, 50) / pct(base, 50)).toFixed(1)}× baseline p50`],
       ['link POST → state visible in API  p95', ms(pct(visible, 95)), `${(pct(visible, 95) / pct(base, 95)).toFixed(1)}× baseline p95`],
+      ['… of it the link POST answer  p50', ms(pct(post, 50)), `${(pct(post, 50) / pct(base, 50)).toFixed(1)}× baseline p50`],
+      ['… of it the link POST answer  p95', ms(pct(post, 95)), `${(pct(post, 95) / pct(base, 95)).toFixed(1)}× baseline p95`],
       ['baseline: bare update round-trip p50', ms(pct(base, 50)), `${(N / baseSeconds).toFixed(1)} updates/s`],
       ['baseline: bare update round-trip p95', ms(pct(base, 95)), ''],
     ];
