@@ -44,7 +44,7 @@ it('logs in and creates a person and a housing case through the forms', async ()
   const p = page();
   await loginInBrowser(p, stack.url, CASEWORKER);
   const nav = p.getByRole('navigation', { name: 'Hauptnavigation' });
-  expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Fälle', 'Neuer Fall', 'Aufgaben', 'Dev-Postfach']);
+  expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Fälle', 'Neuer Fall', 'Aufgaben', 'Bestand', 'Dev-Postfach']);
 
   await p.goto(url('/personen/neu'));
   await p.getByLabel('Vorname').fill('Samir');
