@@ -269,7 +269,7 @@ export function partnerPages(deps: AppDeps) {
     const r = partnerErrors(input, pre);
     if (!r.ok) return partnerForm(req, res, 400, { values, errors: r.errors, key }, id);
     try {
-      await updatePartner(deps.db, actorOf(req), id, r.data);
+      await updatePartner(deps.db, req.user!, actorOf(req), id, r.data);
     } catch (err) {
       const errors = fieldErrorsOf(err, partnerFieldOf, 'name', PARTNER_LABELS);
       if (!errors) throw err;

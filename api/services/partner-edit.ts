@@ -3,11 +3,12 @@
 import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { PartnerInput } from '../../core/domain/inventory/records';
+import type { AuthUser } from '../auth';
 import { badRequest } from '../errors';
 import { partnerOr404 } from './inventory';
 
-export async function updatePartner(db: Db, actor: Actor, id: string, input: PartnerInput) {
-  await partnerOr404(db, id);
+export async function updatePartner(db: Db, user: AuthUser, actor: Actor, id: string, input: PartnerInput) {
+  const before = await partnerOr404(db, id);
   if (input.responsibleId) {
     const r = await db.user.findUnique({ where: { id: input.responsibleId } });
     if (!r || r.role !== 'caseworker' || !r.active)
@@ -26,7 +27,8 @@ export async function updatePartner(db: Db, actor: Actor, id: string, input: Par
         contactPersons: input.contactPersons,
         agreements: input.agreements,
         contactEveryDays: input.contactEveryDays ?? null,
-        responsibleId: input.responsibleId ?? null,
+        // as on creation: with a rhythm someone keeps the contact (the one so far, else the editor)
+        responsibleId: input.responsibleId ?? (input.contactEveryDays ? (before.responsibleId ?? user.id) : null),
       },
     });
     await audit(tx, actor, 'partner.update', { type: 'Partner', id }, { kind: input.kind });
