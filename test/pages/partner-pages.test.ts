@@ -197,3 +197,29 @@ it('department members and admins get 403 on the partner pages', async () => {
     expect((await c.get('/bestand/wohnungen/neu')).status).toBe(403);
   }
 });
+
+it('the course form has the optional Stadtteil: kept on create and edit', async () => {
+  const provider = await stack.api('POST', '/api/partners', {
+    token: await stack.token('fallmanagement@kim.example'),
+    body: { kind: 'course_provider', name: 'VHS Stadtteil' },
+  });
+  const course = {
+    partnerId: provider.body.id as string,
+    kind: 'literacy',
+    title: 'Alpha Refrath',
+    start: '2027-02-01',
+    seats: '8',
+    place: 'VHS',
+  };
+  const form = await formOf('/bestand/kurse/neu', '/bestand/kurse/neu');
+  const r = await page.post('/bestand/kurse/neu', { ...form, ...course, district: 'Refrath' });
+  expect(r.status).toBe(303);
+  const c = await stack.db.course.findFirstOrThrow({ where: { title: 'Alpha Refrath' } });
+  expect(c.district).toBe('Refrath');
+  expect((await page.get(`/bestand/kurse/${c.id}`)).text).toContain('<dt>Stadtteil</dt><dd>Refrath</dd>');
+  const edit = await page.get(`/bestand/kurse/${c.id}/bearbeiten`);
+  expect(edit.text).toContain('value="Refrath"');
+  const ef = await formOf(`/bestand/kurse/${c.id}/bearbeiten`, `/bestand/kurse/${c.id}/bearbeiten`);
+  expect((await page.post(`/bestand/kurse/${c.id}/bearbeiten`, { ...ef, ...course, district: 'Bensberg' })).status).toBe(303);
+  expect((await stack.db.course.findUniqueOrThrow({ where: { id: c.id } })).district).toBe('Bensberg');
+});
