@@ -223,3 +223,37 @@ it('the course form has the optional Stadtteil: kept on create and edit', async 
   expect((await page.post(`/bestand/kurse/${c.id}/bearbeiten`, { ...ef, ...course, district: 'Bensberg' })).status).toBe(303);
   expect((await stack.db.course.findUniqueOrThrow({ where: { id: c.id } })).district).toBe('Bensberg');
 });
+
+it('bad input on every form of the partner pages: a German 4xx page, never a 5xx, nothing written', async () => {
+  const counts = () =>
+    Promise.all([stack.db.partner.count(), stack.db.partnerContact.count(), stack.db.offerLink.count(), stack.db.housingOffer.count()]);
+  const before = await counts();
+  const routes = [
+    '/bestand/partner/neu',
+    `/bestand/partner/${partnerId}/bearbeiten`,
+    `/bestand/partner/${partnerId}/kontakte`,
+    `/bestand/partner/${partnerId}/links`,
+    `/bestand/partner/${partnerId}/links/unbekannter-link-0000000/widerrufen`,
+    '/bestand/wohnungen/neu',
+  ];
+  const junk = ['\u0000', 'x'.repeat(4000), '<script>alert(1)</script>', '-1', '1e309', '2027-02-30', 'KIM-\u0007'];
+  const fields = [
+    ...['kind', 'name', 'email', 'phone', 'address', 'areas', 'contactPersons', 'agreements', 'contactWeeks', 'responsibleId'],
+    ...['at', 'topic', 'outcome', 'validDays', 'partnerId', 'district', 'rooms', 'livingSpace', 'coldRent', 'serviceCharges'],
+    ...['heating', 'availableFrom', 'wbsRequired', 'conditions'],
+  ];
+  const problems: string[] = [];
+  for (const route of routes)
+    for (const v of junk) {
+      const csrf = hidden((await page.get('/sitzungen')).text, '_csrf');
+      const r = await page.post(route, {
+        _csrf: csrf,
+        _key: `fuzz-${crypto.randomUUID()}`,
+        ...Object.fromEntries(fields.map((f) => [f, v])),
+      });
+      if (r.status >= 500 || r.status < 400) problems.push(`${route} with ${JSON.stringify(v.slice(0, 20))}: ${r.status}`);
+      else if (!r.text.includes('lang="de"') || r.text.includes('<script>alert')) problems.push(`${route}: not a German escaped page`);
+    }
+  expect(problems).toEqual([]);
+  expect(await counts()).toEqual(before);
+}, 120_000);
