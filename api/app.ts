@@ -25,6 +25,7 @@ import { devPages } from './pages/dev-pages';
 import { linkPages } from './pages/link-pages';
 import { landlordPages } from './pages/landlord-pages';
 import { situationPages } from './pages/situation-pages';
+import { partnerPages } from './pages/partner-pages';
 import { offerMatchPages } from './pages/offer-match-pages';
 import { coursePages } from './pages/course-pages';
 import { groupOfferPages } from './pages/group-offer-pages';
@@ -181,7 +182,8 @@ export function createApp(deps: AppDeps) {
   app.use(adminPages(deps));
   app.use(chainDefinitionPages(deps));
   app.use(statusLinkStaffPages(deps));
-  app.use(situationPages(deps)); // /bestand/lage, /bestand/partner (issue 15)
+  app.use(partnerPages(deps)); // /bestand/partner…, /bestand/wohnungen/neu: partners, contacts, landlord links, „Wohnung erfassen“ (issue 15)
+  app.use(situationPages(deps)); // /bestand/lage (issue 15)
   app.use(offerMatchPages(deps)); // /bestand/wohnungen: matching and proposing a flat (issue 15)
   app.use(coursePages(deps)); // /bestand, /bestand/kurse: courses, matching chains, proposing a seat (issue 15)
   app.use(groupOfferPages(deps)); // /bestand/gruppen: group offers, sessions, enrolment, attendance (issue 15)

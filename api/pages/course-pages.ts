@@ -22,7 +22,7 @@ import { bestandNav, bodyOf, checkForm, fieldErrorsOf, idOf, isUuid, MANAGE, not
 import { layout, pageRouter } from './page-route';
 
 const EDUCATION_PARTNERS = ['course_provider', 'training_provider', 'school', 'counselling', 'office'];
-const FIELDS = ['partnerId', 'kind', 'level', 'title', 'start', 'end', 'seats', 'reserved', 'place'] as const;
+const FIELDS = ['partnerId', 'kind', 'level', 'title', 'start', 'end', 'seats', 'reserved', 'place', 'district'] as const;
 const LABELS: Record<string, string> = {
   partnerId: 'Träger',
   kind: 'Art',
@@ -33,6 +33,7 @@ const LABELS: Record<string, string> = {
   seats: 'Plätze',
   reserved: 'Reservierte Plätze',
   place: 'Ort',
+  district: 'Stadtteil',
 };
 
 interface FormState {
@@ -124,6 +125,7 @@ export function coursePages(deps: AppDeps) {
           ${field({ name: 'seats', label: 'Plätze', required: true, value: v.seats, error: s.errors.seats, attrs: 'inputmode="numeric"' })}
           ${field({ name: 'reserved', label: 'Reservierte Plätze', value: v.reserved, error: s.errors.reserved, attrs: 'inputmode="numeric"', hint: 'Plätze, die der Träger anderweitig vergibt; leer = 0.' })}
           ${field({ name: 'place', label: 'Ort', required: true, value: v.place, error: s.errors.place })}
+          ${field({ name: 'district', label: 'Stadtteil', value: v.district, error: s.errors.district, hint: 'Für die Situationsanalyse; leer = die Gebiete des Trägers.' })}
           <button type="submit">${courseId ? 'Änderungen speichern' : 'Kurs anlegen'}</button>
         </form>
         <p><a href="${courseId ? `/bestand/kurse/${courseId}` : '/bestand/kurse'}">Abbrechen</a></p>`,
@@ -170,6 +172,7 @@ export function coursePages(deps: AppDeps) {
       seats: String(c.seats),
       reserved: String(c.reserved),
       place: c.place,
+      district: c.district ?? '',
     };
   };
   pages.get('/bestand/kurse/:id/bearbeiten', MANAGE, async (req: Request, res: Response) => {
@@ -234,6 +237,7 @@ export function coursePages(deps: AppDeps) {
           <dt>Beginn</dt><dd>${formatDay(c.start)}</dd>
           <dt>Ende</dt><dd>${formatDay(c.end, '–')}</dd>
           <dt>Ort</dt><dd>${c.place}</dd>
+          <dt>Stadtteil</dt><dd>${c.district ?? '–'}</dd>
           <dt>Plätze</dt><dd>${c.seats} (reserviert ${c.reserved}, vergeben ${c.taken}, frei ${c.free})</dd>
         </dl>
         <p><a href="/bestand/kurse/${c.id}/bearbeiten">Kurs bearbeiten</a></p>

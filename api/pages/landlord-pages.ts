@@ -43,7 +43,7 @@ const NUMBERS = new Set(['rooms', 'livingSpace', 'coldRent', 'serviceCharges', '
 const BOOLEANS = new Set(['wbsRequired', 'barrierFree', 'groundFloor', 'pets']);
 
 /** Form strings → the typed input (German decimal commas accepted); empty optional fields left out. */
-function formToInput(body: Record<string, unknown>) {
+export function offerFormInput(body: Record<string, unknown>) {
   const out: Record<string, unknown> = {};
   for (const f of FIELDS) {
     const v = typeof body[f.name] === 'string' ? (body[f.name] as string).trim() : undefined;
@@ -66,15 +66,23 @@ function form(action: string, values: Record<string, string>, errors: Record<str
       : ''
   }
   <form method="post" action="${action}" novalidate>
-    ${FIELDS.map((f) => {
-      const id = `f-${f.name}`;
-      const e = errors[f.name];
-      const aria = e ? html` aria-invalid="true" aria-describedby="${id}-error"` : '';
-      const v = values[f.name] ?? '';
-      if (f.type === 'checkbox')
-        return html`<div class="field${e ? ' has-error' : ''}"><input type="checkbox" id="${id}" name="${f.name}"${v ? html` checked` : ''}${aria}> <label for="${id}">${f.label}</label>${e ? html`<p class="error" id="${id}-error">${e}</p>` : ''}</div>`;
-      const req = f.required ? html` required` : '';
-      return html`<div class="field${e ? ' has-error' : ''}">
+    ${offerFields(values, errors)}
+    <p class="hint">* Pflichtangabe. Bitte keine Angaben zu Mietinteressenten.</p>
+    <button type="submit">Wohnung melden</button>
+  </form>`;
+}
+
+/** The flat's fields (landlord's form and the caseworker's „Wohnung erfassen“): ids f-<name>, errors at the field. */
+export function offerFields(values: Record<string, string>, errors: Record<string, string>): SafeHtml {
+  return html`${FIELDS.map((f) => {
+    const id = `f-${f.name}`;
+    const e = errors[f.name];
+    const aria = e ? html` aria-invalid="true" aria-describedby="${id}-error"` : '';
+    const v = values[f.name] ?? '';
+    if (f.type === 'checkbox')
+      return html`<div class="field${e ? ' has-error' : ''}"><input type="checkbox" id="${id}" name="${f.name}"${v ? html` checked` : ''}${aria}> <label for="${id}">${f.label}</label>${e ? html`<p class="error" id="${id}-error">${e}</p>` : ''}</div>`;
+    const req = f.required ? html` required` : '';
+    return html`<div class="field${e ? ' has-error' : ''}">
         <label for="${id}">${f.label}${f.required ? html` <span aria-hidden="true">*</span>` : ''}</label>
         ${f.hint ? html`<p class="hint">${f.hint}</p>` : ''}${e ? html`<p class="error" id="${id}-error">${e}</p>` : ''}
         ${
@@ -83,11 +91,11 @@ function form(action: string, values: Record<string, string>, errors: Record<str
             : html`<input id="${id}" name="${f.name}" type="${f.type === 'number' ? 'text' : f.type}"${f.type === 'number' ? html` inputmode="decimal"` : ''} value="${v}"${aria}${req}>`
         }
       </div>`;
-    })}
-    <p class="hint">* Pflichtangabe. Bitte keine Angaben zu Mietinteressenten.</p>
-    <button type="submit">Wohnung melden</button>
-  </form>`;
+  })}`;
 }
+/** the flat's form values as sent (kept on error) */
+export const offerFormValues = (body: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(FIELDS.map((f) => [f.name, typeof body[f.name] === 'string' ? (body[f.name] as string).slice(0, 3000) : '']));
 
 export function landlordPages(deps: AppDeps) {
   const router = Router();
@@ -129,10 +137,8 @@ export function landlordPages(deps: AppDeps) {
     const c = await checkOfferLink(deps, actor(req), raw, 'POST');
     if (!c.ok) return rejected(res, c);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = Object.fromEntries(
-      FIELDS.map((f) => [f.name, typeof body[f.name] === 'string' ? (body[f.name] as string).slice(0, 3000) : '']),
-    );
-    const parsed = landlordOfferInput.safeParse(formToInput(body));
+    const values = offerFormValues(body);
+    const parsed = landlordOfferInput.safeParse(offerFormInput(body));
     if (!parsed.success) {
       const errors: Record<string, string> = {};
       for (const d of zodDetails(parsed.error)) errors[d.field] ??= d.message;

@@ -30,7 +30,7 @@ export function offerMatchPages(deps: AppDeps) {
         deps,
         req,
         'Wohnungsangebote',
-        html`<table><caption>Wohnungsangebote (neueste zuerst)</caption>
+        html`<p><a href="/bestand/wohnungen/neu">Wohnung erfassen</a></p><table><caption>Wohnungsangebote (neueste zuerst)</caption>
           <thead><tr><th scope="col">Angebot</th><th scope="col">Stadtteil</th><th scope="col">Zimmer</th><th scope="col">Kaltmiete</th><th scope="col">Frei ab</th><th scope="col">Status</th></tr></thead>
           <tbody>${offers.map(
             (o) =>
@@ -95,7 +95,11 @@ export function offerMatchPages(deps: AppDeps) {
       String(req.params.id),
       200,
       undefined,
-      req.query.ok === 'vorgeschlagen' ? 'Wohnung vorgeschlagen. Die Kette des Haushalts steht jetzt bei der Besichtigung.' : undefined,
+      req.query.ok === 'vorgeschlagen'
+        ? 'Wohnung vorgeschlagen. Die Kette des Haushalts steht jetzt bei der Besichtigung.'
+        : req.query.ok === 'erfasst'
+          ? 'Wohnung erfasst.'
+          : undefined,
     );
   });
 

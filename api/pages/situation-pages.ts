@@ -1,16 +1,13 @@
 // The situation analysis page (/bestand/lage, issue 15): the gaps in text, an accessible SVG bar chart
 // (waiting households vs fitting open flats by household size) with the same figures as a table,
-// filterable by district, and the monthly trend. Partners with an overdue regular contact (/bestand/partner).
+// filterable by district, and the monthly trend. Partners: api/pages/partner-pages.ts.
 import type { Request, Response } from 'express';
 import { currentSituation, situationTrend } from '../../core/inventory-data';
 import type { Situation } from '../../core/domain/inventory/situation';
-import { formatDate } from '../../core/format/dates';
-import { partnerKindLabel } from '../../core/format/labels';
 import { ROLES } from '../access';
 import type { AppDeps } from '../deps';
 import { html, type SafeHtml } from '../html';
 import { layout, pageRouter } from './page-route';
-import { listPartners } from '../services/inventory';
 import { educationSituationData } from '../services/education';
 import { educationSituationSection } from '../views/education-situation';
 
@@ -96,25 +93,5 @@ export function situationPages(deps: AppDeps) {
     );
   });
 
-  pages.get('/bestand/partner', ACCESS, async (req: Request, res: Response) => {
-    const partners = await listPartners(deps.db, {});
-    const overdue = partners.filter((p) => p.contactOverdue);
-    res.send(
-      layout(
-        deps,
-        req,
-        'Partner und Regelkontakte',
-        html`<h2>Überfällige Regelkontakte</h2>
-        ${
-          overdue.length
-            ? html`<ul>${overdue.map((p) => html`<li>${p.name} – fällig seit ${formatDate(p.contactDueAt)}</li>`)}</ul>`
-            : html`<p>Keine überfälligen Kontakte.</p>`
-        }
-        <h2>Alle Partner</h2>
-        <table><caption>Partner</caption><thead><tr><th scope="col">Name</th><th scope="col">Art</th><th scope="col">Letzter Kontakt</th><th scope="col">Nächster Kontakt</th></tr></thead>
-        <tbody>${partners.map((p) => html`<tr><th scope="row">${p.name}</th><td>${partnerKindLabel(p.kind)}</td><td>${formatDate(p.lastContactAt, '–')}</td><td>${formatDate(p.contactDueAt, '–')}</td></tr>`)}</tbody></table>`,
-      ),
-    );
-  });
   return pages.router;
 }

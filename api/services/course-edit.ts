@@ -26,6 +26,7 @@ export async function updateCourse(db: Db, actor: Actor, id: string, input: Cour
         seats: input.seats,
         reserved: input.reserved,
         place: input.place,
+        district: input.district ?? null,
       },
     });
     if (r.count === 1)

@@ -87,7 +87,7 @@ const partnerContacts: DueSource = async (db, _caseIds, user) =>
     kind: 'partner-contact',
     title: 'Regelkontakt mit dem Partner',
     dueAt: contactDueAt(p)!,
-    href: `/bestand/partner`,
+    href: `/bestand/partner/${p.id}`,
   }));
 
 /** my open to-dos agreed in working meetings (issue 15) */

@@ -257,6 +257,16 @@ export const PARTNER_KIND_LABELS: Record<string, string> = {
   office: 'Amt / Behörde',
 };
 export const partnerKindLabel = (k: string) => PARTNER_KIND_LABELS[k] ?? k;
+export const CONTACT_KIND_LABELS: Record<string, string> = {
+  meeting: 'Treffen',
+  phone: 'Telefonat',
+  email: 'E-Mail',
+  visit: 'Besuch',
+  other: 'Sonstiges',
+};
+export const contactKindLabel = (k: string) => CONTACT_KIND_LABELS[k] ?? k;
+/** the landlord's form link on the partner page */
+export const OFFER_LINK_STATE_LABELS = { open: 'offen', used: 'genutzt', revoked: 'widerrufen', expired: 'abgelaufen' } as const;
 export const COURSE_KIND_LABELS: Record<string, string> = {
   integration_course: 'Integrationskurs',
   job_language_course: 'Berufssprachkurs',

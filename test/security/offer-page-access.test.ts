@@ -1,4 +1,4 @@
-// Who may open which page of courses, group offers and working meetings (issue 15), like the JSON
+// Who may open which page of courses, group offers, working meetings and partners (issue 15), like the JSON
 // access matrix: every page route × every role, the route list compared with the routers. As the JSON
 // routes: caseworkers and supervisors manage them, only caseworkers propose a seat, department members
 // and admins get 403, anonymous visitors are sent to the login. The page reads are audited.
@@ -6,6 +6,7 @@ import type { AppDeps } from '../../api/deps';
 import { coursePages } from '../../api/pages/course-pages';
 import { groupOfferPages } from '../../api/pages/group-offer-pages';
 import { meetingPages } from '../../api/pages/meeting-pages';
+import { partnerPages } from '../../api/pages/partner-pages';
 import { FormClient, hidden } from '../support/form-client';
 import { startStack, type Stack } from '../support/stack';
 
@@ -44,6 +45,17 @@ const PAGES: Record<string, Role[]> = {
   'GET /bestand/treffen/{seriesId}/neu': [CW, SV],
   'POST /bestand/treffen/{seriesId}/neu': [CW, SV],
   'POST /bestand/treffen/aufgaben/{todoId}/erledigt': [CW, SV],
+  'GET /bestand/partner': [CW, SV],
+  'GET /bestand/partner/neu': [CW, SV],
+  'POST /bestand/partner/neu': [CW, SV],
+  'GET /bestand/partner/{partnerId}': [CW, SV],
+  'GET /bestand/partner/{partnerId}/bearbeiten': [CW, SV],
+  'POST /bestand/partner/{partnerId}/bearbeiten': [CW, SV],
+  'POST /bestand/partner/{partnerId}/kontakte': [CW, SV],
+  'POST /bestand/partner/{partnerId}/links': [CW, SV],
+  'POST /bestand/partner/{partnerId}/links/{linkId}/widerrufen': [CW, SV],
+  'GET /bestand/wohnungen/neu': [CW, SV],
+  'POST /bestand/wohnungen/neu': [CW, SV],
 };
 /** the route parameters' names in the routers → the table's */
 const PARAM_OF: Record<string, Record<string, string>> = {
@@ -51,6 +63,8 @@ const PARAM_OF: Record<string, Record<string, string>> = {
   gruppen: { id: 'groupId' },
   treffen: { id: 'seriesId' },
   aufgaben: { id: 'todoId' },
+  partner: { id: 'partnerId' },
+  links: { linkId: 'linkId' },
 };
 
 let stack: Stack;
@@ -82,6 +96,11 @@ beforeAll(async () => {
     body: { at: '2027-01-06T10:00:00Z', todos: [{ text: 'Nachfassen', ownerId: me.id, due: '2027-01-13' }] },
   });
   const todo = await stack.db.meetingTodo.findFirstOrThrow();
+  const landlord = await stack.api('POST', '/api/partners', {
+    token,
+    body: { kind: 'landlord', name: 'Vermieter Zugriff', email: 'zugriff@vermieter.example' },
+  });
+  const link = await stack.api('POST', `/api/partners/${landlord.body.id}/offer-links`, { token, body: {} });
   Object.assign(ids, {
     courseId: course.body.id,
     groupId: group.body.id,
@@ -89,8 +108,10 @@ beforeAll(async () => {
     enrolmentId: enrolment.body.id,
     seriesId: series.body.id,
     todoId: todo.id,
+    partnerId: landlord.body.id,
   });
-  for (const v of Object.values(ids)) expect(v).toMatch(/^[0-9a-f-]{36}$/);
+  ids.linkId = link.body.id;
+  for (const v of Object.values(ids).filter((v) => v !== ids.linkId)) expect(v).toMatch(/^[0-9a-f-]{36}$/);
 }, 120_000);
 afterAll(() => stack?.stop());
 
@@ -101,8 +122,8 @@ async function call(role: Role, method: string, path: string) {
   return c.post(path, { _csrf: csrf });
 }
 
-it('the table lists every route of the course, group offer and meeting pages', () => {
-  const routes = [coursePages, groupOfferPages, meetingPages].flatMap((pages) =>
+it('the table lists every route of the course, group offer, meeting and partner pages', () => {
+  const routes = [coursePages, groupOfferPages, meetingPages, partnerPages].flatMap((pages) =>
     (pages({} as AppDeps).stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>).flatMap((l) =>
       l.route
         ? Object.keys(l.route.methods).map((m) => {
