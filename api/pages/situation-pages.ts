@@ -85,8 +85,8 @@ export function situationPages(deps: AppDeps) {
         <h2>Verlauf (Monatswerte)</h2>
         ${
           trend.length
-            ? html`<table><caption>Monatswerte</caption><thead><tr><th scope="col">Monat</th><th scope="col">Wartend</th><th scope="col">Frei</th></tr></thead>
-            <tbody>${trend.map((t) => html`<tr><th scope="row">${t.month}</th><td>${t.waitingTotal}</td><td>${t.openTotal}</td></tr>`)}</tbody></table>`
+            ? html`<table><caption>Monatswerte</caption><thead><tr><th scope="col">Monat</th><th scope="col">Wartende Haushalte</th><th scope="col">Freie Wohnungen</th><th scope="col">Bildungsbedarf</th><th scope="col">Freie Kursplätze</th></tr></thead>
+            <tbody>${trend.map((t) => html`<tr><th scope="row">${t.month}</th><td>${t.waitingTotal}</td><td>${t.openTotal}</td><td>${num(t.educationNeeded)}</td><td>${num(t.freeSeats)}</td></tr>`)}</tbody></table>`
             : html`<p>Noch keine Monatswerte.</p>`
         }`,
       ),

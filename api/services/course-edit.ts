@@ -5,9 +5,7 @@ import { audit, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
 import type { CourseInput } from '../../core/domain/inventory/education';
 import { badRequest } from '../errors';
-import { courseOr404 } from './education';
-
-const day = (s: string) => new Date(s + 'T00:00:00Z');
+import { courseColumns, courseOr404 } from './education';
 
 export async function updateCourse(db: Db, actor: Actor, id: string, input: CourseInput) {
   const before = await courseOr404(db, id);
@@ -16,18 +14,7 @@ export async function updateCourse(db: Db, actor: Actor, id: string, input: Cour
   const changed = await db.$transaction(async (tx) => {
     const r = await tx.course.updateMany({
       where: { id, taken: { lte: input.seats - input.reserved } },
-      data: {
-        partnerId: input.partnerId,
-        kind: input.kind,
-        level: input.level ?? null,
-        title: input.title,
-        startDate: day(input.start),
-        endDate: input.end ? day(input.end) : null,
-        seats: input.seats,
-        reserved: input.reserved,
-        place: input.place,
-        district: input.district ?? null,
-      },
+      data: courseColumns(input),
     });
     if (r.count === 1)
       await audit(tx, actor, 'course.update', { type: 'Course', id }, { seats: input.seats, reserved: input.reserved, kind: input.kind });

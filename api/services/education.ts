@@ -28,6 +28,22 @@ import { completeStep, type ChainDeps } from './chains';
 import { actOnTask, type TaskDeps } from './tasks';
 
 const day = (s: string) => new Date(s + 'T00:00:00Z');
+
+/** The course's own columns from the checked input — the same for creating and changing a course. */
+export function courseColumns(input: CourseInput) {
+  return {
+    partnerId: input.partnerId,
+    kind: input.kind,
+    level: input.level ?? null,
+    title: input.title,
+    startDate: day(input.start),
+    endDate: input.end ? day(input.end) : null,
+    seats: input.seats,
+    reserved: input.reserved,
+    place: input.place,
+    district: input.district ?? null,
+  };
+}
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === 'P2002';
 
 export function courseView(c: Prisma.CourseGetPayload<object>) {
@@ -67,16 +83,7 @@ export async function createCourse(db: Db, user: AuthUser, actor: Actor, input: 
         data: {
           id,
           reference,
-          partnerId: input.partnerId,
-          kind: input.kind,
-          level: input.level ?? null,
-          title: input.title,
-          startDate: day(input.start),
-          endDate: input.end ? day(input.end) : null,
-          seats: input.seats,
-          reserved: input.reserved,
-          place: input.place,
-          district: input.district ?? null,
+          ...courseColumns(input),
           createdById: user.id,
           idempotencyKey: key,
         },

@@ -307,4 +307,10 @@ it('schedules: a due partner contact reminds the responsible caseworker; the sna
   const trend = await stack.api('GET', '/api/situation', { token: cw });
   expect(trend.body.trend).toHaveLength(1);
   expect(trend.body.trend[0]).toMatchObject({ educationNeeded: 3, freeSeats: 6 });
+  // the page's trend table shows the education figures of the month beside the housing figures
+  const browser = new FormClient(stack.url);
+  await browser.login('fallmanagement@kim.example');
+  const page = (await browser.get('/bestand/lage')).text;
+  const month = new Date().toISOString().slice(0, 7);
+  expect(page).toMatch(new RegExp(`<th scope="row">${month}</th><td>\\d+</td><td>\\d+</td><td>3</td><td>6</td>`));
 }, 120_000);
