@@ -1,4 +1,4 @@
-// Handoffs from the API's side: create one for a case (row + workflow in one transaction), list and
+// Handoffs from the API's side: create one for a case (row committed, then its workflow), list and
 // read tasks, act on them (workflow update → validator decides), resolve deadline rules.
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import { audit, auditRefused, type Actor } from '../../core/audit';
@@ -54,20 +54,25 @@ export async function createHandoff(
       field: 'department',
     });
   }
-  const open = await deps.db.task.findFirst({ where: { caseId, stepKey: input.step, status: { in: OPEN_TASK_STATUSES } } });
-  if (open) throw conflict(`Für diesen Schritt läuft bereits eine Übergabe (an ${open.departmentId}).`, { taskId: open.id });
   const { ackDays, completeDays } = await resolveDeadlines(deps.db, department.id, input.step);
   const step = HANDOFF_STEPS[input.step];
+  const processId = parentWorkflowId ?? c.workflowId;
+  const id = crypto.randomUUID();
+  const workflowId = handoffWorkflowId(id);
 
-  return deps.db.$transaction(
+  // the row and its audit entry are committed BEFORE the workflow starts: its first record then finds the
+  // task (inside the transaction it hit the foreign key and waited for a retry). A lock per case and step
+  // makes "one open handoff per step" hold for requests at the same moment (double click: one 201, 409s).
+  await deps.db.$transaction(
     async (tx) => {
-      const id = crypto.randomUUID();
-      const workflowId = handoffWorkflowId(id);
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`handoff:${caseId}:${input.step}`}))`;
+      const open = await tx.task.findFirst({ where: { caseId, stepKey: input.step, status: { in: OPEN_TASK_STATUSES } } });
+      if (open) throw conflict(`Für diesen Schritt läuft bereits eine Übergabe (an ${open.departmentId}).`, { taskId: open.id });
       await tx.task.create({
         data: {
           id,
           caseId,
-          processId: parentWorkflowId ?? c.workflowId,
+          processId,
           stepKey: input.step,
           title: step.title,
           departmentId: department.id,
@@ -76,33 +81,40 @@ export async function createHandoff(
         },
       });
       await audit(tx, actor, 'task.create', { type: 'Task', id, caseId }, { step: input.step, department: department.id });
-      await deps.temporal.workflow.start(handoffWorkflow, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        args: [
-          {
-            taskId: id,
-            caseId,
-            stepKey: input.step,
-            departmentId: department.id,
-            ackDays,
-            completeDays,
-            workingDaySeconds: deps.workingDaySeconds,
-            parentWorkflowId: parentWorkflowId ?? c.workflowId,
-          },
-        ],
-        typedSearchAttributes: [
-          { key: KimCaseId, value: caseId },
-          { key: KimKind, value: 'handoff' },
-          { key: KimDepartment, value: department.id },
-          { key: KimStep, value: input.step },
-        ],
-      });
-      return { id, workflowId };
     },
     { timeout: 20_000, maxWait: 5_000 },
   );
+  try {
+    await deps.temporal.workflow.start(handoffWorkflow, {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      args: [
+        {
+          taskId: id,
+          caseId,
+          stepKey: input.step,
+          departmentId: department.id,
+          ackDays,
+          completeDays,
+          workingDaySeconds: deps.workingDaySeconds,
+          parentWorkflowId: processId,
+        },
+      ],
+      typedSearchAttributes: [
+        { key: KimCaseId, value: caseId },
+        { key: KimKind, value: 'handoff' },
+        { key: KimDepartment, value: department.id },
+        { key: KimStep, value: input.step },
+      ],
+    });
+  } catch (err) {
+    // not started (Temporal down): the row goes again, the audit log keeps the attempt — nothing half-written
+    await deps.db.task.deleteMany({ where: { id } });
+    await audit(deps.db, actor, 'task.create.failed', { type: 'Task', id, caseId }, { step: input.step, department: department.id });
+    throw err;
+  }
+  return { id, workflowId };
 }
 
 export function taskView(t: {

@@ -177,6 +177,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'status-page.view': 'Statusseite angesehen',
   'chain-definition.publish': 'Kettendefinition veröffentlicht',
   'task.create': 'Übergabe angelegt',
+  'task.create.failed': 'Übergabe nicht zustande gekommen',
   'task.read': 'Übergabe gelesen',
   'task.created': 'Übergabe erstellt',
   'task.notified': 'Stelle benachrichtigt',

@@ -301,6 +301,28 @@ describe('handoff via the JSON API', () => {
     expect((await stack.api('GET', '/api/tasks?status=bogus', { token: caseworker })).status).toBe(400);
     expect((await stack.api('GET', '/api/tasks', { token: admin })).status).toBe(403);
   });
+
+  it('two identical handoff POSTs at once (double click, no key): one task, one workflow, one mail; the other 409', async () => {
+    const c = await newCase();
+    const body = { step: 'cost-approval', department: '5-50' };
+    const answers = await Promise.all([0, 1, 2].map(() => stack.api('POST', `/api/cases/${c.id}/handoffs`, { token: caseworker, body })));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+    const won = answers.find((a) => a.status === 201)!.body.id as string;
+    expect(answers.filter((a) => a.status === 409).map((a) => a.body.error.taskId)).toEqual([won, won]);
+    expect(await stack.db.task.count({ where: { caseId: c.id } })).toBe(1);
+    await waitMail('soziale-foerderung@kim.example', c.reference, '[KIM] Bitte bestätigen');
+    // the workflow's first record found its task committed: each local activity's marker says attempt 1
+    // (before: the workflow started inside the still open transaction, the first record hit the foreign key)
+    const history = await stack.client.workflow.getHandle(handoffWorkflowId(won)).fetchHistory();
+    const attempts = (history.events ?? [])
+      .flatMap((e) =>
+        (e.markerRecordedEventAttributes?.details?.data?.payloads ?? []).map((p) => JSON.parse(Buffer.from(p.data!).toString())),
+      )
+      .map((m: { attempt: number }) => m.attempt);
+    expect(attempts.length).toBeGreaterThan(0);
+    expect(attempts.every((a) => a === 1)).toBe(true);
+    expect(await stack.db.auditEvent.count({ where: { action: 'task.create', caseId: c.id } })).toBe(1);
+  });
 });
 
 describe('named members', () => {

@@ -180,8 +180,14 @@ test('PostgreSQL down → 503 (health and API), back → 200 without restarting 
   expect(c.status).toBe(201);
 }, 90_000);
 
-test('Temporal down → 503 and no half-written case, back → 200 and cases can be created again', async () => {
+test('Temporal down → 503 and no half-written case or handoff, back → 200 and cases can be created again', async () => {
   const before = await countCases();
+  const consent = await call('POST', `/api/cases/${firstCaseId}/consents`, {
+    departments: ['5-50'],
+    purpose: 'Test: Übergabe bei ausgefallenem Temporal',
+    givenAt: new Date().toISOString(),
+  });
+  expect(consent.status).toBe(201);
   await temporal!.stop();
   temporal = undefined;
 
@@ -204,6 +210,11 @@ test('Temporal down → 503 and no half-written case, back → 200 and cases can
   // the case row, its audit event and the reference counter are one transaction with the workflow start
   expect(await countCases()).toBe(before);
   expect(await db.auditEvent.count({ where: { action: 'case.create' } })).toBe(before);
+  // a handoff: its row is committed before the workflow starts, so the failed start takes it away again
+  const handoff = await call('POST', `/api/cases/${firstCaseId}/handoffs`, { step: 'cost-approval', department: '5-50' });
+  expectApiError(handoff, 503, 'unavailable');
+  expect(await db.task.count({ where: { caseId: firstCaseId } })).toBe(0);
+  expect(await db.auditEvent.count({ where: { action: 'task.create.failed', caseId: firstCaseId } })).toBe(1);
 
   temporal = await startTemporal();
   const ms = await until('/healthz 200 nach Temporal-Neustart', async () => (await healthStatus()).status === 200);
@@ -211,6 +222,9 @@ test('Temporal down → 503 and no half-written case, back → 200 and cases can
   const c = await call('POST', '/api/cases', { personId, topic: 'education_work' });
   expect(c.status).toBe(201);
   expect(await countCases()).toBe(before + 1);
+  // the step is free again: the failed attempt left no open task behind
+  const again = await call('POST', `/api/cases/${firstCaseId}/handoffs`, { step: 'cost-approval', department: '5-50' });
+  expect(again.status).toBe(201);
   // the reference counter was not consumed by the failed attempt
   const refs = (await db.case.findMany({ orderBy: { createdAt: 'asc' }, select: { reference: true } })).map((r) => r.reference);
   expect(refs.map((r) => Number(r.split('-')[2]))).toEqual(refs.map((_, i) => i + 1));
