@@ -13,7 +13,7 @@ import type { AppDeps } from '../deps';
 import { HttpError } from '../errors';
 import { csrfField, errorSummary, field, html, select, type SafeHtml } from '../html';
 import { updateCourse } from '../services/course-edit';
-import { onceForm } from '../services/form-once';
+import { formClaimed, onceForm } from '../services/form-once';
 import { courseMatches, courseOr404, courseView, createCourse, listCourses, proposeSeat } from '../services/education';
 import { listPartners } from '../services/inventory';
 import { formKey } from '../submission';
@@ -269,7 +269,7 @@ export function coursePages(deps: AppDeps) {
             details: { path: ['processId'], equals: processId },
           },
         }),
-        deps.db.formSubmission.count({ where: { userId, key } }),
+        formClaimed(deps.db, userId, key),
       ]);
       if (proposed) return true;
       if (!claim) return false;

@@ -1,15 +1,20 @@
-// One form submission, one record (the case-cycle pages, issue 13): the form's one-time key (`_key`)
-// is claimed in FormSubmission before the write. A second submission of the same form (double click,
-// reload after a lost answer) finds the claim and writes nothing; a failed write gives the claim back,
-// so the corrected form — which keeps its key — is the same submission and may be sent again.
+// One form submission, one record (the case-cycle and offer pages): the form's one-time key (`_key`) is
+// claimed before the write — a row of IdempotentResponse with the scope 'form', the table JSON routes
+// keep their keys in (api/idempotency.ts; the retention run drops rows after IDEMPOTENT_RESPONSE_HOURS).
+// A second submission of the same form (double click, reload after a lost answer) finds the claim and
+// writes nothing; a failed write gives the claim back, so the corrected form — which keeps its key — is
+// the same submission and may be sent again.
 import type { Db } from '../../core/db/client';
 import type { AuthUser } from '../auth';
 
-/** a claim older than this is dropped (a form kept open longer than a week is sent as a new submission) */
-const KEEP_MS = 7 * 86_400_000;
-const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === 'P2002';
+/** the scope of a page form's claim (a JSON route's scope is "METHOD path": the two never meet) */
+export const FORM_SCOPE = 'form';
 
 export type Once<T> = { done: true; value: T } | { done: false };
+
+/** the claim of this user's form key, if one is held */
+export const formClaimed = (db: Db, userId: string, key: string) =>
+  db.idempotentResponse.count({ where: { userId, scope: FORM_SCOPE, key } });
 
 /** Runs `write` unless this user already submitted this key; without a key it just runs. */
 export async function onceForm<T>(
@@ -20,17 +25,13 @@ export async function onceForm<T>(
   write: () => Promise<T>,
 ): Promise<Once<T>> {
   if (!key) return { done: true, value: await write() };
-  await db.formSubmission.deleteMany({ where: { userId: user.id, createdAt: { lt: new Date(Date.now() - KEEP_MS) } } });
-  try {
-    await db.formSubmission.create({ data: { userId: user.id, key, action } });
-  } catch (err) {
-    if (isUniqueViolation(err)) return { done: false };
-    throw err;
-  }
+  const id = { userId: user.id, scope: FORM_SCOPE, key };
+  const claimed = await db.idempotentResponse.createMany({ data: [{ ...id, body: { action } }], skipDuplicates: true });
+  if (claimed.count === 0) return { done: false };
   try {
     return { done: true, value: await write() };
   } catch (err) {
-    await db.formSubmission.delete({ where: { userId_key: { userId: user.id, key } } }).catch(() => undefined);
+    await db.idempotentResponse.deleteMany({ where: id }).catch(() => undefined);
     throw err;
   }
 }
