@@ -25,8 +25,9 @@ export async function callUpdate<T>(fn: () => Promise<T>): Promise<T> {
     }
     if (err instanceof WorkflowNotFoundError) throw conflict('Der Vorgang läuft nicht mehr.');
     // the server did not take or finish the update in time (e.g. while a worker restarts): retryable, not a bug
+    // (the cause goes into the log of the 503: which call, which gRPC status — ids only, no names)
     if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || err instanceof ServiceError)
-      throw unavailable('Der Prozess-Server (Temporal)');
+      throw Object.assign(unavailable('Der Prozess-Server (Temporal)'), { cause: err });
     const e = err as { message?: string; code?: number };
     if (/workflow execution already completed/i.test(e.message ?? '')) throw conflict('Der Vorgang ist bereits abgeschlossen.');
     throw err;
