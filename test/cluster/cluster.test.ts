@@ -52,6 +52,8 @@ async function lowPort(): Promise<number> {
 let dir: string;
 let cluster: ChildProcess;
 let output = '';
+/** appends to the cluster's log (also the output of the API instance the test started again) */
+let keep: (b: Buffer) => void = () => {};
 let url: string;
 let temporalPort: number;
 let db: Db;
@@ -129,7 +131,7 @@ beforeAll(async () => {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logFile = `${dir}.log`; // the whole output of the cluster, for a failed run
-  const keep = (b: Buffer) => {
+  keep = (b: Buffer) => {
     output += b.toString();
     fs.appendFileSync(logFile, b);
   };
@@ -337,7 +339,14 @@ it(`drives ${N} chains through the entry while a worker is killed and an API ins
     }
     faults.push(`api-1 stopped at ${handoffsDone} handoffs`);
     await sleep(2_000); // requests meanwhile go to api-2
-    restarted = spawn(process.execPath, ['--import', 'tsx', 'app/api.ts'], { cwd: ROOT, env, detached: true, stdio: 'ignore' });
+    restarted = spawn(process.execPath, ['--import', 'tsx', 'app/api.ts'], {
+      cwd: ROOT,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    restarted.stdout!.on('data', keep); // its log beside the others: a 5xx of it is explained by its request id
+    restarted.stderr!.on('data', keep);
     await until('api-1 back', async () => ((await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).status === 200 ? true : undefined));
     faults.push(`api-1 back at ${handoffsDone} handoffs`);
     if (!RESTART_SERVERS) return;
