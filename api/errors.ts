@@ -67,7 +67,8 @@ export function isDatabaseDown(err: unknown): boolean {
   const msg = `${e.message ?? ''}`;
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'P1001', 'P1002', 'P1017', '57P01', '57P03', '08006', '08001'].includes(e.code ?? '') ||
-    /ECONNREFUSED|Connection terminated|connection timeout|terminating connection|Can't reach database|DatabaseNotReachable|the database system is (starting up|shutting down)/i.test(
+    // "Server has closed the connection": a raw query on a pool connection PostgreSQL closed in its restart (test/cluster)
+    /ECONNREFUSED|Connection terminated|connection timeout|terminating connection|Can't reach database|DatabaseNotReachable|Server has closed the connection|the database system is (starting up|shutting down)/i.test(
       msg,
     ) ||
     (e.cause !== undefined && e.cause !== err && isDatabaseDown(e.cause))
@@ -90,6 +91,8 @@ export function isTemporalDown(err: unknown): boolean {
     (e.code === 1 && /^1 CANCELLED/.test(`${e.message}`)) ||
     // a query while no worker polls (all down or reconnecting after a Temporal restart; test/cluster)
     (e.code === 9 && /no poller seen/i.test(`${e.message}`)) ||
+    // a Temporal server just restarted answers "namespace not found" until its namespace cache is loaded (test/cluster)
+    e.name === 'NamespaceNotFoundError' ||
     (e.cause !== undefined && e.cause !== err && isTemporalDown(e.cause))
   );
 }

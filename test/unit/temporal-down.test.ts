@@ -1,8 +1,8 @@
 // Which Temporal client errors mean "Temporal did not answer" (→ 503, or the read model instead of the
 // live state), not a 500. The CANCELLED case was found by the cluster fault run (test/cluster): a query
 // of a chain whose worker was just SIGKILLed ends with gRPC CANCELLED inside the SDK's ServiceError.
-import { ServiceError } from '@temporalio/client';
-import { isTemporalDown, toHttpError } from '../../api/errors';
+import { NamespaceNotFoundError, ServiceError } from '@temporalio/client';
+import { isDatabaseDown, isTemporalDown, toHttpError } from '../../api/errors';
 
 const grpc = (code: number, message: string) => Object.assign(new Error(message), { code });
 
@@ -23,4 +23,27 @@ it('other gRPC failures keep their meaning', () => {
   ).toBe(true);
   expect(isTemporalDown(new ServiceError('Failed to query Workflow', { cause: grpc(3, '3 INVALID_ARGUMENT: bad query') }))).toBe(false);
   expect(isTemporalDown(grpc(1, 'something else'))).toBe(false);
+});
+
+it('a Temporal server just restarted ("namespace not found" until its cache is loaded) is "Temporal down"', () => {
+  const err = new NamespaceNotFoundError('default');
+  expect(isTemporalDown(err)).toBe(true);
+  expect(toHttpError(err).status).toBe(503);
+});
+
+it('a raw query on a connection PostgreSQL closed while restarting is "database down", not a 500', () => {
+  // as Prisma throws it (P2010 around the driver adapter's message) — seen in the cluster fault run
+  const err = Object.assign(
+    new Error(
+      '\nInvalid `prisma.$queryRaw()` invocation:\n\n\nRaw query failed. Code: `N/A`. Message: `Server has closed the connection.`',
+    ),
+    {
+      code: 'P2010',
+    },
+  );
+  expect(isDatabaseDown(err)).toBe(true);
+  expect(toHttpError(err).status).toBe(503);
+  expect(
+    isDatabaseDown(Object.assign(new Error('Raw query failed. Code: `42P01`. Message: `relation does not exist`'), { code: 'P2010' })),
+  ).toBe(false);
 });
