@@ -89,8 +89,6 @@ export async function runWorker(opts: {
   log: Logger;
   /** a pre-built workflow bundle; default: bundled at start in a child process */
   workflowBundle?: { code: string } | { codePath: string };
-  /** workflows in the main thread: only for test/bench/worker-heap-snapshot.ts */
-  debugMode?: boolean;
 }) {
   const { createKimWorker } = await import('../worker/worker');
   installRuntimeOnce(opts.config.LOG_LEVEL);
@@ -110,7 +108,6 @@ export async function runWorker(opts: {
     dataConverter: { payloadCodecs: [resolvePayloadCodec(opts.config, { requireEncrypted: opts.config.KIM_PAYLOAD_REQUIRE_ENCRYPTION })] },
     maxCachedWorkflows: opts.config.KIM_WORKER_CACHE,
     workflowBundle: opts.workflowBundle,
-    debugMode: opts.debugMode,
   });
   const running = worker.run();
   running.catch((err) => opts.log.fatal({ err }, 'Worker abgebrochen'));

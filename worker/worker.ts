@@ -15,9 +15,6 @@ export interface KimWorkerOptions extends ActivityDeps {
   maxCachedWorkflows?: number;
   /** payload codecs (the encrypting codec of core/codec.ts); they run outside the workflow sandbox */
   dataConverter?: WorkerOptions['dataConverter'];
-  /** workflows in the main thread (the SDK's debug mode) — only for a heap snapshot that holds them
-   *  (test/bench/worker-heap-snapshot.ts); never in production */
-  debugMode?: boolean;
 }
 
 export async function createKimWorker(opts: KimWorkerOptions): Promise<Worker> {
@@ -29,6 +26,5 @@ export async function createKimWorker(opts: KimWorkerOptions): Promise<Worker> {
     activities: createActivities({ db: opts.db, publicUrl: opts.publicUrl, linkKeys: opts.linkKeys, linkTtlDays: opts.linkTtlDays }),
     maxCachedWorkflows: opts.maxCachedWorkflows ?? 100,
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
-    ...(opts.debugMode ? { debugMode: true } : {}),
   });
 }

@@ -1,6 +1,6 @@
 // `npx tsx test/bench/worker-heap-snapshot.ts` — what a waiting chain keeps in the worker's heap (issue 17, P4).
-// A worker (runWorker as shipped, but with the SDK's debug mode so the workflows live in its main thread, where
-// v8.writeHeapSnapshot sees them) caches every workflow (KIM_WORKER_CACHE = 2·BENCH_N+100); heap snapshots when
+// A worker (runWorker as shipped; the workflow thread the SDK starts is caught so that its heap can be written)
+// caches every workflow (KIM_WORKER_CACHE = 2·BENCH_N+100); heap snapshots when
 // idle and with BENCH_N (default 1000) waiting move-out chains + their case workflows; then the difference by
 // (node type, name): count and self size, per chain. Snapshots are read without JSON.parse of the whole file
 // (it may exceed V8's longest string). BENCH_SNAPSHOT_KEEP=1 keeps the files (for Chrome DevTools).
@@ -8,7 +8,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import v8 from 'node:v8';
+import workerThreads, { type Worker } from 'node:worker_threads';
 import globalSetup from '../global-setup';
 import globalTeardown from '../global-teardown';
 import { runBenchmark } from './run';
@@ -22,26 +24,45 @@ import { createLogger } from '../../core/log';
 const N = Number(process.env.BENCH_N ?? 1000);
 const CONCURRENCY = 8;
 
-/** The worker role: runWorker in debug mode; SIGUSR2 → a heap snapshot after a full GC, its path on stdout. */
+/** The worker role: runWorker as shipped; SIGUSR2 → heap snapshots of the main thread and of the workflow
+ *  thread (the SDK's worker thread, caught when it is made), their paths on stdout. */
 async function workerRole() {
+  const threads: Worker[] = [];
+  const Made = workerThreads.Worker;
+  (workerThreads as { Worker: typeof Worker }).Worker = class extends Made {
+    constructor(...args: ConstructorParameters<typeof Made>) {
+      super(...args);
+      threads.push(this);
+      this.once('exit', () => threads.splice(threads.indexOf(this), 1)); // only running threads have a heap to write
+    }
+  };
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, 'kim-worker');
   const db = await prepareDatabase(config, config.DATABASE_URL!, log, false);
-  await runWorker({ config, db, log, temporalAddress: config.TEMPORAL_ADDRESS!, smtpUrl: config.SMTP_URL!, debugMode: true });
-  process.on('SIGUSR2', () => {
-    const file = path.join(process.env.BENCH_SNAPSHOT_DIR!, `worker-${Date.now()}.heapsnapshot`);
-    v8.writeHeapSnapshot(file); // a snapshot collects garbage first
-    console.log(`SNAPSHOT ${file}`);
+  await runWorker({ config, db, log, temporalAddress: config.TEMPORAL_ADDRESS!, smtpUrl: config.SMTP_URL! });
+  process.on('SIGUSR2', async () => {
+    const stamp = Date.now();
+    const main = v8.writeHeapSnapshot(path.join(process.env.BENCH_SNAPSHOT_DIR!, `main-${stamp}.heapsnapshot`));
+    const files = [main];
+    for (const [i, t] of threads.entries()) {
+      const file = path.join(process.env.BENCH_SNAPSHOT_DIR!, `thread${i}-${stamp}.heapsnapshot`);
+      await pipeline(await t.getHeapSnapshot(), fs.createWriteStream(file));
+      files.push(file);
+    }
+    console.log(`SNAPSHOT ${files.join(',')}`);
   });
 }
 
-function snapshotOf(proc: import('node:child_process').ChildProcess): Promise<string> {
-  return new Promise((resolve) => {
+function snapshotOf(proc: import('node:child_process').ChildProcess): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    let tail = '';
+    proc.stderr!.on('data', (b: Buffer) => (tail = (tail + b.toString()).slice(-3000)));
+    proc.once('exit', (code, signal) => reject(new Error(`worker ended (${signal ?? code}) while writing a snapshot: ${tail}`)));
     const onData = (b: Buffer) => {
       const m = b.toString().match(/SNAPSHOT (\S+)/);
       if (m) {
         proc.stdout!.off('data', onData);
-        resolve(m[1]);
+        resolve(m[1].split(','));
       }
     };
     proc.stdout!.on('data', onData);
@@ -123,7 +144,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-heap-'));
   await globalSetup();
   const stack = await startStack({ worker: false });
-  let files: string[] = [];
+  let files: string[][];
   try {
     const cw = await stack.token('fallmanagement@kim.example');
     const proc = await startWorkerProcess(
@@ -150,18 +171,21 @@ async function main() {
     await stack.stop();
     await globalTeardown();
   }
-  const [a, b] = files.map(summary);
-  const total = (m: Map<string, { size: number }>) => [...m.values()].reduce((s, e) => s + e.size, 0) / 2 ** 20;
-  console.log(
-    `\nWorker heap (main thread with the workflows, debug mode): idle ${total(a).toFixed(1)} MB, with ${N} waiting chains ${total(b).toFixed(1)} MB`,
-  );
-  console.log(`  per chain (with its case workflow): ${(((total(b) - total(a)) * 1024) / N).toFixed(0)} KB`);
-  const rows = [...b.entries()]
-    .map(([k, e]) => ({ k, count: e.count - (a.get(k)?.count ?? 0), size: e.size - (a.get(k)?.size ?? 0) }))
-    .sort((x, y) => y.size - x.size)
-    .slice(0, 40);
-  console.log(`\n  added per chain   objects   bytes     type / name (the largest 40 by added self size)`);
-  for (const r of rows) console.log(`  ${(r.count / N).toFixed(1).padStart(14)}   ${(r.size / N).toFixed(0).padStart(8)}   ${r.k}`);
+  const total = (m: Map<string, { size: number }>) => [...m.values()].reduce((sum, e) => sum + e.size, 0) / 2 ** 20;
+  const [idleFiles, loadedFiles] = files;
+  for (const [h, heap] of ['main thread (activities, Prisma, codec)', 'workflow thread (the cached workflows)'].entries()) {
+    if (!idleFiles[h] || !loadedFiles[h]) continue;
+    const a = summary(idleFiles[h]);
+    const b = summary(loadedFiles[h]);
+    console.log(`\nWorker heap, ${heap}: idle ${total(a).toFixed(1)} MB, with ${N} waiting chains ${total(b).toFixed(1)} MB`);
+    console.log(`  per chain (with its case workflow): ${(((total(b) - total(a)) * 1024) / N).toFixed(0)} KB`);
+    const rows = [...b.entries()]
+      .map(([k, e]) => ({ k, count: e.count - (a.get(k)?.count ?? 0), size: e.size - (a.get(k)?.size ?? 0) }))
+      .sort((x, y) => y.size - x.size)
+      .slice(0, 30);
+    console.log(`  added per chain   objects   bytes     type / name (the largest 30 by added self size)`);
+    for (const r of rows) console.log(`  ${(r.count / N).toFixed(1).padStart(14)}   ${(r.size / N).toFixed(0).padStart(8)}   ${r.k}`);
+  }
   if (process.env.BENCH_SNAPSHOT_KEEP) console.log(`\nsnapshots kept in ${dir}`);
   else fs.rmSync(dir, { recursive: true, force: true });
 }
