@@ -21,6 +21,7 @@ import { ensureRetentionSchedule, retentionSettings, type ScheduleOutcome } from
 import { ensureInventorySchedules } from '../core/inventory-schedules';
 import { ensureReportSchedule } from '../core/report-schedule';
 import type { SmtpCapture } from '../core/runtime/smtp-capture';
+import { applyWorkerHeapFlags } from '../core/runtime/worker-heap';
 import { connectionOptions } from '../core/temporal';
 import type { AppDeps } from '../api/deps';
 import type { CodecRouterDeps } from '../api/routes/codec';
@@ -91,6 +92,8 @@ export async function runWorker(opts: {
 }) {
   const { createKimWorker } = await import('../worker/worker');
   installRuntimeOnce(opts.config.LOG_LEVEL);
+  // before Worker.create starts the workflow thread: its heap is made with these flags
+  const heapFlags = applyWorkerHeapFlags(opts.config);
   const connection = await NativeConnection.connect(connectionOptions(opts.config, opts.temporalAddress));
   const worker = await createKimWorker({
     connection,
@@ -115,7 +118,7 @@ export async function runWorker(opts: {
     log: opts.log,
     requireTls: opts.config.KIM_SMTP_REQUIRE_TLS && !opts.config.embedded.smtp, // the embedded capture (loopback) has no TLS
   });
-  opts.log.info({ taskQueue: opts.config.TEMPORAL_TASK_QUEUE }, 'Worker läuft');
+  opts.log.info({ taskQueue: opts.config.TEMPORAL_TASK_QUEUE, heapFlags }, 'Worker läuft');
   // a failure here must not stop the worker: logged, and the next boot tries again
   await bootRetentionSchedule(opts.config, opts.temporalAddress, opts.log).catch((err) =>
     opts.log.error({ err }, 'Löschfristen-Zeitplan nicht eingerichtet'),

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../core/log';
 import { assertDevPartsAllowed } from '../core/production';
 import { clusterSettings } from '../core/runtime/cluster-settings';
 import { startNodeChild, type NodeChild } from '../core/runtime/node-child';
+import { workerNodeArgs } from '../core/runtime/worker-heap';
 import { startRoundRobinProxy } from '../core/runtime/round-robin-proxy';
 import { startServices } from '../core/runtime/services';
 import { startClusterTemporal } from '../core/runtime/temporal-cluster';
@@ -106,6 +107,7 @@ async function main() {
       name: `worker-${i + 1}`,
       entry: 'app/worker.ts',
       env: childEnv(config, common),
+      nodeArgs: workerNodeArgs(config), // the main thread's heap; the workflow thread's: runWorker
       readyText: 'Worker läuft',
       onLine: relay(log, `worker-${i + 1}`),
     }),

@@ -127,6 +127,10 @@ export const configSchema = z
     /** workflows a worker keeps in memory (a waiting chain + its case workflow ≈ 0.6 MB, bench:worker-memory; 100 keeps
      *  5,000 waiting chains under 400 MB RSS); beyond that they are replayed when they get work */
     KIM_WORKER_CACHE: z.coerce.number().int().min(0).max(100_000).default(100),
+    /** V8 young generation of the worker (core/runtime/worker-heap.ts): MB per semi-space, 0 = V8's own (16) */
+    KIM_WORKER_SEMI_SPACE_MB: z.coerce.number().int().min(0).max(256).default(2),
+    /** V8 old generation limit of the worker in MB (main thread and workflow thread each), 0 = V8's own */
+    KIM_WORKER_HEAP_MB: z.coerce.number().int().min(0).max(65_536).default(0),
     /** >0: one working day lasts this many seconds — for tests and demos of deadlines */
     KIM_WORKING_DAY_SECONDS: z.coerce.number().min(0).default(0),
 

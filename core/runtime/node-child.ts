@@ -27,12 +27,14 @@ export function startNodeChild(opts: {
   name: string;
   entry: string;
   env: NodeJS.ProcessEnv;
+  /** node arguments before the entry (a worker's heap flags: core/runtime/worker-heap.ts) */
+  nodeArgs?: string[];
   readyText: string;
   /** every output line, prefixed by the caller */
   onLine?: (line: string) => void;
 }): NodeChild {
   const child = trackChild(
-    spawn(process.execPath, ['--import', 'tsx', opts.entry], {
+    spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', opts.entry], {
       cwd: ROOT,
       env: opts.env,
       detached: true,

@@ -4,8 +4,12 @@
 //    built from `git archive` of that commit;
 //  - zod-free: the bundle of this checkout (no zod in the workflows) without preloadModules;
 //  - preload: this checkout as shipped: the pure domain modules preloaded (shared by all workflows);
-//  - default: `npm run worker` as shipped (app/worker.ts, its default KIM_WORKER_CACHE) — with
-//    BENCH_N=5000 the figure of issue 17's P4 target.
+//  - default: `npm run worker` as shipped (app/worker.ts, its default KIM_WORKER_CACHE and heap flags,
+//    core/runtime/worker-heap.ts) — with BENCH_N=5000 the figure of issue 17's P4 target;
+//  - v8-default: the same with V8's own heap sizes (KIM_WORKER_SEMI_SPACE_MB=0, KIM_WORKER_HEAP_MB=0) —
+//    the baseline of the heap flags (BENCH_VARIANTS=v8-default,default).
+// A variant may carry environment settings of its worker: `default[MALLOC_ARENA_MAX=2;KIM_WORKER_SEMI_SPACE_MB=8]`.
+// Per variant also the worker's CPU seconds while the chains start (a GC thrash would show there).
 // Per variant: idle RSS, then BENCH_N move-out chains (each with its case workflow) waiting on timers
 // and the RSS then. The variants baseline, zod-free and preload keep every workflow cached (KIM_WORKER_CACHE =
 // BENCH_CACHE, default 2·N+100), so the growth per chain is the cost of a cached chain.
@@ -27,6 +31,8 @@ import { eventually, PAYLOAD_CODEC, startStack, type Stack } from '../support/st
 import { killProcess, startWorkerProcess } from '../support/worker-process';
 import { giveConsent } from '../support/consent';
 import { workflowBundleOptions } from '../../worker/workflow-bundle';
+import { loadConfig } from '../../core/config';
+import { applyWorkerHeapFlags } from '../../core/runtime/worker-heap';
 
 const N = Number(process.env.BENCH_N ?? 300);
 const CACHE = process.env.BENCH_CACHE ?? String(2 * N + 100);
@@ -55,6 +61,18 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** CPU seconds (user + system) of a process (its threads included; children not). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+
 const settle = () => new Promise((r) => setTimeout(r, 5_000));
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
@@ -78,7 +96,7 @@ async function bundles(dir: string): Promise<Record<string, string>> {
     else if (v === 'zod-free')
       fs.writeFileSync(file, (await bundleWorkflowCode({ workflowsPath: workflowBundleOptions.workflowsPath, logger: quiet })).code);
     else if (v === 'preload') fs.writeFileSync(file, (await bundleWorkflowCode({ ...workflowBundleOptions, logger: quiet })).code);
-    else if (v !== 'default') throw new Error(`unknown variant ${v}`);
+    else if (!/^(default|v8-default)(\[.*\])?$/.test(v)) throw new Error(`unknown variant ${v}`);
     if (fs.existsSync(file)) files[v] = file;
   }
   return files;
@@ -110,10 +128,13 @@ async function waitingChains(stack: Stack, cw: string, n: number) {
 async function measureVariant(stack: Stack, cw: string, label: string, bundleFile: string | undefined, already: number) {
   const env: Record<string, string> = { KIM_WORKING_DAY_SECONDS: '0' };
   if (bundleFile) Object.assign(env, { BENCH_BUNDLE_FILE: bundleFile, KIM_WORKER_CACHE: CACHE });
+  if (label.startsWith('v8-default')) Object.assign(env, { KIM_WORKER_SEMI_SPACE_MB: '0', KIM_WORKER_HEAP_MB: '0' });
+  for (const kv of label.match(/\[(.*)\]$/)?.[1].split(';') ?? []) env[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
   const proc = await startWorkerProcess(stack, env, bundleFile ? path.join('test', 'bench', 'worker-with-bundle.ts') : 'app/worker.ts');
   try {
     await settle();
     const idle = rssMb(proc.pid!);
+    const cpu0 = cpuSeconds(proc.pid!);
     const t0 = Date.now();
     await waitingChains(stack, cw, N);
     await eventually(
@@ -123,9 +144,13 @@ async function measureVariant(stack: Stack, cw: string, label: string, bundleFil
       1_000,
     );
     const startedIn = (Date.now() - t0) / 1000;
+    const cpu = cpuSeconds(proc.pid!) - cpu0;
     await settle();
     const loaded = rssMb(proc.pid!);
-    console.log(`  (${label}: idle ${idle.toFixed(0)} MB, with ${N} chains ${loaded.toFixed(0)} MB; started in ${startedIn.toFixed(0)} s)`);
+    console.log(
+      `  (${label}: idle ${idle.toFixed(0)} MB, with ${N} chains ${loaded.toFixed(0)} MB; started in ${startedIn.toFixed(0)} s, ` +
+        `${(N / startedIn).toFixed(1)} chains/s, worker CPU ${cpu.toFixed(0)} s = ${((cpu * 1000) / N).toFixed(1)} ms per chain; load ${load()})`,
+    );
     return { idle, loaded, perChainKb: ((loaded - idle) * 1024) / N };
   } finally {
     await killProcess(proc);
@@ -161,11 +186,6 @@ async function replayTimes(bundleFile: string, history: ReturnType<typeof histor
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-bench-bundles-'));
-  const load = () =>
-    os
-      .loadavg()
-      .map((x) => x.toFixed(1))
-      .join(' ');
   try {
     const files = await bundles(dir);
     for (const [v, f] of Object.entries(files)) console.log(`  bundle ${v}: ${(fs.statSync(f).size / 1e6).toFixed(2)} MB`);
@@ -193,6 +213,8 @@ async function main() {
 
       const replayBundle = files.preload ?? files['zod-free'] ?? Object.values(files)[0] ?? (await shippedBundle(dir));
       if (replayBundle) {
+        // the replay worker's workflow thread with the worker's heap flags, as an evicted chain is replayed
+        const heapFlags = applyWorkerHeapFlags(loadConfig(process.env));
         const histories = path.join(__dirname, '..', 'histories');
         const big = cutHistory(path.join(histories, 'move-out-v1-complete.json'), EVENTS);
         const small = cutHistory(path.join(histories, 'case-closed.json'), 1_000);
@@ -200,7 +222,7 @@ async function main() {
         const smallTimes = await replayTimes(replayBundle, small.history);
         const ms = (xs: number[]) => `p50 ${quantile(xs, 0.5).toFixed(0)} ms, p95 ${quantile(xs, 0.95).toFixed(0)} ms`;
         console.log(
-          `\nEviction cost: replay of a stored history (${REPLAYS} runs each in one replay worker, bundle ${path.basename(replayBundle)})`,
+          `\nEviction cost: replay of a stored history (${REPLAYS} runs each in one replay worker, bundle ${path.basename(replayBundle)}, heap flags ${heapFlags.join(' ') || 'none'})`,
         );
         console.log(`  case workflow, ${small.events} events (baseline)        ${ms(smallTimes)}`);
         console.log(

@@ -3,28 +3,32 @@
 // worker started can outlive it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { loadConfig } from '../../core/config';
+import { workerNodeArgs } from '../../core/runtime/worker-heap';
 import { LINK_SECRETS, PAYLOAD_KEYS, testEnv, type Stack } from './stack';
 
 const root = path.join(__dirname, '..', '..');
 
 /** `script`: the entry point (default app/worker.ts; a benchmark may pass a variant of it) */
 export function startWorkerProcess(stack: Stack, env: Record<string, string> = {}, script = 'app/worker.ts'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const childEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: stack.databaseUrl,
+    TEMPORAL_ADDRESS: testEnv().temporalAddress,
+    TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    SMTP_URL: `smtp://127.0.0.1:${stack.smtpPort}`,
+    KIM_SMTP_REQUIRE_TLS: 'false',
+    KIM_LINK_SECRETS: LINK_SECRETS,
+    KIM_PAYLOAD_KEYS: PAYLOAD_KEYS,
+    KIM_PUBLIC_URL: stack.url,
+    ...env,
+  };
+  // the heap flags as every worker process gets them (core/runtime/worker-heap.ts), from its own settings
+  const child = spawn(process.execPath, [...workerNodeArgs(loadConfig(childEnv)), '--import', 'tsx', script], {
     cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: testEnv().temporalAddress,
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      SMTP_URL: `smtp://127.0.0.1:${stack.smtpPort}`,
-      KIM_SMTP_REQUIRE_TLS: 'false',
-      KIM_LINK_SECRETS: LINK_SECRETS,
-      KIM_PAYLOAD_KEYS: PAYLOAD_KEYS,
-      KIM_PUBLIC_URL: stack.url,
-      ...env,
-    },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
