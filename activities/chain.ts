@@ -7,7 +7,7 @@ import { consentCovers } from '../core/consent';
 import type { Db } from '../core/db/client';
 import type { Prisma } from '../core/db/generated/client';
 import { resolveDeadlines } from '../core/deadlines';
-import { openSteps } from '../core/domain/chains/state';
+import { chainDepartments, openSteps } from '../core/domain/chains/state';
 import type { ConsentGate, HandoffRequest, HandoffTarget, PreparedHandoff, ProcessRecord, RuleName } from '../core/domain/chains/effects';
 import { HANDOFF_STEPS, handoffWorkflowId } from '../core/domain/handoff';
 import { chainMails } from '../core/mail/templates';
@@ -92,6 +92,7 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
                         currentStep: cur?.key ?? null,
                         currentTitle: cur ? titleOf(cur.key) : null,
                         currentDepartment: cur?.phase === 'handoff' ? (cur.department ?? null) : null,
+                        departments: chainDepartments(state), // issue 17 P3: the department filter's column
                         currentStatus: cur?.phase ?? null,
                         dueAt: cur?.dueAt
                           ? new Date(cur.dueAt)

@@ -55,7 +55,8 @@ async function recordEvent(q: Pick<Db, '$queryRaw'>, input: RecordTaskInput): Pr
   const ended = ['completed', 'declined', 'cancelled'].includes(event);
   const open = !['completed', 'declined', 'cancelled'].includes(state.status);
   const due = state.status === 'accepted' ? state.dueAt : state.ackDueAt;
-  // (parallel branches: the process row only when this handoff is its current step; a chain record shows the others)
+  // (parallel branches: the process row only when this handoff is its current step; a chain record shows the others.
+  // A forward moves the handoff: its new department joins the chain's departments — the department filter)
   const rows = await q.$queryRaw<RecordedRow[]>`
     WITH ev AS (
       INSERT INTO "TaskEvent" ("taskId", "seq", "event", "actorId", "actor", "details", "at")
@@ -81,7 +82,9 @@ async function recordEvent(q: Pick<Db, '$queryRaw'>, input: RecordTaskInput): Pr
       RETURNING "Task"."id", "Task"."caseId", "Task"."processId", "Task"."stepKey", "Task"."title"
     ), p AS (
       UPDATE "Process" SET "overdue" = ${state.overdue}, "dueAt" = ${due ? new Date(due) : null},
-        "currentDepartment" = ${state.departmentId}, "updatedAt" = ${now}
+        "currentDepartment" = ${state.departmentId}, "updatedAt" = ${now},
+        "departments" = CASE WHEN ${state.departmentId} = ANY ("Process"."departments") THEN "Process"."departments"
+          ELSE array_append("Process"."departments", ${state.departmentId}::text) END
       FROM t
       WHERE ${open} AND "Process"."id" = t."processId" AND "Process"."currentStatus" = 'handoff'
         AND "Process"."currentStep" = (

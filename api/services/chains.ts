@@ -296,7 +296,7 @@ export function processWhere(user: AuthUser, f: Omit<ProcessFilters, 'limit'>, n
       ? {
           AND: [
             ...(f.department
-              ? [{ OR: [{ currentDepartment: f.department }, anyOpenStep({ status: 'handoff', department: f.department })] }]
+              ? [{ departments: { has: f.department } }] // current step's and other branches' (GIN index)
               : []),
             ...(f.step ? [{ OR: [{ currentStep: f.step }, anyOpenStep({ key: f.step })] }] : []),
           ],

@@ -5,7 +5,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { audit, SYSTEM, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
-import type { ChainState } from '../../core/domain/chains/state';
+import { chainDepartments, type ChainState } from '../../core/domain/chains/state';
 import { chainStateQuery } from '../../workflows/chain';
 import { reconcileConsents } from './consents';
 
@@ -14,11 +14,12 @@ type Fields = {
   currentStep: string | null;
   currentStatus: string | null;
   currentDepartment: string | null;
+  departments: string[];
   dueAt: Date | null;
   overdue: boolean;
   assigneeId: string;
 };
-const FIELDS = ['status', 'currentStep', 'currentStatus', 'currentDepartment', 'dueAt', 'overdue', 'assigneeId'] as const;
+const FIELDS = ['status', 'currentStep', 'currentStatus', 'currentDepartment', 'departments', 'dueAt', 'overdue', 'assigneeId'] as const;
 
 /** The read-model fields for a chain state — the same mapping as activities/chain.ts recordProcess. */
 export function expectedFields(
@@ -33,15 +34,22 @@ export function expectedFields(
     currentStep: cur?.key ?? null,
     currentStatus: cur?.phase ?? null,
     currentDepartment: cur?.phase === 'handoff' ? (cur.department ?? null) : null,
+    departments: chainDepartments(state),
     dueAt: cur?.dueAt ? new Date(cur.dueAt) : (taskDue ?? (cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null)),
     overdue: task ? task.overdue : (cur?.overdue ?? false), // a handoff's deadline state comes from its task
     assigneeId: state.assigneeId ?? fallbackAssignee,
   };
 }
 
+/** arrays (departments) compare as sets: the handoff record appends a forwarded department unsorted */
+const sameSet = (a: string[], b: string[]) => new Set(a).size === new Set(b).size && b.every((x) => a.includes(x));
 const same = (a: unknown, b: unknown) =>
-  a instanceof Date || b instanceof Date ? (a as Date | null)?.getTime() === (b as Date | null)?.getTime() : a === b;
-type Shown = string | number | boolean | null;
+  Array.isArray(a) && Array.isArray(b)
+    ? sameSet(a as string[], b as string[])
+    : a instanceof Date || b instanceof Date
+      ? (a as Date | null)?.getTime() === (b as Date | null)?.getTime()
+      : a === b;
+type Shown = string | string[] | number | boolean | null;
 const show = (v: Date | Shown | undefined): Shown => (v instanceof Date ? v.toISOString() : (v ?? null));
 
 export interface ReconcileResult {

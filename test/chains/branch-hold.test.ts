@@ -111,9 +111,13 @@ it('a city definition keeps its step order; filters find a chain by any open ste
   expect(bad.status).toBe(400);
   expect(bad.body.error.details[0]).toMatchObject({ field: 'step', message: expect.stringContaining('Schritt muss Text sein') });
 
-  // the Jobcenter holds the third open step: the department and step filters find the chain
+  // the Jobcenter holds the third open step: the department and step filters find the chain, and the
+  // count agrees (the filter reads Process.departments, written by the chain record — issue 17 P3)
+  expect((await stack.db.process.findUniqueOrThrow({ where: { id } })).departments).toEqual(['jobcenter']);
   const byDept = await stack.api('GET', '/api/processes?type=health&department=jobcenter&limit=200', { token: supervisor });
-  expect(byDept.body.items.map((p: { id: string }) => p.id)).toContain(id);
+  expect(byDept.body.items.map((p: { id: string }) => p.id)).toEqual([id]);
+  expect(byDept.body.total).toBe(1);
+  expect(byDept.body.items[0].currentStep.key).toBe('mid-forms'); // found by another branch than the current step
   const byOther = await stack.api('GET', '/api/processes?type=health&department=wohnungsamt&limit=200', { token: supervisor });
   expect(byOther.body.items.map((p: { id: string }) => p.id)).not.toContain(id);
   const byStep = await stack.api('GET', '/api/processes?type=health&step=alpha-doc&limit=200', { token: supervisor });
@@ -158,6 +162,10 @@ it('a city definition keeps its step order; filters find a chain by any open ste
     return p.currentSteps.length === 1 ? p : undefined;
   });
   expect(one.currentStep).toMatchObject({ key: 'mid-forms' });
+  // the Jobcenter's branch is done: the chain is no longer at the Jobcenter
+  expect((await stack.db.process.findUniqueOrThrow({ where: { id } })).departments).toEqual([]);
+  const noLonger = await stack.api('GET', '/api/processes?type=health&department=jobcenter&limit=200', { token: supervisor });
+  expect([noLonger.body.items, noLonger.body.total]).toEqual([[], 0]);
   expect(one.currentStep.heldSince).toEqual(expect.any(String));
   expect(one.currentStep.overdue).toBe(false); // past its due date, but its deadline rests while held
 

@@ -163,6 +163,41 @@ it('an ad-hoc handoff or a forward to a department without consent is refused (4
   expect(ok.body.department).toBe('jobcenter');
 });
 
+it('a forwarded chain handoff: the process list finds the chain at the department it went to (issue 17 P3)', async () => {
+  // a member of the Ausländerbehörde (the demo data has its mailbox only), with the demo password
+  const demo = await stack.db.user.findUniqueOrThrow({ where: { email: 'soziale-foerderung@kim.example' } });
+  await stack.db.user.create({
+    data: {
+      email: 'abh-mitglied@kim.example',
+      name: 'ABH',
+      role: 'department_member',
+      departmentId: 'auslaenderbehoerde',
+      passwordHash: demo.passwordHash,
+    },
+  });
+  const [abh, supervisor] = await Promise.all([stack.token('abh-mitglied@kim.example'), stack.token('leitung@kim.example')]);
+  const c = await d.newCase();
+  const start = await stack.api('POST', `/api/cases/${c.id}/chains`, { token: caseworker, body: { type: 'move-out' } });
+  expect(start.status).toBe(201);
+  const id = start.body.id as string;
+  await d.complete(id, 'readiness', 'ready');
+  const p = await d.at(id, 'residence-check', 'handoff');
+  const taskId = [...p.steps].reverse().find((s: { key: string }) => s.key === 'residence-check').taskId as string;
+  await eventually(async () => (await stack.db.task.findUniqueOrThrow({ where: { id: taskId } })).status === 'notified');
+  const f = await stack.api('POST', `/api/tasks/${taskId}/forward`, { token: abh, body: { department: '5-50', reason: 'Zuständigkeit' } });
+  expect(f.status).toBe(200);
+  // the handoff record moves the current department and adds it to the chain's departments (the filter's column)
+  const row = await eventually(async () => {
+    const r = await stack.db.process.findUniqueOrThrow({ where: { id } });
+    return r.currentDepartment === '5-50' ? r : undefined;
+  });
+  expect(row.departments).toContain('5-50');
+  const list = await stack.api('GET', '/api/processes?type=move-out&department=5-50&limit=200', { token: supervisor });
+  expect(list.status).toBe(200);
+  expect(list.body.items.map((x: { id: string }) => x.id)).toContain(id);
+  expect(list.body.total).toBe(list.body.items.length);
+});
+
 it('withdrawing: unknown consent 404, another case’s consent 404, a department member 403', async () => {
   const a = await d.newCase({}, { consent: false });
   const b = await d.newCase({}, { consent: false });

@@ -423,6 +423,9 @@ it(`drives ${N} chains through the entry while a worker is killed and an API ins
     const want = expectedFields(state, row.assigneeId);
     for (const k of ['status', 'currentStep', 'currentStatus', 'currentDepartment'] as const)
       if (row[k] !== want[k]) out.push(`${id} ${k}: Lesemodell ${row[k]}, Workflow ${want[k]}`);
+    const depts = (xs: string[]) => [...xs].sort().join(',');
+    if (depts(row.departments) !== depts(want.departments))
+      out.push(`${id} departments: Lesemodell ${depts(row.departments)}, Workflow ${depts(want.departments)}`);
     const open = (xs: Array<{ key: string; seq: number }>) => xs.map((x) => `${x.seq}:${x.key}`).join(',');
     if (open(row.steps) !== open(openSteps(state))) out.push(`${id} offene Schritte: ${open(row.steps)} / ${open(openSteps(state))}`);
     return out;

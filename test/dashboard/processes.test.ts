@@ -97,6 +97,7 @@ beforeAll(async () => {
         currentStep,
         currentTitle: currentStep ? `Titel ${currentStep}` : null,
         currentDepartment: currentStep === 'wbs' ? 'wohnungsamt' : null,
+        departments: currentStep === 'wbs' ? ['wohnungsamt'] : [],
         currentStatus: currentStep ? (currentStep === 'wbs' ? 'handoff' : 'active') : null,
         assigneeId,
         dueAt,
@@ -445,6 +446,8 @@ describe('POST /api/processes/reassign', () => {
 });
 
 describe('POST /api/admin/reconcile', () => {
+  const atAuslaenderbehoerde = async () =>
+    ((await get('/api/processes?limit=200&department=auslaenderbehoerde')).body.items as Array<{ id: string }>).map((x) => x.id);
   it('repairs a corrupted read model from the workflows (live state and results), audited', async () => {
     // a cancelled chain: its workflow has ended with status cancelled
     const c = await stack.api('POST', `/api/processes/${real.cancel.id}/cancel`, {
@@ -458,7 +461,8 @@ describe('POST /api/admin/reconcile', () => {
 
     await stack.db.$executeRaw`UPDATE "Process" SET "currentStep" = 'lease', "currentStatus" = 'handoff' WHERE id = ${real.readiness.id}`;
     await stack.db
-      .$executeRaw`UPDATE "Process" SET "status" = 'on_hold', "currentDepartment" = NULL, "overdue" = true WHERE id = ${real.handoff.id}`;
+      .$executeRaw`UPDATE "Process" SET "status" = 'on_hold', "currentDepartment" = NULL, "departments" = '{}', "overdue" = true WHERE id = ${real.handoff.id}`;
+    expect(await atAuslaenderbehoerde()).toEqual([]); // the department filter reads "departments" (issue 17 P3)
     await stack.db
       .$executeRaw`UPDATE "Process" SET "status" = 'running', "currentStep" = 'education-history', "completedAt" = NULL WHERE id = ${real.cancel.id}`;
 
@@ -471,7 +475,7 @@ describe('POST /api/admin/reconcile', () => {
     // workflow repaired it itself; either way the row ends up right
     const fields = Object.fromEntries(r.body.repairs.map((x: { id: string; fields: string[] }) => [x.id, x.fields.sort()]));
     if (fields[real.readiness.id]) expect(fields[real.readiness.id]).toEqual(['currentStatus', 'currentStep']);
-    expect(fields[real.handoff.id]).toEqual(expect.arrayContaining(['currentDepartment', 'status']));
+    expect(fields[real.handoff.id]).toEqual(expect.arrayContaining(['currentDepartment', 'departments', 'status']));
     expect(fields[real.cancel.id]).toEqual(['status']); // from the workflow's result (completedAt set too)
 
     const readiness = await stack.db.process.findUniqueOrThrow({ where: { id: real.readiness.id } });
@@ -481,7 +485,12 @@ describe('POST /api/admin/reconcile', () => {
       expect.stringContaining('Wohnfähigkeit'),
     ]);
     const handoff = await stack.db.process.findUniqueOrThrow({ where: { id: real.handoff.id } });
-    expect([handoff.status, handoff.currentDepartment]).toEqual([before.status, before.currentDepartment]);
+    expect([handoff.status, handoff.currentDepartment, handoff.departments]).toEqual([
+      before.status,
+      before.currentDepartment,
+      ['auslaenderbehoerde'],
+    ]);
+    expect(await atAuslaenderbehoerde()).toEqual([real.handoff.id]);
     const task = await stack.db.task.findFirstOrThrow({ where: { processId: real.handoff.id, status: { in: ['notified', 'accepted'] } } });
     expect(handoff.overdue).toBe(task.overdue); // a handoff's overdue state comes from its task
     const cancelled = await stack.db.process.findUniqueOrThrow({ where: { id: real.cancel.id } });

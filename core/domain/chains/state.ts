@@ -56,6 +56,17 @@ export function openSteps(s: ChainState): CurrentStep[] {
   return s.current ? [s.current] : (s.fork?.branches ?? []);
 }
 
+/**
+ * The departments a chain sits at (read model `Process.departments`, the process list's department
+ * filter): the first open step's while it is handed over (= `currentDepartment`) and, while the chain
+ * runs, every other parallel branch's handed-over step's. Sorted, each once.
+ */
+export function chainDepartments(s: ChainState): string[] {
+  const open = openSteps(s);
+  const steps = s.status === 'running' || s.status === 'on_hold' ? open : open.slice(0, 1);
+  return [...new Set(steps.flatMap((c) => (c.phase === 'handoff' && c.department ? [c.department] : [])))].sort();
+}
+
 export interface DoneStep {
   key: string;
   seq: number;
