@@ -79,11 +79,20 @@ export async function recordInOneStatement(db: Db, input: ProcessRecord): Promis
         EXISTS (SELECT 1 FROM "ProcessEvent" e WHERE e."processId" = p."id" AND e."seq" > ${seq}) AS "stale",
         t."id" IS NOT NULL AS "hasTask", t."overdue" AS "taskOverdue", t."dueAt" AS "taskDueAt",
         CASE WHEN t."status" = 'accepted' THEN t."dueAt" ELSE t."ackDueAt" END AS "taskDue",
-        EXISTS (SELECT 1 FROM "Task" o WHERE o."id" = ANY (${otherTaskIds}::text[]) AND o."overdue") AS "otherTaskOverdue"
+        EXISTS (SELECT 1 FROM "Task" ot WHERE ot."id" = ANY (${otherTaskIds}::text[]) AND ot."overdue") AS "otherTaskOverdue"
       FROM ev JOIN "Process" p ON p."id" = ev."processId" JOIN "Case" c ON c."id" = p."caseId"
       LEFT JOIN "Task" t ON t."id" = ${curTaskId}
+    ), o AS (
+      -- the steps open now: the current step, or one per parallel branch
+      SELECT x.*, x."dueAt" AT TIME ZONE 'UTC' AS "due", x."heldAt" AT TIME ZONE 'UTC' AS "held",
+        CASE WHEN x."active" THEN ${now}::timestamptz AT TIME ZONE 'UTC' END AS "activeNow",
+        COALESCE(x."dueAt" AT TIME ZONE 'UTC', CASE WHEN x."current" THEN ctx."taskDueAt" END) AS "deadlineAt",
+        ctx."type" AS "chainType", COALESCE(x."department", ctx."caseDepartment") AS "holderDepartment"
+      FROM ctx CROSS JOIN jsonb_to_recordset(${openRows}::jsonb) AS x("id" text, "seq" int, "key" text, "title" text,
+        "status" text, "department" text, "taskId" text, "dueAt" timestamptz, "heldAt" timestamptz, "active" boolean, "current" boolean)
+      WHERE NOT ctx."stale"
     ), proc AS (
-      -- the process row (the lead's merge: a "departments" column of all open steps would be set here, from o below)
+      -- the process row (a "departments" column of all open steps would be set here: SELECT … FROM o)
       UPDATE "Process" SET
         "status" = ${state.status}::"ProcessStatus",
         "reason" = ${state.reason ?? null},
@@ -102,15 +111,6 @@ export async function recordInOneStatement(db: Db, input: ProcessRecord): Promis
         "updatedAt" = ${now}::timestamptz AT TIME ZONE 'UTC'
       FROM ctx
       WHERE "Process"."id" = ${processId} AND NOT ctx."stale"
-    ), o AS (
-      -- the steps open now: the current step, or one per parallel branch
-      SELECT x.*, x."dueAt" AT TIME ZONE 'UTC' AS "due", x."heldAt" AT TIME ZONE 'UTC' AS "held",
-        CASE WHEN x."active" THEN ${now}::timestamptz AT TIME ZONE 'UTC' END AS "activeNow",
-        COALESCE(x."dueAt" AT TIME ZONE 'UTC', CASE WHEN x."current" THEN ctx."taskDueAt" END) AS "deadlineAt",
-        ctx."type" AS "chainType", COALESCE(x."department", ctx."caseDepartment") AS "holderDepartment"
-      FROM ctx CROSS JOIN jsonb_to_recordset(${openRows}::jsonb) AS x("id" text, "seq" int, "key" text, "title" text,
-        "status" text, "department" text, "taskId" text, "dueAt" timestamptz, "heldAt" timestamptz, "active" boolean, "current" boolean)
-      WHERE NOT ctx."stale"
     ), steps AS (
       -- activeAt is set once, when the step first is active; deadlineDays count from it (step-history.ts)
       INSERT INTO "ProcessStep" ("id", "processId", "seq", "key", "title", "status", "department", "taskId", "dueAt", "heldAt",
