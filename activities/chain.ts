@@ -12,6 +12,7 @@ import type { ConsentGate, HandoffRequest, HandoffTarget, PreparedHandoff, Proce
 import { HANDOFF_STEPS, handoffWorkflowId } from '../core/domain/handoff';
 import { chainMails } from '../core/mail/templates';
 import { leftStep, stepHistory } from './step-history';
+import { recordInOneStatement } from './chain-record';
 
 export interface ChainActivityDeps {
   db: Db;
@@ -42,193 +43,198 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
     return { departmentId, caseworkerId: c.caseworkerId };
   }
 
-  return {
-    async recordProcess(input: ProcessRecord): Promise<'recorded' | 'duplicate'> {
-      const { processId, seq, event, actor, state } = input;
-      return db.$transaction(
-        async (tx) => {
-          // the steps open now: the current step, or one per parallel branch (the first one is "the" current step)
-          const open = openSteps(state);
-          const cur = open[0];
-          const stepKey = (input.details?.step as string | undefined) ?? cur?.key ?? null;
-          const prior = await tx.processEvent.findUnique({ where: { processId_seq: { processId, seq } } });
-          if (prior && prior.event === event && prior.step === stepKey) return 'duplicate'; // a retried activity
-          // another record under this seq: written by a run of the workflow task the Temporal server then lost
-          // (restarted before it stored the task's result). The workflow went on differently from there, so the
-          // records from this seq on belong to the lost run: they go, this one counts (issue 17, cluster fault run)
-          if (prior) {
-            await tx.processEvent.deleteMany({ where: { processId, seq: { gte: seq } } });
-            await closeDoneSteps(tx, processId, state);
-          }
-          const about = open.find((c) => c.key === stepKey) ?? cur;
-          const titleOf = (key: string) =>
-            input.titles.open?.[key] ?? (key === state.current?.key ? input.titles.current : undefined) ?? key;
-          const now = new Date();
-          // two records of one chain can be written at the same time (parallel branches): an older one
-          // arriving late must not overwrite the newer state
-          const stale = Boolean(await tx.processEvent.findFirst({ where: { processId, seq: { gt: seq } }, select: { id: true } }));
-          // while a handoff holds the step, its deadline and overdue state come from the task
-          const task = cur?.phase === 'handoff' && cur.taskId ? await tx.task.findUnique({ where: { id: cur.taskId } }) : null;
-          const taskDue = task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null;
-          // chain.started comes before the first step is entered: the step the start wrote stays
-          const keepCurrent = event === 'chain.started' && !cur;
-          const otherTaskIds = open.filter((c) => c.phase === 'handoff' && c.taskId && c !== cur).map((c) => c.taskId!);
-          // (no other handoff open — the common case: no round-trip for an empty list; bench:chains P1)
-          const openTasks = otherTaskIds.length
-            ? await tx.task.findMany({ where: { id: { in: otherTaskIds } }, select: { overdue: true } })
-            : [];
-          const anyOverdue = openTasks.some((t) => t.overdue) || open.some((c) => c !== cur && c.phase !== 'handoff' && c.overdue);
-          const process = await tx.process.update({
-            where: { id: processId },
-            data: stale
-              ? {}
-              : {
-                  status: state.status,
-                  reason: state.reason ?? null,
-                  assigneeId: state.assigneeId,
-                  ...(keepCurrent
-                    ? {}
-                    : {
-                        currentStep: cur?.key ?? null,
-                        currentTitle: cur ? titleOf(cur.key) : null,
-                        currentDepartment: cur?.phase === 'handoff' ? (cur.department ?? null) : null,
-                        departments: chainDepartments(state), // issue 17 P3: the department filter's column
-                        currentStatus: cur?.phase ?? null,
-                        dueAt: cur?.dueAt
-                          ? new Date(cur.dueAt)
-                          : (taskDue ?? (cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null)),
-                        overdue: (task ? task.overdue : (cur?.overdue ?? false)) || anyOverdue,
-                      }),
-                  completedAt: state.status === 'completed' || state.status === 'cancelled' ? now : null,
-                  endCode: state.endCode ?? null,
-                },
-            include: { case: { select: { reference: true, departmentId: true } } },
-          });
-          for (const c of stale ? [] : open) {
-            const taskDueAt = c === cur ? (task?.dueAt ?? null) : null;
-            const history = await stepHistory(tx, processId, c, taskDueAt, process.type, process.case.departmentId, now);
-            await tx.processStep.upsert({
-              where: { processId_seq: { processId, seq: c.seq } },
-              create: {
-                processId,
-                seq: c.seq,
-                key: c.key,
-                title: titleOf(c.key),
-                status: c.phase,
-                department: c.department ?? null,
-                taskId: c.taskId ?? null,
-                dueAt: c.dueAt ? new Date(c.dueAt) : null,
-                heldAt: c.heldAt ? new Date(c.heldAt) : null,
-                ...history,
+  /** The transaction path: transitions that mail or cancel steps, and a record under a seq a lost run used. */
+  async function recordInTransaction(input: ProcessRecord): Promise<'recorded' | 'duplicate'> {
+    const { processId, seq, event, actor, state } = input;
+    return db.$transaction(
+      async (tx) => {
+        // the steps open now: the current step, or one per parallel branch (the first one is "the" current step)
+        const open = openSteps(state);
+        const cur = open[0];
+        const stepKey = (input.details?.step as string | undefined) ?? cur?.key ?? null;
+        const prior = await tx.processEvent.findUnique({ where: { processId_seq: { processId, seq } } });
+        if (prior && prior.event === event && prior.step === stepKey) return 'duplicate'; // a retried activity
+        // another record under this seq: written by a run of the workflow task the Temporal server then lost
+        // (restarted before it stored the task's result). The workflow went on differently from there, so the
+        // records from this seq on belong to the lost run: they go, this one counts (issue 17, cluster fault run)
+        if (prior) {
+          await tx.processEvent.deleteMany({ where: { processId, seq: { gte: seq } } });
+          await closeDoneSteps(tx, processId, state);
+        }
+        const about = open.find((c) => c.key === stepKey) ?? cur;
+        const titleOf = (key: string) => input.titles.open?.[key] ?? (key === state.current?.key ? input.titles.current : undefined) ?? key;
+        const now = new Date();
+        // two records of one chain can be written at the same time (parallel branches): an older one
+        // arriving late must not overwrite the newer state
+        const stale = Boolean(await tx.processEvent.findFirst({ where: { processId, seq: { gt: seq } }, select: { id: true } }));
+        // while a handoff holds the step, its deadline and overdue state come from the task
+        const task = cur?.phase === 'handoff' && cur.taskId ? await tx.task.findUnique({ where: { id: cur.taskId } }) : null;
+        const taskDue = task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null;
+        // chain.started comes before the first step is entered: the step the start wrote stays
+        const keepCurrent = event === 'chain.started' && !cur;
+        const otherTaskIds = open.filter((c) => c.phase === 'handoff' && c.taskId && c !== cur).map((c) => c.taskId!);
+        // (no other handoff open — the common case: no round-trip for an empty list; bench:chains P1)
+        const openTasks = otherTaskIds.length
+          ? await tx.task.findMany({ where: { id: { in: otherTaskIds } }, select: { overdue: true } })
+          : [];
+        const anyOverdue = openTasks.some((t) => t.overdue) || open.some((c) => c !== cur && c.phase !== 'handoff' && c.overdue);
+        const process = await tx.process.update({
+          where: { id: processId },
+          data: stale
+            ? {}
+            : {
+                status: state.status,
+                reason: state.reason ?? null,
+                assigneeId: state.assigneeId,
+                ...(keepCurrent
+                  ? {}
+                  : {
+                      currentStep: cur?.key ?? null,
+                      currentTitle: cur ? titleOf(cur.key) : null,
+                      currentDepartment: cur?.phase === 'handoff' ? (cur.department ?? null) : null,
+                      departments: chainDepartments(state), // issue 17 P3: the department filter's column
+                      currentStatus: cur?.phase ?? null,
+                      dueAt: cur?.dueAt
+                        ? new Date(cur.dueAt)
+                        : (taskDue ?? (cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null)),
+                      overdue: (task ? task.overdue : (cur?.overdue ?? false)) || anyOverdue,
+                    }),
+                completedAt: state.status === 'completed' || state.status === 'cancelled' ? now : null,
+                endCode: state.endCode ?? null,
               },
-              update: {
-                status: c.phase,
-                department: c.department ?? null,
-                taskId: c.taskId ?? null,
-                dueAt: c.dueAt ? new Date(c.dueAt) : null,
-                heldAt: c.heldAt ? new Date(c.heldAt) : null,
-                ...history,
-              },
-            });
-          }
-          // a fork step stays open ("forked") while its branches run
-          if (state.fork && !stale) {
-            const f = state.fork;
-            await tx.processStep.upsert({
-              where: { processId_seq: { processId, seq: f.seq } },
-              create: { processId, seq: f.seq, key: f.key, title: titleOf(f.key), status: 'forked' },
-              update: {},
-            });
-          }
-          if (event === 'step.cancelled' && typeof input.details?.seq === 'number') {
-            await tx.processStep.updateMany({
-              where: { processId, seq: input.details.seq, completedAt: null },
-              data: { status: 'cancelled', completedAt: now },
-            });
-          }
-          if (event === 'step.completed' || event === 'step.skipped') {
-            const done = state.done[state.done.length - 1];
-            const left = await leftStep(tx, processId, done.seq, process.type, process.case.departmentId, now);
-            await tx.processStep.upsert({
-              where: { processId_seq: { processId, seq: done.seq } },
-              create: {
-                processId,
-                seq: done.seq,
-                key: done.key,
-                title: input.titles.step ?? done.key,
-                status: event === 'step.skipped' ? 'skipped' : 'done',
-                outcome: done.outcome,
-                completedAt: now,
-                data: (input.stepData ?? undefined) as Prisma.InputJsonValue | undefined,
-                ...left,
-              },
-              update: {
-                status: event === 'step.skipped' ? 'skipped' : 'done',
-                outcome: done.outcome,
-                completedAt: now,
-                data: (input.stepData ?? undefined) as Prisma.InputJsonValue | undefined,
-                ...left,
-              },
-            });
-          }
-          if (event === 'chain.cancelled') {
-            await tx.processStep.updateMany({ where: { processId, completedAt: null }, data: { status: 'cancelled', completedAt: now } });
-          }
-          const actorLabel = actor.kind === 'user' ? `user:${actor.userId}` : actor.role === 'department' ? 'department' : 'system';
-          await tx.processEvent.create({
-            data: {
+          include: { case: { select: { reference: true, departmentId: true } } },
+        });
+        for (const c of stale ? [] : open) {
+          const taskDueAt = c === cur ? (task?.dueAt ?? null) : null;
+          const history = await stepHistory(tx, processId, c, taskDueAt, process.type, process.case.departmentId, now);
+          await tx.processStep.upsert({
+            where: { processId_seq: { processId, seq: c.seq } },
+            create: {
               processId,
-              seq,
-              event,
-              actor: actorLabel,
-              step: stepKey,
-              details: (input.details ?? undefined) as Prisma.InputJsonValue | undefined,
+              seq: c.seq,
+              key: c.key,
+              title: titleOf(c.key),
+              status: c.phase,
+              department: c.department ?? null,
+              taskId: c.taskId ?? null,
+              dueAt: c.dueAt ? new Date(c.dueAt) : null,
+              heldAt: c.heldAt ? new Date(c.heldAt) : null,
+              ...history,
+            },
+            update: {
+              status: c.phase,
+              department: c.department ?? null,
+              taskId: c.taskId ?? null,
+              dueAt: c.dueAt ? new Date(c.dueAt) : null,
+              heldAt: c.heldAt ? new Date(c.heldAt) : null,
+              ...history,
             },
           });
-          await audit(
-            tx,
-            { id: actor.kind === 'user' ? (actor.userId ?? null) : null, role: actor.kind === 'user' ? (actor.role ?? 'user') : 'system' },
-            `process.${event}`,
-            { type: 'Process', id: processId, caseId: state.caseId },
-            { seq, step: stepKey },
-          );
+        }
+        // a fork step stays open ("forked") while its branches run
+        if (state.fork && !stale) {
+          const f = state.fork;
+          await tx.processStep.upsert({
+            where: { processId_seq: { processId, seq: f.seq } },
+            create: { processId, seq: f.seq, key: f.key, title: titleOf(f.key), status: 'forked' },
+            update: {},
+          });
+        }
+        if (event === 'step.cancelled' && typeof input.details?.seq === 'number') {
+          await tx.processStep.updateMany({
+            where: { processId, seq: input.details.seq, completedAt: null },
+            data: { status: 'cancelled', completedAt: now },
+          });
+        }
+        if (event === 'step.completed' || event === 'step.skipped') {
+          const done = state.done[state.done.length - 1];
+          const left = await leftStep(tx, processId, done.seq, process.type, process.case.departmentId, now);
+          await tx.processStep.upsert({
+            where: { processId_seq: { processId, seq: done.seq } },
+            create: {
+              processId,
+              seq: done.seq,
+              key: done.key,
+              title: input.titles.step ?? done.key,
+              status: event === 'step.skipped' ? 'skipped' : 'done',
+              outcome: done.outcome,
+              completedAt: now,
+              data: (input.stepData ?? undefined) as Prisma.InputJsonValue | undefined,
+              ...left,
+            },
+            update: {
+              status: event === 'step.skipped' ? 'skipped' : 'done',
+              outcome: done.outcome,
+              completedAt: now,
+              data: (input.stepData ?? undefined) as Prisma.InputJsonValue | undefined,
+              ...left,
+            },
+          });
+        }
+        if (event === 'chain.cancelled') {
+          await tx.processStep.updateMany({ where: { processId, completedAt: null }, data: { status: 'cancelled', completedAt: now } });
+        }
+        const actorLabel = actor.kind === 'user' ? `user:${actor.userId}` : actor.role === 'department' ? 'department' : 'system';
+        await tx.processEvent.create({
+          data: {
+            processId,
+            seq,
+            event,
+            actor: actorLabel,
+            step: stepKey,
+            details: (input.details ?? undefined) as Prisma.InputJsonValue | undefined,
+          },
+        });
+        await audit(
+          tx,
+          { id: actor.kind === 'user' ? (actor.userId ?? null) : null, role: actor.kind === 'user' ? (actor.role ?? 'user') : 'system' },
+          `process.${event}`,
+          { type: 'Process', id: processId, caseId: state.caseId },
+          { seq, step: stepKey },
+        );
 
-          // mails to the caseworker (reminders) and to supervisors (escalation, review)
-          if (['step.reminder', 'step.escalation', 'step.review'].includes(event) && about) {
-            const assignee = await tx.user.findUnique({ where: { id: state.assigneeId ?? '' }, select: { email: true } });
-            const supervisors = await tx.user.findMany({
-              where: { role: 'supervisor', active: true, departmentId: process.case.departmentId ?? '__none__' },
-              select: { email: true },
+        // mails to the caseworker (reminders) and to supervisors (escalation, review)
+        if (['step.reminder', 'step.escalation', 'step.review'].includes(event) && about) {
+          const assignee = await tx.user.findUnique({ where: { id: state.assigneeId ?? '' }, select: { email: true } });
+          const supervisors = await tx.user.findMany({
+            where: { role: 'supervisor', active: true, departmentId: process.case.departmentId ?? '__none__' },
+            select: { email: true },
+          });
+          const link = `${publicUrl}/faelle/${state.caseId}`;
+          const p = {
+            reference: process.case.reference,
+            stepTitle: titleOf(about.key),
+            due: about.dueAt ? new Date(about.dueAt) : undefined,
+            links: [{ label: 'Fall öffnen', href: link }],
+          };
+          const to =
+            event === 'step.reminder'
+              ? [assignee?.email ?? '']
+              : event === 'step.escalation'
+                ? [assignee?.email ?? '', ...supervisors.map((s) => s.email)]
+                : supervisors.map((s) => s.email);
+          const content =
+            event === 'step.reminder'
+              ? chainMails.reminder(p)
+              : event === 'step.escalation'
+                ? chainMails.escalation(p)
+                : chainMails.review(p);
+          const recipients = [...new Set(to.filter(Boolean))];
+          if (recipients.length)
+            await tx.mail.create({
+              data: { idempotencyKey: `process:${processId}:${seq}`, to: recipients, caseId: state.caseId, ...content },
             });
-            const link = `${publicUrl}/faelle/${state.caseId}`;
-            const p = {
-              reference: process.case.reference,
-              stepTitle: titleOf(about.key),
-              due: about.dueAt ? new Date(about.dueAt) : undefined,
-              links: [{ label: 'Fall öffnen', href: link }],
-            };
-            const to =
-              event === 'step.reminder'
-                ? [assignee?.email ?? '']
-                : event === 'step.escalation'
-                  ? [assignee?.email ?? '', ...supervisors.map((s) => s.email)]
-                  : supervisors.map((s) => s.email);
-            const content =
-              event === 'step.reminder'
-                ? chainMails.reminder(p)
-                : event === 'step.escalation'
-                  ? chainMails.escalation(p)
-                  : chainMails.review(p);
-            const recipients = [...new Set(to.filter(Boolean))];
-            if (recipients.length)
-              await tx.mail.create({
-                data: { idempotencyKey: `process:${processId}:${seq}`, to: recipients, caseId: state.caseId, ...content },
-              });
-          }
-          return 'recorded';
-        },
-        { timeout: 20_000 },
-      );
+        }
+        return 'recorded';
+      },
+      { timeout: 20_000 },
+    );
+  }
+
+  return {
+    async recordProcess(input: ProcessRecord): Promise<'recorded' | 'duplicate'> {
+      // the common transitions: one statement (chain-record.ts); the rest here, in one transaction
+      return (await recordInOneStatement(db, input)) ?? recordInTransaction(input);
     },
 
     async prepareHandoff(input: HandoffRequest): Promise<PreparedHandoff> {

@@ -19,6 +19,8 @@ const RSS_COUNTS = (process.env.BENCH_RSS ?? '1000,5000').split(',').map(Number)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 /** BENCH_DRIVE=0: only the starts (P1), not the drive of every chain to completion */
 const DRIVE = process.env.BENCH_DRIVE !== '0';
+/** how long one action may answer 409 (not current yet) before the run fails */
+const STEP_WAIT_MS = Number(process.env.BENCH_STEP_WAIT_MS ?? 120_000);
 
 async function pool<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>) {
   let next = 0;
@@ -117,6 +119,8 @@ async function main() {
       600_000,
       200,
     );
+    // the chain records (activities/chain.ts) the worker wrote per start by now
+    const recordsPerStart = (await stack.db.processEvent.count({ where: { processId: { in: processes } } })) / K;
     await stack.stopWorker();
     const w0 = performance.now();
     await pool(cases.slice(K), CONCURRENCY, async (caseId) => {
@@ -124,23 +128,46 @@ async function main() {
     });
     const apiOnlyStartsPerSec = K / ((performance.now() - w0) / 1000);
     await stack.startWorker();
+    // P1 as soon as it is measured: the phases after it take long and may fail
+    const p1 = (label: string, perSec: number) =>
+      console.log(`  ${label.padEnd(39)} ${perSec.toFixed(1).padStart(8)} starts/s   ${(perSec / baseStartsPerSec).toFixed(2)}× baseline`);
+    console.log(
+      `\nP1 (K = ${K}, concurrency ${CONCURRENCY}; load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')})`,
+    );
+    console.log(`  ${'bare client starts (trivial workflow)'.padEnd(39)} ${baseStartsPerSec.toFixed(1).padStart(8)} starts/s   (baseline)`);
+    p1('chain starts via API (education-work)', chainStartsPerSec);
+    p1('chain starts via API, worker stopped', apiOnlyStartsPerSec);
+    console.log(`  chain records written per start (worker)  ${recordsPerStart.toFixed(1)}`);
 
     // --- drive every chain to completion via the API -----------------------------------------------
+    // a step that never becomes current (e.g. the path below no longer matches the definition) fails the run
+    // loudly instead of retrying forever — that was a run that printed nothing (the path was v1's)
+    const stuck = async (id: string, what: string, since: number) => {
+      if (performance.now() - since < STEP_WAIT_MS) return;
+      const p = await stack.db.process.findUnique({ where: { id }, select: { version: true, currentStep: true, currentStatus: true } });
+      throw new Error(`${what}: nach ${STEP_WAIT_MS / 1000} s nicht möglich; die Kette steht bei ${JSON.stringify(p)}`);
+    };
     const step = async (id: string, key: string, outcome: string, data?: object) => {
-      for (;;) {
+      for (const since = performance.now(); ;) {
         const r = await stack.api('POST', `/api/processes/${id}/steps/${key}/complete`, {
           token: cw,
           body: { outcome, ...(data ? { data } : {}) },
         });
         if (r.status === 200) return;
         if (r.status !== 409) throw new Error(`${key}: ${r.status} ${JSON.stringify(r.body)}`);
+        await stuck(id, `${key} → ${outcome}`, since);
         await new Promise((res) => setTimeout(res, 20)); // not current yet (a wait or the previous step is still being recorded)
       }
     };
     const d0 = performance.now();
     await pool(DRIVE ? processes : [], CONCURRENCY, async (id) => {
+      // education-work as new chains start it (version 2: age check → education history → integration course
+      // status → Jobcenter counselling → measure → placement → follow-up)
       await step(id, 'education-history', 'done');
-      await step(id, 'language-course', 'skip');
+      await step(id, 'integration-course-status', 'not-needed');
       const taskId = await eventually(
         async () => {
           const p = await stack.api('GET', `/api/processes/${id}`, { token: cw });
@@ -149,11 +176,12 @@ async function main() {
         60_000,
         20,
       );
-      for (;;) {
+      for (const since = performance.now(); ;) {
         // 409 until the handoff has notified the department
         const r = await stack.api('POST', `/api/tasks/${taskId}/complete`, { token: jc, body: { outcome: 'done' } });
         if (r.status === 200) break;
         if (r.status !== 409) ok(r, 'counselling');
+        await stuck(id, 'counselling (Jobcenter)', since);
         await new Promise((res) => setTimeout(res, 20));
       }
       await step(id, 'measure', 'skip');
