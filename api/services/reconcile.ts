@@ -5,7 +5,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { audit, SYSTEM, type Actor } from '../../core/audit';
 import type { Db } from '../../core/db/client';
-import { chainDepartments, type ChainState } from '../../core/domain/chains/state';
+import { chainDepartments, openSteps, type ChainState } from '../../core/domain/chains/state';
 import { chainStateQuery } from '../../workflows/chain';
 import { reconcileConsents } from './consents';
 
@@ -21,13 +21,16 @@ type Fields = {
 };
 const FIELDS = ['status', 'currentStep', 'currentStatus', 'currentDepartment', 'departments', 'dueAt', 'overdue', 'assigneeId'] as const;
 
-/** The read-model fields for a chain state — the same mapping as activities/chain.ts recordProcess. */
+/** The read-model fields for a chain state — the same mapping as the chain record (activities/chain.ts, chain-record.ts). */
 export function expectedFields(
   state: ChainState,
   fallbackAssignee: string,
   task?: { status: string; dueAt: Date | null; ackDueAt: Date | null; overdue: boolean } | null,
+  otherTasksOverdue = false,
 ): Fields {
-  const cur = state.current;
+  // "the" current step: the first open one — in a fork the first branch (state.current is empty there)
+  const open = openSteps(state);
+  const cur = open[0];
   const taskDue = task ? (task.status === 'accepted' ? task.dueAt : task.ackDueAt) : null;
   return {
     status: state.status,
@@ -36,7 +39,11 @@ export function expectedFields(
     currentDepartment: cur?.phase === 'handoff' ? (cur.department ?? null) : null,
     departments: chainDepartments(state),
     dueAt: cur?.dueAt ? new Date(cur.dueAt) : (taskDue ?? (cur?.activeFrom && cur.phase === 'waiting' ? new Date(cur.activeFrom) : null)),
-    overdue: task ? task.overdue : (cur?.overdue ?? false), // a handoff's deadline state comes from its task
+    // a handoff's deadline state comes from its task; any other branch overdue makes the chain overdue
+    overdue:
+      (task ? task.overdue : (cur?.overdue ?? false)) ||
+      otherTasksOverdue ||
+      open.some((c) => c !== cur && c.phase !== 'handoff' && c.overdue),
     assigneeId: state.assigneeId ?? fallbackAssignee,
   };
 }
@@ -88,20 +95,22 @@ export async function reconcileProcesses(
             result.skipped++;
             continue;
           }
-          const cur = state.current;
+          const [cur, ...others] = openSteps(state);
           const task = cur?.phase === 'handoff' && cur.taskId ? await db.task.findUnique({ where: { id: cur.taskId } }) : null;
-          const want = expectedFields(state, p.assigneeId, task);
+          const otherTaskIds = others.filter((c) => c.phase === 'handoff' && c.taskId).map((c) => c.taskId!);
+          const otherOverdue = otherTaskIds.length > 0 && (await db.task.count({ where: { id: { in: otherTaskIds }, overdue: true } })) > 0;
+          const want = expectedFields(state, p.assigneeId, task, otherOverdue);
           const changed = FIELDS.filter((k) => !same(p[k], want[k]));
           if (!changed.length) continue;
           const data: Record<string, unknown> = Object.fromEntries(changed.map((k) => [k, want[k]]));
           if (changed.includes('currentStep')) {
             const step =
-              state.current &&
+              cur &&
               (await db.processStep.findUnique({
-                where: { processId_seq: { processId: p.id, seq: state.current.seq } },
+                where: { processId_seq: { processId: p.id, seq: cur.seq } },
                 select: { title: true },
               }));
-            data.currentTitle = state.current ? (step?.title ?? state.current.key) : null;
+            data.currentTitle = cur ? (step?.title ?? cur.key) : null;
           }
           if (want.status === 'completed' || want.status === 'cancelled') data.completedAt = p.completedAt ?? new Date();
           const done = await db.$transaction(async (tx) => {

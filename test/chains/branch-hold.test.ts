@@ -11,6 +11,7 @@
 //   process page and the dashboard list mark it; resumed through the page, its overdue deadline fires at
 //   once; it is then skipped and the fork joins.
 // - The department's typed result is in `facts` of GET /api/processes/{id}.
+import { reconcileProcesses } from '../../api/services/reconcile';
 import { syncChainDefinitions } from '../../api/services/chain-definitions';
 import { shippedChainDefinitions, useStoredChainDefinitions } from '../../core/domain/chains';
 import { chainDriver } from '../support/chain-helpers';
@@ -118,6 +119,10 @@ it('a city definition keeps its step order; filters find a chain by any open ste
   expect(byDept.body.items.map((p: { id: string }) => p.id)).toEqual([id]);
   expect(byDept.body.total).toBe(1);
   expect(byDept.body.items[0].currentStep.key).toBe('mid-forms'); // found by another branch than the current step
+  // the reconciliation agrees with the chain record inside a fork (it compared state.current, empty in a
+  // fork, and "repaired" the current step, its department and deadline to null)
+  const reconciled = await reconcileProcesses(stack.db, stack.client);
+  expect(reconciled.repairs.filter((r) => r.id === id)).toEqual([]);
   const byOther = await stack.api('GET', '/api/processes?type=health&department=wohnungsamt&limit=200', { token: supervisor });
   expect(byOther.body.items.map((p: { id: string }) => p.id)).not.toContain(id);
   const byStep = await stack.api('GET', '/api/processes?type=health&step=alpha-doc&limit=200', { token: supervisor });
