@@ -67,8 +67,9 @@ export function isDatabaseDown(err: unknown): boolean {
   const msg = `${e.message ?? ''}`;
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'P1001', 'P1002', 'P1017', '57P01', '57P03', '08006', '08001'].includes(e.code ?? '') ||
-    // "Server has closed the connection": a raw query on a pool connection PostgreSQL closed in its restart (test/cluster)
-    /ECONNREFUSED|Connection terminated|connection timeout|terminating connection|Can't reach database|DatabaseNotReachable|Server has closed the connection|the database system is (starting up|shutting down)/i.test(
+    // "Server has closed the connection" (a raw query), "Client has encountered a connection error" (a transaction):
+    // on a pool connection PostgreSQL closed in its restart (test/cluster)
+    /ECONNREFUSED|Connection terminated|connection timeout|terminating connection|Can't reach database|DatabaseNotReachable|Server has closed the connection|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(
       msg,
     ) ||
     (e.cause !== undefined && e.cause !== err && isDatabaseDown(e.cause))

@@ -43,6 +43,8 @@ it('a raw query on a connection PostgreSQL closed while restarting is "database 
   );
   expect(isDatabaseDown(err)).toBe(true);
   expect(toHttpError(err).status).toBe(503);
+  // pg, inside a transaction on such a connection (dev-server shape of the same run)
+  expect(isDatabaseDown(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
   expect(
     isDatabaseDown(Object.assign(new Error('Raw query failed. Code: `42P01`. Message: `relation does not exist`'), { code: 'P2010' })),
   ).toBe(false);
