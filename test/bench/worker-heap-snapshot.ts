@@ -16,15 +16,14 @@ import workerThreads, { type Worker } from 'node:worker_threads';
 import globalSetup from '../global-setup';
 import globalTeardown from '../global-teardown';
 import { runBenchmark } from './run';
-import { eventually, startStack, type Stack } from '../support/stack';
+import { eventually, startStack } from '../support/stack';
 import { killProcess, startWorkerProcess } from '../support/worker-process';
-import { giveConsent } from '../support/consent';
+import { startWaitingChains } from './waiting-chains';
 import { prepareDatabase, runWorker } from '../../app/boot';
 import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/log';
 
 const N = Number(process.env.BENCH_N ?? 1000);
-const CONCURRENCY = 8;
 
 /** The worker role: runWorker as shipped; SIGUSR2 → heap snapshots of the main thread and of the workflow
  *  thread (the SDK's worker thread, caught when it is made), their paths on stdout. */
@@ -127,21 +126,6 @@ function summary(file: string): Map<string, { count: number; size: number }> {
   return out;
 }
 
-async function waitingChains(stack: Stack, cw: string, n: number) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < n) {
-        const p = await stack.api('POST', '/api/persons', { token: cw, body: { firstName: 'W', lastName: 'Ait', benefitType: 'sgb2' } });
-        const c = await stack.api('POST', '/api/cases', { token: cw, body: { personId: p.body.id, topic: 'housing' } });
-        await giveConsent(stack, cw, c.body.id);
-        const r = await stack.api('POST', `/api/cases/${c.body.id}/chains`, { token: cw, body: { type: 'move-out' } });
-        if (r.status !== 201) throw new Error(`start: ${r.status} ${JSON.stringify(r.body)}`);
-      }
-    }),
-  );
-}
-
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-heap-'));
   await globalSetup();
@@ -157,7 +141,7 @@ async function main() {
     try {
       await new Promise((r) => setTimeout(r, 5_000));
       const idle = await snapshotOf(proc);
-      await waitingChains(stack, cw, N);
+      await startWaitingChains(stack, cw, N);
       await eventually(
         async () => (await stack.db.process.count({ where: { type: 'move-out', currentStep: 'readiness', currentStatus: 'active' } })) >= N,
         3_600_000,

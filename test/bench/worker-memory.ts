@@ -29,7 +29,7 @@ import globalTeardown from '../global-teardown';
 import { runBenchmark } from './run';
 import { eventually, PAYLOAD_CODEC, startStack, type Stack } from '../support/stack';
 import { killProcess, startWorkerProcess } from '../support/worker-process';
-import { giveConsent } from '../support/consent';
+import { startWaitingChains } from './waiting-chains';
 import { workflowBundleOptions } from '../../worker/workflow-bundle';
 import { loadConfig } from '../../core/config';
 import { applyWorkerHeapFlags } from '../../core/runtime/worker-heap';
@@ -40,7 +40,6 @@ const REPLAYS = Number(process.env.BENCH_REPLAYS ?? 40);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
 const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? 'b54cfbb';
 const VARIANTS = (process.env.BENCH_VARIANTS ?? 'baseline,zod-free,preload').split(',').map((v) => v.trim());
-const CONCURRENCY = 8;
 const root = path.join(__dirname, '..', '..');
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never;
 
@@ -109,22 +108,6 @@ async function shippedBundle(dir: string) {
   return file;
 }
 
-async function waitingChains(stack: Stack, cw: string, n: number) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < n) {
-        const p = await stack.api('POST', '/api/persons', { token: cw, body: { firstName: 'W', lastName: 'Ait', benefitType: 'sgb2' } });
-        const c = await stack.api('POST', '/api/cases', { token: cw, body: { personId: p.body.id, topic: 'housing' } });
-        await giveConsent(stack, cw, c.body.id);
-        const r = await stack.api('POST', `/api/cases/${c.body.id}/chains`, { token: cw, body: { type: 'move-out' } });
-        if (r.status !== 201) throw new Error(`start: ${r.status} ${JSON.stringify(r.body)}`);
-        if (next % 500 === 0) console.log(`    ${next} chains started (${new Date().toISOString().slice(11, 19)})`);
-      }
-    }),
-  );
-}
-
 async function measureVariant(stack: Stack, cw: string, label: string, bundleFile: string | undefined, already: number) {
   const env: Record<string, string> = { KIM_WORKING_DAY_SECONDS: '0' };
   if (bundleFile) Object.assign(env, { BENCH_BUNDLE_FILE: bundleFile, KIM_WORKER_CACHE: CACHE });
@@ -136,7 +119,7 @@ async function measureVariant(stack: Stack, cw: string, label: string, bundleFil
     const idle = rssMb(proc.pid!);
     const cpu0 = cpuSeconds(proc.pid!);
     const t0 = Date.now();
-    await waitingChains(stack, cw, N);
+    await startWaitingChains(stack, cw, N, 500);
     await eventually(
       async () =>
         (await stack.db.process.count({ where: { type: 'move-out', currentStep: 'readiness', currentStatus: 'active' } })) >= already + N,
