@@ -130,6 +130,10 @@ async function main() {
       ['department=jobcenter', 'department=jobcenter'],
       ['type=move-out&step=offer', 'type=move-out&step=offer'],
       [`q=${PREFIX}0012 (reference prefix)`, `q=${PREFIX}0012`],
+      // the list's other sort: by deadline (soonest first), alone and with a filter
+      ['all running, sort=dueAt', 'status=running&sort=dueAt'],
+      ['department=jobcenter, sort=dueAt', 'department=jobcenter&sort=dueAt'],
+      ['oldest first (order=asc)', 'status=running&order=asc'],
     ];
     const rows: string[][] = [];
     let slowest: { label: string; query: string; p95: number } | undefined;
