@@ -195,7 +195,7 @@ async function main() {
     );
     const completedPerSec = K / ((performance.now() - d0) / 1000);
     console.log(
-      `  starts: bare ${baseStartsPerSec.toFixed(1)}/s, chains via API ${chainStartsPerSec.toFixed(1)}/s; completed via API ${completedPerSec.toFixed(1)}/s`,
+      `  starts: bare ${baseStartsPerSec.toFixed(1)}/s, chains via API ${chainStartsPerSec.toFixed(1)}/s; ${DRIVE ? `completed via API ${completedPerSec.toFixed(1)}/s` : 'not driven to completion (BENCH_DRIVE=0)'}`,
     );
 
     // --- worker memory with K chains waiting on timers (real working days: nothing fires) -----------
