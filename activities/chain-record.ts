@@ -8,7 +8,8 @@
 // Transitions that mail (reminder, escalation, review), cancel steps, or find another record under their
 // seq (a lost run) keep the transaction path in chain.ts — `undefined` sends them there.
 import crypto from 'node:crypto';
-import type { Db } from '../core/db/client';
+import { sql, type Db } from '../core/db/client';
+import { Prisma } from '../core/db/generated/client';
 import type { ProcessRecord } from '../core/domain/chains/effects';
 import { chainDepartments, openSteps } from '../core/domain/chains/state';
 
@@ -65,7 +66,9 @@ export async function recordInOneStatement(db: Db, input: ProcessRecord): Promis
   const details = input.details == null ? null : JSON.stringify(input.details);
   const stepData = input.stepData == null ? null : JSON.stringify(input.stepData);
 
-  const rows = await db.$queryRaw<Array<{ recorded: number }>>`
+  const rows = await sql<{ recorded: number }>(
+    db,
+    Prisma.sql`
     WITH ev AS (
       INSERT INTO "ProcessEvent" ("processId", "seq", "event", "actor", "step", "details")
       VALUES (${processId}, ${seq}, ${event}, ${actorLabel}, ${stepKey}, ${details}::jsonb)
@@ -150,7 +153,8 @@ export async function recordInOneStatement(db: Db, input: ProcessRecord): Promis
       SELECT ${actorId}, ${actorRole}, ${`process.${event}`}, 'Process', ${processId}, ${state.caseId}, ${JSON.stringify({ seq, step: stepKey })}::jsonb
       FROM ev
     )
-    SELECT count(*)::int AS "recorded" FROM ev`;
+    SELECT count(*)::int AS "recorded" FROM ev`,
+  );
   if (rows[0]?.recorded) return 'recorded';
   // nothing written: this seq was recorded before — by this very record (a retried activity), or by a lost run
   const prior = await db.processEvent.findUnique({ where: { processId_seq: { processId, seq } }, select: { event: true, step: true } });

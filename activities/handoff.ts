@@ -1,8 +1,8 @@
 // The handoff workflow's one side effect: record an event. In ONE database transaction it updates the
 // task's read model, appends the event, writes the e-mails into the outbox (with fresh single-use
 // action links) and the audit entry. Idempotent per (task, seq): a retried activity changes nothing.
-import type { Db } from '../core/db/client';
-import type { Prisma } from '../core/db/generated/client';
+import { sql, type Db } from '../core/db/client';
+import { Prisma } from '../core/db/generated/client';
 import { HANDOFF_STEPS, type HandoffActor, type HandoffState } from '../core/domain/handoff';
 import { newNonce, signLink, type LinkKey } from '../core/links';
 import { CONSENT_WITHDRAWN_REASON } from '../core/consent';
@@ -57,7 +57,9 @@ async function recordEvent(q: Pick<Db, '$queryRaw'>, input: RecordTaskInput): Pr
   const due = state.status === 'accepted' ? state.dueAt : state.ackDueAt;
   // (parallel branches: the process row only when this handoff is its current step; a chain record shows the others.
   // A forward moves the handoff: its new department joins the chain's departments — the department filter)
-  const rows = await q.$queryRaw<RecordedRow[]>`
+  const rows = await sql<RecordedRow>(
+    q,
+    Prisma.sql`
     WITH ev AS (
       INSERT INTO "TaskEvent" ("taskId", "seq", "event", "actorId", "actor", "details", "at")
       VALUES (${taskId}, ${seq}, ${event}, ${actorId}, ${actorLabel}, ${details}::jsonb, ${now})
@@ -97,7 +99,8 @@ async function recordEvent(q: Pick<Db, '$queryRaw'>, input: RecordTaskInput): Pr
     )
     SELECT t."id", t."caseId", t."processId", t."stepKey", t."title", c."reference", c."personId",
       u."email" AS "caseworkerEmail", u."departmentId" AS "caseworkerDepartmentId"
-    FROM t JOIN "Case" c ON c."id" = t."caseId" JOIN "User" u ON u."id" = c."caseworkerId"`;
+    FROM t JOIN "Case" c ON c."id" = t."caseId" JOIN "User" u ON u."id" = c."caseworkerId"`,
+  );
   const r = rows[0];
   if (!r) return undefined;
   return {

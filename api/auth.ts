@@ -2,8 +2,8 @@
 // bearer token; only the token's SHA-256 is stored), login limits per address and per (address, account), CSRF.
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { Db } from '../core/db/client';
-import type { Role } from '../core/db/generated/client';
+import { sql, type Db } from '../core/db/client';
+import { Prisma, type Role } from '../core/db/generated/client';
 import { audit, type Actor } from '../core/audit';
 import { hashPassword, PasswordCheckBusy, verifyPassword } from '../core/passwords';
 import { forbidden, HttpError, unauthorized } from './errors';
@@ -26,6 +26,17 @@ declare module 'express-serve-static-core' {
     log: import('pino').Logger;
     requestId: string;
   }
+}
+
+/** the session and its user as authenticate() reads them */
+interface SessionRow {
+  id: string;
+  kind: string;
+  csrfToken: string;
+  expiresAt: Date;
+  lastSeenAt: Date;
+  revokedAt: Date | null;
+  user: AuthUser & { active: boolean };
 }
 
 export const SESSION_COOKIE = 'kim_session';
@@ -161,7 +172,13 @@ export function createAuth(db: Db, opts: { sessionHours: number; secureCookies: 
     const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const token = bearer ?? (req.cookies?.[sessionCookie] as string | undefined);
     if (!token || token.length > 200) return next();
-    const session = await db.session.findUnique({ where: { id: sha256(token) }, include: { user: true } });
+    // every signed-in request reads its session: one statement without Prisma's query compiler (core/db/client.ts)
+    const [session] = await sql<SessionRow>(
+      db,
+      Prisma.sql`SELECT s."id", s."kind", s."csrfToken", s."expiresAt", s."lastSeenAt", s."revokedAt",
+          json_build_object('id', u."id", 'email', u."email", 'name', u."name", 'role', u."role", 'departmentId', u."departmentId", 'active', u."active") AS "user"
+        FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."id" = ${sha256(token)}`,
+    );
     if (!session || session.revokedAt || session.expiresAt < new Date() || !session.user.active) return next();
     if (bearer ? session.kind !== 'api' : session.kind !== 'browser') return next();
     // idle timeout of the web session: ended for good, not just refused (lastSeenAt is kept to the minute)

@@ -82,6 +82,15 @@ function inForce<T extends { version: number; source: string }>(rows: T[]): T | 
 /** The version a new chain of this type starts on (the rule above); nothing stored: the newest shipped one. */
 export async function currentChainDefinition(db: Db, type: string): Promise<ChainDefinition | undefined> {
   const rows = await db.chainDefinitionVersion.findMany({ where: { type }, select: { id: true, version: true, source: true } });
+  return definitionInForce(db, type, rows);
+}
+
+/** currentChainDefinition() for the stored rows of the type read already (a chain start reads them with the case) */
+export async function definitionInForce(
+  db: Db,
+  type: string,
+  rows: Array<{ id: string; version: number; source: string }>,
+): Promise<ChainDefinition | undefined> {
   const pick = inForce(rows);
   if (!pick) return chainDefinitionFor(type);
   // a stored row never changes (above): read and check its definition once per process (bench:chains, P1)

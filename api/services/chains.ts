@@ -2,8 +2,8 @@
 // and type), list and read processes (read model + live query), and the caseworker's actions.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { audit, auditRefused, type Actor } from '../../core/audit';
-import type { Db } from '../../core/db/client';
-import type { Prisma } from '../../core/db/generated/client';
+import { sql, type Db } from '../../core/db/client';
+import { Prisma } from '../../core/db/generated/client';
 import { chainDefinitionFor, type ChainDefinition } from '../../core/domain/chains';
 import { processMessages } from './handoff-context';
 import { plannedFirstStep } from '../../core/domain/chains/engine';
@@ -22,7 +22,7 @@ import { cancelsChains, canChangeCase, canReadCase, caseListFilter, recordsStepO
 import type { AuthUser } from '../auth';
 import { badRequest, conflict, forbidden, isTemporalDown, notFound } from '../errors';
 import { refuseAnonymized } from './anonymized';
-import { currentChainDefinition } from './chain-definitions';
+import { definitionInForce } from './chain-definitions';
 import { listDepartments } from './departments';
 import { requireStepDocument } from './case-documents';
 import { callUpdate } from './workflow-calls';
@@ -58,18 +58,14 @@ export async function startChain(
   definition?: ChainDefinition,
 ) {
   const running = async () => deps.db.process.findFirst({ where: { caseId, type, ...runningFilter }, select: { id: true } });
-  // the reads at once (one round-trip of latency); their answers are used in the order of the checks
-  const [c, def, existing] = await Promise.all([
-    deps.db.case.findUnique({ where: { id: caseId } }),
-    definition ?? currentChainDefinition(deps.db, type), // newest published version
-    running(),
-  ]);
+  const c = await startReads(deps.db, caseId, type);
   if (!c) throw notFound('Fall');
+  const def = definition ?? (await definitionInForce(deps.db, type, c.definitions)); // newest published version
   if (!canChangeCase(user, c)) throw forbidden('Keine Berechtigung, für diesen Fall eine Kette zu starten.');
   refuseAnonymized(c);
   if (c.status === 'closed') throw conflict('Der Fall ist abgeschlossen.');
   if (!def) throw badRequest(`Unbekannte Kette: ${type}`, [{ field: 'type', message: 'Kette unbekannt' }]);
-  if (existing) throw conflict('Für diesen Fall läuft bereits eine Kette dieser Art.', { id: existing.id });
+  if (c.runningId) throw conflict('Für diesen Fall läuft bereits eine Kette dieser Art.', { id: c.runningId });
   const workflowId = chainWorkflowId(caseId, type);
   const alreadyRunning = async (attempt: number) => {
     const r = await running();
@@ -129,6 +125,28 @@ export async function startChain(
   }
 }
 
+/** What a chain start checks, in ONE statement (it runs before every start, issue 17 P1): the case, a chain
+ *  of this type running on it, and the stored versions of the type's definition. */
+async function startReads(db: Db, caseId: string, type: string) {
+  const [c] = await sql<{
+    caseworkerId: string;
+    departmentId: string | null;
+    status: string;
+    anonymizedAt: Date | null;
+    runningId: string | null;
+    definitions: Array<{ id: string; version: number; source: string }>;
+  }>(
+    db,
+    Prisma.sql`SELECT c."caseworkerId", c."departmentId", c."status", c."anonymizedAt",
+        (SELECT p."id" FROM "Process" p WHERE p."caseId" = c."id" AND p."type" = ${type}
+          AND p."status" IN ('running', 'on_hold') LIMIT 1) AS "runningId",
+        COALESCE((SELECT json_agg(json_build_object('id', d."id", 'version', d."version", 'source', d."source"))
+          FROM "ChainDefinitionVersion" d WHERE d."type" = ${type}), '[]') AS "definitions"
+      FROM "Case" c WHERE c."id" = ${caseId}`,
+  );
+  return c;
+}
+
 /** Process row, first step (a read right after the 201 shows it; the workflow's first record then
  *  overwrites both with what really happened) and the audit entry: one statement, all or nothing. */
 async function insertStart(
@@ -147,7 +165,9 @@ async function insertStart(
 ) {
   const due = p.first.dueAt ? new Date(p.first.dueAt) : null;
   const details = JSON.stringify({ type: p.type, version: p.version });
-  await db.$executeRaw`
+  await sql(
+    db,
+    Prisma.sql`
     WITH p AS (
       INSERT INTO "Process" ("id", "caseId", "type", "version", "workflowId", "assigneeId", "startedById", "currentStep", "currentTitle", "currentStatus", "dueAt", "updatedAt")
       VALUES (${p.id}, ${p.caseId}, ${p.type}, ${p.version}, ${p.workflowId}, ${p.assigneeId}, ${p.startedById}, ${p.first.key}, ${p.first.title}, ${p.first.phase}, ${due}, CURRENT_TIMESTAMP)
@@ -157,7 +177,8 @@ async function insertStart(
       SELECT ${crypto.randomUUID()}, p."id", 1, ${p.first.key}, ${p.first.title}, ${p.first.phase}, ${due} FROM p
     )
     INSERT INTO "AuditEvent" ("actorId", "actorRole", "ip", "requestId", "action", "entityType", "entityId", "caseId", "details")
-    SELECT ${actor.id}, ${actor.role}, ${actor.ip ?? null}, ${actor.requestId ?? null}, 'process.start', 'Process', p."id", ${p.caseId}, ${details}::jsonb FROM p`;
+    SELECT ${actor.id}, ${actor.role}, ${actor.ip ?? null}, ${actor.requestId ?? null}, 'process.start', 'Process', p."id", ${p.caseId}, ${details}::jsonb FROM p`,
+  );
 }
 
 /** The start did not happen: the rows go again (the audit log keeps the attempt and says why). */
@@ -177,7 +198,9 @@ async function undoStart(db: Db, actor: Actor, id: string, caseId: string, err: 
 /** 23505 from the raw insert (the one-running-per-case-and-type index), or Prisma's P2002. */
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string; meta?: unknown };
-  return e?.code === 'P2002' || /23505|unique constraint/i.test(`${e?.message ?? ''} ${JSON.stringify(e?.meta ?? '')}`);
+  return (
+    e?.code === 'P2002' || e?.code === '23505' || /23505|unique constraint/i.test(`${e?.message ?? ''} ${JSON.stringify(e?.meta ?? '')}`)
+  );
 }
 
 /** an open step row of a running chain (the fork step itself excluded) */

@@ -13,6 +13,7 @@ import { eventually, startStack, PAYLOAD_CODEC, testEnv } from '../support/stack
 import { killProcess, startWorkerProcess } from '../support/worker-process';
 import { trivialWorkflow, bumpUpdate } from './trivial-workflow';
 import { giveConsent } from '../support/consent';
+import { cpuByCommand, cpuPerItem, profiled } from './cpu-profile';
 
 const K = Number(process.env.BENCH_K ?? 200);
 const RSS_COUNTS = (process.env.BENCH_RSS ?? '1000,5000').split(',').map(Number).filter(Boolean);
@@ -73,6 +74,7 @@ async function main() {
       dataConverter: { payloadCodecs: [PAYLOAD_CODEC] },
     });
     const run = worker.run();
+    const cpu0 = cpuByCommand();
     const t0 = performance.now();
     const handles: Awaited<ReturnType<typeof stack.client.workflow.start>>[] = [];
     await pool(Array.from({ length: K }), CONCURRENCY, async (_x, i) => {
@@ -81,6 +83,7 @@ async function main() {
       );
     });
     const baseStartsPerSec = K / ((performance.now() - t0) / 1000);
+    const baseCpu = cpuPerItem(cpu0, cpuByCommand(), K);
     await pool(handles, CONCURRENCY, async (h) => {
       await h.executeUpdate(bumpUpdate, { args: [-1] });
     });
@@ -106,12 +109,16 @@ async function main() {
       cases.push((c.body as { id: string }).id);
     });
     const processes: string[] = [];
+    const cpu1 = cpuByCommand();
     const s0 = performance.now();
-    await pool(cases.slice(0, K), CONCURRENCY, async (caseId) => {
-      const r = ok(await stack.api('POST', `/api/cases/${caseId}/chains`, { token: cw, body: { type: 'education-work' } }), 'start');
-      processes.push((r.body as { id: string }).id);
-    });
+    await profiled('chain-starts', () =>
+      pool(cases.slice(0, K), CONCURRENCY, async (caseId) => {
+        const r = ok(await stack.api('POST', `/api/cases/${caseId}/chains`, { token: cw, body: { type: 'education-work' } }), 'start');
+        processes.push((r.body as { id: string }).id);
+      }),
+    );
     const chainStartsPerSec = K / ((performance.now() - s0) / 1000);
+    const chainCpu = cpuPerItem(cpu1, cpuByCommand(), K);
     // the API's own part: K more starts while the chain worker is stopped (the worker's work on the chains
     // just started — their first records — competes with the API for the cores in the phase above)
     await eventually(
@@ -122,11 +129,15 @@ async function main() {
     // the chain records (activities/chain.ts) the worker wrote per start by now
     const recordsPerStart = (await stack.db.processEvent.count({ where: { processId: { in: processes } } })) / K;
     await stack.stopWorker();
+    const cpu2 = cpuByCommand();
     const w0 = performance.now();
-    await pool(cases.slice(K), CONCURRENCY, async (caseId) => {
-      ok(await stack.api('POST', `/api/cases/${caseId}/chains`, { token: cw, body: { type: 'education-work' } }), 'start');
-    });
+    await profiled('chain-starts-worker-stopped', () =>
+      pool(cases.slice(K), CONCURRENCY, async (caseId) => {
+        ok(await stack.api('POST', `/api/cases/${caseId}/chains`, { token: cw, body: { type: 'education-work' } }), 'start');
+      }),
+    );
     const apiOnlyStartsPerSec = K / ((performance.now() - w0) / 1000);
+    const apiOnlyCpu = cpuPerItem(cpu2, cpuByCommand(), K);
     await stack.startWorker();
     // P1 as soon as it is measured: the phases after it take long and may fail
     const p1 = (label: string, perSec: number) =>
@@ -141,6 +152,10 @@ async function main() {
     p1('chain starts via API (education-work)', chainStartsPerSec);
     p1('chain starts via API, worker stopped', apiOnlyStartsPerSec);
     console.log(`  chain records written per start (worker)  ${recordsPerStart.toFixed(1)}`);
+    console.log('  CPU ms per start, by program (node = API, worker, this client and the bare worker in one process):');
+    console.log(`    bare starts: ${baseCpu}`);
+    console.log(`    chain starts via API: ${chainCpu}`);
+    console.log(`    chain starts via API, worker stopped: ${apiOnlyCpu}`);
 
     // --- drive every chain to completion via the API -----------------------------------------------
     // a step that never becomes current (e.g. the path below no longer matches the definition) fails the run
