@@ -11,6 +11,7 @@ import { runBenchmark } from './run';
 import { eventually, startStack, PAYLOAD_CODEC, testEnv } from '../support/stack';
 import { bumpUpdate, trivialWorkflow } from './trivial-workflow';
 import { giveConsent } from '../support/consent';
+import { cpuByCommand, cpuPerItem, profiled } from './cpu-profile';
 
 const N = Number(process.env.BENCH_N ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -64,6 +65,7 @@ async function main() {
       ),
     );
     const base: number[] = [];
+    const cpu0 = cpuByCommand();
     const baseStart = performance.now();
     await pool(Array.from({ length: N }), CONCURRENCY, async (_x, i) => {
       const t = performance.now();
@@ -71,6 +73,7 @@ async function main() {
       base.push(performance.now() - t);
     });
     const baseSeconds = (performance.now() - baseStart) / 1000;
+    const baseCpu = cpuPerItem(cpu0, cpuByCommand(), N);
     await Promise.all(handles.map((h) => h.executeUpdate(bumpUpdate, { args: [-1] })));
     baseWorker.shutdown();
     await baseRun;
@@ -114,26 +117,30 @@ async function main() {
     };
     const visible: number[] = [];
     const post: number[] = [];
+    const cpu1 = cpuByCommand();
     const actStart = performance.now();
-    await pool(created, CONCURRENCY, async ({ taskId, reference }) => {
-      const links = mailOf.get(reference)!;
-      for (const [action, form, expected] of [
-        ['accept', {}, 'accepted'],
-        ['complete', { outcome: 'approved', 'data.approvedRent': '500' }, 'completed'],
-      ] as const) {
-        const t = performance.now();
-        const status = await page(linkFor(taskId, action, links), form);
-        post.push(performance.now() - t);
-        if (status !== 200) throw new Error(`${action} → ${status}`);
-        for (;;) {
-          const r = await stack.api('GET', `/api/tasks/${taskId}`, { token: caseworker });
-          if (r.body.status === expected) break;
-          await new Promise((res) => setTimeout(res, 2));
+    await profiled('link-actions', () =>
+      pool(created, CONCURRENCY, async ({ taskId, reference }) => {
+        const links = mailOf.get(reference)!;
+        for (const [action, form, expected] of [
+          ['accept', {}, 'accepted'],
+          ['complete', { outcome: 'approved', 'data.approvedRent': '500' }, 'completed'],
+        ] as const) {
+          const t = performance.now();
+          const status = await page(linkFor(taskId, action, links), form);
+          post.push(performance.now() - t);
+          if (status !== 200) throw new Error(`${action} → ${status}`);
+          for (;;) {
+            const r = await stack.api('GET', `/api/tasks/${taskId}`, { token: caseworker });
+            if (r.body.status === expected) break;
+            await new Promise((res) => setTimeout(res, 2));
+          }
+          visible.push(performance.now() - t);
         }
-        visible.push(performance.now() - t);
-      }
-    });
+      }),
+    );
     const actSeconds = (performance.now() - actStart) / 1000;
+    const actCpu = cpuPerItem(cpu1, cpuByCommand(), 2 * N);
 
     const rows = [
       ['handoffs', String(N), `concurrency ${CONCURRENCY}`],
@@ -154,6 +161,9 @@ async function main() {
         .join(' ')})`,
     );
     for (const [a, b, c] of rows) console.log(`  ${a.padEnd(42)} ${b.padStart(18)}   ${c}`);
+    console.log('  CPU ms per action, by program (node = API, worker, this client and the bare worker in one process):');
+    console.log(`    bare update round-trips: ${baseCpu}`);
+    console.log(`    link actions (POST, then GET until visible): ${actCpu}`);
   } finally {
     await stack.stop();
     await globalTeardown();
