@@ -1,7 +1,7 @@
 // The audit log: every read of case details and every change — who, when, what, from where.
 // Append-only (a database trigger rejects UPDATE/DELETE). Details carry IDs and field names, not values.
-import type { Db } from './db/client';
-import type { Prisma } from './db/generated/client';
+import { sql, type Db } from './db/client';
+import { Prisma } from './db/generated/client';
 
 export interface Actor {
   id: string | null; // null = the system (a workflow, a timer)
@@ -12,28 +12,22 @@ export interface Actor {
 
 export const SYSTEM: Actor = { id: null, role: 'system' };
 
-type Tx = Pick<Db, 'auditEvent'>;
+type Tx = Pick<Db, '$queryRaw'>;
 
-export function audit(
+/** One row, one statement (sql(): every audited request writes one — no query compiler on that path). */
+export async function audit(
   db: Tx,
   actor: Actor,
   action: string,
   entity: { type: string; id?: string; caseId?: string },
   details?: Prisma.InputJsonValue,
-) {
-  return db.auditEvent.create({
-    data: {
-      actorId: actor.id,
-      actorRole: actor.role,
-      ip: actor.ip ?? null,
-      requestId: actor.requestId ?? null,
-      action,
-      entityType: entity.type,
-      entityId: entity.id ?? null,
-      caseId: entity.caseId ?? null,
-      details: details ?? undefined,
-    },
-  });
+): Promise<void> {
+  await sql(
+    db,
+    Prisma.sql`INSERT INTO "AuditEvent" ("at", "actorId", "actorRole", "ip", "requestId", "action", "entityType", "entityId", "caseId", "details")
+      VALUES (${new Date()}, ${actor.id}, ${actor.role}, ${actor.ip ?? null}, ${actor.requestId ?? null}, ${action}, ${entity.type},
+        ${entity.id ?? null}, ${entity.caseId ?? null}, ${details === undefined ? null : JSON.stringify(details)}::jsonb)`,
+  );
 }
 
 /**

@@ -5,7 +5,8 @@
 // link's recipient) and the token is spent once its action took effect.
 import type { Client } from '@temporalio/client';
 import { audit, type Actor } from '../../core/audit';
-import type { Db } from '../../core/db/client';
+import { sql, type Db } from '../../core/db/client';
+import { Prisma } from '../../core/db/generated/client';
 import { OPEN_TASK_STATUSES, type HandoffState } from '../../core/domain/handoff';
 import { parseToken, verifyLink, type LinkKey } from '../../core/links';
 import { handoffStateQuery } from '../../workflows/handoff';
@@ -59,7 +60,9 @@ export async function checkLink(deps: LinkDeps, actor: Actor, raw: string, metho
   const parsed = parseToken(raw);
   // token, task and consent in one statement (bench:handoffs P2); the task counts only once the token is valid
   const rows = parsed
-    ? await deps.db.$queryRaw<LinkRow[]>`
+    ? await sql<LinkRow>(
+        deps.db,
+        Prisma.sql`
         SELECT a."id", a."taskId", a."action", a."recipient", a."departmentId", a."expiresAt", a."usedAt", a."createdAt",
           t."status"::text AS "status", t."departmentId" AS "taskDepartmentId", t."caseId", t."workflowId", t."stepKey",
           EXISTS (
@@ -68,7 +71,8 @@ export async function checkLink(deps: LinkDeps, actor: Actor, raw: string, metho
               AND c."withdrawnAt" IS NULL AND c."givenAt" <= ${new Date()}
           ) AS "covered"
         FROM "ActionToken" a JOIN "Task" t ON t."id" = a."taskId"
-        WHERE a."id" = ${parsed.nonce}`
+        WHERE a."id" = ${parsed.nonce}`,
+      )
     : [];
   const row = rows[0];
   const token: LinkToken | undefined = row && {
@@ -155,5 +159,5 @@ export async function linkTask(deps: LinkDeps, actor: Actor, token: LinkToken) {
 
 /** Single use: the link is spent once its action took effect. */
 export async function spendLink(db: Db, tokenId: string) {
-  await db.$executeRaw`UPDATE "ActionToken" SET "usedAt" = ${new Date()} WHERE "id" = ${tokenId} AND "usedAt" IS NULL`;
+  await sql(db, Prisma.sql`UPDATE "ActionToken" SET "usedAt" = ${new Date()} WHERE "id" = ${tokenId} AND "usedAt" IS NULL`);
 }

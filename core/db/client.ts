@@ -24,7 +24,15 @@ const utcTypes = {
  * failed with 503 while four test runs shared it); 10 s still ends a hung request.
  */
 export function createDb(databaseUrl: string, max = 20): PrismaClient {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 10_000, types: utcTypes });
+  // TimeZone UTC for every connection: `timestamp` columns hold UTC, and raw SQL compares them with now()
+  // or CURRENT_TIMESTAMP — on a server whose default zone is Europe/Berlin that would be an hour off
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: 10_000,
+    types: utcTypes,
+    options: '-c TimeZone=UTC',
+  });
   // an idle connection PostgreSQL closed (a restart): the pool drops it and the next query connects anew —
   // without a listener the event would end the process before Prisma has connected and added its own
   pool.on('error', () => {});

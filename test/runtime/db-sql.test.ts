@@ -46,3 +46,17 @@ test('inside a transaction sql() runs on its connection: rolled back with it', a
   ).rejects.toThrow('rollback');
   expect(await db.session.count({ where: { id: 'sql-test-2' } })).toBe(0);
 });
+
+test('every connection of the pool runs in UTC, also on a server whose default zone is another', async () => {
+  const name = new URL(url).pathname.slice(1);
+  await db.$executeRawUnsafe(`ALTER DATABASE "${name}" SET timezone = 'Europe/Berlin'`);
+  const other = createDb(url, 1); // new connections: the database's default applies to them
+  try {
+    const [viaSql] = await sql<{ TimeZone: string }>(other, Prisma.sql`SHOW TimeZone`);
+    const [viaPrisma] = await other.$queryRaw<Array<{ TimeZone: string }>>`SHOW TimeZone`;
+    expect([viaSql.TimeZone, viaPrisma.TimeZone]).toEqual(['UTC', 'UTC']);
+  } finally {
+    await other.$disconnect();
+    await db.$executeRawUnsafe(`ALTER DATABASE "${name}" RESET timezone`);
+  }
+});
