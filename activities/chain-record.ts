@@ -12,11 +12,10 @@ import { sql, type Db } from '../core/db/client';
 import { Prisma } from '../core/db/generated/client';
 import type { ProcessRecord } from '../core/domain/chains/effects';
 import { chainDepartments, openSteps } from '../core/domain/chains/state';
+import { ACTIVE_PHASES, openStepRow } from './step-history';
 
 /** events the one statement does not write: they mail, or close steps the open-step writes may also touch */
 const TRANSACTION_EVENTS = new Set(['step.reminder', 'step.escalation', 'step.review', 'step.cancelled', 'chain.cancelled']);
-/** a step in one of these phases is active (not waiting for a date or a consent): activeAt is set (step-history.ts) */
-const ACTIVE_PHASES = new Set(['active', 'handoff', 'returned']);
 
 const iso = (d: string | Date | null | undefined) => (d == null ? null : new Date(d).toISOString());
 
@@ -47,14 +46,7 @@ export async function recordInOneStatement(db: Db, input: ProcessRecord): Promis
   const openRows = JSON.stringify(
     open.map((c) => ({
       id: crypto.randomUUID(),
-      seq: c.seq,
-      key: c.key,
-      title: titleOf(c.key),
-      status: c.phase,
-      department: c.department ?? null,
-      taskId: c.taskId ?? null,
-      dueAt: iso(c.dueAt),
-      heldAt: iso(c.heldAt),
+      ...openStepRow(c, titleOf), // (dates as JSON: ISO strings, UTC)
       active: ACTIVE_PHASES.has(c.phase),
       current: c === cur,
     })),

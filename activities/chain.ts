@@ -11,7 +11,7 @@ import { chainDepartments, openSteps } from '../core/domain/chains/state';
 import type { ConsentGate, HandoffRequest, HandoffTarget, PreparedHandoff, ProcessRecord, RuleName } from '../core/domain/chains/effects';
 import { HANDOFF_STEPS, handoffWorkflowId } from '../core/domain/handoff';
 import { chainMails } from '../core/mail/templates';
-import { leftStep, stepHistory } from './step-history';
+import { leftStep, openStepRow, stepHistory } from './step-history';
 import { recordInOneStatement } from './chain-record';
 
 export interface ChainActivityDeps {
@@ -107,28 +107,11 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
         for (const c of stale ? [] : open) {
           const taskDueAt = c === cur ? (task?.dueAt ?? null) : null;
           const history = await stepHistory(tx, processId, c, taskDueAt, process.type, process.case.departmentId, now);
+          const { seq, key, title, ...changing } = openStepRow(c, titleOf);
           await tx.processStep.upsert({
-            where: { processId_seq: { processId, seq: c.seq } },
-            create: {
-              processId,
-              seq: c.seq,
-              key: c.key,
-              title: titleOf(c.key),
-              status: c.phase,
-              department: c.department ?? null,
-              taskId: c.taskId ?? null,
-              dueAt: c.dueAt ? new Date(c.dueAt) : null,
-              heldAt: c.heldAt ? new Date(c.heldAt) : null,
-              ...history,
-            },
-            update: {
-              status: c.phase,
-              department: c.department ?? null,
-              taskId: c.taskId ?? null,
-              dueAt: c.dueAt ? new Date(c.dueAt) : null,
-              heldAt: c.heldAt ? new Date(c.heldAt) : null,
-              ...history,
-            },
+            where: { processId_seq: { processId, seq } },
+            create: { processId, seq, key, title, ...changing, ...history },
+            update: { ...changing, ...history },
           });
         }
         // a fork step stays open ("forked") while its branches run

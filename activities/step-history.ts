@@ -6,7 +6,22 @@ import type { CurrentStep } from '../core/domain/chains/state';
 import { workingDaysBetween } from '../core/domain/working-days';
 
 type Tx = Prisma.TransactionClient;
-const ACTIVE_PHASES = new Set(['active', 'handoff', 'returned']);
+/** a step in one of these phases is active (not waiting for a date or a consent): activeAt is set */
+export const ACTIVE_PHASES = new Set(['active', 'handoff', 'returned']);
+
+/** The columns of an open step's row as the chain's state gives them (both record paths: chain.ts, chain-record.ts). */
+export function openStepRow(c: CurrentStep, titleOf: (key: string) => string) {
+  return {
+    seq: c.seq,
+    key: c.key,
+    title: titleOf(c.key),
+    status: c.phase,
+    department: c.department ?? null,
+    taskId: c.taskId ?? null,
+    dueAt: c.dueAt ? new Date(c.dueAt) : null,
+    heldAt: c.heldAt ? new Date(c.heldAt) : null,
+  };
+}
 
 /** The history columns for the current step: activeAt is set once, when the step first is active. */
 export async function stepHistory(

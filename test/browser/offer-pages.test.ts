@@ -4,10 +4,17 @@
 // matched → „Platz vorschlagen“ by keyboard → the chain moved on; create a group offer → session →
 // enrolment by case reference → attendance → completion; create a meeting series → a meeting whose
 // minutes name a person (refused at the field) → corrected, with a to-do for its owner.
-import type { Locator, Page } from 'playwright-core';
 import { chainDriver } from '../support/chain-helpers';
 import { startNewChainsOnV1 } from '../support/chain-versions';
-import { expectNoSeriousAxeViolations, loginInBrowser, startStackAndBrowser, UUID, type TestBrowser } from '../support/browser';
+import {
+  expectNoSeriousAxeViolations,
+  focusedId,
+  loginInBrowser,
+  startStackAndBrowser,
+  tabTo,
+  UUID,
+  type TestBrowser,
+} from '../support/browser';
 import type { Stack } from '../support/stack';
 
 // the seat proposal completes education/work v1's language-course step
@@ -25,17 +32,6 @@ afterAll(async () => {
 });
 
 /** Tabs from the top of the page until `target` has the focus (fails if it is not reachable by keyboard). */
-async function tabTo(p: Page, target: Locator, max = 150) {
-  await p.locator('body').focus();
-  for (let i = 0; i < max; i++) {
-    await p.keyboard.press('Tab');
-    if (await target.evaluate((el) => el === document.activeElement)) return;
-  }
-  throw new Error('not reachable by keyboard');
-}
-
-const focusedId = (p: Page) => p.evaluate(() => document.activeElement?.id ?? '');
-
 it('course → match → seat; group offer → session → enrolment → attendance; meeting series → meeting with minutes and to-do', async () => {
   const cw = await stack.token('fallmanagement@kim.example');
   const d = chainDriver(stack, cw);

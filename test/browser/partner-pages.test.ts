@@ -2,8 +2,15 @@
 // (issue 15): „Neuer Partner“ (a field error first: summary focused, input kept), the partner's page,
 // a contact log entry, „Meldelink senden“ and „Widerrufen“ by keyboard, „Wohnung erfassen“ — axe-core
 // (WCAG 2.0 A/AA, 2.1 AA) on every page on the way: no serious or critical violations.
-import type { Locator, Page } from 'playwright-core';
-import { expectNoSeriousAxeViolations, loginInBrowser, startStackAndBrowser, UUID, type TestBrowser } from '../support/browser';
+import {
+  expectNoSeriousAxeViolations,
+  focusedId,
+  loginInBrowser,
+  startStackAndBrowser,
+  tabTo,
+  UUID,
+  type TestBrowser,
+} from '../support/browser';
 import { eventually, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -18,16 +25,6 @@ afterAll(async () => {
 });
 
 /** Tabs from the top of the page until `target` has the focus (fails if it is not reachable by keyboard). */
-async function tabTo(p: Page, target: Locator, max = 150) {
-  await p.locator('body').focus();
-  for (let i = 0; i < max; i++) {
-    await p.keyboard.press('Tab');
-    if (await target.evaluate((el) => el === document.activeElement)) return;
-  }
-  throw new Error('not reachable by keyboard');
-}
-const focusedId = (p: Page) => p.evaluate(() => document.activeElement?.id ?? '');
-
 it('partner → contact → landlord link sent and revoked → flat recorded, axe on every page', async () => {
   const p = b.page;
   await loginInBrowser(p, stack.url, 'fallmanagement@kim.example');

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Result } from 'axe-core';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM_PATH, chromiumPresent } from './prerequisites';
 import { DEMO_PASSWORD, startStack, type Stack } from './stack';
 
@@ -127,3 +127,16 @@ export async function loginInBrowser(page: Page, baseUrl: string, email: string,
   await page.getByLabel('Passwort').fill(password);
   await Promise.all([page.waitForURL(`${baseUrl}/faelle`), page.getByRole('button', { name: 'Anmelden' }).click()]);
 }
+
+/** Tabs from the top of the page until `target` has the focus (keyboard reachability); fails after `max` tabs. */
+export async function tabTo(p: Page, target: Locator, max = 150) {
+  await p.locator('body').focus();
+  for (let i = 0; i < max; i++) {
+    await p.keyboard.press('Tab');
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+  }
+  throw new Error('not reachable by keyboard');
+}
+
+/** The id of the element that has the focus ('' if it has none). */
+export const focusedId = (p: Page) => p.evaluate(() => document.activeElement?.id ?? '');
