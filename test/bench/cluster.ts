@@ -8,6 +8,9 @@
 //       (accept, then complete): "link POST → GET /api/tasks/:id shows the new status", p50/p95.
 // Also CPU ms per item by program (only this run's processes). Never fails on a time; fails on an
 // answer with an unexpected status. BENCH_K (200), BENCH_N (200), BENCH_CONCURRENCY (16).
+// Ctrl-C, an error or the end stop the cluster and remove its temp dir. The npm script runs it with
+// `node --import tsx`, not the `tsx` command: tsx's parent process SIGKILLs its child when that does not
+// confirm a relayed Ctrl-C within 30 ms (a busy event loop), and the cluster was left running.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -32,12 +35,16 @@ const NAMESPACE = 'default';
 let shape: ClusterShape | undefined;
 let db: Db | undefined;
 let failed = false;
+/** Ctrl-C: the run's failure that follows is no failure of the cluster (its log is not kept) */
+let interrupted = false;
 
 /** Ctrl-C of the cluster (it stops its parts), SIGKILL for whatever is left after 30 s, temp dir removed
- *  (the cluster's log is kept when the run failed). */
-async function stopCluster() {
+ *  (the cluster's log is kept when the run failed). Once: a Ctrl-C and the failing run it causes both wait
+ *  for the same stop (the process must not exit before it). */
+let stopping: Promise<void> | undefined;
+const stopCluster = () => (stopping ??= stop());
+async function stop() {
   const s = shape;
-  shape = undefined;
   await db?.$disconnect().catch(() => {});
   if (!s) return;
   const child = s.child;
@@ -56,7 +63,7 @@ async function stopCluster() {
   if (fs.lstatSync(pgData, { throwIfNoEntry: false })?.isSymbolicLink())
     fs.rmSync(fs.realpathSync(pgData), { recursive: true, force: true });
   fs.rmSync(s.dir, { recursive: true, force: true });
-  if (failed) console.error(`the cluster's log: ${s.logFile}`);
+  if (failed && !interrupted) console.error(`the cluster's log: ${s.logFile}`);
   else fs.rmSync(s.logFile, { force: true });
 }
 
@@ -304,7 +311,7 @@ runBenchmark(
       })
       .finally(stopCluster),
   async () => {
-    failed = true;
+    interrupted = true;
     await stopCluster();
   },
 );

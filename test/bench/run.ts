@@ -4,8 +4,13 @@
 import globalTeardown from '../global-teardown';
 
 export function runBenchmark(main: () => Promise<void>, stop: () => Promise<void> = globalTeardown) {
+  // `on`, not `once`: under `npm run` a Ctrl-C reaches tsx's parent and this process, and the parent may
+  // send it once more; with no listener left, tsx's own handler would then exit before the stop is done
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       void stop().finally(() => process.exit(130));
     });
   main().then(
