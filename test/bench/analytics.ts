@@ -11,15 +11,11 @@ import globalSetup from '../global-setup';
 import globalTeardown from '../global-teardown';
 import { runBenchmark } from './run';
 import { startStack } from '../support/stack';
+import { pct } from './measure';
 
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 50_000);
 const STEPS = Number(process.env.BENCH_STEPS ?? 20);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20);
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 
 async function main() {
   await globalSetup();

@@ -14,6 +14,7 @@ import { killProcess, startWorkerProcess } from '../support/worker-process';
 import { trivialWorkflow, bumpUpdate } from './trivial-workflow';
 import { giveConsent } from '../support/consent';
 import { cpuByCommand, cpuPerItem, profiled } from './cpu-profile';
+import { pool } from './measure';
 
 const K = Number(process.env.BENCH_K ?? 200);
 const RSS_COUNTS = (process.env.BENCH_RSS ?? '1000,5000').split(',').map(Number).filter(Boolean);
@@ -22,18 +23,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DRIVE = process.env.BENCH_DRIVE !== '0';
 /** how long one action may answer 409 (not current yet) before the run fails */
 const STEP_WAIT_MS = Number(process.env.BENCH_STEP_WAIT_MS ?? 120_000);
-
-async function pool<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i], i);
-      }
-    }),
-  );
-}
 
 /** Resident memory of a process and its children, in MB. */
 function rssMb(pid: number): number {

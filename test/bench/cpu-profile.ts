@@ -22,8 +22,9 @@ export async function profiled<T>(name: string, phase: () => Promise<T>): Promis
   }
 }
 
-/** CPU time (ms) used so far by every program on the machine (not the kernel's threads), summed by command name (/proc; Linux only). */
-export function cpuByCommand(): Map<string, number> {
+/** CPU time (ms) used so far by every program on the machine (not the kernel's threads), summed by command name (/proc; Linux only).
+ *  nameOf: the name to sum a process under instead (e.g. its role), or undefined to leave it out. */
+export function cpuByCommand(nameOf?: (pid: number, command: string) => string | undefined): Map<string, number> {
   const tick = 10; // ms per clock tick (USER_HZ = 100 on Linux)
   const out = new Map<string, number>();
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -33,7 +34,9 @@ export function cpuByCommand(): Map<string, number> {
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const ms = (Number(f[11]) + Number(f[12])) * tick; // utime, stime
-      const name = comm.startsWith('postgres') ? 'postgres' : comm;
+      const command = comm.startsWith('postgres') ? 'postgres' : comm;
+      const name = nameOf ? nameOf(Number(pid), command) : command;
+      if (name === undefined) continue;
       out.set(name, (out.get(name) ?? 0) + ms);
     } catch {
       /* gone meanwhile */

@@ -18,17 +18,12 @@ import type { AuthUser } from '../../api/auth';
 import { processQuery } from '../../api/routes/process-query';
 import { pageProcesses } from '../../api/services/chains';
 import { trivialWorkflow } from './trivial-workflow';
+import { pct, ms } from './measure';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50);
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 1000);
 const SIZES = process.env.BENCH_BIG === '1' ? [10_000, 50_000] : [10_000];
 const PREFIX = 'BENCH-';
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 /** Rows from..to-1 (1-based numbering i): a person, a case and a process each. */
 async function seed(stack: Stack, cwId: string, from: number, to: number) {

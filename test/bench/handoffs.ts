@@ -12,27 +12,10 @@ import { eventually, startStack, PAYLOAD_CODEC, testEnv } from '../support/stack
 import { bumpUpdate, trivialWorkflow } from './trivial-workflow';
 import { giveConsent } from '../support/consent';
 import { cpuByCommand, cpuPerItem, profiled } from './cpu-profile';
+import { pool, pct, ms } from './measure';
 
 const N = Number(process.env.BENCH_N ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const ms = (x: number) => `${x.toFixed(1)} ms`;
-
-async function pool<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i], i);
-      }
-    }),
-  );
-}
 
 async function main() {
   await globalSetup();

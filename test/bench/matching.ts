@@ -11,12 +11,12 @@ import globalTeardown from '../global-teardown';
 import { FormClient } from '../support/form-client';
 import { startStack } from '../support/stack';
 import { runBenchmark } from './run';
+import { pct } from './measure';
 
 const N = Number(process.env.BENCH_N ?? 5_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const DISTRICTS = ['Bensberg', 'Refrath', 'Stadtmitte', 'Paffrath', 'Moitzfeld', 'Herkenrath', 'Schildgen', 'Hand'];
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 async function time(runs: number, fn: () => unknown | Promise<unknown>) {
   const t: number[] = [];

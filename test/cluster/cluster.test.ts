@@ -7,18 +7,15 @@
 // sets N (default 200). Counts are printed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { createDb, type Db } from '../../core/db/client';
 import { startRoundRobinProxy } from '../../core/runtime/round-robin-proxy';
-import type { CapturedMail } from '../../core/runtime/smtp-capture';
 import { Client, Connection } from '@temporalio/client';
 import { expectedFields } from '../../api/services/reconcile';
 import { createPayloadCodec } from '../../core/codec';
 import { openSteps } from '../../core/domain/chains/state';
 import { chainStateQuery } from '../../workflows/chain';
-import { kimEnv, proc, processTree, processesUsing, ROOT, stillRunning, type Proc } from '../runtime/kim-process';
+import { proc, processTree, processesUsing, ROOT, stillRunning, type Proc } from '../runtime/kim-process';
+import { call as request, lowPort, readMails, startClusterShape, type ClusterShape } from '../support/cluster-shape';
 
 jest.setTimeout(900_000);
 
@@ -30,31 +27,13 @@ const RESTART_SERVERS = process.env.CLUSTER_RESTART_SERVERS !== '0';
 const DEV_SERVER = process.env.CLUSTER_TEMPORAL === 'dev';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A free port below 32768 (the Temporal server keeps membership ports as smallint). */
-const taken = new Set<number>();
-async function lowPort(): Promise<number> {
-  for (;;) {
-    const p = 20_000 + Math.floor(Math.random() * 12_000);
-    if (taken.has(p) || taken.has(p + 1)) continue;
-    const free = (port: number) =>
-      new Promise<boolean>((resolve) => {
-        const s = net.createServer();
-        s.once('error', () => resolve(false));
-        s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-      });
-    if ((await free(p)) && (await free(p + 1))) {
-      taken.add(p);
-      taken.add(p + 1);
-      return p;
-    }
-  }
-}
-
+let shape: ClusterShape | undefined;
 let dir: string;
 let cluster: ChildProcess;
-let output = '';
+/** the cluster's log so far */
+const output = () => shape?.output() ?? '';
 /** appends to the cluster's log (also the output of the API instance the test started again) */
-let keep: (b: Buffer) => void = () => {};
+const keep = (b: Buffer) => shape?.keep(b);
 let url: string;
 let temporalPort: number;
 let db: Db;
@@ -63,37 +42,22 @@ const statuses = new Map<number, number>();
 const bad: string[] = [];
 /** every 409 answer with its message (printed: which refusals the faults caused) */
 const conflicts = new Map<string, number>();
-const pids: Record<string, number> = {};
+let pids: Record<string, number> = {};
 /** api-1 started again by the test (not a child of the cluster: the test stops it) */
 let restarted: ChildProcess | undefined;
 /** a failed run keeps its directory and the cluster's log */
 let failed = true; // until the fault run got through
 
+/** One request through the entry, counted by status (5xx other than 503 and every 409 kept with its text). */
 async function call(method: string, p: string, o: { token?: string; body?: unknown; form?: Record<string, string>; full?: string } = {}) {
-  const res = await fetch(o.full ?? url + p, {
-    method,
-    headers: {
-      ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(o.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
-    },
-    body: o.form ? new URLSearchParams(o.form).toString() : o.body === undefined ? undefined : JSON.stringify(o.body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-  if (res.status >= 500 && res.status !== 503) bad.push(`${method} ${p} → ${res.status} ${text.slice(0, 300)}`);
-  if (res.status === 409) {
+  const { status, body, text } = await request(url, method, p, o);
+  statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  if (status >= 500 && status !== 503) bad.push(`${method} ${p} → ${status} ${text.slice(0, 300)}`);
+  if (status === 409) {
     const what = `${method} ${p.replace(/[0-9a-f-]{36}/g, ':id')}: ${text.match(/"message":"([^"]*)"/)?.[1] ?? text.slice(0, 80)}`;
     conflicts.set(what, (conflicts.get(what) ?? 0) + 1);
   }
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    /* HTML page */
-  }
-  return { status: res.status, body };
+  return { status, body };
 }
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
@@ -101,87 +65,26 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   for (;;) {
     const v = await fn().catch(() => undefined);
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: nicht erreicht nach ${timeoutMs} ms\n${output.slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`${what}: nicht erreicht nach ${timeoutMs} ms\n${output().slice(-2000)}`);
     await sleep(250);
   }
 }
 
-const mails = (): CapturedMail[] =>
-  fs.existsSync(path.join(dir, 'mails.jsonl'))
-    ? fs
-        .readFileSync(path.join(dir, 'mails.jsonl'), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
+const mails = () => readMails(dir);
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kim-cluster-'));
-  fs.chmodSync(dir, 0o755);
-  const [http, api, pg, smtp, temporal, ...internal] = await Promise.all(Array.from({ length: 13 }, () => lowPort()));
-  url = `http://localhost:${http}`;
-  temporalPort = temporal;
-  const env = kimEnv(
-    dir,
-    { http, pg, temporal, smtp, ui: 0 },
-    {
-      KIM_CLUSTER_API_PORT: String(api),
-      KIM_CLUSTER_TEMPORAL_PORTS: internal.join(','),
-      KIM_RECONCILE_MINUTES: '0',
-      ...(DEV_SERVER ? { KIM_CLUSTER_TEMPORAL: 'dev' } : {}),
-    },
-  );
-  cluster = spawn(process.execPath, ['--import', 'tsx', 'app/cluster.ts'], {
-    cwd: ROOT,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logFile = `${dir}.log`; // the whole output of the cluster, for a failed run
-  keep = (b: Buffer) => {
-    output += b.toString();
-    fs.appendFileSync(logFile, b);
-  };
-  cluster.stdout!.on('data', keep);
-  cluster.stderr!.on('data', keep);
-  console.log(`cluster output: ${logFile}`);
-  const t = Date.now();
-  await until(
-    'Cluster bereit',
-    async () => {
-      if (cluster.exitCode !== null) throw new Error(`cluster beendet:\n${output.slice(-3000)}`);
-      return output.includes('Beenden mit Strg+C') ? true : undefined;
-    },
-    600_000,
-  ).catch((err) => {
-    if (cluster.exitCode !== null) throw new Error(`cluster beendet:\n${output.slice(-3000)}`);
-    throw err;
-  });
-  for (const m of output.matchAll(/(worker-\d|api-\d)(?: :\d+)? pid (\d+)/g)) pids[m[1]] = Number(m[2]);
-  console.log(`cluster ready after ${Date.now() - t} ms: ${JSON.stringify(pids)}`);
-  const password = fs.readFileSync(path.join(dir, 'pg-password'), 'utf8').trim();
-  db = createDb(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${pg}/kim`, 4);
-  tree = processTree(cluster.pid!);
+  shape = await startClusterShape({ dev: DEV_SERVER }); // the whole output in shape.logFile, for a failed run
+  ({ dir, url, temporalPort, pids, child: cluster } = shape);
+  await shape.ready;
+  db = createDb(shape.databaseUrl(), 4);
+  tree = shape.tree;
 });
 
 afterAll(async () => {
   await db?.$disconnect();
   if (restarted?.exitCode === null) killGroup(restarted.pid!, 'SIGKILL');
   for (const c of replaced) if (c.exitCode === null) c.kill('SIGKILL');
-  if (cluster && cluster.exitCode === null) {
-    try {
-      process.kill(-cluster.pid!, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-  for (const p of [...stillRunning(tree), ...(dir ? processesUsing(dir) : [])]) {
-    try {
-      process.kill(p.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
+  shape?.kill();
 });
 
 /** A process of the cluster started again by the test with its own command line, user and environment
@@ -227,7 +130,7 @@ async function workflowDone(caseId: string, step: string): Promise<boolean> {
   try {
     const client = new Client({
       connection,
-      dataConverter: { payloadCodecs: [createPayloadCodec(fs.readFileSync(path.join(dir, 'payload-key'), 'utf8').trim())] },
+      dataConverter: { payloadCodecs: [createPayloadCodec(shape!.payloadKey())] },
     });
     const state = await client.workflow.getHandle(`chain-${caseId}-move-out`).query(chainStateQuery);
     return state.done.some((d) => d.key === step);
@@ -432,7 +335,7 @@ it(`drives ${N} chains through the entry while a worker is killed, an API instan
   const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
   const temporal = new Client({
     connection,
-    dataConverter: { payloadCodecs: [createPayloadCodec(fs.readFileSync(path.join(dir, 'payload-key'), 'utf8').trim())] },
+    dataConverter: { payloadCodecs: [createPayloadCodec(shape!.payloadKey())] },
   });
   // A chain whose worker was killed in a workflow task may have written its read model (local
   // activities) before the task completed: the workflow catches up when another worker replays the task
@@ -518,7 +421,7 @@ it(`drives ${N} chains through the entry while a worker is killed, an API instan
   const explained = bad.map((b) => {
     const rid = b.match(/"requestId":"([^"]+)"/)?.[1];
     return rid
-      ? `${b}\n    ${output
+      ? `${b}\n    ${output()
           .split('\n')
           .filter((l) => l.includes(rid))
           .join('\n    ')

@@ -70,7 +70,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-function quietSdkLogs() {
+/** The Temporal SDK's own log at WARN (TEST_SDK_LOG_LEVEL) for the workers of this process. */
+export function quietSdkLogs() {
   try {
     Runtime.install({ logger: new DefaultLogger((process.env.TEST_SDK_LOG_LEVEL ?? 'WARN') as 'WARN') });
   } catch {
