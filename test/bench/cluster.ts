@@ -21,7 +21,7 @@ import { processTree } from '../runtime/kim-process';
 import { call, readMails, startClusterShape, type Answer, type ClusterShape } from '../support/cluster-shape';
 import { eventually, quietSdkLogs } from '../support/stack';
 import { cpuByCommand, cpuPerItem } from './cpu-profile';
-import { loadAverage, ms, pct, pool } from './measure';
+import { linkActionRows, loadAverage, pool } from './measure';
 import { runBenchmark } from './run';
 import { bumpUpdate, trivialWorkflow } from './trivial-workflow';
 
@@ -278,17 +278,14 @@ async function main() {
     });
     const actSeconds = (performance.now() - t0) / 1000;
     const actCpu = cpuPerItem(cpu, cpuOfRun(s), 2 * N);
-    const rows = [
-      ['create (person+case+consent+handoff)', `${(N / createSeconds).toFixed(1)} handoffs/s`, `${createSeconds.toFixed(1)} s`],
-      ['… until all notify mails received', `${(N / mailSeconds).toFixed(1)} handoffs/s`, `${mailSeconds.toFixed(1)} s`],
-      ['actions through links (accept+complete)', `${((2 * N) / actSeconds).toFixed(1)} actions/s`, `${actSeconds.toFixed(1)} s`],
-      ['link POST → state visible in API  p50', ms(pct(visible, 50)), `${(pct(visible, 50) / pct(base, 50)).toFixed(1)}× baseline p50`],
-      ['link POST → state visible in API  p95', ms(pct(visible, 95)), `${(pct(visible, 95) / pct(base, 95)).toFixed(1)}× baseline p95`],
-      ['… of it the link POST answer  p50', ms(pct(post, 50)), `${(pct(post, 50) / pct(base, 50)).toFixed(1)}× baseline p50`],
-      ['… of it the link POST answer  p95', ms(pct(post, 95)), `${(pct(post, 95) / pct(base, 95)).toFixed(1)}× baseline p95`],
-      ['baseline: bare update round-trip p50', ms(pct(base, 50)), `${(N / baseSeconds).toFixed(1)} updates/s`],
-      ['baseline: bare update round-trip p95', ms(pct(base, 95)), ''],
-    ];
+    const rows = linkActionRows({
+      n: N,
+      created: 'person+case+consent+handoff',
+      seconds: { create: createSeconds, mails: mailSeconds, actions: actSeconds, base: baseSeconds },
+      visible,
+      post,
+      base,
+    });
     console.log(`\nP2 (N = ${N} handoffs, concurrency ${CONCURRENCY}; load average ${loadAverage()})`);
     for (const [a, b, c] of rows) console.log(`  ${a.padEnd(44)} ${b.padStart(18)}   ${c}`);
     console.log('  CPU ms per action, by program (this run only: the cluster by role, this process = bench):');

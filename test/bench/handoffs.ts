@@ -12,7 +12,7 @@ import { eventually, startStack, PAYLOAD_CODEC, testEnv } from '../support/stack
 import { bumpUpdate, trivialWorkflow } from './trivial-workflow';
 import { giveConsent } from '../support/consent';
 import { cpuByCommand, cpuPerItem, profiled } from './cpu-profile';
-import { pool, pct, ms } from './measure';
+import { linkActionRows, pool } from './measure';
 
 const N = Number(process.env.BENCH_N ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -127,15 +127,14 @@ async function main() {
 
     const rows = [
       ['handoffs', String(N), `concurrency ${CONCURRENCY}`],
-      ['create (person+case+handoff via API)', `${(N / createSeconds).toFixed(1)} handoffs/s`, `${createSeconds.toFixed(1)} s`],
-      ['… until all notify mails received', `${(N / mailSeconds).toFixed(1)} handoffs/s`, `${mailSeconds.toFixed(1)} s`],
-      ['actions through links (accept+complete)', `${((2 * N) / actSeconds).toFixed(1)} actions/s`, `${actSeconds.toFixed(1)} s`],
-      ['link POST → state visible in API  p50', ms(pct(visible, 50)), `${(pct(visible, 50) / pct(base, 50)).toFixed(1)}× baseline p50`],
-      ['link POST → state visible in API  p95', ms(pct(visible, 95)), `${(pct(visible, 95) / pct(base, 95)).toFixed(1)}× baseline p95`],
-      ['… of it the link POST answer  p50', ms(pct(post, 50)), `${(pct(post, 50) / pct(base, 50)).toFixed(1)}× baseline p50`],
-      ['… of it the link POST answer  p95', ms(pct(post, 95)), `${(pct(post, 95) / pct(base, 95)).toFixed(1)}× baseline p95`],
-      ['baseline: bare update round-trip p50', ms(pct(base, 50)), `${(N / baseSeconds).toFixed(1)} updates/s`],
-      ['baseline: bare update round-trip p95', ms(pct(base, 95)), ''],
+      ...linkActionRows({
+        n: N,
+        created: 'person+case+handoff via API',
+        seconds: { create: createSeconds, mails: mailSeconds, actions: actSeconds, base: baseSeconds },
+        visible,
+        post,
+        base,
+      }),
     ];
     console.log(
       `\nbench:handoffs (same Temporal dev server, same run; load average ${os

@@ -28,3 +28,27 @@ export const loadAverage = () =>
     .loadavg()
     .map((x) => x.toFixed(1))
     .join(' ');
+
+/** The P2 figures of bench:handoffs and bench:cluster: [label, figure, ratio] rows (N handoffs, two link actions each). */
+export function linkActionRows(m: {
+  n: number;
+  created: string;
+  seconds: { create: number; mails: number; actions: number; base: number };
+  visible: number[];
+  post: number[];
+  base: number[];
+}): string[][] {
+  const { n, seconds: s, visible, post, base } = m;
+  const ratio = (xs: number[], p: number) => `${(pct(xs, p) / pct(base, p)).toFixed(1)}× baseline p${p}`;
+  return [
+    [`create (${m.created})`, `${(n / s.create).toFixed(1)} handoffs/s`, `${s.create.toFixed(1)} s`],
+    ['… until all notify mails received', `${(n / s.mails).toFixed(1)} handoffs/s`, `${s.mails.toFixed(1)} s`],
+    ['actions through links (accept+complete)', `${((2 * n) / s.actions).toFixed(1)} actions/s`, `${s.actions.toFixed(1)} s`],
+    ['link POST → state visible in API  p50', ms(pct(visible, 50)), ratio(visible, 50)],
+    ['link POST → state visible in API  p95', ms(pct(visible, 95)), ratio(visible, 95)],
+    ['… of it the link POST answer  p50', ms(pct(post, 50)), ratio(post, 50)],
+    ['… of it the link POST answer  p95', ms(pct(post, 95)), ratio(post, 95)],
+    ['baseline: bare update round-trip p50', ms(pct(base, 50)), `${(n / s.base).toFixed(1)} updates/s`],
+    ['baseline: bare update round-trip p95', ms(pct(base, 95)), ''],
+  ];
+}
