@@ -14,7 +14,16 @@ import { actorOf } from '../auth';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../errors';
 import { html, type SafeHtml } from '../html';
-import { caseOverview, createCase, createPerson, getCase, pageCases, personsForNewCase, setFollowUp, setStatus } from '../services/cases';
+import {
+  caseOverview,
+  createCase,
+  createPerson,
+  pageCases,
+  personsForNewCase,
+  setFollowUp,
+  setStatus,
+  storedCaseStatus,
+} from '../services/cases';
 import { startChain, waitForFirstStep } from '../services/chains';
 import { createHandoff } from '../services/tasks';
 import { caseDetailView } from '../views/case-detail';
@@ -134,7 +143,7 @@ export function casePages(deps: AppDeps) {
   });
 
   pages.get('/faelle/:id/status', LOGIN, async (req: Request, res: Response) => {
-    const { status } = await getCase(deps, req.user!, actorOf(req), String(req.params.id), { read: false }); // the page's poll: no extra read
+    const status = await storedCaseStatus(deps.db, req.user!, actorOf(req), String(req.params.id)); // the page's poll: no extra read
     res.json({ status, label: CASE_STATUS_LABELS[status] });
   });
 

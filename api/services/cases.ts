@@ -169,20 +169,32 @@ async function liveState(temporal: Client, workflowId: string): Promise<CaseStat
   }
 }
 
-/**
- * One case with its live state. Audited as case.read — except `{ read: false }`: the case page's
- * 5-second status poll (status label only) is part of the view already counted, not a read of its own.
- * A refused attempt is audited (access.refused).
- */
-export async function getCase(deps: CaseDeps, user: AuthUser, actor: Actor, id: string, opts: { read?: boolean } = {}) {
+/** One case with its live state, audited as case.read; a refused attempt is audited (access.refused). */
+export async function getCase(deps: CaseDeps, user: AuthUser, actor: Actor, id: string) {
   const c = await loadCase(deps.db, id);
   if (!canReadCase(user, c)) {
     await auditRefused(deps.db, actor, { type: 'Case', id, caseId: id }, 'case.read', 403);
     throw forbidden('Kein Zugriff auf diesen Fall.');
   }
-  if (opts.read !== false) await audit(deps.db, actor, 'case.read', { type: 'Case', id, caseId: id });
+  await audit(deps.db, actor, 'case.read', { type: 'Case', id, caseId: id });
   const live = await liveState(deps.temporal, c.workflowId);
   return { record: c, live, status: (live?.status ?? c.status) as CaseStatus };
+}
+
+/**
+ * The case page's 5-second status poll: the stored status only. A status change writes it before its
+ * update answers (workflows/case.ts), so the workflow need not be asked — that was a Temporal query
+ * (a workflow task on a worker, a replay if the case workflow was evicted) per open case page every
+ * 5 seconds. Not a read of its own (the view was audited); a refused attempt is audited.
+ */
+export async function storedCaseStatus(db: Db, user: AuthUser, actor: Actor, id: string): Promise<CaseStatus> {
+  const c = await db.case.findUnique({ where: { id }, select: { status: true, caseworkerId: true, departmentId: true } });
+  if (!c) throw notFound('Fall');
+  if (!canReadCase(user, c)) {
+    await auditRefused(db, actor, { type: 'Case', id, caseId: id }, 'case.read', 403);
+    throw forbidden('Kein Zugriff auf diesen Fall.');
+  }
+  return c.status;
 }
 
 export async function listCases({ db }: CaseDeps, where: object, take = 100) {

@@ -2,6 +2,7 @@
 // list reads that show names (case list, task lists) and refused attempts on others' records
 // (access.refused), and never takes a client's X-Request-Id.
 import crypto from 'node:crypto';
+import { CASE_STATUS_LABELS } from '../../core/format/labels';
 import { hashPassword } from '../../core/passwords';
 import { giveConsent } from '../support/consent';
 import { FormClient } from '../support/form-client';
@@ -39,6 +40,23 @@ it('one case.read per view: the page’s status poll adds none', async () => {
   expect((await page.get(`/faelle/${caseId}`)).status).toBe(200);
   for (let i = 0; i < 3; i++) expect((await page.get(`/faelle/${caseId}/status`)).status).toBe(200);
   expect(await count({ action: 'case.read', caseId })).toBe(before + 1);
+});
+
+it('the status poll answers from the stored status (the workflow is not asked) and only for cases the user may read', async () => {
+  // the stored status differs from the workflow's here on purpose: the poll shows the stored one
+  await stack.db.case.update({ where: { id: caseId }, data: { status: 'on_hold' } });
+  try {
+    const r = await page.get(`/faelle/${caseId}/status`);
+    expect(JSON.parse(r.text)).toEqual({ status: 'on_hold', label: CASE_STATUS_LABELS.on_hold });
+  } finally {
+    await stack.db.case.update({ where: { id: caseId }, data: { status: 'open' } });
+  }
+  const other = new FormClient(stack.url);
+  await other.login('soziale-foerderung@kim.example');
+  const before = await count({ action: 'access.refused', entityId: caseId });
+  expect((await other.get(`/faelle/${caseId}/status`)).status).toBe(403);
+  expect(await count({ action: 'access.refused', entityId: caseId })).toBe(before + 1);
+  expect((await page.get(`/faelle/${crypto.randomUUID()}/status`)).status).toBe(404);
 });
 
 it('list reads that show names are audited: the case list and the task lists', async () => {
