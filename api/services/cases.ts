@@ -169,13 +169,17 @@ async function liveState(temporal: Client, workflowId: string): Promise<CaseStat
   }
 }
 
+/** 403 for a case outside the user's scope, the attempt audited (access.refused). */
+async function refuseUnlessReadable(db: Db, user: AuthUser, actor: Actor, id: string, c: CaseScope) {
+  if (canReadCase(user, c)) return;
+  await auditRefused(db, actor, { type: 'Case', id, caseId: id }, 'case.read', 403);
+  throw forbidden('Kein Zugriff auf diesen Fall.');
+}
+
 /** One case with its live state, audited as case.read; a refused attempt is audited (access.refused). */
 export async function getCase(deps: CaseDeps, user: AuthUser, actor: Actor, id: string) {
   const c = await loadCase(deps.db, id);
-  if (!canReadCase(user, c)) {
-    await auditRefused(deps.db, actor, { type: 'Case', id, caseId: id }, 'case.read', 403);
-    throw forbidden('Kein Zugriff auf diesen Fall.');
-  }
+  await refuseUnlessReadable(deps.db, user, actor, id, c);
   await audit(deps.db, actor, 'case.read', { type: 'Case', id, caseId: id });
   const live = await liveState(deps.temporal, c.workflowId);
   return { record: c, live, status: (live?.status ?? c.status) as CaseStatus };
@@ -190,10 +194,7 @@ export async function getCase(deps: CaseDeps, user: AuthUser, actor: Actor, id: 
 export async function storedCaseStatus(db: Db, user: AuthUser, actor: Actor, id: string): Promise<CaseStatus> {
   const c = await db.case.findUnique({ where: { id }, select: { status: true, caseworkerId: true, departmentId: true } });
   if (!c) throw notFound('Fall');
-  if (!canReadCase(user, c)) {
-    await auditRefused(db, actor, { type: 'Case', id, caseId: id }, 'case.read', 403);
-    throw forbidden('Kein Zugriff auf diesen Fall.');
-  }
+  await refuseUnlessReadable(db, user, actor, id, c);
   return c.status;
 }
 

@@ -38,7 +38,9 @@ export interface ChainDeps {
   continueAfterEvents?: number;
 }
 
-const runningFilter = { status: { in: ['running', 'on_hold'] as ('running' | 'on_hold')[] } };
+/** a chain in one of these states is running (one per case and type) */
+const RUNNING_STATUSES: ('running' | 'on_hold')[] = ['running', 'on_hold'];
+const runningFilter = { status: { in: RUNNING_STATUSES } };
 
 /**
  * Starts a chain: the process row, its first step and the audit entry in ONE statement (atomic, one
@@ -139,7 +141,7 @@ async function startReads(db: Db, caseId: string, type: string) {
     db,
     Prisma.sql`SELECT c."caseworkerId", c."departmentId", c."status", c."anonymizedAt",
         (SELECT p."id" FROM "Process" p WHERE p."caseId" = c."id" AND p."type" = ${type}
-          AND p."status" IN ('running', 'on_hold') LIMIT 1) AS "runningId",
+          AND p."status"::text = ANY (${RUNNING_STATUSES}::text[]) LIMIT 1) AS "runningId",
         COALESCE((SELECT json_agg(json_build_object('id', d."id", 'version', d."version", 'source', d."source"))
           FROM "ChainDefinitionVersion" d WHERE d."type" = ${type}), '[]') AS "definitions"
       FROM "Case" c WHERE c."id" = ${caseId}`,

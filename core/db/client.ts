@@ -45,7 +45,8 @@ export function createDb(databaseUrl: string, max = 20): PrismaClient {
  * One statement on the pool Prisma uses, without Prisma's query compiler: Prisma 6 compiles every query
  * in WebAssembly on the event loop (≈0.3 ms CPU for a one-row read, ≈1 ms under load), which made up half
  * of an API chain start's time (bench:chains, issue 17 P1). Only for the hot paths — the session read of
- * every request, a chain start, the chain and handoff records; everything else stays with Prisma.
+ * every request, a chain start, the chain and handoff records, audit rows, the e-mail link's check and
+ * spend; everything else stays with Prisma.
  * Dates are sent as ISO strings (UTC, like Prisma) and `timestamp` columns read as UTC. A transaction
  * client (or any other) runs the statement through `$queryRaw` on its own connection.
  */
