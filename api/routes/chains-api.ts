@@ -7,7 +7,7 @@ import { actorOf } from '../auth';
 import { notFound } from '../errors';
 import type { JsonApi } from '../json-route';
 import { updateIdOf } from '../submission';
-import { chainAction, completeStep, getProcess, listProcesses, processDetail, startChain } from '../services/chains';
+import { chainAction, completeStep, readProcess, listProcesses, processDetail, startChain } from '../services/chains';
 import { STEP_STATUSES } from '../services/process-steps';
 import { FACT_TYPES } from '../services/process-facts';
 import { registerDashboardRoutes } from './dashboard-api';
@@ -125,11 +125,11 @@ export function registerChainRoutes(api: JsonApi, deps: AppDeps) {
     summary: 'Prozess mit Schritten und Verlauf',
     errors: { 404: 'Prozess unbekannt oder nicht sichtbar' },
     response: processDetailSchema,
-    handler: async ({ req, params }) => processDetail((await getProcess(deps, req.user!, actorOf(req), checkId(params.id))).process),
+    handler: async ({ req, params }) => processDetail(await readProcess(deps.db, req.user!, actorOf(req), checkId(params.id))),
   });
 
   const fresh = async (req: Parameters<Parameters<JsonApi['route']>[0]['handler']>[0]['req'], id: string) =>
-    processDetail((await getProcess(deps, req.user!, actorOf(req), id)).process);
+    processDetail(await readProcess(deps.db, req.user!, actorOf(req), id));
 
   api.route({
     method: 'post',

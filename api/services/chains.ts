@@ -1,6 +1,12 @@
 // Chains from the API's side: start one for a case (row + workflow together; one running per case
 // and type), list and read processes (read model + live query), and the caseworker's actions.
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
 import { audit, auditRefused, type Actor } from '../../core/audit';
 import { sql, type Db } from '../../core/db/client';
 import { Prisma } from '../../core/db/generated/client';
@@ -413,10 +419,11 @@ export async function listProcesses(db: Db, user: AuthUser, f: ProcessFilters) {
   return { items: r.rows.map((p) => processView(p)), total: r.total, nextCursor: r.nextCursor };
 }
 
-export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, id: string) {
+/** The process as the read model holds it (read, audited): what GET /api/processes/{id} answers. */
+export async function readProcess(db: Db, user: AuthUser, actor: Actor, id: string) {
   // the process row, its steps and events as of one moment: Prisma reads them with separate statements, and a
   // chain record committed between them showed an open step's row with no current step on the process
-  const p = await deps.db.$transaction(
+  const p = await db.$transaction(
     (tx) =>
       tx.process.findUnique({
         where: { id },
@@ -430,10 +437,16 @@ export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, 
   );
   if (!p) throw notFound('Prozess');
   if (!canReadCase(user, p.case)) {
-    await auditRefused(deps.db, actor, { type: 'Process', id, caseId: p.caseId }, 'process.read');
+    await auditRefused(db, actor, { type: 'Process', id, caseId: p.caseId }, 'process.read');
     throw notFound('Prozess');
   }
-  await audit(deps.db, actor, 'process.read', { type: 'Process', id, caseId: p.caseId });
+  await audit(db, actor, 'process.read', { type: 'Process', id, caseId: p.caseId });
+  return p;
+}
+
+/** The process page's read: the read model and, while the chain runs, its live state (a Temporal query). */
+export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, id: string) {
+  const p = await readProcess(deps.db, user, actor, id);
   let live: ChainState | undefined;
   if (p.status === 'running' || p.status === 'on_hold') {
     try {
@@ -441,13 +454,13 @@ export async function getProcess(deps: ChainDeps, user: AuthUser, actor: Actor, 
         deps.temporal.workflow.getHandle(p.workflowId).query(chainStateQuery),
       );
     } catch (err) {
-      if (!isTemporalDown(err)) throw err;
+      if (!(err instanceof WorkflowNotFoundError) && !isTemporalDown(err)) throw err; // the read model then
     }
   }
   return { process: p, live };
 }
 
-export function processDetail(p: Awaited<ReturnType<typeof getProcess>>['process']) {
+export function processDetail(p: Awaited<ReturnType<typeof readProcess>>) {
   const runs = p.steps.map((s) => ({
     seq: s.seq,
     key: s.key,

@@ -189,6 +189,28 @@ describe('GET /api/processes filters', () => {
   });
 });
 
+describe('GET /api/processes/:id', () => {
+  it('answers from the read model alone, without asking Temporal (a running row whose workflow does not exist)', async () => {
+    // the inserted rows have workflow ids no workflow carries: a Temporal query for one fails
+    const row = sqlRows.find((x) => x.status === 'running' && x.currentStep === 'wbs')!;
+    const r = await get(`/api/processes/${row.id}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual(expect.objectContaining({ id: row.id, status: 'running', caseReference: row.reference }));
+    expect(r.body.currentStep).toEqual(expect.objectContaining({ key: 'wbs', department: 'wohnungsamt' }));
+    const read = await stack.db.auditEvent.count({ where: { action: 'process.read', entityId: row.id } });
+    expect(read).toBe(1);
+  });
+
+  it('the process page of a chain whose workflow is gone shows the read model (no 500)', async () => {
+    const row = sqlRows.find((x) => x.status === 'running' && x.currentStep === 'wbs')!;
+    const res = await fetch(`${stack.url}/prozesse/${row.id}`, { headers: { authorization: `Bearer ${supervisor}`, accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain(row.reference);
+    expect(page).toContain('gespeicherter Stand');
+  });
+});
+
 describe('sort and cursor', () => {
   // The dueAt walks keep to the inserted rows (q=SQL-2025, with NULLs and ties): a real chain's due date
   // moves while the walk runs (working days of 0.05 s: the handoff's acknowledgement deadline passes), and
