@@ -176,11 +176,17 @@ async function refuseUnlessReadable(db: Db, user: AuthUser, actor: Actor, id: st
   throw forbidden('Kein Zugriff auf diesen Fall.');
 }
 
-/** One case with its live state, audited as case.read; a refused attempt is audited (access.refused). */
+/** One case as stored, audited as case.read; a refused attempt is audited (access.refused). */
+async function readCase(db: Db, user: AuthUser, actor: Actor, id: string) {
+  const c = await loadCase(db, id);
+  await refuseUnlessReadable(db, user, actor, id, c);
+  await audit(db, actor, 'case.read', { type: 'Case', id, caseId: id });
+  return c;
+}
+
+/** One case with its live state (GET /api/cases/{id}: `live` says whether Temporal answered). */
 export async function getCase(deps: CaseDeps, user: AuthUser, actor: Actor, id: string) {
-  const c = await loadCase(deps.db, id);
-  await refuseUnlessReadable(deps.db, user, actor, id, c);
-  await audit(deps.db, actor, 'case.read', { type: 'Case', id, caseId: id });
+  const c = await readCase(deps.db, user, actor, id);
   const live = await liveState(deps.temporal, c.workflowId);
   return { record: c, live, status: (live?.status ?? c.status) as CaseStatus };
 }
@@ -392,9 +398,13 @@ export function caseChains({ db }: CaseDeps, caseId: string) {
   return db.process.findMany({ where: { caseId }, orderBy: { startedAt: 'desc' } });
 }
 
-/** The case page: the case (read, audited), its chains with their steps, its handoffs and the departments. */
+/**
+ * The case page: the case (read, audited), its chains with their steps, its handoffs and the departments.
+ * Its status is the stored one, as for the page's poll (storedCaseStatus): no Temporal query per view.
+ */
 export async function caseOverview(deps: CaseDeps, user: AuthUser, actor: Actor, id: string) {
-  const c = await getCase(deps, user, actor, id);
+  const record = await readCase(deps.db, user, actor, id);
+  const c = { record, status: record.status };
   const [processes, tasks, departments] = await Promise.all([
     deps.db.process.findMany({
       where: { caseId: id },

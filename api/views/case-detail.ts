@@ -30,7 +30,7 @@ export interface CaseViewCtx {
 
 type Record_ = CaseOverview['record'];
 
-function facts(c: Record_, status: CaseStatus, live: boolean): SafeHtml {
+function facts(c: Record_, status: CaseStatus): SafeHtml {
   const pending = c.followUps.find((f) => !f.cancelledAt && !f.remindedAt);
   const closing = status === 'closed' ? c.statusChanges.find((ch) => ch.toStatus === 'closed') : undefined;
   return html`<dl class="facts">
@@ -41,7 +41,7 @@ function facts(c: Record_, status: CaseStatus, live: boolean): SafeHtml {
     }
     <dt>Leistungsart</dt><dd>${BENEFIT_LABELS[c.person.benefitType]}</dd>
     <dt>Thema</dt><dd>${TOPIC_LABELS[c.topic]}</dd>
-    <dt>Status</dt><dd><span data-live-status="/faelle/${c.id}/status" aria-live="polite">${CASE_STATUS_LABELS[status]}</span>${live ? '' : html` <span class="hint">(Prozess-Server nicht erreichbar – gespeicherter Stand)</span>`}</dd>
+    <dt>Status</dt><dd><span data-live-status="/faelle/${c.id}/status" aria-live="polite">${CASE_STATUS_LABELS[status]}</span></dd>
     ${closing?.closureCode || closing?.reason ? html`<dt>Abschluss</dt><dd>${closing.closureCode ? closureCodeLabel(closing.closureCode) : ''}${closing.closureCode && closing.reason ? ' – ' : ''}${closing.reason ?? ''}</dd>` : ''}
     <dt>Fallmanagement</dt><dd>${c.caseworker.name}</dd>
     <dt>Angelegt</dt><dd>${formatDateTime(c.createdAt)}</dd>
@@ -108,7 +108,7 @@ export function caseDetailView(o: CaseOverview, ctx: CaseViewCtx, s: CaseViewSta
   return html`
     ${s.notice ? html`<p class="notice ok" role="status">${s.notice}</p>` : ''}
     ${s.problem ?? errorSummary(s.errors)}
-    ${facts(c, status, Boolean(o.live))}
+    ${facts(c, status)}
     ${casePersonSection(o, ctx)}
     ${caseCycleLinks(c.id)}
     ${canChange ? html`${followUpForm(c, ctx, s)}${statusForm(c, status, ctx, s, o)}` : ''}

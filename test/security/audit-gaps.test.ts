@@ -42,12 +42,18 @@ it('one case.read per view: the page’s status poll adds none', async () => {
   expect(await count({ action: 'case.read', caseId })).toBe(before + 1);
 });
 
-it('the status poll answers from the stored status (the workflow is not asked) and only for cases the user may read', async () => {
-  // the stored status differs from the workflow's here on purpose: the poll shows the stored one
+it('the case page and its status poll answer from the stored status (the workflow is not asked), only for cases the user may read', async () => {
+  // the stored status differs from the workflow's here on purpose: page and poll show the stored one
   await stack.db.case.update({ where: { id: caseId }, data: { status: 'on_hold' } });
   try {
     const r = await page.get(`/faelle/${caseId}/status`);
     expect(JSON.parse(r.text)).toEqual({ status: 'on_hold', label: CASE_STATUS_LABELS.on_hold });
+    const view = await page.get(`/faelle/${caseId}`);
+    expect(view.status).toBe(200);
+    expect(view.text).toMatch(new RegExp(`data-live-status="/faelle/${caseId}/status"[^>]*>${CASE_STATUS_LABELS.on_hold}<`));
+    // the JSON API still asks the workflow (its `live` flag)
+    const api = await stack.api('GET', `/api/cases/${caseId}`, { token: caseworker });
+    expect(api.body).toEqual(expect.objectContaining({ status: 'open', live: true }));
   } finally {
     await stack.db.case.update({ where: { id: caseId }, data: { status: 'open' } });
   }
