@@ -23,7 +23,11 @@ export function chainDriver(stack: Stack, caseworker: string) {
     return r.body;
   }
 
-  /** Wait until `key` is a current step of the chain (one of its open steps) in one of the phases. */
+  /**
+   * Wait until `key` is a current step of the chain (one of its open steps) in one of the phases, and the
+   * workflow has recorded entering it: the first step is in the read model from the start's own row
+   * (api/services/chains.ts) before the workflow's first records land.
+   */
   async function at(id: string, key: string, status: string | string[] = ['active', 'handoff', 'returned']) {
     const want = Array.isArray(status) ? status : [status];
     return eventually(
@@ -31,7 +35,8 @@ export function chainDriver(stack: Stack, caseworker: string) {
         const p = await process(id);
         // parallel branches: any open step (currentSteps), not only the first
         const open: Array<{ key: string; status: string }> = p.currentSteps ?? (p.currentStep ? [p.currentStep] : []);
-        return open.some((s) => s.key === key && want.includes(s.status)) ? p : undefined;
+        const recorded = (p.history as Array<{ step: string | null }>).some((h) => h.step === key);
+        return recorded && open.some((s) => s.key === key && want.includes(s.status)) ? p : undefined;
       },
       30_000,
       50,
