@@ -214,10 +214,21 @@ export function createChainActivities({ db, publicUrl }: ChainActivityDeps) {
     );
   }
 
+  /** One transition: the common ones in one statement (chain-record.ts); the rest in one transaction. */
+  async function recordProcess(input: ProcessRecord): Promise<'recorded' | 'duplicate'> {
+    return (await recordInOneStatement(db, input)) ?? recordInTransaction(input);
+  }
+
   return {
-    async recordProcess(input: ProcessRecord): Promise<'recorded' | 'duplicate'> {
-      // the common transitions: one statement (chain-record.ts); the rest here, in one transaction
-      return (await recordInOneStatement(db, input)) ?? recordInTransaction(input);
+    recordProcess,
+
+    /**
+     * The records of one piece of engine work, in their order, as one local activity (workflows/chain.ts:
+     * a chain start or a step change is one local activity instead of two or three). Each record is
+     * idempotent per (process, seq): a retry writes again only what did not land.
+     */
+    async recordProcesses(inputs: ProcessRecord[]): Promise<void> {
+      for (const input of inputs) await recordProcess(input);
     },
 
     async prepareHandoff(input: HandoffRequest): Promise<PreparedHandoff> {

@@ -28,9 +28,35 @@ it('has stored histories of a case, both chains, a handoff and a retention run',
       'health-v1-referral.json',
       'handoff-shelter-release.json',
       'retention-batches.json',
+      // records written together (workflows/chain.ts BATCHED_RECORDS); the histories above replay the older way
+      'move-out-v2-complete-batched.json',
+      'education-work-v2-minor-batched.json',
+      'health-v1-referral-batched.json',
+      'move-out-v2-fork-blocked-batched.json',
+      'move-out-v2-serial-fork-results-batched.json',
+      'health-v1-serial-hold-refused-batched.json',
     ]),
   );
+  // each kind guards its own path: the batched histories carry the patch marker, the older chain histories do not
+  for (const f of files.filter((x) => /^(move-out|education-work|health)-/.test(x)))
+    expect({ f, batched: patchesOf(f).includes('chain-batched-records') }).toEqual({ f, batched: f.endsWith('-batched.json') });
 });
+
+/** The patch ids a stored history's markers carry (their data is base64 JSON: {"id": …}). */
+function patchesOf(file: string): string[] {
+  const { events } = JSON.parse(fs.readFileSync(path.join(HISTORY_DIR, file), 'utf8')) as {
+    events: Array<{
+      markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: Array<{ data: string }> }> };
+    }>;
+  };
+  return events.flatMap((e) =>
+    e.markerRecordedEventAttributes?.markerName === 'core_patch'
+      ? (e.markerRecordedEventAttributes.details['patch-data']?.payloads ?? []).map(
+          (p) => (JSON.parse(Buffer.from(p.data, 'base64').toString()) as { id: string }).id,
+        )
+      : [],
+  );
+}
 
 it('replays every stored history without non-determinism', async () => {
   const histories = files.map((f) => ({

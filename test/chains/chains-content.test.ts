@@ -185,7 +185,7 @@ it('move-out v2 through its new steps; the v1 chain started before keeps v1 and 
   );
   const workflowId = chainWorkflowId(caseId, 'move-out');
   await stack.client.workflow.getHandle(workflowId).result();
-  await recordHistory(stack, workflowId, 'move-out-v2-complete');
+  await recordHistory(stack, workflowId, 'move-out-v2-complete-batched');
 
   // the v1 chain started before v2 shipped: still v1, one step at a time, finishes on v1
   await toCostApproval(v1.id, 1);
@@ -237,7 +237,7 @@ it('education/work v2: a minor goes to the school place first, waits when there 
   expect(tasks.map((t) => t.departmentId)).not.toContain('jobcenter');
   const workflowId = chainWorkflowId(caseId, 'education-work');
   await stack.client.workflow.getHandle(workflowId).result();
-  await recordHistory(stack, workflowId, 'education-work-v2-minor');
+  await recordHistory(stack, workflowId, 'education-work-v2-minor-batched');
 });
 
 it('health: offered on the case page; insurance, GP, referral to the PSZ; ends with care in place; the dashboard counts by end code', async () => {
@@ -262,7 +262,7 @@ it('health: offered on the case page; insurance, GP, referral to the PSZ; ends w
   expect(done).toMatchObject({ type: 'health', version: 1, endCode: 'care-in-place' });
   const workflowId = chainWorkflowId(caseId, 'health');
   await stack.client.workflow.getHandle(workflowId).result();
-  await recordHistory(stack, workflowId, 'health-v1-referral');
+  await recordHistory(stack, workflowId, 'health-v1-referral-batched');
 
   const dash = await stack.api('GET', '/api/dashboard', { token: supervisor });
   expect(dash.status).toBe(200);
@@ -272,4 +272,34 @@ it('health: offered on the case page; insurance, GP, referral to the PSZ; ends w
   expect(byCode['move-out:moved']).toMatchObject({ count: 1, label: 'in eine Wohnung gezogen' });
   expect(byCode['health:care-in-place']).toMatchObject({ count: 1, label: 'Versorgung gesichert' });
   expect(byCode['education-work:training-or-work']).toMatchObject({ count: 1, label: 'in Ausbildung, Studium oder Arbeit' });
+});
+
+it('one piece of work writes its records together: a chain start is two local activities (the rule, then its records), a step change one', async () => {
+  const caseId = await newCase('education_work', { firstName: 'Lea', lastName: 'Zählt', birthDate: '1990-02-01' });
+  const id = await start(caseId, 'education-work');
+  await d.at(id, 'education-history', 'active');
+  await d.complete(id, 'education-history', 'done');
+  await d.at(id, 'integration-course-status');
+  // the local activities of each completed workflow task, by type (a marker's data names its activity)
+  const { events = [] } = await stack.client.workflow.getHandle(chainWorkflowId(caseId, 'education-work')).fetchHistory();
+  const tasks: Array<{ activities: string[]; update: boolean }> = [];
+  for (const e of events) {
+    if (e.workflowTaskCompletedEventAttributes) tasks.push({ activities: [], update: false });
+    const task = tasks[tasks.length - 1];
+    if (!task) continue;
+    if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+      for (const p of e.markerRecordedEventAttributes.details?.data?.payloads ?? [])
+        task.activities.push((JSON.parse(Buffer.from(p.data!).toString()) as { activity_type: string }).activity_type);
+    if (e.workflowExecutionUpdateCompletedEventAttributes) task.update = true;
+  }
+  expect(tasks[0].activities).toEqual(['evaluateRule', 'recordProcesses']); // before: record, rule, record, record
+  expect(tasks.find((t) => t.update)?.activities).toEqual(['recordProcesses']); // before: record (left), record (entered)
+  // the read model has every record: started, the rule's step left, the next entered, the caseworker's step left, the next entered
+  const seen = await stack.db.processEvent.findMany({
+    where: { processId: id },
+    orderBy: { seq: 'asc' },
+    select: { seq: true, event: true },
+  });
+  expect(seen.slice(0, 5).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  expect(seen[0].event).toBe('chain.started');
 });

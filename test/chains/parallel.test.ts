@@ -114,7 +114,7 @@ it('a refused residence application ends the chain at once with its end code; th
   // the v2 history (fork, early join, end code) is replayed by test/replay.test.ts
   const workflowId = chainWorkflowId(ended.caseId, 'move-out');
   await stack.client.workflow.getHandle(workflowId).result();
-  await recordHistory(stack, workflowId, 'move-out-v2-fork-blocked');
+  await recordHistory(stack, workflowId, 'move-out-v2-fork-blocked-batched');
   const wbsTask = await stack.db.task.findFirstOrThrow({ where: { processId: id, stepKey: 'wbs' } });
   await eventually(async () =>
     (await stack.db.task.findUnique({ where: { id: wbsTask.id } }))?.status === 'cancelled' ? true : undefined,

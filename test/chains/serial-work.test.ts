@@ -68,7 +68,7 @@ it('two branch results in one activation: the fork joins once and the chain goes
   expect(p.currentSteps.map((s: { key: string }) => s.key)).toEqual(['search-profile']);
   const completed = await stack.db.processEvent.count({ where: { processId: id, step: 'checks', event: 'step.completed' } });
   expect(completed).toBe(1);
-  await recordHistory(stack, chainWorkflowId(c.id, 'move-out'), 'move-out-v2-serial-fork-results');
+  await recordHistory(stack, chainWorkflowId(c.id, 'move-out'), 'move-out-v2-serial-fork-results-batched');
 });
 
 it('a hold accepted while the last step completes is refused when its turn comes; the chain ends', async () => {
@@ -103,5 +103,5 @@ it('a hold accepted while the last step completes is refused when its turn comes
   const end = await chain.result();
   expect(end).toMatchObject({ status: 'completed', endCode: 'withdrawn' });
   expect(await stack.db.processEvent.count({ where: { processId: r.body.id, event: 'chain.held' } })).toBe(0);
-  await recordHistory(stack, chainWorkflowId(c.id, 'health'), 'health-v1-serial-hold-refused');
+  await recordHistory(stack, chainWorkflowId(c.id, 'health'), 'health-v1-serial-hold-refused-batched');
 });
