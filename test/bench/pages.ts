@@ -36,6 +36,11 @@ async function load(url: string, cookie?: string) {
     p90: r.latency.p90,
     p975: r.latency.p97_5,
     non2xx: r.non2xx,
+    /** the non-2xx answers by status code, e.g. "503×3" */
+    codes: Object.entries(r.statusCodeStats ?? {})
+      .filter(([code]) => !code.startsWith('2'))
+      .map(([code, s]) => `${code}×${s.count}`)
+      .join(' '),
     errors: r.errors + r.timeouts,
   };
 }
@@ -74,7 +79,7 @@ async function main() {
     for (const r of results) {
       const ratio = r === base ? '(baseline)' : `${(r.rps / base.rps).toFixed(2)}× baseline req/s`;
       console.log(
-        `  ${r.label.padEnd(30)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p90 ${r.p90} ms  p97.5 ${r.p975} ms  non-2xx ${r.non2xx}  errors ${r.errors}  ${ratio}`,
+        `  ${r.label.padEnd(30)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p90 ${r.p90} ms  p97.5 ${r.p975} ms  non-2xx ${r.non2xx}${r.codes ? ` (${r.codes})` : ''}  errors ${r.errors}  ${ratio}`,
       );
     }
   } finally {

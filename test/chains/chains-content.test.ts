@@ -281,7 +281,7 @@ it('one piece of work writes its records together: a chain start is two local ac
   await d.complete(id, 'education-history', 'done');
   await d.at(id, 'integration-course-status');
   // the local activities of each completed workflow task, by type (a marker's data names its activity)
-  const { events = [] } = await stack.client.workflow.getHandle(chainWorkflowId(caseId, 'education-work')).fetchHistory();
+  const events = (await stack.client.workflow.getHandle(chainWorkflowId(caseId, 'education-work')).fetchHistory()).events ?? [];
   const tasks: Array<{ activities: string[]; update: boolean }> = [];
   for (const e of events) {
     if (e.workflowTaskCompletedEventAttributes) tasks.push({ activities: [], update: false });
