@@ -26,6 +26,14 @@ import { connectionOptions } from '../core/temporal';
 import type { AppDeps } from '../api/deps';
 import type { CodecRouterDeps } from '../api/routes/codec';
 
+/**
+ * Idle keep-alive connections stay open this long (Node's default: 5 s). Longer than what a proxy in front
+ * keeps them idle — the entry (core/runtime/round-robin-proxy.ts ENTRY_IDLE_MS), nginx's upstream
+ * keepalive_timeout (60 s), a cloud load balancer (60 s) — so the proxy, never the API, closes an idle
+ * connection: otherwise a request sent just as the API closed it fails after sending (a POST → 503).
+ */
+export const API_KEEP_ALIVE_MS = 65_000;
+
 export async function prepareDatabase(config: Config, databaseUrl: string, log: Logger, seed: boolean): Promise<Db> {
   assertDevPartsAllowed(config, { smtpCapture: false, seed }); // no demo users in production (ConfigError → exit 2)
   const applied = await migrate(databaseUrl, (m) => log.info(m));
@@ -245,6 +253,8 @@ export async function runApi(opts: {
     // Express 5 calls this callback also with a listen error (e.g. EADDRINUSE): that must fail the start
     const s = app.listen(opts.config.PORT, opts.config.KIM_HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
+  server.keepAliveTimeout = API_KEEP_ALIVE_MS;
+  server.headersTimeout = API_KEEP_ALIVE_MS + 1_000; // Node: must exceed keepAliveTimeout
   const { startReconcileJob } = await import('../api/services/reconcile');
   const stopReconcile =
     opts.config.KIM_RECONCILE_MINUTES > 0

@@ -23,13 +23,23 @@ const DOWN_MS = 1_000;
 
 class BeforeSend extends Error {}
 
+/**
+ * How long a kept-alive connection to an API instance may stay idle before the entry closes it. Shorter
+ * than the instances' own keep-alive (API_KEEP_ALIVE_MS, app/boot.ts): otherwise the instance closes an
+ * idle connection just as the entry sends the next request on it — ECONNRESET after sending, and a POST
+ * then gets 503 (seen in bench:cluster). Node's agent keeps idle sockets forever without this.
+ */
+export const ENTRY_IDLE_MS = 30_000;
+
 export async function startRoundRobinProxy(opts: {
   backends: Backend[];
   port: number;
   host: string;
   timeoutMs?: number;
+  /** default ENTRY_IDLE_MS */
+  idleMs?: number;
 }): Promise<RoundRobinProxy> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: opts.idleMs ?? ENTRY_IDLE_MS });
   const downUntil = new Map<Backend, number>();
   let next = 0;
   const stats = { forwarded: 0, unavailable: 0, retried: 0 };

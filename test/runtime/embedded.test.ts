@@ -183,6 +183,9 @@ test('warm start on the same data: case and person kept, the follow-up mail arri
   timings.warmStart = `${ms} ms (app: ${k.output().match(/bereit nach ([\d.]+ s)/)?.[1]})`;
   console.log(`[embedded] warm start → /healthz 200 after ${ms} ms`);
 
+  // idle connections outlive a proxy's (app/boot.ts API_KEEP_ALIVE_MS): Node's default would say timeout=5
+  expect((await fetch(`${url}/healthz`)).headers.get('keep-alive')).toBe('timeout=65');
+
   // the second boot found the schedule as it was: not created again, no error
   expect(await retentionSchedule()).toEqual({ createTime: retentionScheduleCreated, every: String(24 * 3600), paused: false });
 
