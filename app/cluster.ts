@@ -134,6 +134,7 @@ async function main() {
     backends: settings.apiPorts.map((port) => ({ host: '127.0.0.1', port })),
     port: config.PORT,
     host: config.KIM_HOST,
+    onUnavailable: (u) => log.warn({ proc: 'entry', ...u }, 'Eingang: 503, keine API-Instanz hat geantwortet'),
   });
   stops.push(proxy.close);
 

@@ -38,6 +38,8 @@ export async function startRoundRobinProxy(opts: {
   timeoutMs?: number;
   /** default ENTRY_IDLE_MS */
   idleMs?: number;
+  /** every 503 the entry answers, with why (the backends' socket errors): for the operator's log */
+  onUnavailable?: (what: { method: string; path: string; reasons: string[] }) => void;
 }): Promise<RoundRobinProxy> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: opts.idleMs ?? ENTRY_IDLE_MS });
   const downUntil = new Map<Backend, number>();
@@ -90,8 +92,9 @@ export async function startRoundRobinProxy(opts: {
     });
   }
 
-  function unavailable(res: http.ServerResponse) {
+  function unavailable(req: http.IncomingMessage, res: http.ServerResponse, reasons: string[]) {
     stats.unavailable++;
+    opts.onUnavailable?.({ method: req.method ?? '', path: (req.url ?? '').split('?')[0], reasons });
     if (res.headersSent) return void res.destroy();
     res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
     res.end(
@@ -114,6 +117,7 @@ export async function startRoundRobinProxy(opts: {
       const body = Buffer.concat(chunks);
       const idempotent = req.method === 'GET' || req.method === 'HEAD';
       const tries = order();
+      const reasons: string[] = [];
       for (let i = 0; i < tries.length; i++) {
         try {
           if (i > 0) stats.retried++;
@@ -122,10 +126,15 @@ export async function startRoundRobinProxy(opts: {
           return;
         } catch (err) {
           downUntil.set(tries[i], Date.now() + DOWN_MS);
-          if (!(err instanceof BeforeSend) && !idempotent) return unavailable(res);
+          const sent = !(err instanceof BeforeSend);
+          const code = (err as NodeJS.ErrnoException).code;
+          reasons.push(
+            `${tries[i].host}:${tries[i].port} ${sent ? 'nach' : 'vor'} dem Senden: ${code ? `${code} ` : ''}${(err as Error).message}`,
+          );
+          if (sent && !idempotent) return unavailable(req, res, reasons);
         }
       }
-      unavailable(res);
+      unavailable(req, res, reasons);
     });
   });
   server.keepAliveTimeout = 65_000;
