@@ -6,10 +6,16 @@
 // end or to the next listen(0) of a parallel test file — that made a spawned app fail with EADDRINUSE
 // while /healthz answered from another test's app. Ports below the ephemeral range are never handed out
 // that way; a port this process has handed out is not handed out again.
+//
+// Each jest worker draws from its own slice of that range (JEST_WORKER_ID; the main process and scripts
+// slice 0): two workers drew the same port once — the embedded test's `npm start` found its HTTP port
+// taken and /healthz answered from the other worker's app (a fresh-clone `npm test`).
 import net from 'node:net';
 
-const LOW = 20_000;
-const HIGH = 32_767;
+const SLICES = 8;
+const SLICE = Math.floor((32_767 - 20_000 + 1) / SLICES);
+const LOW = 20_000 + (Number(process.env.JEST_WORKER_ID ?? 0) % SLICES) * SLICE;
+const HIGH = LOW + SLICE - 1;
 const handedOut = new Set<number>();
 
 function bindable(port: number): Promise<boolean> {
